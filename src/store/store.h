@@ -1,0 +1,176 @@
+#ifndef TB_STORE_STORE_H
+#define TB_STORE_STORE_H
+/*
+ * The trace store: MLflow's tracking database behind one interface, so that a
+ * PostgreSQL backend can join the SQLite one without touching callers.
+ *
+ * A store is opened from a URL (a path, "sqlite:///path", later
+ * "postgresql://...") and dispatches every call through a const table of
+ * operations chosen by the URL's scheme.  Callers never see the database
+ * library: this folder alone includes sqlite3.h.
+ *
+ * Contract with MLflow (see MLflow's data model):
+ *   - the schema, indexes and alembic_version of a user's store are never
+ *     altered; optional columns are discovered with PRAGMA table_info;
+ *   - every write is one transaction; a failure is returned with the
+ *     database's own message (never swallowed), and nothing partial remains;
+ *   - feedback rows are written exactly as MLflow writes them.
+ *
+ * Ownership: results are written into caller-owned structs (core/model.h);
+ * the caller frees them with the matching *_free.  Strings passed in are
+ * borrowed for the duration of the call.  All functions return 0 or -1 with
+ * struct err filled.
+ */
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/err.h"
+#include "core/model.h"
+
+struct store;
+
+enum {
+	STORE_READONLY = 1u << 0,  /* open for reading only */
+};
+
+/* Opens an existing MLflow 3 store.  Refuses (ERR_SCHEMA) a database without
+ * the assessments table ("MLflow older than 3") and files that are not
+ * SQLite.  A read-only file opens for browsing; writes then fail with
+ * ERR_READONLY and a message saying so. */
+int store_open(const char *url, unsigned flags, struct store **out, struct err *err);
+void store_close(struct store *st);  /* NULL is fine */
+
+/* Creates a new, empty MLflow store (every table and index MLflow 3 creates,
+ * alembic_version set, the Default experiment 0).  Fails if the file exists. */
+int store_create(const char *path, struct err *err);
+
+/* Borrowed, valid while the store is open. */
+const char *store_url(const struct store *st);
+/* Directory that relative artifact locations resolve against. */
+const char *store_dir(const struct store *st);
+bool store_is_readonly(const struct store *st);
+
+/* ---- reading ----------------------------------------------------------- */
+
+int store_list_experiments(struct store *st, struct experiment_list *out, struct err *err);
+/* Finds an experiment by id (decimal text) or name; *id = its id. */
+int store_find_experiment(struct store *st, const char *id_or_name, int64_t *id, struct err *err);
+int store_count_traces(struct store *st, int64_t experiment_id, const char *filter,
+		       unsigned quick, const char *me, const char *const *names,
+		       int64_t *count, struct err *err);
+/* Distinct feedback names present in an experiment, sorted (for list columns). */
+int store_feedback_names(struct store *st, int64_t experiment_id, char ***names, size_t *n,
+			 struct err *err);
+void store_free_names(char **names, size_t n);
+
+/* One page of trace rows by keyset (never OFFSET).  See struct page_req. */
+int store_page_traces(struct store *st, const struct page_req *req, struct trace_page *out,
+		      struct err *err);
+/* The row of one trace (with its feedback summary for `me`). */
+int store_get_row(struct store *st, const char *trace_id, const char *me, struct trace_row *out,
+		  struct err *err);
+
+/* Loads trace_info, tags, metadata, all assessments, and the spans when they
+ * are in the tracking store (tag mlflow.trace.spansLocation = TRACKING_STORE).
+ * Otherwise spans_state is SPANS_MISSING and the caller looks for traces.json
+ * (svc/trace.h does).  Span tree links are not built here. */
+int store_load_trace(struct store *st, const char *trace_id, struct trace *out, struct err *err);
+/* Only the assessments of a trace (for refresh after writes). */
+int store_load_assessments(struct store *st, const char *trace_id, struct assessment_list *out,
+			   struct err *err);
+int store_get_assessment(struct store *st, const char *assessment_id, struct assessment *out,
+			 struct err *err);
+/* ERR_NOTFOUND unless the trace exists; with span_id, unless that span exists
+ * in the spans table (when the trace's spans are stored elsewhere the span
+ * cannot be checked and is accepted). */
+int store_check_target(struct store *st, const char *trace_id, const char *span_id,
+		       struct err *err);
+/* Max last_updated_timestamp of assessments in an experiment and their count:
+ * a cheap "did anyone write?" probe for periodic refresh. */
+int store_assessments_stamp(struct store *st, int64_t experiment_id, int64_t *stamp,
+			    int64_t *count, struct err *err);
+
+/* ---- feedback writes (MLflow semantics) -------------------------------- */
+
+/* log_feedback / log_assessment; with a->overrides set this is
+ * override_feedback: the old row's valid becomes 0 in the same transaction
+ * (ERR_NOTFOUND if it does not exist).  out_id (>= 64 bytes) gets the id. */
+int store_log_assessment(struct store *st, const struct assessment_new *a, char *out_id,
+			 struct err *err);
+int store_update_assessment(struct store *st, const char *assessment_id,
+			    const struct assessment_update *u, struct err *err);
+/* Deletes a row; if it overrode another, that one becomes valid again.
+ * A missing row is not an error (MLflow's delete is idempotent). */
+int store_delete_assessment(struct store *st, const char *assessment_id, struct err *err);
+
+/* ---- import ------------------------------------------------------------ */
+
+/* Batches: begin, put many traces, commit (or rollback).  put_trace writes
+ * trace_info, tags (adding mlflow.trace.spansLocation = TRACKING_STORE when
+ * there are spans), metadata, spans (never duration_ns) and the trace's
+ * assessments; an existing trace with the same id is replaced.  The
+ * experiment must exist (ERR_NOTFOUND otherwise). */
+int store_begin(struct store *st, struct err *err);
+int store_commit(struct store *st, struct err *err);
+void store_rollback(struct store *st);
+int store_put_trace(struct store *st, const struct trace *t, struct err *err);
+/* Creates an experiment if no experiment has this name; *id = its id. */
+int store_ensure_experiment(struct store *st, const char *name, int64_t *id, struct err *err);
+
+/* ---- backends ---------------------------------------------------------- */
+
+/* A backend's operations.  store.c dispatches to them; a backend file defines
+ * one const instance.  Every op has the meaning of the store_* call above. */
+struct store_ops {
+	const char *name;
+	/* Does this backend take the URL?  Sets *path to the part it opens. */
+	bool (*accepts)(const char *url, const char **path);
+	int (*open)(const char *path, unsigned flags, struct store **out, struct err *err);
+	void (*close)(struct store *st);
+	int (*list_experiments)(struct store *st, struct experiment_list *out, struct err *err);
+	int (*find_experiment)(struct store *st, const char *id_or_name, int64_t *id,
+			       struct err *err);
+	int (*count_traces)(struct store *st, int64_t experiment_id, const char *filter,
+			    unsigned quick, const char *me, const char *const *names,
+			    int64_t *count, struct err *err);
+	int (*feedback_names)(struct store *st, int64_t experiment_id, char ***names, size_t *n,
+			      struct err *err);
+	int (*page_traces)(struct store *st, const struct page_req *req, struct trace_page *out,
+			   struct err *err);
+	int (*get_row)(struct store *st, const char *trace_id, const char *me,
+		       struct trace_row *out, struct err *err);
+	int (*load_trace)(struct store *st, const char *trace_id, struct trace *out,
+			  struct err *err);
+	int (*load_assessments)(struct store *st, const char *trace_id,
+				struct assessment_list *out, struct err *err);
+	int (*get_assessment)(struct store *st, const char *assessment_id,
+			      struct assessment *out, struct err *err);
+	int (*check_target)(struct store *st, const char *trace_id, const char *span_id,
+			    struct err *err);
+	int (*assessments_stamp)(struct store *st, int64_t experiment_id, int64_t *stamp,
+				 int64_t *count, struct err *err);
+	int (*log_assessment)(struct store *st, const struct assessment_new *a, char *out_id,
+			      struct err *err);
+	int (*update_assessment)(struct store *st, const char *assessment_id,
+				 const struct assessment_update *u, struct err *err);
+	int (*delete_assessment)(struct store *st, const char *assessment_id, struct err *err);
+	int (*begin)(struct store *st, struct err *err);
+	int (*commit)(struct store *st, struct err *err);
+	void (*rollback)(struct store *st);
+	int (*put_trace)(struct store *st, const struct trace *t, struct err *err);
+	int (*ensure_experiment)(struct store *st, const char *name, int64_t *id,
+				 struct err *err);
+};
+
+/* Every store begins with this header; backends embed it first. */
+struct store {
+	const struct store_ops *ops;
+	char *url;
+	char *dir;
+	bool readonly;
+};
+
+extern const struct store_ops sqlite_store_ops;
+
+#endif

@@ -1,0 +1,52 @@
+# Shared helpers for the shell test suites (sourced).
+#   ok NAME / not_ok NAME WHY        report one test
+#   check NAME CMD...                 ok when CMD succeeds
+#   expect_eq NAME GOT WANT           compare two strings
+#   expect_has NAME TEXT NEEDLE       TEXT contains NEEDLE
+#   run_tl ARGS...                    runs tracelab; sets $out, $err, $rc
+#   fresh_store NAME                  copies the real MLflow store into $T/NAME
+#   q DB SQL                          sqlite3 query, one value per line
+# $T is a private temporary directory removed at exit.
+TOP=${TOP:-$(cd "$(dirname "$0")/../.." && pwd)}
+BUILD=${BUILD:-build}
+TL=${TRACELAB_BIN:-$TOP/$BUILD/tracelab}
+FIX=${TRACELAB_FIXTURES:-$TOP/../shared/fixtures/third_party}
+export LC_ALL=C.UTF-8 TZ=UTC
+T=$(mktemp -d "${TMPDIR:-/tmp}/tracelab-sh-XXXXXX")
+export HOME="$T/home" XDG_CONFIG_HOME="$T/home/.config"
+mkdir -p "$HOME"
+trap 'rm -rf "$T"' EXIT
+
+ok() { echo "ok - $1"; }
+not_ok() { echo "not ok - $1: $2"; }
+
+check() {
+	name=$1; shift
+	if "$@" >/dev/null 2>&1; then ok "$name"; else not_ok "$name" "command failed: $*"; fi
+}
+
+expect_eq() {
+	if [ "$2" = "$3" ]; then ok "$1"; else not_ok "$1" "got [$2], want [$3]"; fi
+}
+
+expect_has() {
+	case $2 in
+	*"$3"*) ok "$1" ;;
+	*) not_ok "$1" "[$2] lacks [$3]" ;;
+	esac
+}
+
+run_tl() {
+	${TRACELAB_VALGRIND_CMD:-} "$TL" "$@" >"$T/.out" 2>"$T/.err"
+	rc=$?
+	out=$(cat "$T/.out")
+	err=$(cat "$T/.err")
+}
+
+fresh_store() {
+	cp "$FIX/mlflow-3-real-store.db" "$T/$1"
+	chmod u+w "$T/$1"
+	echo "$T/$1"
+}
+
+q() { sqlite3 -batch -noheader "$1" "$2"; }
