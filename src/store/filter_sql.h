@@ -1,0 +1,44 @@
+#ifndef TB_STORE_FILTER_SQL_H
+#define TB_STORE_FILTER_SQL_H
+/*
+ * MLflow's search_traces filter language (plus OR, NOT and parentheses)
+ * compiled to a parameterised SQLite WHERE fragment over trace_info.
+ * Values are always bound, never spliced into the SQL text.
+ *
+ * The fragment refers to the trace row as `ti` (trace_info AS ti) and uses
+ * only `?` placeholders, whose values are params[0..n) in order.  The caller
+ * appends "AND (<sql>)" to its query and binds the params after its own.
+ *
+ * Errors: ERR_PARSE with a message "col N: what is wrong" (N 1-based, the
+ * column in the filter text) and err_col set.
+ */
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/err.h"
+#include "core/strbuf.h"
+
+enum sql_param_kind {
+	SQLP_TEXT,
+	SQLP_INT,
+	SQLP_REAL,
+};
+
+struct sql_param {
+	enum sql_param_kind kind;
+	char *text;     /* owned, for SQLP_TEXT */
+	int64_t i;
+	double d;
+};
+
+struct sql_where {
+	struct strbuf sql;
+	struct sql_param *params;
+	size_t n, cap;
+	int err_col;    /* 1-based column of a parse error, 0 if none */
+};
+
+int filter_to_sql(const char *filter, struct sql_where *out, struct err *err);
+void sql_where_free(struct sql_where *w);
+
+#endif

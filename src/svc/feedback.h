@@ -1,0 +1,50 @@
+#ifndef TB_SVC_FEEDBACK_H
+#define TB_SVC_FEEDBACK_H
+/*
+ * Feedback operations with MLflow's API semantics, on top of the store:
+ * log_feedback (value typed from text), update (metadata merged, as
+ * update_assessment does), override_feedback (new row overriding an old one,
+ * same name and span), delete (restores what it overrode).  Used by the
+ * headless commands and by the labelling screen alike.
+ *
+ * Strings are borrowed; out_id receives the new assessment id (>= 64 bytes).
+ */
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "core/err.h"
+#include "core/model.h"
+#include "core/pyjson.h"
+#include "store/store.h"
+
+struct feedback_req {
+	const char *trace_id;
+	const char *span_id;        /* NULL: the whole trace */
+	const char *name;
+	const char *value_text;     /* as typed; encoded per `type` */
+	enum value_type type;
+	const char *rationale;      /* NULL: none */
+	const char *source_type;    /* NULL: HUMAN */
+	const char *source_id;
+	const char *const *metadata; /* "K=V" strings, NULL-terminated, or NULL */
+};
+
+/* log_feedback; checks the trace (and span) exist and the value fits the
+ * type, before anything is written. */
+int svc_log_feedback(struct store *st, const struct feedback_req *req, char *out_id,
+		     struct err *err);
+
+/* override_feedback: the new row gets the old row's name and span_id;
+ * req->name and req->span_id are ignored. */
+int svc_override_feedback(struct store *st, const char *old_id, const struct feedback_req *req,
+			  char *out_id, struct err *err);
+
+/* update_assessment: value (when value_text is set), rationale (when
+ * set_rationale), metadata merged into the existing object. */
+int svc_update_feedback(struct store *st, const char *assessment_id, const char *value_text,
+			enum value_type type, bool set_rationale, const char *rationale,
+			const char *const *metadata, struct err *err);
+
+int svc_delete_feedback(struct store *st, const char *assessment_id, struct err *err);
+
+#endif
