@@ -4,6 +4,7 @@
 #   make test       every test; ends with "N passed, N failed"
 #   make asan       the whole test suite under ASan + UBSan
 #   make valgrind   the unit and CLI tests under valgrind memcheck
+#   make fuzz       libFuzzer targets (clang), each for FUZZ_SECONDS (default 60)
 #   make demo       build, write a demo store and open it
 #   make bench      the million-trace benchmark
 #   make install / uninstall   (PREFIX, DESTDIR)
@@ -89,6 +90,9 @@ asan:
 
 valgrind: $(BIN) $(TEST_BIN) $(TOOL_BIN)
 	@BUILD=$(BUILD) TRACELAB_VALGRIND=1 sh tests/run.sh unit cli
+
+fuzz:
+	@FUZZ_SECONDS=$(or $(FUZZ_SECONDS),60) sh tests/fuzz/run.sh $(FUZZ_TARGETS)
 
 demo: tracelab
 	@rm -f demo.db && ./tracelab demo demo.db && ./tracelab demo.db
