@@ -1,0 +1,78 @@
+#ifndef TB_UI_TLIST_H
+#define TB_UI_TLIST_H
+/*
+ * The trace list's window onto the store: only the rows on screen plus a
+ * margin are held, fetched by keyset pages (store_page_traces with
+ * PAGE_AFTER / PAGE_BEFORE from the first or last row held), never by
+ * offset.  Opening, scrolling, jumping to the newest or oldest trace and
+ * searching cost the same on a million traces as on ten.
+ *
+ * Positions: the absolute index of the selected row is known while the
+ * window is anchored to an end (rows before the first held row, or after
+ * the last, are counted as the window moves), and derived from the total
+ * once it is counted.  The total is counted on demand (tlist_count, run by
+ * the browser when idle); until then it is a lower bound ("1,234+").
+ *
+ * Ownership: the list borrows the store and the strings of its page_req
+ * (filter, search, me, names: the owner keeps them alive and calls
+ * tlist_reload after changing them); it owns its rows.  Functions returning
+ * int give 0 or -1 with struct err filled (the window is then unchanged).
+ */
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/err.h"
+#include "core/model.h"
+#include "store/store.h"
+
+struct tlist {
+	struct store *st;
+	struct page_req req;         /* experiment, sort, filter, quick, me, names */
+	struct trace_row *rows;      /* display order */
+	size_t n, cap;
+	bool more_before, more_after;
+	int64_t before, after;       /* rows outside the window; -1 unknown */
+	int64_t total;               /* -1 until counted */
+	size_t sel, top;             /* indexes into rows */
+	int height;                  /* visible rows */
+	unsigned fetches;            /* store pages read (for tests and the bench) */
+};
+
+void tlist_init(struct tlist *t, struct store *st);
+void tlist_free(struct tlist *t);
+
+/* Drops the window and the count and reads the first rows (selection on
+ * the newest).  Call after changing the experiment, sort, filter or quick
+ * filters. */
+int tlist_reload(struct tlist *t, struct err *err);
+/* Reloads keeping the selection on the same trace when it still matches
+ * (used after a sort change and for refresh); else the first rows. */
+int tlist_reload_at(struct tlist *t, const char *trace_id, struct err *err);
+/* Visible rows; fetches what is missing. */
+int tlist_set_height(struct tlist *t, int height, struct err *err);
+
+/* Moves the selection by delta rows (negative: up), clamped at the ends. */
+int tlist_move(struct tlist *t, long delta, struct err *err);
+int tlist_first(struct tlist *t, struct err *err);
+int tlist_last(struct tlist *t, struct err *err);
+/* Next (dir > 0) or previous row matching free text after the selection,
+ * wrapping around once; *found false when nothing matches; *wrapped when
+ * the match came from the other end. */
+int tlist_find(struct tlist *t, const char *text, int dir, bool *found, bool *wrapped,
+	       struct err *err);
+/* Re-reads one row (after a write) when it is in the window. */
+int tlist_refresh_row(struct tlist *t, const char *trace_id, struct err *err);
+
+/* Counts the rows matching the filter (deferred work). */
+int tlist_count(struct tlist *t, struct err *err);
+bool tlist_counted(const struct tlist *t);
+
+const struct trace_row *tlist_selected(const struct tlist *t);
+/* Absolute index (0-based) of window row i, or -1 when not known. */
+int64_t tlist_abs(const struct tlist *t, size_t i);
+/* Rows known to exist (a lower bound until counted); *exact when counted
+ * or when the window reaches both ends. */
+int64_t tlist_known(const struct tlist *t, bool *exact);
+
+#endif
