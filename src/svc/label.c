@@ -1,0 +1,1208 @@
+#include "svc/label.h"
+
+#include <ctype.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/strbuf.h"
+#include "core/util.h"
+
+/* One written operation, enough to undo and redo it. */
+struct hist {
+	enum label_op op;
+	enum label_kind kind;
+	struct assessment before;  /* UPDATE/RATIONALE: the row before; DELETE: the row deleted */
+	struct assessment after;   /* CREATE/OVERRIDE: the row written; UPDATE/RATIONALE: after */
+};
+
+/* An operation asked for: what a pending item keeps, with borrowed text. */
+struct op {
+	enum label_op op;
+	const char *trace_id;
+	const char *span_id;       /* NULL: the whole trace */
+	const char *name;
+	const char *value;         /* JSON text (LABEL_OP_SET) */
+	const char *rationale;
+	bool allow_override;
+};
+
+struct labeler {
+	struct store *st;          /* borrowed */
+	char *me;
+	struct hist *hist;         /* [0, cur) done, [cur, nhist) undone (redo) */
+	size_t nhist, cap_hist, cur;
+	struct label_pending *pend;
+	size_t npend, cap_pend;
+	struct label_last last;
+	bool has_last;
+	uint64_t gen;
+};
+
+/* ---- small helpers ---------------------------------------------------- */
+
+static const char *span_norm(const char *span_id)
+{
+	return span_id && *span_id ? span_id : NULL;
+}
+
+static const char *empty_null(const char *s)
+{
+	return s && *s ? s : NULL;
+}
+
+static bool same_key(const char *t1, const char *s1, const char *n1, const char *t2,
+		     const char *s2, const char *n2)
+{
+	return str_eq(t1, t2) && str_eq(span_norm(s1), span_norm(s2)) && str_eq(n1, n2);
+}
+
+static bool is_mine(const struct assessment *a, const char *me)
+{
+	return str_eq(a->source_type, "HUMAN") && str_eq(a->source_id, me);
+}
+
+/* Is b later than a (created, then updated time)? */
+static bool later(const struct assessment *a, const struct assessment *b)
+{
+	if (!a)
+		return true;
+	if (b->created_ms != a->created_ms)
+		return b->created_ms > a->created_ms;
+	return b->updated_ms >= a->updated_ms;
+}
+
+/* The latest valid feedback of mine and of another source, named `name` on
+ * exactly this target, and how many other sources' rows there are. */
+static void find_rows(const struct assessment_list *l, const char *span_id, const char *name,
+		      const char *me, const struct assessment **mine,
+		      const struct assessment **other, size_t *nothers)
+{
+	size_t i;
+
+	*mine = *other = NULL;
+	if (nothers)
+		*nothers = 0;
+	for (i = 0; i < l->n; i++) {
+		const struct assessment *a = &l->v[i];
+
+		if (!a->valid || !str_eq(a->type, "feedback") || !str_eq(a->name, name) ||
+		    !str_eq(span_norm(a->span_id), span_norm(span_id)))
+			continue;
+		if (is_mine(a, me)) {
+			if (later(*mine, a))
+				*mine = a;
+		} else {
+			if (later(*other, a))
+				*other = a;
+			if (nothers)
+				(*nothers)++;
+		}
+	}
+}
+
+static char *target_text(const char *trace_id, const char *span_id)
+{
+	span_id = span_norm(span_id);
+	if (span_id)
+		return xasprintf("span %s of %s", span_id, trace_id);
+	return xstrdup(trace_id);
+}
+
+static int no_mine(struct err *err, const char *trace_id, const char *span_id, const char *name)
+{
+	char *t = target_text(trace_id, span_id);
+
+	err_set(err, ERR_NOTFOUND, "no feedback of yours named %s on %s", name, t);
+	free(t);
+	return -1;
+}
+
+/* Errors that belong to one operation, not to the store: retrying cannot
+ * help, so a fresh operation is refused instead of queued. */
+static bool item_error(enum err_code c)
+{
+	return c == ERR_NOTFOUND || c == ERR_USAGE;
+}
+
+static void result_fill(struct label_result *res, enum label_op op, enum label_kind kind,
+			bool queued, const char *id, const char *trace_id, const char *span_id,
+			const char *name, const char *value, const char *error)
+{
+	if (!res)
+		return;
+	res->op = op;
+	res->kind = kind;
+	res->queued = queued;
+	res->id = xstrdup_or_null(id);
+	res->trace_id = xstrdup_or_null(trace_id);
+	res->span_id = xstrdup_or_null(span_norm(span_id));
+	res->name = xstrdup_or_null(name);
+	res->value = xstrdup_or_null(value);
+	res->error = xstrdup_or_null(error);
+}
+
+void label_result_free(struct label_result *r)
+{
+	if (!r)
+		return;
+	free(r->id);
+	free(r->trace_id);
+	free(r->span_id);
+	free(r->name);
+	free(r->value);
+	free(r->error);
+	memset(r, 0, sizeof *r);
+}
+
+void label_plan_free(struct label_plan *p)
+{
+	if (!p)
+		return;
+	assessment_free(&p->existing);
+	memset(p, 0, sizeof *p);
+}
+
+static void pending_free(struct label_pending *p)
+{
+	free(p->trace_id);
+	free(p->span_id);
+	free(p->name);
+	free(p->value);
+	free(p->rationale);
+	free(p->error);
+	memset(p, 0, sizeof *p);
+}
+
+static void hist_free(struct hist *h)
+{
+	assessment_free(&h->before);
+	assessment_free(&h->after);
+}
+
+/* ---- life ------------------------------------------------------------- */
+
+int labeler_new(struct store *st, const char *source_id, struct labeler **out, struct err *err)
+{
+	struct labeler *lb;
+
+	*out = NULL;
+	if (!st)
+		return err_set(err, ERR_USAGE, "labelling needs an open store");
+	if (!source_id || !*source_id)
+		return err_set(err, ERR_USAGE, "labelling needs a source_id (who is labelling)");
+	lb = xcalloc(1, sizeof *lb);
+	lb->st = st;
+	lb->me = xstrdup(source_id);
+	*out = lb;
+	return 0;
+}
+
+void labeler_free(struct labeler **pp)
+{
+	struct labeler *lb;
+	size_t i;
+
+	if (!pp || !*pp)
+		return;
+	lb = *pp;
+	for (i = 0; i < lb->nhist; i++)
+		hist_free(&lb->hist[i]);
+	free(lb->hist);
+	for (i = 0; i < lb->npend; i++)
+		pending_free(&lb->pend[i]);
+	free(lb->pend);
+	free(lb->last.name);
+	free(lb->last.value_text);
+	free(lb->me);
+	free(lb);
+	*pp = NULL;
+}
+
+const char *labeler_source_id(const struct labeler *lb)
+{
+	return lb->me;
+}
+
+uint64_t labeler_generation(const struct labeler *lb)
+{
+	return lb->gen;
+}
+
+/* ---- history and pending lists ---------------------------------------- */
+
+/* Takes ownership of *h (zeroes it); drops whatever could be redone. */
+static void hist_push(struct labeler *lb, struct hist *h)
+{
+	while (lb->nhist > lb->cur)
+		hist_free(&lb->hist[--lb->nhist]);
+	GROW(lb->hist, lb->cap_hist, lb->nhist + 1);
+	lb->hist[lb->nhist++] = *h;
+	lb->cur = lb->nhist;
+	memset(h, 0, sizeof *h);
+	lb->gen++;
+}
+
+static size_t pending_on(const struct labeler *lb, size_t upto, const char *trace_id,
+			 const char *span_id, const char *name, const struct label_pending **first)
+{
+	size_t i, n = 0;
+
+	if (first)
+		*first = NULL;
+	for (i = 0; i < upto && i < lb->npend; i++) {
+		const struct label_pending *p = &lb->pend[i];
+
+		if (!same_key(p->trace_id, p->span_id, p->name, trace_id, span_id, name))
+			continue;
+		if (first && !*first)
+			*first = p;
+		n++;
+	}
+	return n;
+}
+
+static struct op op_of(const struct label_pending *p)
+{
+	struct op o;
+
+	o.op = p->op;
+	o.trace_id = p->trace_id;
+	o.span_id = p->span_id;
+	o.name = p->name;
+	o.value = p->value;
+	o.rationale = p->rationale;
+	o.allow_override = p->allow_override;
+	return o;
+}
+
+static void pending_add(struct labeler *lb, const struct op *it, unsigned attempts,
+			enum err_code code, const char *error)
+{
+	struct label_pending *p;
+
+	GROW(lb->pend, lb->cap_pend, lb->npend + 1);
+	p = &lb->pend[lb->npend++];
+	memset(p, 0, sizeof *p);
+	p->op = it->op;
+	p->trace_id = xstrdup(it->trace_id);
+	p->span_id = xstrdup_or_null(span_norm(it->span_id));
+	p->name = xstrdup(it->name);
+	p->value = xstrdup_or_null(it->value);
+	p->rationale = xstrdup_or_null(it->rationale);
+	p->allow_override = it->allow_override;
+	p->code = code;
+	p->error = xstrdup(error && *error ? error : "not written");
+	p->queued_ms = now_ms();
+	p->attempts = attempts;
+	lb->gen++;
+}
+
+static void pending_remove(struct labeler *lb, size_t i)
+{
+	pending_free(&lb->pend[i]);
+	memmove(&lb->pend[i], &lb->pend[i + 1], (lb->npend - i - 1) * sizeof *lb->pend);
+	lb->npend--;
+	lb->gen++;
+}
+
+size_t labeler_pending_count(const struct labeler *lb)
+{
+	return lb->npend;
+}
+
+const struct label_pending *labeler_pending_at(const struct labeler *lb, size_t i)
+{
+	return i < lb->npend ? &lb->pend[i] : NULL;
+}
+
+void labeler_discard(struct labeler *lb, size_t i)
+{
+	if (i < lb->npend)
+		pending_remove(lb, i);
+}
+
+void labeler_discard_all(struct labeler *lb)
+{
+	while (lb->npend)
+		pending_remove(lb, lb->npend - 1);
+}
+
+/* ---- writing ---------------------------------------------------------- */
+
+/* A row as it is written by store_log_assessment (valid = 1). */
+static void row_from_new(struct assessment *a, const struct assessment_new *n, const char *id)
+{
+	memset(a, 0, sizeof *a);
+	a->id = xstrdup(id);
+	a->trace_id = xstrdup(n->trace_id);
+	a->name = xstrdup(n->name);
+	a->type = xstrdup(n->type ? n->type : "feedback");
+	a->value = xstrdup(n->value_json);
+	a->error = xstrdup_or_null(n->error_json);
+	a->created_ms = n->created_ms;
+	a->updated_ms = n->updated_ms ? n->updated_ms : n->created_ms;
+	a->source_type = xstrdup(n->source_type ? n->source_type : "HUMAN");
+	a->source_id = xstrdup_or_null(n->source_id);
+	a->run_id = xstrdup_or_null(n->run_id);
+	a->span_id = xstrdup_or_null(n->span_id);
+	a->rationale = xstrdup_or_null(n->rationale);
+	a->overrides = xstrdup_or_null(n->overrides);
+	a->valid = true;
+	a->metadata = xstrdup_or_null(n->metadata_json);
+}
+
+/* Writes a row back with its own id, timestamps and fields (undo of a
+ * delete, redo of a create or override). */
+static int row_recreate(struct store *st, const struct assessment *a, struct err *err)
+{
+	struct assessment_new n = { 0 };
+	char id[128];
+
+	n.id = a->id;
+	n.trace_id = a->trace_id;
+	n.name = a->name;
+	n.type = a->type;
+	n.value_json = a->value;
+	n.error_json = a->error;
+	n.source_type = a->source_type;
+	n.source_id = a->source_id;
+	n.run_id = a->run_id;
+	n.span_id = a->span_id;
+	n.rationale = a->rationale;
+	n.metadata_json = a->metadata;
+	n.overrides = a->overrides;
+	n.created_ms = a->created_ms;
+	n.updated_ms = a->updated_ms;
+	return store_log_assessment(st, &n, id, err);
+}
+
+/* Puts name, value, rationale and metadata of `to` on the row (now). */
+static int row_restore(struct store *st, const struct assessment *to, struct err *err)
+{
+	struct assessment_update u = { 0 };
+
+	u.name = to->name;
+	u.value_json = to->value;
+	u.set_rationale = true;
+	u.rationale = to->rationale;
+	u.metadata_json = to->metadata;
+	u.updated_ms = now_ms();
+	return store_update_assessment(st, to->id, &u, err);
+}
+
+/* Performs one operation against the store as it is now.  On success *h is
+ * the history entry (h->op set; kind meaningful only when *wrote). */
+static int exec_op(struct labeler *lb, const struct op *it, bool strict,
+		   struct hist *h, bool *wrote, struct err *err)
+{
+	struct assessment_list l = { 0 };
+	const struct assessment *mine, *other;
+	const char *span_id = span_norm(it->span_id);
+	int64_t now = now_ms();
+	int rc = -1;
+
+	memset(h, 0, sizeof *h);
+	h->op = it->op;
+	*wrote = false;
+	if (store_load_assessments(lb->st, it->trace_id, &l, err) < 0)
+		goto out;
+	find_rows(&l, span_id, it->name, lb->me, &mine, &other, NULL);
+
+	switch (it->op) {
+	case LABEL_OP_SET:
+		if (mine) {
+			struct assessment_update u = { 0 };
+
+			u.value_json = it->value;
+			u.set_rationale = it->rationale != NULL;
+			u.rationale = empty_null(it->rationale);
+			u.updated_ms = now;
+			if (store_update_assessment(lb->st, mine->id, &u, err) < 0)
+				goto out;
+			h->kind = LABEL_UPDATE;
+			assessment_copy(&h->before, mine);
+			assessment_copy(&h->after, mine);
+			free(h->after.value);
+			h->after.value = xstrdup(it->value);
+			if (u.set_rationale) {
+				free(h->after.rationale);
+				h->after.rationale = xstrdup_or_null(u.rationale);
+			}
+			h->after.updated_ms = now;
+		} else {
+			struct assessment_new n = { 0 };
+			char id[128];
+
+			n.trace_id = it->trace_id;
+			n.name = it->name;
+			n.type = "feedback";
+			n.value_json = it->value;
+			n.source_type = "HUMAN";
+			n.source_id = lb->me;
+			n.span_id = span_id;
+			n.rationale = empty_null(it->rationale);
+			n.created_ms = n.updated_ms = now;
+			h->kind = LABEL_CREATE;
+			if (other && it->allow_override) {
+				/* override_feedback: the old row's name and span */
+				n.name = other->name;
+				n.span_id = other->span_id;
+				n.overrides = other->id;
+				h->kind = LABEL_OVERRIDE;
+			}
+			if (store_log_assessment(lb->st, &n, id, err) < 0)
+				goto out;
+			row_from_new(&h->after, &n, id);
+		}
+		*wrote = true;
+		break;
+	case LABEL_OP_RATIONALE: {
+		struct assessment_update u = { 0 };
+
+		if (!mine) {
+			no_mine(err, it->trace_id, span_id, it->name);
+			goto out;
+		}
+		u.set_rationale = true;
+		u.rationale = empty_null(it->rationale);
+		u.updated_ms = now;
+		if (store_update_assessment(lb->st, mine->id, &u, err) < 0)
+			goto out;
+		h->kind = LABEL_RATIONALE;
+		assessment_copy(&h->before, mine);
+		assessment_copy(&h->after, mine);
+		free(h->after.rationale);
+		h->after.rationale = xstrdup_or_null(u.rationale);
+		h->after.updated_ms = now;
+		*wrote = true;
+		break;
+	}
+	case LABEL_OP_DELETE:
+		if (!mine) {
+			if (strict) {
+				no_mine(err, it->trace_id, span_id, it->name);
+				goto out;
+			}
+			break;  /* already gone: nothing to do */
+		}
+		if (store_delete_assessment(lb->st, mine->id, err) < 0)
+			goto out;
+		h->kind = LABEL_DELETE;
+		assessment_copy(&h->before, mine);
+		*wrote = true;
+		break;
+	}
+	rc = 0;
+out:
+	if (rc < 0)
+		hist_free(h);
+	assessment_list_free(&l);
+	return rc;
+}
+
+/* The row a history entry is about (for results and key checks). */
+static const struct assessment *hist_row(const struct hist *h)
+{
+	return h->kind == LABEL_DELETE ? &h->before : &h->after;
+}
+
+static void result_from_hist(struct label_result *res, const struct hist *h)
+{
+	const struct assessment *a = hist_row(h);
+
+	result_fill(res, h->op, h->kind, false, a->id, a->trace_id, a->span_id, a->name,
+		    h->kind == LABEL_DELETE ? NULL : a->value, NULL);
+}
+
+/* Runs a fresh operation: queued behind pending ones on its target, else
+ * written now, else queued with the error.  -1 only for item errors. */
+static int run_op(struct labeler *lb, struct op *it, struct label_result *res,
+		  struct err *err)
+{
+	const struct label_pending *first;
+	struct hist h;
+	struct err e = { 0 };
+	bool wrote;
+	size_t ahead;
+
+	ahead = pending_on(lb, lb->npend, it->trace_id, it->span_id, it->name, &first);
+	if (ahead) {
+		if (it->op == LABEL_OP_SET) {
+			size_t i;
+
+			for (i = 0; i < lb->npend; i++)
+				if (same_key(lb->pend[i].trace_id, lb->pend[i].span_id,
+					     lb->pend[i].name, it->trace_id, it->span_id, it->name))
+					it->allow_override |= lb->pend[i].allow_override;
+		}
+		err_set(&e, first->code, "waiting behind %zu pending operation%s on this item",
+			ahead, ahead == 1 ? "" : "s");
+		pending_add(lb, it, 0, e.code, e.msg);
+		result_fill(res, it->op, LABEL_CREATE, true, NULL, it->trace_id, it->span_id,
+			    it->name, it->value, e.msg);
+		return 0;
+	}
+	if (store_check_target(lb->st, it->trace_id, span_norm(it->span_id), &e) < 0 &&
+	    item_error(e.code)) {
+		*err = e;
+		return -1;
+	}
+	err_clear(&e);
+	if (exec_op(lb, it, true, &h, &wrote, &e) == 0) {
+		if (wrote) {
+			result_from_hist(res, &h);
+			hist_push(lb, &h);
+		}
+		return 0;
+	}
+	if (item_error(e.code)) {
+		*err = e;
+		return -1;
+	}
+	pending_add(lb, it, 1, e.code, e.msg);
+	result_fill(res, it->op, LABEL_CREATE, true, NULL, it->trace_id, it->span_id, it->name,
+		    it->value, e.msg);
+	return 0;
+}
+
+/* ---- labelling -------------------------------------------------------- */
+
+static int check_key(const char *trace_id, const char *name, struct err *err)
+{
+	if (!trace_id || !*trace_id)
+		return err_set(err, ERR_USAGE, "no trace selected");
+	if (!name || !*name)
+		return err_set(err, ERR_USAGE, "a feedback name is required");
+	return 0;
+}
+
+int labeler_plan(struct labeler *lb, const char *trace_id, const char *span_id,
+		 const char *name, struct label_plan *out, struct err *err)
+{
+	struct assessment_list l = { 0 };
+	const struct assessment *mine, *other;
+	int rc = -1;
+
+	memset(out, 0, sizeof *out);
+	span_id = span_norm(span_id);
+	if (check_key(trace_id, name, err) < 0)
+		return -1;
+	out->pending_ahead = pending_on(lb, lb->npend, trace_id, span_id, name, NULL);
+	if (out->pending_ahead) {
+		/* after the pending ones, this is mine: no need to read */
+		out->kind = LABEL_UPDATE;
+		out->owner = OWNER_ME;
+		return 0;
+	}
+	if (store_check_target(lb->st, trace_id, span_id, err) < 0)
+		goto out;
+	if (store_load_assessments(lb->st, trace_id, &l, err) < 0)
+		goto out;
+	find_rows(&l, span_id, name, lb->me, &mine, &other, &out->others);
+	if (mine) {
+		out->kind = LABEL_UPDATE;
+		out->owner = OWNER_ME;
+		assessment_copy(&out->existing, mine);
+	} else if (other) {
+		out->kind = LABEL_OVERRIDE;
+		out->owner = label_owner_of(other, lb->me);
+		assessment_copy(&out->existing, other);
+	} else {
+		out->kind = LABEL_CREATE;
+		out->owner = OWNER_NONE;
+	}
+	rc = 0;
+out:
+	assessment_list_free(&l);
+	return rc;
+}
+
+static void set_last(struct labeler *lb, const char *name, const char *value_text,
+		     enum value_type type)
+{
+	char *n = xstrdup(name), *v = xstrdup(value_text);
+
+	free(lb->last.name);
+	free(lb->last.value_text);
+	lb->last.name = n;
+	lb->last.value_text = v;
+	lb->last.type = type;
+	lb->has_last = true;
+}
+
+int labeler_set(struct labeler *lb, const struct label_req *req, struct label_result *res,
+		struct err *err)
+{
+	struct op it = { 0 };
+	struct strbuf val = STRBUF_INIT;
+	int rc = -1;
+
+	if (res)
+		memset(res, 0, sizeof *res);
+	if (check_key(req->trace_id, req->name, err) < 0)
+		goto out;
+	if (!req->value_text) {
+		err_set(err, ERR_USAGE, "%s: a value is required", req->name);
+		goto out;
+	}
+	if (pyjson_encode_value(req->value_text, req->type, &val, err) < 0) {
+		err_prefix(err, "%s", req->name);
+		goto out;
+	}
+	it.op = LABEL_OP_SET;
+	it.trace_id = req->trace_id;
+	it.span_id = span_norm(req->span_id);
+	it.name = req->name;
+	it.value = val.buf;
+	it.rationale = req->rationale;
+	it.allow_override = req->allow_override;
+	if (run_op(lb, &it, res, err) < 0)
+		goto out;
+	set_last(lb, req->name, req->value_text, req->type);
+	rc = 0;
+out:
+	sb_free(&val);
+	return rc;
+}
+
+int labeler_set_rationale(struct labeler *lb, const char *trace_id, const char *span_id,
+			  const char *name, const char *rationale, struct label_result *res,
+			  struct err *err)
+{
+	struct op it = { 0 };
+
+	if (res)
+		memset(res, 0, sizeof *res);
+	if (check_key(trace_id, name, err) < 0)
+		return -1;
+	it.op = LABEL_OP_RATIONALE;
+	it.trace_id = trace_id;
+	it.span_id = span_norm(span_id);
+	it.name = name;
+	it.rationale = (rationale ? rationale : "");
+	return run_op(lb, &it, res, err);
+}
+
+int labeler_delete(struct labeler *lb, const char *trace_id, const char *span_id,
+		   const char *name, struct label_result *res, struct err *err)
+{
+	struct op it = { 0 };
+
+	if (res)
+		memset(res, 0, sizeof *res);
+	if (check_key(trace_id, name, err) < 0)
+		return -1;
+	it.op = LABEL_OP_DELETE;
+	it.trace_id = trace_id;
+	it.span_id = span_norm(span_id);
+	it.name = name;
+	return run_op(lb, &it, res, err);
+}
+
+int labeler_mine(struct labeler *lb, const char *trace_id, const char *span_id,
+		 const char *name, struct assessment *out, struct err *err)
+{
+	struct assessment_list l = { 0 };
+	const struct assessment *mine, *other;
+	int rc = -1;
+
+	memset(out, 0, sizeof *out);
+	if (check_key(trace_id, name, err) < 0)
+		return -1;
+	if (store_load_assessments(lb->st, trace_id, &l, err) < 0)
+		goto out;
+	find_rows(&l, span_id, name, lb->me, &mine, &other, NULL);
+	if (!mine) {
+		no_mine(err, trace_id, span_id, name);
+		goto out;
+	}
+	assessment_copy(out, mine);
+	rc = 0;
+out:
+	assessment_list_free(&l);
+	return rc;
+}
+
+/* ---- repeat ----------------------------------------------------------- */
+
+const struct label_last *labeler_last(const struct labeler *lb)
+{
+	return lb->has_last ? &lb->last : NULL;
+}
+
+int labeler_repeat_plan(struct labeler *lb, const char *trace_id, const char *span_id,
+			struct label_plan *out, struct err *err)
+{
+	memset(out, 0, sizeof *out);
+	if (!lb->has_last)
+		return err_set(err, ERR_USAGE, "nothing to repeat yet: no label was set");
+	return labeler_plan(lb, trace_id, span_id, lb->last.name, out, err);
+}
+
+int labeler_repeat(struct labeler *lb, const char *trace_id, const char *span_id,
+		   bool allow_override, struct label_result *res, struct err *err)
+{
+	struct label_req req = { 0 };
+	char *name, *value;
+	int rc;
+
+	if (res)
+		memset(res, 0, sizeof *res);
+	if (!lb->has_last)
+		return err_set(err, ERR_USAGE, "nothing to repeat yet: no label was set");
+	/* labeler_set replaces lb->last: keep our own copies meanwhile */
+	name = xstrdup(lb->last.name);
+	value = xstrdup(lb->last.value_text);
+	req.trace_id = trace_id;
+	req.span_id = span_id;
+	req.name = name;
+	req.value_text = value;
+	req.type = lb->last.type;
+	req.allow_override = allow_override;
+	rc = labeler_set(lb, &req, res, err);
+	free(name);
+	free(value);
+	return rc;
+}
+
+/* ---- undo / redo ------------------------------------------------------ */
+
+bool labeler_can_undo(const struct labeler *lb)
+{
+	return lb->cur > 0;
+}
+
+bool labeler_can_redo(const struct labeler *lb)
+{
+	return lb->cur < lb->nhist;
+}
+
+static int hist_check_pending(const struct labeler *lb, const struct hist *h, struct err *err)
+{
+	const struct assessment *a = hist_row(h);
+	size_t n = pending_on(lb, lb->npend, a->trace_id, a->span_id, a->name, NULL);
+
+	if (n)
+		return err_set(err, ERR_USAGE,
+			       "%zu operation%s on %s of %s %s pending: retry or discard first",
+			       n, n == 1 ? "" : "s", a->name, a->trace_id, n == 1 ? "is" : "are");
+	return 0;
+}
+
+int labeler_undo(struct labeler *lb, struct label_result *res, struct err *err)
+{
+	struct hist *h;
+	int rc;
+
+	if (res)
+		memset(res, 0, sizeof *res);
+	if (!lb->cur)
+		return err_set(err, ERR_USAGE, "nothing to undo");
+	h = &lb->hist[lb->cur - 1];
+	if (hist_check_pending(lb, h, err) < 0)
+		return -1;
+	switch (h->kind) {
+	case LABEL_CREATE:
+	case LABEL_OVERRIDE:
+		rc = store_delete_assessment(lb->st, h->after.id, err);
+		break;
+	case LABEL_UPDATE:
+	case LABEL_RATIONALE:
+		rc = row_restore(lb->st, &h->before, err);
+		break;
+	case LABEL_DELETE:
+		rc = row_recreate(lb->st, &h->before, err);
+		break;
+	default:
+		rc = err_set(err, ERR_RUNTIME, "unknown history entry");
+		break;
+	}
+	if (rc < 0)
+		return err_prefix(err, "undo");
+	result_from_hist(res, h);
+	lb->cur--;
+	lb->gen++;
+	return 0;
+}
+
+int labeler_redo(struct labeler *lb, struct label_result *res, struct err *err)
+{
+	struct hist *h;
+	int rc;
+
+	if (res)
+		memset(res, 0, sizeof *res);
+	if (lb->cur >= lb->nhist)
+		return err_set(err, ERR_USAGE, "nothing to redo");
+	h = &lb->hist[lb->cur];
+	if (hist_check_pending(lb, h, err) < 0)
+		return -1;
+	switch (h->kind) {
+	case LABEL_CREATE:
+	case LABEL_OVERRIDE:
+		rc = row_recreate(lb->st, &h->after, err);
+		break;
+	case LABEL_UPDATE:
+	case LABEL_RATIONALE:
+		rc = row_restore(lb->st, &h->after, err);
+		break;
+	case LABEL_DELETE:
+		rc = store_delete_assessment(lb->st, h->before.id, err);
+		break;
+	default:
+		rc = err_set(err, ERR_RUNTIME, "unknown history entry");
+		break;
+	}
+	if (rc < 0)
+		return err_prefix(err, "redo");
+	result_from_hist(res, h);
+	lb->cur++;
+	lb->gen++;
+	return 0;
+}
+
+/* ---- pending ---------------------------------------------------------- */
+
+int labeler_retry(struct labeler *lb, size_t *written, struct err *err)
+{
+	struct err first = { 0 };
+	size_t i = 0, n = 0;
+
+	while (i < lb->npend) {
+		struct label_pending *p = &lb->pend[i];
+		struct err e = { 0 };
+		struct hist h;
+		struct op o = op_of(p);
+		bool wrote;
+
+		/* an earlier one on this target still waits: keep the order */
+		if (pending_on(lb, i, p->trace_id, p->span_id, p->name, NULL)) {
+			i++;
+			continue;
+		}
+		p->attempts++;
+		if (exec_op(lb, &o, false, &h, &wrote, &e) == 0) {
+			if (wrote)
+				hist_push(lb, &h);
+			pending_remove(lb, i);
+			n++;
+			continue;
+		}
+		free(p->error);
+		p->error = xstrdup(e.msg);
+		p->code = e.code;
+		lb->gen++;
+		if (!first.code)
+			first = e;
+		if (!item_error(e.code))
+			break;  /* the store itself fails: the rest would too */
+		i++;
+	}
+	if (written)
+		*written = n;
+	if (!lb->npend)
+		return 0;
+	if (!first.code)
+		return err_set(err, ERR_BUSY, "%zu operation%s still pending", lb->npend,
+			       lb->npend == 1 ? "" : "s");
+	*err = first;
+	return err_prefix(err, "%zu operation%s still pending", lb->npend,
+			  lb->npend == 1 ? "" : "s");
+}
+
+/* ---- reading feedback ------------------------------------------------- */
+
+enum label_owner label_owner_of(const struct assessment *a, const char *me)
+{
+	if (!a || !a->source_type)
+		return OWNER_OTHER;
+	if (!strcmp(a->source_type, "HUMAN"))
+		return str_eq(a->source_id, me) ? OWNER_ME : OWNER_HUMAN;
+	if (!strcmp(a->source_type, "LLM_JUDGE") || !strcmp(a->source_type, "AI_JUDGE"))
+		return OWNER_JUDGE;
+	if (!strcmp(a->source_type, "CODE"))
+		return OWNER_CODE;
+	return OWNER_OTHER;
+}
+
+const char *label_owner_text(enum label_owner o)
+{
+	switch (o) {
+	case OWNER_NONE: return "nobody's";
+	case OWNER_ME: return "yours";
+	case OWNER_JUDGE: return "the judge's";
+	case OWNER_CODE: return "code's";
+	case OWNER_HUMAN: return "another human's";
+	case OWNER_OTHER: break;
+	}
+	return "another source's";
+}
+
+/* A stored JSON value, decoded when it is a scalar. */
+enum jkind { J_OTHER = 0, J_NULL, J_BOOL, J_NUM, J_STR };
+
+struct jval {
+	enum jkind k;
+	bool b;
+	double d;
+	struct strbuf s;  /* J_STR: decoded UTF-8 */
+};
+
+static const char *skip_ws(const char *p)
+{
+	while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')
+		p++;
+	return p;
+}
+
+static bool word_at(const char *p, const char *w, const char **end)
+{
+	size_t n = strlen(w);
+
+	if (strncmp(p, w, n) != 0)
+		return false;
+	*end = p + n;
+	return true;
+}
+
+static int hex4(const char *p, unsigned *u)
+{
+	int i;
+
+	*u = 0;
+	for (i = 0; i < 4; i++) {
+		int c = p[i], v;
+
+		if (c >= '0' && c <= '9')
+			v = c - '0';
+		else if (c >= 'a' && c <= 'f')
+			v = c - 'a' + 10;
+		else if (c >= 'A' && c <= 'F')
+			v = c - 'A' + 10;
+		else
+			return -1;
+		*u = *u << 4 | (unsigned)v;
+	}
+	return 0;
+}
+
+static void add_utf8(struct strbuf *sb, unsigned cp)
+{
+	if (cp < 0x80) {
+		sb_addc(sb, (char)cp);
+	} else if (cp < 0x800) {
+		sb_addc(sb, (char)(0xc0 | cp >> 6));
+		sb_addc(sb, (char)(0x80 | (cp & 0x3f)));
+	} else if (cp < 0x10000) {
+		sb_addc(sb, (char)(0xe0 | cp >> 12));
+		sb_addc(sb, (char)(0x80 | (cp >> 6 & 0x3f)));
+		sb_addc(sb, (char)(0x80 | (cp & 0x3f)));
+	} else {
+		sb_addc(sb, (char)(0xf0 | cp >> 18));
+		sb_addc(sb, (char)(0x80 | (cp >> 12 & 0x3f)));
+		sb_addc(sb, (char)(0x80 | (cp >> 6 & 0x3f)));
+		sb_addc(sb, (char)(0x80 | (cp & 0x3f)));
+	}
+}
+
+/* Decodes a JSON string starting at the opening quote; *end after the
+ * closing one.  -1 when malformed. */
+static int json_string(const char *p, struct strbuf *out, const char **end)
+{
+	unsigned u, lo;
+
+	sb_adds(out, "");
+	for (p++; *p && *p != '"'; p++) {
+		if (*p != '\\') {
+			sb_addc(out, *p);
+			continue;
+		}
+		switch (*++p) {
+		case '"': sb_addc(out, '"'); break;
+		case '\\': sb_addc(out, '\\'); break;
+		case '/': sb_addc(out, '/'); break;
+		case 'b': sb_addc(out, '\b'); break;
+		case 'f': sb_addc(out, '\f'); break;
+		case 'n': sb_addc(out, '\n'); break;
+		case 'r': sb_addc(out, '\r'); break;
+		case 't': sb_addc(out, '\t'); break;
+		case 'u':
+			if (hex4(p + 1, &u) < 0)
+				return -1;
+			p += 4;
+			if (u >= 0xd800 && u < 0xdc00 && p[1] == '\\' && p[2] == 'u' &&
+			    hex4(p + 3, &lo) == 0 && lo >= 0xdc00 && lo < 0xe000) {
+				u = 0x10000 + ((u - 0xd800) << 10) + (lo - 0xdc00);
+				p += 6;
+			}
+			add_utf8(out, u);
+			break;
+		default:
+			return -1;
+		}
+	}
+	if (*p != '"')
+		return -1;
+	*end = p + 1;
+	return 0;
+}
+
+static bool parse_number(const char *p, double *d, const char **end)
+{
+	char *e;
+
+	if (!(*p == '-' || (*p >= '0' && *p <= '9') || *p == 'N' || *p == 'I'))
+		return false;
+	*d = strtod(p, &e);
+	if (e == p)
+		return false;
+	*end = e;
+	return true;
+}
+
+static void jval_parse(const char *text, struct jval *v)
+{
+	const char *p = skip_ws(text ? text : ""), *end = NULL;
+
+	memset(v, 0, sizeof *v);
+	if (word_at(p, "null", &end))
+		v->k = J_NULL;
+	else if (word_at(p, "true", &end))
+		v->k = J_BOOL, v->b = true;
+	else if (word_at(p, "false", &end))
+		v->k = J_BOOL, v->b = false;
+	else if (*p == '"' && json_string(p, &v->s, &end) == 0)
+		v->k = J_STR;
+	else if (parse_number(p, &v->d, &end))
+		v->k = J_NUM;
+	if (v->k != J_OTHER && *skip_ws(end)) {
+		sb_free(&v->s);
+		v->k = J_OTHER;
+	}
+}
+
+/* The text trimmed of ASCII space: [*s, *s + *n). */
+static void trim(const char **s, size_t *n)
+{
+	while (*n && isspace((unsigned char)**s))
+		(*s)++, (*n)--;
+	while (*n && isspace((unsigned char)(*s)[*n - 1]))
+		(*n)--;
+}
+
+static bool text_eq(const char *a, size_t an, const char *b, size_t bn)
+{
+	size_t i;
+
+	trim(&a, &an);
+	trim(&b, &bn);
+	if (an != bn)
+		return false;
+	for (i = 0; i < an; i++)
+		if (tolower((unsigned char)a[i]) != tolower((unsigned char)b[i]))
+			return false;
+	return true;
+}
+
+/* "yes"/"true" -> 1, "no"/"false" -> 0, else -1. */
+static int text_bool(const struct strbuf *s)
+{
+	static const char *const yes[] = { "yes", "true" }, *const no[] = { "no", "false" };
+	size_t i;
+
+	for (i = 0; i < 2; i++) {
+		if (text_eq(sb_str(s), s->len, yes[i], strlen(yes[i])))
+			return 1;
+		if (text_eq(sb_str(s), s->len, no[i], strlen(no[i])))
+			return 0;
+	}
+	return -1;
+}
+
+/* A string that holds a whole number ("4", " 4.0 "). */
+static bool text_number(const struct strbuf *s, double *d)
+{
+	const char *p = skip_ws(sb_str(s)), *end;
+
+	return parse_number(p, d, &end) && !*skip_ws(end);
+}
+
+static bool num_eq(double a, double b)
+{
+	return a == b || (isnan(a) && isnan(b));
+}
+
+static bool jval_agree(const struct jval *a, const struct jval *b)
+{
+	double d;
+
+	if (a->k == J_STR && b->k != J_STR)
+		return jval_agree(b, a);
+	switch (a->k) {
+	case J_NULL:
+		return b->k == J_NULL;
+	case J_BOOL:
+		if (b->k == J_BOOL)
+			return a->b == b->b;
+		return b->k == J_STR && text_bool(&b->s) == (int)a->b;
+	case J_NUM:
+		if (b->k == J_NUM)
+			return num_eq(a->d, b->d);
+		return b->k == J_STR && text_number(&b->s, &d) && num_eq(a->d, d);
+	case J_STR:
+		return b->k == J_STR && text_eq(sb_str(&a->s), a->s.len, sb_str(&b->s), b->s.len);
+	case J_OTHER:
+		break;
+	}
+	return false;
+}
+
+bool label_values_agree(const char *a_json, const char *b_json)
+{
+	struct jval a, b;
+	bool same;
+
+	jval_parse(a_json, &a);
+	jval_parse(b_json, &b);
+	if (a.k == J_OTHER || b.k == J_OTHER)
+		same = a.k == b.k && str_eq(a_json, b_json);
+	else
+		same = jval_agree(&a, &b);
+	sb_free(&a.s);
+	sb_free(&b.s);
+	return same;
+}
+
+static bool has_value(const struct assessment *a)
+{
+	struct jval v;
+
+	jval_parse(a->value, &v);
+	sb_free(&v.s);
+	return a->value && v.k != J_NULL;
+}
+
+bool label_disagrees(const struct assessment_list *l, const char *me, const char *name)
+{
+	size_t i, j;
+
+	for (i = 0; i < l->n; i++) {
+		const struct assessment *m = &l->v[i];
+
+		if (!m->valid || !str_eq(m->type, "feedback") || !is_mine(m, me) ||
+		    (name && !str_eq(m->name, name)) || !has_value(m))
+			continue;
+		for (j = 0; j < l->n; j++) {
+			const struct assessment *o = &l->v[j];
+
+			if (!o->valid || !str_eq(o->type, "feedback") ||
+			    label_owner_of(o, me) != OWNER_JUDGE || !str_eq(o->name, m->name) ||
+			    !str_eq(span_norm(o->span_id), span_norm(m->span_id)) || !has_value(o))
+				continue;
+			if (!label_values_agree(m->value, o->value))
+				return true;
+		}
+	}
+	return false;
+}

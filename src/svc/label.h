@@ -1,0 +1,245 @@
+#ifndef TB_SVC_LABEL_H
+#define TB_SVC_LABEL_H
+/*
+ * The labelling engine: what a label key, `r`, delete, `u`, Ctrl-r and `.`
+ * do to the MLflow store, without any screen.  A struct labeler lives for
+ * the whole run; it borrows the store and keeps the configured human
+ * source_id, the undo/redo history and the list of pending operations.
+ *
+ * Labelling is "set my feedback named N on this target to V": the target is
+ * a trace, or one of its spans (span_id; NULL is the whole trace), and only
+ * valid feedback of that name on exactly that target counts.
+ *   - my feedback exists (HUMAN, my source_id)  -> update it (MLflow
+ *     update_assessment: value, rationale, last_updated_timestamp = now);
+ *   - another source's exists (LLM_JUDGE, CODE, another human) -> override
+ *     it when the user agreed (MLflow override_feedback: a new row with
+ *     overrides = the old id, the old row's valid = 0), else a new row
+ *     beside it;
+ *   - none -> a new row (MLflow log_feedback).
+ * The decision is taken again from the store at the moment of writing, so a
+ * label written late (after a retry) still lands on the right row.  Each
+ * write is one store transaction.
+ *
+ * No label is ever lost: a write that fails (store busy past its timeout,
+ * read-only, disk full...) becomes a pending operation with the error text;
+ * later operations on the same target and name queue behind it, in order.
+ * Pending operations are written by labeler_retry and dropped only by
+ * labeler_discard*.  The history records what was written, for undo/redo
+ * over the whole run.
+ *
+ * How the screens call it, for a label key:
+ *   labeler_plan(...)                  kind CREATE / UPDATE / OVERRIDE
+ *   if kind == LABEL_OVERRIDE: ask "override the judge's `false`?" (with the
+ *     rationale prompt); yes -> req.allow_override = true
+ *   labeler_set(&req, &res)            res.queued: pending, show res.error
+ * If labeler_plan itself fails (the store cannot be read), labeler_set may
+ * still be called: the label is written or queued.
+ *
+ * Ownership: strings passed in are borrowed for the call.  Plans and results
+ * own their strings (label_plan_free, label_result_free).  Pending items and
+ * the last label are borrowed from the labeler and valid until its next
+ * call that changes state.  Functions returning int give 0 or -1 with
+ * struct err filled.
+ */
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/err.h"
+#include "core/model.h"
+#include "core/pyjson.h"
+#include "store/store.h"
+
+struct labeler;
+
+/* What a write did (or, in a plan, would do). */
+enum label_kind {
+	LABEL_CREATE = 0,  /* a new row */
+	LABEL_UPDATE,      /* my row's value (and rationale) updated */
+	LABEL_OVERRIDE,    /* a new row overriding another source's */
+	LABEL_DELETE,      /* my row deleted (what it overrode is valid again) */
+	LABEL_RATIONALE,   /* my row's rationale set or cleared */
+};
+
+/* What the user asked for (pending items keep this). */
+enum label_op {
+	LABEL_OP_SET = 0,  /* set my feedback to a value */
+	LABEL_OP_RATIONALE,
+	LABEL_OP_DELETE,
+};
+
+/* Whose feedback a row is, seen from the configured source_id. */
+enum label_owner {
+	OWNER_NONE = 0,
+	OWNER_ME,          /* HUMAN with my source_id */
+	OWNER_JUDGE,       /* LLM_JUDGE */
+	OWNER_CODE,        /* CODE */
+	OWNER_HUMAN,       /* HUMAN with another source_id */
+	OWNER_OTHER,       /* SOURCE_TYPE_UNSPECIFIED or unknown */
+};
+
+struct label_plan {
+	enum label_kind kind;        /* LABEL_CREATE, LABEL_UPDATE or LABEL_OVERRIDE */
+	enum label_owner owner;      /* whose `existing` is (OWNER_NONE for CREATE) */
+	struct assessment existing;  /* copy of the row to update or override;
+	                                zeroed for CREATE and behind pending ones */
+	size_t others;               /* other sources' valid rows of this name here */
+	size_t pending_ahead;        /* pending operations on this target and name:
+	                                the label will queue behind them (kind is
+	                                then UPDATE: it follows my pending label) */
+};
+
+void label_plan_free(struct label_plan *p);
+
+/* A label to set. */
+struct label_req {
+	const char *trace_id;
+	const char *span_id;         /* NULL or "": the whole trace */
+	const char *name;
+	const char *value_text;      /* "true", "4", "2.5", "good", any text */
+	enum value_type type;        /* boolean: VT_BOOL; numeric: VT_NUMBER (an
+	                                integer stays an int, "2.5" a float);
+	                                categorical and text: VT_TEXT */
+	const char *rationale;       /* NULL: none on a new row, unchanged on an
+	                                update; "" clears it */
+	bool allow_override;         /* the user agreed to override another
+	                                source's feedback */
+};
+
+/* What happened; owns its strings. */
+struct label_result {
+	enum label_op op;
+	enum label_kind kind;        /* what was written (undefined when queued) */
+	bool queued;                 /* not written: now pending */
+	char *id;                    /* assessment written or deleted; NULL when queued */
+	char *trace_id;
+	char *span_id;               /* NULL: the whole trace */
+	char *name;
+	char *value;                 /* JSON text of the value, NULL for a delete */
+	char *error;                 /* when queued: why */
+};
+
+void label_result_free(struct label_result *r);
+
+/* A pending operation (borrowed from the labeler). */
+struct label_pending {
+	enum label_op op;
+	char *trace_id;
+	char *span_id;               /* NULL: the whole trace */
+	char *name;
+	char *value;                 /* JSON text for LABEL_OP_SET, else NULL */
+	char *rationale;             /* NULL: none / unchanged */
+	bool allow_override;
+	enum err_code code;          /* the last failure */
+	char *error;                 /* its message */
+	int64_t queued_ms;
+	unsigned attempts;           /* writes tried (0: queued behind another) */
+};
+
+/* The last label set (for `.`), borrowed; NULL before the first one. */
+struct label_last {
+	char *name;
+	char *value_text;
+	enum value_type type;
+};
+
+/* ---- life ------------------------------------------------------------- */
+
+/* The store is borrowed and must outlive the labeler.  source_id is the
+ * configured human source (required, non-empty). */
+int labeler_new(struct store *st, const char *source_id, struct labeler **out, struct err *err);
+void labeler_free(struct labeler **lb);  /* NULL and *lb == NULL are fine */
+const char *labeler_source_id(const struct labeler *lb);
+/* Changes whenever the history or the pending list changes: a cheap check
+ * for "redraw the status bar". */
+uint64_t labeler_generation(const struct labeler *lb);
+
+/* ---- labelling -------------------------------------------------------- */
+
+/* What a label of this name on this target would do.  Reads the store
+ * (checks the trace, and the span when given, exist: ERR_NOTFOUND) unless
+ * operations are pending on the target, which needs no read. */
+int labeler_plan(struct labeler *lb, const char *trace_id, const char *span_id,
+		 const char *name, struct label_plan *out, struct err *err);
+
+/* Sets my feedback (see the top of this file).  Returns 0 when the label
+ * was written or queued (res->queued); -1 when it was neither: the value
+ * does not fit its type (ERR_USAGE) or the trace or span does not exist
+ * (ERR_NOTFOUND).  res may be NULL. */
+int labeler_set(struct labeler *lb, const struct label_req *req, struct label_result *res,
+		struct err *err);
+
+/* Sets (or with NULL / "" clears) the rationale of my feedback of this name
+ * on the target.  -1 with ERR_NOTFOUND when I have none there. */
+int labeler_set_rationale(struct labeler *lb, const char *trace_id, const char *span_id,
+			  const char *name, const char *rationale, struct label_result *res,
+			  struct err *err);
+
+/* Deletes my feedback of this name on the target; what it overrode becomes
+ * valid again.  -1 with ERR_NOTFOUND when I have none there. */
+int labeler_delete(struct labeler *lb, const char *trace_id, const char *span_id,
+		   const char *name, struct label_result *res, struct err *err);
+
+/* A copy of my valid feedback of this name on the target (for the rationale
+ * editor's initial text); ERR_NOTFOUND when there is none. */
+int labeler_mine(struct labeler *lb, const char *trace_id, const char *span_id,
+		 const char *name, struct assessment *out, struct err *err);
+
+/* ---- repeat ----------------------------------------------------------- */
+
+const struct label_last *labeler_last(const struct labeler *lb);
+/* `.`: plan and set the last label (name and value, no rationale) on
+ * another target, exactly like a label key there.  ERR_USAGE before any
+ * label was set. */
+int labeler_repeat_plan(struct labeler *lb, const char *trace_id, const char *span_id,
+			struct label_plan *out, struct err *err);
+int labeler_repeat(struct labeler *lb, const char *trace_id, const char *span_id,
+		   bool allow_override, struct label_result *res, struct err *err);
+
+/* ---- undo / redo ------------------------------------------------------ */
+
+/* Undo: create -> delete the row; update / rationale -> the previous name,
+ * value, rationale and metadata (last_updated_timestamp = now); override ->
+ * delete the new row (the original is valid again); delete -> the row again
+ * with the same id, timestamps and fields (re-invalidating what it had
+ * overridden).  Redo re-applies.  A failed undo or redo changes nothing
+ * (it is not queued: press again); ERR_USAGE when operations are pending
+ * on that target and name (retry or discard them first) or there is
+ * nothing to undo / redo.  res (may be NULL) describes the original
+ * operation. */
+bool labeler_can_undo(const struct labeler *lb);
+bool labeler_can_redo(const struct labeler *lb);
+int labeler_undo(struct labeler *lb, struct label_result *res, struct err *err);
+int labeler_redo(struct labeler *lb, struct label_result *res, struct err *err);
+
+/* ---- pending ---------------------------------------------------------- */
+
+size_t labeler_pending_count(const struct labeler *lb);   /* O(1) */
+const struct label_pending *labeler_pending_at(const struct labeler *lb, size_t i);
+/* Writes pending operations in order; each one written is removed and
+ * enters the history.  After a failure on a target and name, later ones on
+ * it wait; a failure of the store itself (busy, read-only, I/O) stops the
+ * run.  *written (may be NULL) counts the writes.  0 when none remain
+ * pending, else -1 with the first failure in err. */
+int labeler_retry(struct labeler *lb, size_t *written, struct err *err);
+/* Drops a pending operation (only on the user's explicit request). */
+void labeler_discard(struct labeler *lb, size_t i);
+void labeler_discard_all(struct labeler *lb);
+
+/* ---- reading feedback (pure) ------------------------------------------ */
+
+enum label_owner label_owner_of(const struct assessment *a, const char *me);
+/* "yours", "the judge's", "code's", "another human's", "another source's" */
+const char *label_owner_text(enum label_owner o);
+
+/* Do two stored JSON values say the same?  Booleans, numbers (4 == 4.0),
+ * strings (trimmed, ASCII case ignored), and a boolean against "yes"/"no"/
+ * "true"/"false"; anything else compares as text. */
+bool label_values_agree(const char *a_json, const char *b_json);
+
+/* Does my valid feedback disagree with a valid LLM_JUDGE feedback of the
+ * same name on the same target (same span_id, NULL = trace)?  name NULL:
+ * any name.  Error-only feedback (value null) never disagrees. */
+bool label_disagrees(const struct assessment_list *l, const char *me, const char *name);
+
+#endif
