@@ -1,0 +1,451 @@
+/*
+ * The SQLite backend: opening an MLflow tracking store, the statement cache,
+ * transactions and the mapping of SQLite's result codes to struct err.
+ * Queries live in sqlite_read.c, writes in sqlite_write.c.
+ */
+#include "store/sqlite_int.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "core/util.h"
+
+#define BUSY_MS_DEFAULT 5000
+
+/* Optional columns and tables, and the flag each one sets. */
+static const struct {
+	const char *table;
+	const char *column;   /* NULL: the table itself */
+	size_t flag;          /* offsetof a bool in struct sq */
+} probes[] = {
+	{ "trace_info", "client_request_id", offsetof(struct sq, ti_client_request_id) },
+	{ "trace_info", "request_preview", offsetof(struct sq, ti_request_preview) },
+	{ "trace_info", "response_preview", offsetof(struct sq, ti_response_preview) },
+	{ "trace_info", "trace_name", offsetof(struct sq, ti_trace_name) },
+	{ "trace_info", "session_id", offsetof(struct sq, ti_session_id) },
+	{ "assessments", "experiment_id", offsetof(struct sq, a_experiment_id) },
+	{ "assessments", "trace_timestamp_ms", offsetof(struct sq, a_trace_timestamp_ms) },
+	{ "assessments", "aggregate_value", offsetof(struct sq, a_aggregate_value) },
+	{ "assessments", "is_numeric_value", offsetof(struct sq, a_is_numeric_value) },
+	{ "spans", NULL, offsetof(struct sq, has_spans) },
+	{ "spans", "dimension_attributes", offsetof(struct sq, sp_dimension_attributes) },
+	{ "spans", "links", offsetof(struct sq, sp_links) },
+	{ "trace_metrics", NULL, offsetof(struct sq, has_trace_metrics) },
+	{ "span_metrics", NULL, offsetof(struct sq, has_span_metrics) },
+};
+
+#define NPROBES (sizeof probes / sizeof probes[0])
+
+/* ---- errors ------------------------------------------------------------ */
+
+int sq_fail(struct sq *s, int rc, struct err *err)
+{
+	const char *msg = s && s->db ? sqlite3_errmsg(s->db) : sqlite3_errstr(rc);
+
+	switch (rc & 0xff) {
+	case SQLITE_BUSY:
+	case SQLITE_LOCKED:
+		return err_set(err, ERR_BUSY, "store is locked by another writer (%s)", msg);
+	case SQLITE_READONLY:
+		return err_set(err, ERR_READONLY, "store is read-only: %s (%s)", s->path, msg);
+	case SQLITE_NOTADB:
+		return err_set(err, ERR_SCHEMA, "%s: not an SQLite database", s->path);
+	case SQLITE_NOMEM:
+		return err_set(err, ERR_NOMEM, "%s", msg);
+	default:
+		return err_set(err, ERR_RUNTIME, "%s", msg);
+	}
+}
+
+/* ---- statements -------------------------------------------------------- */
+
+sqlite3_stmt *sq_stmt(struct sq *s, const char *sql, struct err *err)
+{
+	struct sq_cached *victim = NULL;
+	sqlite3_stmt *stmt = NULL;
+	size_t i;
+	int rc;
+
+	for (i = 0; i < SQ_CACHE_MAX; i++) {
+		struct sq_cached *c = &s->cache[i];
+
+		if (c->busy)
+			continue;
+		if (c->sql && strcmp(c->sql, sql) == 0) {
+			c->busy = true;
+			c->last_use = ++s->tick;
+			return c->stmt;
+		}
+		if (!victim || (victim->sql && (!c->sql || c->last_use < victim->last_use)))
+			victim = c;
+	}
+	rc = sqlite3_prepare_v3(s->db, sql, -1, victim ? SQLITE_PREPARE_PERSISTENT : 0, &stmt,
+				NULL);
+	if (rc != SQLITE_OK) {
+		sqlite3_finalize(stmt);
+		sq_fail(s, rc, err);
+		return NULL;
+	}
+	if (victim) {
+		/* Every slot busy at once cannot happen in practice; then the
+		 * statement simply stays uncached and sq_done finalizes it. */
+		sqlite3_finalize(victim->stmt);
+		free(victim->sql);
+		victim->sql = xstrdup(sql);
+		victim->stmt = stmt;
+		victim->busy = true;
+		victim->last_use = ++s->tick;
+	}
+	return stmt;
+}
+
+void sq_done(struct sq *s, sqlite3_stmt *stmt)
+{
+	size_t i;
+
+	if (!stmt)
+		return;
+	for (i = 0; i < SQ_CACHE_MAX; i++) {
+		if (s->cache[i].stmt == stmt) {
+			sqlite3_reset(stmt);
+			sqlite3_clear_bindings(stmt);
+			s->cache[i].busy = false;
+			return;
+		}
+	}
+	sqlite3_finalize(stmt);
+}
+
+void sq_bind_str(sqlite3_stmt *stmt, int i, const char *v)
+{
+	if (v)
+		sqlite3_bind_text(stmt, i, v, -1, SQLITE_TRANSIENT);
+	else
+		sqlite3_bind_null(stmt, i);
+}
+
+int sq_bind_params(sqlite3_stmt *stmt, int first, const struct sql_param *p, size_t n)
+{
+	size_t i;
+	int rc = SQLITE_OK;
+
+	for (i = 0; i < n && rc == SQLITE_OK; i++) {
+		int ix = first + (int)i;
+
+		switch (p[i].kind) {
+		case SQLP_TEXT:
+			if (p[i].text)
+				rc = sqlite3_bind_text(stmt, ix, p[i].text, -1, SQLITE_TRANSIENT);
+			else
+				rc = sqlite3_bind_null(stmt, ix);
+			break;
+		case SQLP_INT:
+			rc = sqlite3_bind_int64(stmt, ix, p[i].i);
+			break;
+		case SQLP_REAL:
+			rc = sqlite3_bind_double(stmt, ix, p[i].d);
+			break;
+		}
+	}
+	return rc;
+}
+
+char *sq_col_str(sqlite3_stmt *stmt, int i)
+{
+	const unsigned char *t = sqlite3_column_text(stmt, i);
+
+	return t ? xstrdup((const char *)t) : NULL;
+}
+
+int sq_run(struct sq *s, const char *sql, const struct sql_param *p, size_t n, struct err *err)
+{
+	sqlite3_stmt *stmt = sq_stmt(s, sql, err);
+	int rc, ret = -1;
+
+	if (!stmt)
+		return -1;
+	rc = sq_bind_params(stmt, 1, p, n);
+	if (rc != SQLITE_OK) {
+		sq_fail(s, rc, err);
+		goto out;
+	}
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW)
+		;
+	if (rc != SQLITE_DONE) {
+		sq_fail(s, rc, err);
+		goto out;
+	}
+	ret = 0;
+out:
+	sq_done(s, stmt);
+	return ret;
+}
+
+void sq_param_text(struct sql_where *w, const char *v)
+{
+	GROW(w->params, w->cap, w->n + 1);
+	memset(&w->params[w->n], 0, sizeof w->params[w->n]);
+	w->params[w->n].kind = SQLP_TEXT;
+	w->params[w->n].text = xstrdup_or_null(v);
+	w->n++;
+}
+
+void sq_param_int(struct sql_where *w, int64_t v)
+{
+	GROW(w->params, w->cap, w->n + 1);
+	memset(&w->params[w->n], 0, sizeof w->params[w->n]);
+	w->params[w->n].kind = SQLP_INT;
+	w->params[w->n].i = v;
+	w->n++;
+}
+
+/* ---- transactions ------------------------------------------------------ */
+
+static int exec(struct sq *s, const char *sql, struct err *err)
+{
+	int rc = sqlite3_exec(s->db, sql, NULL, NULL, NULL);
+
+	return rc == SQLITE_OK ? 0 : sq_fail(s, rc, err);
+}
+
+int sq_write_begin(struct sq *s, struct err *err)
+{
+	if (s->base.readonly)
+		return err_set(err, ERR_READONLY, "store is read-only: %s", s->path);
+	return exec(s, s->batch ? "SAVEPOINT tracelab_write" : "BEGIN IMMEDIATE", err);
+}
+
+int sq_write_end(struct sq *s, int rc, struct err *err)
+{
+	if (rc == 0) {
+		if (exec(s, s->batch ? "RELEASE tracelab_write" : "COMMIT", err) == 0) {
+			s->writes++;
+			return 0;
+		}
+	}
+	if (s->batch) {
+		sqlite3_exec(s->db, "ROLLBACK TO tracelab_write", NULL, NULL, NULL);
+		sqlite3_exec(s->db, "RELEASE tracelab_write", NULL, NULL, NULL);
+	} else if (!sqlite3_get_autocommit(s->db)) {
+		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+	}
+	return -1;
+}
+
+int sq_read_begin(struct sq *s, bool *began, struct err *err)
+{
+	*began = false;
+	if (!sqlite3_get_autocommit(s->db))
+		return 0;
+	if (exec(s, "BEGIN", err) < 0)
+		return -1;
+	*began = true;
+	return 0;
+}
+
+void sq_read_end(struct sq *s, bool began)
+{
+	if (began && sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
+		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+}
+
+/* ---- open / close ------------------------------------------------------ */
+
+char *sq_abs_dir(const char *path)
+{
+	char *real = realpath(path, NULL);
+	const char *p = real ? real : path;
+	const char *slash = strrchr(p, '/');
+	char *dir;
+
+	if (!slash)
+		dir = xstrdup(".");
+	else if (slash == p)
+		dir = xstrdup("/");
+	else
+		dir = xstrndup(p, (size_t)(slash - p));
+	free(real);
+	return dir;
+}
+
+static int busy_ms(void)
+{
+	const char *env = getenv("TRACELAB_BUSY_MS");
+	int64_t v;
+
+	if (env && parse_int64(env, &v) == 0 && v >= 0 && v <= INT_MAX)
+		return (int)v;
+	return BUSY_MS_DEFAULT;
+}
+
+/* Nobody may write the file: no write bit at all (root writes anyway, so the
+ * mode is checked too), or the file or its directory refuses us. */
+static bool must_read_only(const char *path, const struct stat *sb, const char *dir)
+{
+	return (sb->st_mode & 0222) == 0 || access(path, W_OK) < 0 || access(dir, W_OK) < 0;
+}
+
+/* Which MLflow tables and optional columns the store has. */
+static int probe(struct sq *s, struct err *err)
+{
+	static const char sql[] =
+		"SELECT m.name, p.name FROM sqlite_master AS m, pragma_table_info(m.name) AS p"
+		" WHERE m.type = 'table' AND m.name IN ('trace_info', 'assessments', 'spans',"
+		" 'trace_metrics', 'span_metrics')";
+	sqlite3_stmt *stmt = NULL;
+	bool trace_info = false, assessments = false;
+	int rc, ret = -1;
+	size_t i;
+
+	rc = sqlite3_prepare_v2(s->db, sql, -1, &stmt, NULL);
+	while (stmt && (rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		const char *table = (const char *)sqlite3_column_text(stmt, 0);
+		const char *column = (const char *)sqlite3_column_text(stmt, 1);
+
+		if (!table || !column)
+			continue;
+		trace_info |= strcmp(table, "trace_info") == 0;
+		assessments |= strcmp(table, "assessments") == 0;
+		for (i = 0; i < NPROBES; i++)
+			if (strcmp(probes[i].table, table) == 0 &&
+			    (!probes[i].column || strcmp(probes[i].column, column) == 0))
+				*(bool *)((char *)s + probes[i].flag) = true;
+	}
+	if (rc != SQLITE_DONE) {
+		if ((rc & 0xff) == SQLITE_NOTADB || (rc & 0xff) == SQLITE_CORRUPT)
+			err_set(err, ERR_SCHEMA, "%s: not an SQLite database", s->path);
+		else {
+			sq_fail(s, rc, err);
+			err_prefix(err, "%s", s->path);
+		}
+		goto out;
+	}
+	if (!trace_info) {
+		err_set(err, ERR_SCHEMA, "%s: not an MLflow tracking store (no trace_info table)",
+			s->path);
+		goto out;
+	}
+	if (!assessments) {
+		err_set(err, ERR_SCHEMA, "%s: MLflow store without an assessments table (written by "
+			"MLflow older than 3); run `mlflow db upgrade` first", s->path);
+		goto out;
+	}
+	ret = 0;
+out:
+	sqlite3_finalize(stmt);
+	return ret;
+}
+
+static void sq_free(struct sq *s)
+{
+	size_t i;
+
+	if (!s)
+		return;
+	for (i = 0; i < SQ_CACHE_MAX; i++) {
+		sqlite3_finalize(s->cache[i].stmt);
+		free(s->cache[i].sql);
+	}
+	if (s->db) {
+		if (!sqlite3_get_autocommit(s->db))
+			sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+		sqlite3_close_v2(s->db);
+	}
+	free(s->path);
+	free(s);
+}
+
+static int sq_open(const char *path, unsigned flags, struct store **out, struct err *err)
+{
+	struct sq *s = NULL;
+	struct stat sb;
+	int rc, ret = -1;
+
+	*out = NULL;
+	if (stat(path, &sb) < 0) {
+		if (errno == ENOENT)
+			return err_set(err, ERR_NOTFOUND, "%s: no such file", path);
+		return err_set(err, ERR_RUNTIME, "%s: %s", path, strerror(errno));
+	}
+	if (S_ISDIR(sb.st_mode))
+		return err_set(err, ERR_USAGE, "%s: is a directory, not an SQLite database", path);
+	s = xcalloc(1, sizeof *s);
+	s->path = xstrdup(path);
+	s->base.dir = sq_abs_dir(path);
+	s->base.readonly = (flags & STORE_READONLY) || must_read_only(path, &sb, s->base.dir);
+	rc = sqlite3_open_v2(path, &s->db,
+			     s->base.readonly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE, NULL);
+	if (rc != SQLITE_OK) {
+		err_set(err, ERR_RUNTIME, "%s: %s", path,
+			s->db ? sqlite3_errmsg(s->db) : sqlite3_errstr(rc));
+		goto out;
+	}
+	sqlite3_busy_timeout(s->db, busy_ms());
+	if (probe(s, err) < 0)
+		goto out;
+	*out = &s->base;
+	ret = 0;
+out:
+	if (ret < 0) {
+		free(s->base.dir);
+		sq_free(s);
+	}
+	return ret;
+}
+
+static void sq_close(struct store *st)
+{
+	struct sq *s = sq_of(st);
+
+	if (s->batch)
+		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+	sq_free(s);
+}
+
+/* A plain path (no "scheme://"), or sqlite:///relative and sqlite:////absolute. */
+static bool sq_accepts(const char *url, const char **path)
+{
+	static const char prefix[] = "sqlite:///";
+
+	if (strncmp(url, prefix, sizeof prefix - 1) == 0) {
+		if (!url[sizeof prefix - 1])
+			return false;
+		*path = url + sizeof prefix - 1;
+		return true;
+	}
+	if (strstr(url, "://") || !*url)
+		return false;
+	*path = url;
+	return true;
+}
+
+const struct store_ops sqlite_store_ops = {
+	.name = "sqlite",
+	.accepts = sq_accepts,
+	.open = sq_open,
+	.close = sq_close,
+	.list_experiments = sq_list_experiments,
+	.find_experiment = sq_find_experiment,
+	.count_traces = sq_count_traces,
+	.feedback_names = sq_feedback_names,
+	.page_traces = sq_page_traces,
+	.get_row = sq_get_row,
+	.load_trace = sq_load_trace,
+	.load_assessments = sq_load_assessments,
+	.get_assessment = sq_get_assessment,
+	.check_target = sq_check_target,
+	.assessments_stamp = sq_assessments_stamp,
+	.log_assessment = sq_log_assessment,
+	.update_assessment = sq_update_assessment,
+	.delete_assessment = sq_delete_assessment,
+	.begin = sq_begin,
+	.commit = sq_commit,
+	.rollback = sq_rollback,
+	.put_trace = sq_put_trace,
+	.ensure_experiment = sq_ensure_experiment,
+};

@@ -1,0 +1,153 @@
+#ifndef TB_STORE_SQLITE_INT_H
+#define TB_STORE_SQLITE_INT_H
+/*
+ * Internals of the SQLite backend, shared by its files: sqlite.c (open,
+ * close, statement cache, transactions, error mapping), sqlite_read.c
+ * (experiments, trace pages, whole traces), sqlite_write.c (feedback writes,
+ * import, new stores) and schema.c (MLflow's DDL text).  Nothing outside
+ * src/store/ includes this header, except the store's unit test, which reads
+ * the page query and its plan through sq_page_plan.
+ *
+ * Ownership: struct sq owns the connection, its path and every cached
+ * statement.  A statement from sq_stmt is borrowed until sq_done, which
+ * resets it, so no read transaction outlives the call that opened it.
+ */
+#include <sqlite3.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "core/err.h"
+#include "core/model.h"
+#include "store/filter_sql.h"
+#include "store/store.h"
+
+#define SQ_CACHE_MAX 32
+
+struct sq_cached {
+	char *sql;
+	sqlite3_stmt *stmt;
+	uint64_t last_use;
+	bool busy;
+};
+
+/* The last assessments_stamp answer, reused while nobody wrote. */
+struct sq_stamp {
+	bool set;
+	int64_t experiment_id;
+	int64_t data_version;
+	uint64_t writes;
+	int64_t stamp, count;
+};
+
+struct sq {
+	struct store base;             /* first: a struct store * points here */
+	sqlite3 *db;
+	char *path;                    /* the file, as opened */
+
+	/* Optional columns and tables, found with PRAGMA table_info. */
+	bool ti_client_request_id, ti_request_preview, ti_response_preview;
+	bool ti_trace_name, ti_session_id;
+	bool a_experiment_id, a_trace_timestamp_ms, a_aggregate_value, a_is_numeric_value;
+	bool has_spans, sp_dimension_attributes, sp_links;
+	bool has_trace_metrics, has_span_metrics;
+
+	bool batch;                    /* inside store_begin .. commit/rollback */
+	uint64_t writes;               /* own committed writes */
+	struct sq_stamp stamp;
+	struct sq_cached cache[SQ_CACHE_MAX];
+	uint64_t tick;
+};
+
+static inline struct sq *sq_of(struct store *st)
+{
+	return (struct sq *)st;
+}
+
+/* ---- sqlite.c ---------------------------------------------------------- */
+
+/* A prepared statement for this SQL text, from the cache when possible. */
+sqlite3_stmt *sq_stmt(struct sq *s, const char *sql, struct err *err);
+/* Resets and unbinds a statement from sq_stmt (NULL is fine). */
+void sq_done(struct sq *s, sqlite3_stmt *stmt);
+/* Fills err from a result code and the connection's message; returns -1.
+ * Busy and read-only codes get their own error codes and texts. */
+int sq_fail(struct sq *s, int rc, struct err *err);
+/* Prepares, binds the params, steps to the end; for statements without rows. */
+int sq_run(struct sq *s, const char *sql, const struct sql_param *p, size_t n,
+	   struct err *err);
+int sq_bind_params(sqlite3_stmt *stmt, int first, const struct sql_param *p, size_t n);
+void sq_bind_str(sqlite3_stmt *stmt, int i, const char *v);  /* NULL binds NULL */
+char *sq_col_str(sqlite3_stmt *stmt, int i);                 /* copy or NULL */
+
+/* The absolute directory holding path (caller frees). */
+char *sq_abs_dir(const char *path);
+
+/* One write transaction: BEGIN IMMEDIATE, or a savepoint inside a batch.
+ * Fails with ERR_READONLY on a read-only store, ERR_BUSY when locked. */
+int sq_write_begin(struct sq *s, struct err *err);
+/* Commits when rc == 0, else rolls back; returns 0 or -1 (err filled). */
+int sq_write_end(struct sq *s, int rc, struct err *err);
+/* A read snapshot across several statements, unless one is already open.
+ * *began tells sq_read_end whether to end it. */
+int sq_read_begin(struct sq *s, bool *began, struct err *err);
+void sq_read_end(struct sq *s, bool began);
+
+/* ---- parameter lists ---------------------------------------------------- */
+
+void sq_param_text(struct sql_where *w, const char *v);
+void sq_param_int(struct sql_where *w, int64_t v);
+
+/* ---- sqlite_read.c ----------------------------------------------------- */
+
+int sq_list_experiments(struct store *st, struct experiment_list *out, struct err *err);
+int sq_find_experiment(struct store *st, const char *id_or_name, int64_t *id, struct err *err);
+int sq_count_traces(struct store *st, int64_t experiment_id, const char *filter, unsigned quick,
+		    const char *me, const char *const *names, int64_t *count, struct err *err);
+int sq_feedback_names(struct store *st, int64_t experiment_id, char ***names, size_t *n,
+		      struct err *err);
+int sq_page_traces(struct store *st, const struct page_req *req, struct trace_page *out,
+		   struct err *err);
+int sq_get_row(struct store *st, const char *trace_id, const char *me, struct trace_row *out,
+	       struct err *err);
+int sq_load_trace(struct store *st, const char *trace_id, struct trace *out, struct err *err);
+int sq_load_assessments(struct store *st, const char *trace_id, struct assessment_list *out,
+			struct err *err);
+int sq_get_assessment(struct store *st, const char *assessment_id, struct assessment *out,
+		      struct err *err);
+int sq_check_target(struct store *st, const char *trace_id, const char *span_id,
+		    struct err *err);
+int sq_assessments_stamp(struct store *st, int64_t experiment_id, int64_t *stamp,
+			 int64_t *count, struct err *err);
+
+/* ERR_NOTFOUND unless the trace exists and, with span_id, unless that span
+ * is in the spans table (when the trace keeps its spans there).  *experiment_id
+ * and *timestamp_ms (either may be NULL) get the trace's. */
+int sq_target(struct sq *s, const char *trace_id, const char *span_id, int64_t *experiment_id,
+	      int64_t *timestamp_ms, struct err *err);
+
+/* The page query store_page_traces would run for req (*sql) and SQLite's
+ * EXPLAIN QUERY PLAN of it, one detail per line (*plan); caller frees both. */
+int sq_page_plan(struct store *st, const struct page_req *req, char **sql, char **plan,
+		 struct err *err);
+
+/* ---- sqlite_write.c ---------------------------------------------------- */
+
+int sq_log_assessment(struct store *st, const struct assessment_new *a, char *out_id,
+		      struct err *err);
+int sq_update_assessment(struct store *st, const char *assessment_id,
+			 const struct assessment_update *u, struct err *err);
+int sq_delete_assessment(struct store *st, const char *assessment_id, struct err *err);
+int sq_begin(struct store *st, struct err *err);
+int sq_commit(struct store *st, struct err *err);
+void sq_rollback(struct store *st);
+int sq_put_trace(struct store *st, const struct trace *t, struct err *err);
+int sq_ensure_experiment(struct store *st, const char *name, int64_t *id, struct err *err);
+/* store_create for a file path. */
+int sq_create(const char *path, struct err *err);
+
+/* ---- schema.c ---------------------------------------------------------- */
+
+extern const char sq_schema_sql[];
+extern const char sq_alembic_version[];
+
+#endif

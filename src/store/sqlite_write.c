@@ -1,0 +1,791 @@
+/*
+ * Writing an MLflow store the way MLflow does: feedback rows (log, override,
+ * update, delete), trace import and experiments, and new stores holding
+ * MLflow's own schema.  Each write is one transaction (a savepoint inside an
+ * import batch); on any failure it is rolled back and the database's own
+ * message is returned.  Referential integrity is kept here, since MLflow
+ * does not switch on SQLite's foreign keys.
+ */
+#include "store/sqlite_int.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <unistd.h>
+
+#include "core/strbuf.h"
+#include "core/util.h"
+
+#define TAG_NAME "mlflow.traceName"
+#define TAG_SPANS_LOCATION "mlflow.trace.spansLocation"
+#define META_USER "mlflow.trace.user"
+#define META_SESSION "mlflow.trace.session"
+
+/* An assessment row to insert; every string borrowed. */
+struct arow {
+	const char *id, *trace_id, *name, *type, *value, *error;
+	int64_t created, updated;
+	const char *source_type, *source_id, *run_id, *span_id, *rationale, *overrides;
+	bool valid;
+	const char *metadata;
+	bool run_from_metadata;  /* run_id NULL: take mlflow.assessment.sourceRunId */
+};
+
+/* ---- ids and values ---------------------------------------------------- */
+
+static int random_bytes(unsigned char *buf, size_t n, struct err *err)
+{
+	size_t got = 0;
+	ssize_t r;
+	int fd;
+
+	while (got < n) {
+		r = getrandom(buf + got, n - got, 0);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			break;
+		got += (size_t)r;
+	}
+	if (got == n)
+		return 0;
+	fd = open("/dev/urandom", O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return err_set(err, ERR_RUNTIME, "no random source: %s", strerror(errno));
+	while (got < n) {
+		r = read(fd, buf + got, n - got);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			break;
+		got += (size_t)r;
+	}
+	close(fd);
+	if (got < n)
+		return err_set(err, ERR_RUNTIME, "no random source: short read of /dev/urandom");
+	return 0;
+}
+
+/* "a-" + 32 lowercase hex, like MLflow's "a-" + uuid4().hex; buf >= 35 bytes. */
+static int new_assessment_id(char *buf, struct err *err)
+{
+	static const char hex[] = "0123456789abcdef";
+	unsigned char r[16];
+	size_t i;
+
+	if (random_bytes(r, sizeof r, err) < 0)
+		return -1;
+	buf[0] = 'a';
+	buf[1] = '-';
+	for (i = 0; i < sizeof r; i++) {
+		buf[2 + 2 * i] = hex[r[i] >> 4];
+		buf[3 + 2 * i] = hex[r[i] & 15];
+	}
+	buf[34] = '\0';
+	return 0;
+}
+
+/* A JSON number (RFC 8259 grammar) or a boolean: its value as a double. */
+static bool numeric_value(const char *v, double *out)
+{
+	const char *p = v;
+
+	if (!v)
+		return false;
+	if (strcmp(v, "true") == 0 || strcmp(v, "false") == 0) {
+		*out = v[0] == 't';
+		return true;
+	}
+	if (*p == '-')
+		p++;
+	if (*p < '0' || *p > '9')
+		return false;
+	while (*p >= '0' && *p <= '9')
+		p++;
+	if (*p == '.') {
+		p++;
+		if (*p < '0' || *p > '9')
+			return false;
+		while (*p >= '0' && *p <= '9')
+			p++;
+	}
+	if (*p == 'e' || *p == 'E') {
+		p++;
+		if (*p == '+' || *p == '-')
+			p++;
+		if (*p < '0' || *p > '9')
+			return false;
+		while (*p >= '0' && *p <= '9')
+			p++;
+	}
+	if (*p)
+		return false;
+	*out = strtod(v, NULL);
+	return true;
+}
+
+/* ---- assessment rows --------------------------------------------------- */
+
+/* Runs sql with one text parameter. */
+static int run_text(struct sq *s, const char *sql, const char *v, struct err *err)
+{
+	sqlite3_stmt *stmt = sq_stmt(s, sql, err);
+	int rc;
+
+	if (!stmt)
+		return -1;
+	sq_bind_str(stmt, 1, v);
+	rc = sqlite3_step(stmt);
+	sq_done(s, stmt);
+	return rc == SQLITE_DONE ? 0 : sq_fail(s, rc, err);
+}
+
+
+static int insert_assessment(struct sq *s, const struct arow *a, int64_t experiment_id,
+			     int64_t trace_ts, struct err *err)
+{
+	struct strbuf sql = STRBUF_INIT;
+	sqlite3_stmt *stmt = NULL;
+	double num = 0;
+	bool numeric = numeric_value(a->value, &num);
+	int rc, ret = -1;
+
+	sb_adds(&sql, "INSERT INTO assessments (assessment_id, trace_id, name, assessment_type,"
+		" value, error, created_timestamp, last_updated_timestamp, source_type, source_id,"
+		" run_id, span_id, rationale, overrides, valid, assessment_metadata");
+	if (s->a_experiment_id)
+		sb_adds(&sql, ", experiment_id");
+	if (s->a_trace_timestamp_ms)
+		sb_adds(&sql, ", trace_timestamp_ms");
+	if (s->a_aggregate_value)
+		sb_adds(&sql, ", aggregate_value");
+	if (s->a_is_numeric_value)
+		sb_adds(&sql, ", is_numeric_value");
+	sb_adds(&sql, ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ");
+	if (a->run_from_metadata)
+		sb_adds(&sql, "coalesce(?11, CASE WHEN json_valid(?16) THEN"
+			" json_extract(?16, '$.\"mlflow.assessment.sourceRunId\"') END)");
+	else
+		sb_adds(&sql, "?11");
+	sb_adds(&sql, ", ?12, ?13, ?14, ?15, ?16");
+	if (s->a_experiment_id)
+		sb_adds(&sql, ", ?17");
+	if (s->a_trace_timestamp_ms)
+		sb_adds(&sql, ", ?18");
+	if (s->a_aggregate_value)
+		sb_adds(&sql, ", ?19");
+	if (s->a_is_numeric_value)
+		sb_adds(&sql, ", ?20");
+	sb_adds(&sql, ")");
+	stmt = sq_stmt(s, sb_str(&sql), err);
+	if (!stmt)
+		goto out;
+	sq_bind_str(stmt, 1, a->id);
+	sq_bind_str(stmt, 2, a->trace_id);
+	sq_bind_str(stmt, 3, a->name);
+	sq_bind_str(stmt, 4, a->type);
+	sq_bind_str(stmt, 5, a->value);
+	sq_bind_str(stmt, 6, a->error);
+	sqlite3_bind_int64(stmt, 7, a->created);
+	sqlite3_bind_int64(stmt, 8, a->updated);
+	sq_bind_str(stmt, 9, a->source_type);
+	sq_bind_str(stmt, 10, a->source_id);
+	sq_bind_str(stmt, 11, a->run_id);
+	sq_bind_str(stmt, 12, a->span_id);
+	sq_bind_str(stmt, 13, a->rationale);
+	sq_bind_str(stmt, 14, a->overrides);
+	sqlite3_bind_int(stmt, 15, a->valid);
+	sq_bind_str(stmt, 16, a->metadata);
+	if (s->a_experiment_id)
+		sqlite3_bind_int64(stmt, 17, experiment_id);
+	if (s->a_trace_timestamp_ms)
+		sqlite3_bind_int64(stmt, 18, trace_ts);
+	if (s->a_aggregate_value && numeric)
+		sqlite3_bind_double(stmt, 19, num);
+	if (s->a_is_numeric_value)
+		sqlite3_bind_int(stmt, 20, numeric);
+	rc = sqlite3_step(stmt);
+	if (rc != SQLITE_DONE) {
+		sq_fail(s, rc, err);
+		goto out;
+	}
+	ret = 0;
+out:
+	sq_done(s, stmt);
+	sb_free(&sql);
+	return ret;
+}
+
+int sq_log_assessment(struct store *st, const struct assessment_new *a, char *out_id,
+		      struct err *err)
+{
+	struct sq *s = sq_of(st);
+	struct arow r;
+	char idbuf[40];
+	int64_t experiment_id = 0, trace_ts = 0;
+	sqlite3_stmt *stmt = NULL;
+	int rc, ret = -1;
+
+	if (!a->trace_id || !a->name || !a->value_json)
+		return err_set(err, ERR_USAGE, "an assessment needs a trace id, a name and a value");
+	memset(&r, 0, sizeof r);
+	r.id = a->id;
+	if (!r.id) {
+		if (new_assessment_id(idbuf, err) < 0)
+			return -1;
+		r.id = idbuf;
+	}
+	r.trace_id = a->trace_id;
+	r.name = a->name;
+	r.type = a->type ? a->type : "feedback";
+	r.value = a->value_json;
+	r.error = a->error_json;
+	r.created = a->created_ms > 0 ? a->created_ms : now_ms();
+	r.updated = a->updated_ms > 0 ? a->updated_ms : r.created;
+	r.source_type = a->source_type ? a->source_type : "HUMAN";
+	r.source_id = a->source_id;
+	r.run_id = a->run_id;
+	r.run_from_metadata = !a->run_id && a->metadata_json;
+	r.span_id = a->span_id;
+	r.rationale = a->rationale;
+	r.overrides = a->overrides;
+	r.valid = true;
+	r.metadata = a->metadata_json;
+
+	if (sq_write_begin(s, err) < 0)
+		return -1;
+	if (sq_target(s, a->trace_id, a->span_id, &experiment_id, &trace_ts, err) < 0)
+		goto out;
+	if (a->overrides) {
+		stmt = sq_stmt(s, "UPDATE assessments SET valid = 0"
+			       " WHERE trace_id = ? AND assessment_id = ?", err);
+		if (!stmt)
+			goto out;
+		sq_bind_str(stmt, 1, a->trace_id);
+		sq_bind_str(stmt, 2, a->overrides);
+		rc = sqlite3_step(stmt);
+		if (rc != SQLITE_DONE) {
+			sq_fail(s, rc, err);
+			goto out;
+		}
+		if (sqlite3_changes(s->db) == 0) {
+			err_set(err, ERR_NOTFOUND, "no assessment %s on trace %s", a->overrides,
+				a->trace_id);
+			goto out;
+		}
+	}
+	if (insert_assessment(s, &r, experiment_id, trace_ts, err) < 0)
+		goto out;
+	ret = 0;
+out:
+	sq_done(s, stmt);
+	ret = sq_write_end(s, ret, err);
+	if (ret == 0 && out_id)
+		snprintf(out_id, 64, "%s", r.id);
+	return ret;
+}
+
+int sq_update_assessment(struct store *st, const char *assessment_id,
+			 const struct assessment_update *u, struct err *err)
+{
+	struct sq *s = sq_of(st);
+	struct strbuf sql = STRBUF_INIT;
+	sqlite3_stmt *stmt = NULL;
+	double num = 0;
+	bool numeric = numeric_value(u->value_json, &num);
+	int rc, ret = -1;
+
+	sb_adds(&sql, "UPDATE assessments SET name = coalesce(?1, name),"
+		" value = coalesce(?2, value),"
+		" rationale = CASE WHEN ?3 THEN ?4 ELSE rationale END,"
+		" assessment_metadata = coalesce(?5, assessment_metadata),"
+		" last_updated_timestamp = ?6");
+	/* Columns derived from the value follow it. */
+	if (s->a_aggregate_value)
+		sb_adds(&sql, ", aggregate_value = CASE WHEN ?2 IS NULL THEN aggregate_value"
+			" ELSE ?8 END");
+	if (s->a_is_numeric_value)
+		sb_adds(&sql, ", is_numeric_value = CASE WHEN ?2 IS NULL THEN is_numeric_value"
+			" ELSE ?9 END");
+	sb_adds(&sql, " WHERE assessment_id = ?7");
+	if (sq_write_begin(s, err) < 0)
+		goto done;
+	stmt = sq_stmt(s, sb_str(&sql), err);
+	if (!stmt)
+		goto out;
+	sq_bind_str(stmt, 1, u->name);
+	sq_bind_str(stmt, 2, u->value_json);
+	sqlite3_bind_int(stmt, 3, u->set_rationale);
+	sq_bind_str(stmt, 4, u->rationale);
+	sq_bind_str(stmt, 5, u->metadata_json);
+	sqlite3_bind_int64(stmt, 6, u->updated_ms > 0 ? u->updated_ms : now_ms());
+	sq_bind_str(stmt, 7, assessment_id);
+	if (s->a_aggregate_value && numeric)
+		sqlite3_bind_double(stmt, 8, num);
+	if (s->a_is_numeric_value)
+		sqlite3_bind_int(stmt, 9, numeric);
+	rc = sqlite3_step(stmt);
+	if (rc != SQLITE_DONE) {
+		sq_fail(s, rc, err);
+		goto out;
+	}
+	if (sqlite3_changes(s->db) == 0) {
+		err_set(err, ERR_NOTFOUND, "no assessment %s in this store", assessment_id);
+		goto out;
+	}
+	ret = 0;
+out:
+	sq_done(s, stmt);
+	ret = sq_write_end(s, ret, err);
+done:
+	sb_free(&sql);
+	return ret;
+}
+
+int sq_delete_assessment(struct store *st, const char *assessment_id, struct err *err)
+{
+	struct sq *s = sq_of(st);
+	sqlite3_stmt *stmt = NULL;
+	char *overrides = NULL;
+	bool found = false;
+	int rc, ret = -1;
+
+	if (sq_write_begin(s, err) < 0)
+		return -1;
+	stmt = sq_stmt(s, "SELECT overrides FROM assessments WHERE assessment_id = ?", err);
+	if (!stmt)
+		goto out;
+	sq_bind_str(stmt, 1, assessment_id);
+	rc = sqlite3_step(stmt);
+	if (rc == SQLITE_ROW) {
+		found = true;
+		overrides = sq_col_str(stmt, 0);
+	} else if (rc != SQLITE_DONE) {
+		sq_fail(s, rc, err);
+		goto out;
+	}
+	sq_done(s, stmt);
+	stmt = NULL;
+	/* The row it replaced is current again (MLflow's delete_assessment). */
+	if (overrides && run_text(s, "UPDATE assessments SET valid = 1 WHERE assessment_id = ?",
+				  overrides, err) < 0)
+		goto out;
+	if (found && run_text(s, "DELETE FROM assessments WHERE assessment_id = ?",
+			      assessment_id, err) < 0)
+		goto out;
+	ret = 0;
+out:
+	sq_done(s, stmt);
+	free(overrides);
+	return sq_write_end(s, ret, err);
+}
+
+/* ---- import ------------------------------------------------------------ */
+
+int sq_begin(struct store *st, struct err *err)
+{
+	struct sq *s = sq_of(st);
+	int rc;
+
+	if (s->base.readonly)
+		return err_set(err, ERR_READONLY, "store is read-only: %s", s->path);
+	if (s->batch)
+		return err_set(err, ERR_USAGE, "an import batch is already open");
+	rc = sqlite3_exec(s->db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
+	if (rc != SQLITE_OK)
+		return sq_fail(s, rc, err);
+	s->batch = true;
+	return 0;
+}
+
+int sq_commit(struct store *st, struct err *err)
+{
+	struct sq *s = sq_of(st);
+	int rc;
+
+	if (!s->batch)
+		return err_set(err, ERR_USAGE, "no import batch is open");
+	rc = sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL);
+	if (rc != SQLITE_OK)
+		return sq_fail(s, rc, err);  /* still open: the caller rolls back */
+	s->batch = false;
+	s->writes++;
+	return 0;
+}
+
+void sq_rollback(struct store *st)
+{
+	struct sq *s = sq_of(st);
+
+	if (!s->batch)
+		return;
+	if (!sqlite3_get_autocommit(s->db))
+		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+	s->batch = false;
+}
+
+/* Everything a trace owns, children first (foreign keys are not enforced). */
+static int delete_trace(struct sq *s, const char *id, struct err *err)
+{
+	if (run_text(s, "DELETE FROM assessments WHERE trace_id = ?", id, err) < 0)
+		return -1;
+	if (s->has_span_metrics &&
+	    run_text(s, "DELETE FROM span_metrics WHERE trace_id = ?", id, err) < 0)
+		return -1;
+	if (s->has_spans && run_text(s, "DELETE FROM spans WHERE trace_id = ?", id, err) < 0)
+		return -1;
+	if (run_text(s, "DELETE FROM trace_tags WHERE request_id = ?", id, err) < 0 ||
+	    run_text(s, "DELETE FROM trace_request_metadata WHERE request_id = ?", id, err) < 0)
+		return -1;
+	if (s->has_trace_metrics &&
+	    run_text(s, "DELETE FROM trace_metrics WHERE request_id = ?", id, err) < 0)
+		return -1;
+	return run_text(s, "DELETE FROM trace_info WHERE request_id = ?", id, err);
+}
+
+static int insert_info(struct sq *s, const struct trace_row *r, struct err *err)
+{
+	struct strbuf cols = STRBUF_INIT, vals = STRBUF_INIT;
+	struct sql_where q;
+	int ret;
+
+	memset(&q, 0, sizeof q);
+	sb_adds(&cols, "request_id, experiment_id, timestamp_ms, execution_time_ms, status");
+	sb_adds(&vals, "?, ?, ?, ?, ?");
+	sq_param_text(&q, r->id);
+	sq_param_int(&q, r->experiment_id);
+	sq_param_int(&q, r->timestamp_ms);
+	if (r->duration_ms >= 0)
+		sq_param_int(&q, r->duration_ms);
+	else
+		sq_param_text(&q, NULL);
+	sq_param_text(&q, r->status ? r->status : "STATE_UNSPECIFIED");
+#define OPTIONAL(flag, col, v) do { \
+		if (s->flag) { \
+			sb_adds(&cols, ", " col); \
+			sb_adds(&vals, ", ?"); \
+			sq_param_text(&q, v); \
+		} \
+	} while (0)
+	OPTIONAL(ti_client_request_id, "client_request_id", r->client_request_id);
+	OPTIONAL(ti_request_preview, "request_preview", r->request_preview);
+	OPTIONAL(ti_response_preview, "response_preview", r->response_preview);
+	OPTIONAL(ti_trace_name, "trace_name", r->name);
+	OPTIONAL(ti_session_id, "session_id", r->session);
+#undef OPTIONAL
+	sb_addf(&q.sql, "INSERT INTO trace_info (%s) VALUES (%s)", sb_str(&cols), sb_str(&vals));
+	ret = sq_run(s, sb_str(&q.sql), q.params, q.n, err);
+	sql_where_free(&q);
+	sb_free(&cols);
+	sb_free(&vals);
+	return ret;
+}
+
+static int insert_kv(struct sq *s, const char *sql, const char *id, const char *key,
+		     const char *value, struct err *err)
+{
+	sqlite3_stmt *stmt = sq_stmt(s, sql, err);
+	int rc;
+
+	if (!stmt)
+		return -1;
+	sq_bind_str(stmt, 1, key);
+	sq_bind_str(stmt, 2, value);
+	sq_bind_str(stmt, 3, id);
+	rc = sqlite3_step(stmt);
+	sq_done(s, stmt);
+	return rc == SQLITE_DONE ? 0 : sq_fail(s, rc, err);
+}
+
+/* Tags or metadata.  extra holds key, value pairs the trace row carries
+ * (name, user, ...): each is added when its value is set and the list lacks
+ * the key.  The key `skip` is never taken from the list. */
+static int insert_kvs(struct sq *s, const char *table, const char *id, const struct kv_list *l,
+		      const char *const *extra, size_t nextra, const char *skip,
+		      struct err *err)
+{
+	char *sql = xasprintf("INSERT OR REPLACE INTO %s (key, value, request_id)"
+			      " VALUES (?, ?, ?)", table);
+	size_t i, j;
+	int ret = -1;
+
+	for (i = 0; i < l->n; i++) {
+		if (str_eq(l->v[i].key, skip))
+			continue;
+		if (insert_kv(s, sql, id, l->v[i].key, l->v[i].value, err) < 0)
+			goto out;
+	}
+	for (i = 0; i + 1 < nextra; i += 2) {
+		bool present = false;
+
+		if (!extra[i + 1])
+			continue;
+		for (j = 0; j < l->n && !str_eq(extra[i], skip); j++)
+			present |= strcmp(l->v[j].key, extra[i]) == 0;
+		if (!present && insert_kv(s, sql, id, extra[i], extra[i + 1], err) < 0)
+			goto out;
+	}
+	ret = 0;
+out:
+	free(sql);
+	return ret;
+}
+
+static int insert_spans(struct sq *s, const struct trace *t, struct err *err)
+{
+	static const char sql[] =
+		"INSERT OR REPLACE INTO spans (trace_id, experiment_id, span_id, parent_span_id,"
+		" name, type, status, start_time_unix_nano, end_time_unix_nano, content)"
+		" VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+	sqlite3_stmt *stmt;
+	size_t i;
+	int rc;
+
+	for (i = 0; i < t->nspans; i++) {
+		const struct span *sp = &t->spans[i];
+
+		if (!sp->id || !*sp->id)
+			return err_set(err, ERR_USAGE, "a span of trace %s has no id", t->info.id);
+		stmt = sq_stmt(s, sql, err);
+		if (!stmt)
+			return -1;
+		sq_bind_str(stmt, 1, t->info.id);
+		sqlite3_bind_int64(stmt, 2, t->info.experiment_id);
+		sq_bind_str(stmt, 3, sp->id);
+		sq_bind_str(stmt, 4, sp->parent_id && *sp->parent_id ? sp->parent_id : NULL);
+		sq_bind_str(stmt, 5, sp->name);
+		sq_bind_str(stmt, 6, sp->type);
+		sq_bind_str(stmt, 7, span_status_name(sp->status));
+		sqlite3_bind_int64(stmt, 8, sp->start_ns);
+		if (sp->end_ns >= 0)
+			sqlite3_bind_int64(stmt, 9, sp->end_ns);
+		sq_bind_str(stmt, 10, sp->content ? sp->content : "{}");
+		rc = sqlite3_step(stmt);
+		sq_done(s, stmt);
+		if (rc != SQLITE_DONE)
+			return sq_fail(s, rc, err);
+	}
+	return 0;
+}
+
+static int insert_trace_assessments(struct sq *s, const struct trace *t, struct err *err)
+{
+	int64_t now = now_ms();
+	char idbuf[40];
+	size_t i;
+
+	for (i = 0; i < t->assessments.n; i++) {
+		const struct assessment *a = &t->assessments.v[i];
+		struct arow r;
+
+		memset(&r, 0, sizeof r);
+		r.id = a->id;
+		if (!r.id) {
+			if (new_assessment_id(idbuf, err) < 0)
+				return -1;
+			r.id = idbuf;
+		}
+		r.trace_id = t->info.id;
+		r.name = a->name ? a->name : "feedback";
+		r.type = a->type ? a->type : "feedback";
+		r.value = a->value ? a->value : "null";
+		r.error = a->error;
+		r.created = a->created_ms > 0 ? a->created_ms : now;
+		r.updated = a->updated_ms > 0 ? a->updated_ms : r.created;
+		r.source_type = a->source_type ? a->source_type : "SOURCE_TYPE_UNSPECIFIED";
+		r.source_id = a->source_id;
+		r.run_id = a->run_id;
+		r.span_id = a->span_id;
+		r.rationale = a->rationale;
+		r.overrides = a->overrides;
+		r.valid = a->valid;
+		r.metadata = a->metadata;
+		if (insert_assessment(s, &r, t->info.experiment_id, t->info.timestamp_ms, err) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+int sq_put_trace(struct store *st, const struct trace *t, struct err *err)
+{
+	struct sq *s = sq_of(st);
+	const char *id = t->info.id;
+	const char *tags[4], *meta[4];
+	sqlite3_stmt *stmt = NULL;
+	int rc, ret = -1;
+
+	if (!id || !*id)
+		return err_set(err, ERR_USAGE, "a trace to import has no id");
+	if (t->nspans && !s->has_spans)
+		return err_set(err, ERR_SCHEMA, "%s: this store has no spans table "
+			       "(written by MLflow before 3.2?)", s->path);
+	if (sq_write_begin(s, err) < 0)
+		return -1;
+	stmt = sq_stmt(s, "SELECT 1 FROM experiments WHERE experiment_id = ?", err);
+	if (!stmt)
+		goto out;
+	sqlite3_bind_int64(stmt, 1, t->info.experiment_id);
+	rc = sqlite3_step(stmt);
+	if (rc == SQLITE_DONE) {
+		err_set(err, ERR_NOTFOUND, "no experiment %" PRId64 " in this store",
+			t->info.experiment_id);
+		goto out;
+	}
+	if (rc != SQLITE_ROW) {
+		sq_fail(s, rc, err);
+		goto out;
+	}
+	sq_done(s, stmt);
+	stmt = NULL;
+	tags[0] = TAG_NAME;
+	tags[1] = t->info.name;
+	tags[2] = TAG_SPANS_LOCATION;
+	tags[3] = t->nspans ? "TRACKING_STORE" : NULL;
+	meta[0] = META_USER;
+	meta[1] = t->info.user;
+	meta[2] = META_SESSION;
+	meta[3] = t->info.session;
+	if (delete_trace(s, id, err) < 0 || insert_info(s, &t->info, err) < 0 ||
+	    insert_kvs(s, "trace_tags", id, &t->tags, tags, 4,
+		       t->nspans ? TAG_SPANS_LOCATION : NULL, err) < 0 ||
+	    insert_kvs(s, "trace_request_metadata", id, &t->metadata, meta, 4, NULL, err) < 0 ||
+	    insert_spans(s, t, err) < 0 || insert_trace_assessments(s, t, err) < 0)
+		goto out;
+	ret = 0;
+out:
+	sq_done(s, stmt);
+	return sq_write_end(s, ret, err);
+}
+
+int sq_ensure_experiment(struct store *st, const char *name, int64_t *id, struct err *err)
+{
+	struct sq *s = sq_of(st);
+	sqlite3_stmt *stmt = NULL;
+	char *artifacts = NULL;
+	int64_t now = now_ms(), next = 0;
+	bool found = false;
+	int rc, ret = -1;
+
+	if (!name || !*name)
+		return err_set(err, ERR_USAGE, "an experiment needs a name");
+	if (sq_write_begin(s, err) < 0)
+		return -1;
+	stmt = sq_stmt(s, "SELECT experiment_id FROM experiments WHERE name = ?", err);
+	if (!stmt)
+		goto out;
+	sq_bind_str(stmt, 1, name);
+	rc = sqlite3_step(stmt);
+	if (rc == SQLITE_ROW) {
+		*id = sqlite3_column_int64(stmt, 0);
+		found = true;
+	} else if (rc != SQLITE_DONE) {
+		sq_fail(s, rc, err);
+		goto out;
+	}
+	sq_done(s, stmt);
+	stmt = NULL;
+	if (found) {
+		ret = 0;
+		goto out;
+	}
+	/* Like MLflow's autoincrementing experiment ids on SQLite. */
+	stmt = sq_stmt(s, "SELECT coalesce(max(experiment_id) + 1, 0) FROM experiments", err);
+	if (!stmt)
+		goto out;
+	rc = sqlite3_step(stmt);
+	if (rc != SQLITE_ROW) {
+		sq_fail(s, rc, err);
+		goto out;
+	}
+	next = sqlite3_column_int64(stmt, 0);
+	sq_done(s, stmt);
+	stmt = sq_stmt(s, "INSERT INTO experiments (experiment_id, name, artifact_location,"
+		       " lifecycle_stage, creation_time, last_update_time)"
+		       " VALUES (?, ?, ?, 'active', ?, ?)", err);
+	if (!stmt)
+		goto out;
+	artifacts = xasprintf("%s/mlruns/%" PRId64, s->base.dir, next);
+	sqlite3_bind_int64(stmt, 1, next);
+	sq_bind_str(stmt, 2, name);
+	sq_bind_str(stmt, 3, artifacts);
+	sqlite3_bind_int64(stmt, 4, now);
+	sqlite3_bind_int64(stmt, 5, now);
+	rc = sqlite3_step(stmt);
+	if (rc != SQLITE_DONE) {
+		sq_fail(s, rc, err);
+		goto out;
+	}
+	*id = next;
+	ret = 0;
+out:
+	sq_done(s, stmt);
+	free(artifacts);
+	return sq_write_end(s, ret, err);
+}
+
+/* ---- new stores -------------------------------------------------------- */
+
+int sq_create(const char *path, struct err *err)
+{
+	sqlite3 *db = NULL;
+	sqlite3_stmt *stmt = NULL;
+	char *dir = NULL, *artifacts = NULL;
+	int64_t now = now_ms();
+	int fd, rc, ret = -1;
+
+	/* O_EXCL: never take over a file that appeared meanwhile. */
+	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+	if (fd < 0) {
+		if (errno == EEXIST)
+			return err_set(err, ERR_USAGE, "%s: file exists", path);
+		return err_set(err, ERR_RUNTIME, "%s: %s", path, strerror(errno));
+	}
+	close(fd);
+	rc = sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE, NULL);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_exec(db, "BEGIN", NULL, NULL, NULL);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_exec(db, sq_schema_sql, NULL, NULL, NULL);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_prepare_v2(db, "INSERT INTO alembic_version (version_num) VALUES (?)",
+					-1, &stmt, NULL);
+	if (rc == SQLITE_OK) {
+		sqlite3_bind_text(stmt, 1, sq_alembic_version, -1, SQLITE_STATIC);
+		rc = sqlite3_step(stmt) == SQLITE_DONE ? SQLITE_OK : sqlite3_errcode(db);
+	}
+	sqlite3_finalize(stmt);
+	stmt = NULL;
+	if (rc == SQLITE_OK)
+		rc = sqlite3_prepare_v2(db, "INSERT INTO experiments (experiment_id, name,"
+					" artifact_location, lifecycle_stage, creation_time,"
+					" last_update_time) VALUES (0, 'Default', ?, 'active', ?, ?)",
+					-1, &stmt, NULL);
+	if (rc == SQLITE_OK) {
+		dir = sq_abs_dir(path);
+		artifacts = xasprintf("%s/mlruns/0", dir);
+		sqlite3_bind_text(stmt, 1, artifacts, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(stmt, 2, now);
+		sqlite3_bind_int64(stmt, 3, now);
+		rc = sqlite3_step(stmt) == SQLITE_DONE ? SQLITE_OK : sqlite3_errcode(db);
+	}
+	sqlite3_finalize(stmt);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
+	if (rc != SQLITE_OK) {
+		err_set(err, ERR_RUNTIME, "%s: %s", path,
+			db ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
+		goto out;
+	}
+	ret = 0;
+out:
+	sqlite3_close_v2(db);
+	if (ret < 0)
+		unlink(path);
+	free(dir);
+	free(artifacts);
+	return ret;
+}

@@ -1,0 +1,237 @@
+/*
+ * store_* calls: pick a backend by the URL's scheme, then dispatch through
+ * its operations.  The struct store header (ops, url, dir, readonly) sits
+ * first in every backend's struct; the backend fills ops, dir and readonly,
+ * this file sets url, and store_close frees url and dir after the backend
+ * has released its own part.
+ */
+#include "store/store.h"
+
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/util.h"
+#include "store/sqlite_int.h"
+
+static const struct store_ops *const backends[] = {
+	&sqlite_store_ops,
+};
+
+#define NBACKENDS (sizeof backends / sizeof backends[0])
+
+/* The scheme of "scheme://..." as a new string, or NULL for a plain path. */
+static char *url_scheme(const char *url)
+{
+	const char *p = url;
+
+	if (!isalpha((unsigned char)*p))
+		return NULL;
+	while (isalnum((unsigned char)*p) || *p == '+' || *p == '-' || *p == '.')
+		p++;
+	if (strncmp(p, "://", 3) != 0)
+		return NULL;
+	return xstrndup(url, (size_t)(p - url));
+}
+
+static const struct store_ops *pick(const char *url, const char **path, struct err *err)
+{
+	char *scheme;
+	size_t i;
+
+	for (i = 0; i < NBACKENDS; i++)
+		if (backends[i]->accepts(url, path))
+			return backends[i];
+	scheme = url_scheme(url);
+	if (!scheme) {
+		err_set(err, ERR_USAGE, "%s: not a store URL", url);
+		return NULL;
+	}
+	for (i = 0; i < NBACKENDS; i++) {
+		size_t len = strlen(backends[i]->name);
+
+		/* "sqlite://x" or "sqlite+driver:///x": ours, but not a form we read. */
+		if (strncmp(scheme, backends[i]->name, len) == 0 &&
+		    (scheme[len] == '\0' || scheme[len] == '+')) {
+			err_set(err, ERR_USAGE,
+				"malformed %s URL '%s' (expected %s:///relative/path or "
+				"%s:////absolute/path)", backends[i]->name, url,
+				backends[i]->name, backends[i]->name);
+			free(scheme);
+			return NULL;
+		}
+	}
+	err_set(err, ERR_USAGE, "unsupported store URL scheme '%s' (supported: sqlite)", scheme);
+	free(scheme);
+	return NULL;
+}
+
+int store_open(const char *url, unsigned flags, struct store **out, struct err *err)
+{
+	const struct store_ops *ops;
+	const char *path = NULL;
+
+	*out = NULL;
+	ops = pick(url, &path, err);
+	if (!ops)
+		return -1;
+	if (ops->open(path, flags, out, err) < 0)
+		return -1;
+	(*out)->ops = ops;
+	(*out)->url = xstrdup(url);
+	return 0;
+}
+
+void store_close(struct store *st)
+{
+	char *url, *dir;
+
+	if (!st)
+		return;
+	url = st->url;
+	dir = st->dir;
+	st->ops->close(st);
+	free(url);
+	free(dir);
+}
+
+int store_create(const char *path, struct err *err)
+{
+	const char *file = NULL;
+
+	if (!pick(path, &file, err))
+		return -1;
+	return sq_create(file, err);
+}
+
+const char *store_url(const struct store *st)
+{
+	return st->url;
+}
+
+const char *store_dir(const struct store *st)
+{
+	return st->dir;
+}
+
+bool store_is_readonly(const struct store *st)
+{
+	return st->readonly;
+}
+
+/* ---- dispatch ---------------------------------------------------------- */
+
+int store_list_experiments(struct store *st, struct experiment_list *out, struct err *err)
+{
+	return st->ops->list_experiments(st, out, err);
+}
+
+int store_find_experiment(struct store *st, const char *id_or_name, int64_t *id, struct err *err)
+{
+	return st->ops->find_experiment(st, id_or_name, id, err);
+}
+
+int store_count_traces(struct store *st, int64_t experiment_id, const char *filter,
+		       unsigned quick, const char *me, const char *const *names,
+		       int64_t *count, struct err *err)
+{
+	return st->ops->count_traces(st, experiment_id, filter, quick, me, names, count, err);
+}
+
+int store_feedback_names(struct store *st, int64_t experiment_id, char ***names, size_t *n,
+			 struct err *err)
+{
+	return st->ops->feedback_names(st, experiment_id, names, n, err);
+}
+
+void store_free_names(char **names, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+}
+
+int store_page_traces(struct store *st, const struct page_req *req, struct trace_page *out,
+		      struct err *err)
+{
+	return st->ops->page_traces(st, req, out, err);
+}
+
+int store_get_row(struct store *st, const char *trace_id, const char *me, struct trace_row *out,
+		  struct err *err)
+{
+	return st->ops->get_row(st, trace_id, me, out, err);
+}
+
+int store_load_trace(struct store *st, const char *trace_id, struct trace *out, struct err *err)
+{
+	return st->ops->load_trace(st, trace_id, out, err);
+}
+
+int store_load_assessments(struct store *st, const char *trace_id, struct assessment_list *out,
+			   struct err *err)
+{
+	return st->ops->load_assessments(st, trace_id, out, err);
+}
+
+int store_get_assessment(struct store *st, const char *assessment_id, struct assessment *out,
+			 struct err *err)
+{
+	return st->ops->get_assessment(st, assessment_id, out, err);
+}
+
+int store_check_target(struct store *st, const char *trace_id, const char *span_id,
+		       struct err *err)
+{
+	return st->ops->check_target(st, trace_id, span_id, err);
+}
+
+int store_assessments_stamp(struct store *st, int64_t experiment_id, int64_t *stamp,
+			    int64_t *count, struct err *err)
+{
+	return st->ops->assessments_stamp(st, experiment_id, stamp, count, err);
+}
+
+int store_log_assessment(struct store *st, const struct assessment_new *a, char *out_id,
+			 struct err *err)
+{
+	return st->ops->log_assessment(st, a, out_id, err);
+}
+
+int store_update_assessment(struct store *st, const char *assessment_id,
+			    const struct assessment_update *u, struct err *err)
+{
+	return st->ops->update_assessment(st, assessment_id, u, err);
+}
+
+int store_delete_assessment(struct store *st, const char *assessment_id, struct err *err)
+{
+	return st->ops->delete_assessment(st, assessment_id, err);
+}
+
+int store_begin(struct store *st, struct err *err)
+{
+	return st->ops->begin(st, err);
+}
+
+int store_commit(struct store *st, struct err *err)
+{
+	return st->ops->commit(st, err);
+}
+
+void store_rollback(struct store *st)
+{
+	st->ops->rollback(st);
+}
+
+int store_put_trace(struct store *st, const struct trace *t, struct err *err)
+{
+	return st->ops->put_trace(st, t, err);
+}
+
+int store_ensure_experiment(struct store *st, const char *name, int64_t *id, struct err *err)
+{
+	return st->ops->ensure_experiment(st, name, id, err);
+}
