@@ -47,4 +47,10 @@ int svc_update_feedback(struct store *st, const char *assessment_id, const char 
 
 int svc_delete_feedback(struct store *st, const char *assessment_id, struct err *err);
 
+/* MLflow's source type for what a user typed (case-insensitive): HUMAN,
+ * LLM_JUDGE, CODE, SOURCE_TYPE_UNSPECIFIED, and AI_JUDGE normalised to
+ * LLM_JUDGE; NULL gives HUMAN.  Returns a static string, or NULL when the
+ * text names no source type. */
+const char *svc_source_type(const char *s);
+
 #endif
