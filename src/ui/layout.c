@@ -20,7 +20,7 @@ static int clamp(int v, int lo, int hi)
 	return v;
 }
 
-void layout_trace(int rows, int cols, enum pane focus, struct trace_layout *out)
+void layout_trace(int rows, int cols, enum pane_id focus, struct trace_layout *out)
 {
 	struct rect body = layout_body(rows, cols);
 	struct rect *t = &out->pane[PANE_TREE], *d = &out->pane[PANE_DETAIL],

@@ -13,7 +13,7 @@ struct rect {
 	int y, x, h, w;
 };
 
-enum pane {
+enum pane_id {
 	PANE_TREE = 0,
 	PANE_DETAIL,
 	PANE_FEEDBACK,
@@ -29,6 +29,6 @@ struct trace_layout {
 
 /* The area between the header and the status bar. */
 struct rect layout_body(int rows, int cols);
-void layout_trace(int rows, int cols, enum pane focus, struct trace_layout *out);
+void layout_trace(int rows, int cols, enum pane_id focus, struct trace_layout *out);
 
 #endif

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <wchar.h>
 
+#include "config/theme.h"
 #include "core/strbuf.h"
 #include "core/textbuf.h"
 #include "core/util.h"
@@ -27,19 +28,6 @@ char term_slot_letter(enum slot s)
 	return (char)(i < 26 ? 'a' + i : 'A' + (i - 26));
 }
 
-static const char *color_name(short c, char *buf, size_t size)
-{
-	static const char *const names[8] = { "black", "red", "green", "yellow",
-					      "blue", "magenta", "cyan", "white" };
-
-	if (c < 0)
-		return "default";
-	if (c < 8)
-		return names[c];
-	snprintf(buf, size, "%d", c);
-	return buf;
-}
-
 static void sty_names(struct strbuf *sb, unsigned a)
 {
 	if (!a)
@@ -54,6 +42,8 @@ static void sty_names(struct strbuf *sb, unsigned a)
 		sb_adds(sb, " underline");
 	if (a & STY_ITALIC)
 		sb_adds(sb, " italic");
+	if (a & STY_STANDOUT)
+		sb_adds(sb, " standout");
 }
 
 int term_snapshot(struct term *t, const char *path, struct err *err)
@@ -126,15 +116,15 @@ int term_snapshot(struct term *t, const char *path, struct err *err)
 		fprintf(f, "-- legend: theme %s, attributes only --\n", t->theme);
 	for (s = 0; s < SLOT_COUNT_; s++) {
 		struct strbuf line = STRBUF_INIT;
-		char b1[8], b2[8];
+		char b1[16], b2[16];
 
 		if (!used[s])
 			continue;
 		sb_addf(&line, "%c %s:", term_slot_letter((enum slot)s), slot_name((enum slot)s));
 		if (t->colors) {
 			sb_addf(&line, " fg=%s bg=%s",
-				color_name(t->styles[s].fg, b1, sizeof b1),
-				color_name(t->styles[s].bg, b2, sizeof b2));
+				theme_color_name(t->styles[s].fg, b1, sizeof b1),
+				theme_color_name(t->styles[s].bg, b2, sizeof b2));
 			sty_names(&line, t->styles[s].attrs);
 		} else {
 			sty_names(&line, t->styles[s].mono);

@@ -177,30 +177,9 @@ static attr_t sty_attr(unsigned s)
 		a |= A_UNDERLINE;
 	if (s & STY_ITALIC)
 		a |= A_ITALIC;
+	if (s & STY_STANDOUT)
+		a |= A_STANDOUT;
 	return a;
-}
-
-/* A 256-colour index on a terminal with fewer colours. */
-static short fit_color(short c, int colors)
-{
-	static const short cube6[6] = { 0, 95, 135, 175, 215, 255 };
-	int r, g, b, lvl, v;
-
-	if (c < 0 || c < colors)
-		return c;
-	if (c < 16)
-		return (short)(c % 8);
-	if (c >= 232) {
-		lvl = (c - 232) * 10 + 8;
-		return (short)(lvl < 64 ? COLOR_BLACK : lvl < 192 && colors >= 16 ? 8 :
-			       lvl < 160 ? COLOR_BLACK : COLOR_WHITE);
-	}
-	v = c - 16;
-	r = cube6[v / 36];
-	g = cube6[(v / 6) % 6];
-	b = cube6[v % 6];
-	/* Nearest of the eight basic colours by thresholding each channel. */
-	return (short)((r > 127 ? 1 : 0) | (g > 127 ? 2 : 0) | (b > 127 ? 4 : 0));
 }
 
 void term_set_styles(struct term *t, const struct slot_style styles[SLOT_COUNT_],
@@ -213,8 +192,7 @@ void term_set_styles(struct term *t, const struct slot_style styles[SLOT_COUNT_]
 	for (s = 0; s < SLOT_COUNT_; s++) {
 		t->styles[s] = styles[s];
 		if (t->colors) {
-			init_pair((short)(s + 1), fit_color(styles[s].fg, t->colors),
-				  fit_color(styles[s].bg, t->colors));
+			init_pair((short)(s + 1), styles[s].fg, styles[s].bg);
 			t->attr[s] = sty_attr(styles[s].attrs);
 		} else {
 			t->attr[s] = sty_attr(styles[s].mono);

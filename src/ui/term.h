@@ -30,12 +30,14 @@ enum {
 	STY_REVERSE   = 1u << 2,
 	STY_UNDERLINE = 1u << 3,
 	STY_ITALIC    = 1u << 4,
+	STY_STANDOUT  = 1u << 5,
 };
 
 #define STY_COLOR_DEFAULT (-1)
 
-/* How one slot looks: colours (-1 default, 0-255) with attributes, and the
- * attributes used when there are no colours. */
+/* How one slot looks: colours (-1 default, or one the terminal has: see
+ * term_colors) with attributes, and the attributes used when there are no
+ * colours. */
 struct slot_style {
 	short fg, bg;
 	unsigned attrs;

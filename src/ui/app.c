@@ -1,0 +1,1257 @@
+/*
+ * The browser's loop: start-up (store, terminal, keys, theme, first
+ * experiment), key dispatch through the keymap to the top view and then to
+ * the global actions, the input line, the status bar, deferred work, the
+ * scripted mode and shutdown.  The only place that draws.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <locale.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "config/config.h"
+#include "core/strbuf.h"
+#include "core/util.h"
+#include "ui/app.h"
+#include "ui/script.h"
+
+/* How long a key that is both bound and the start of a longer binding
+ * waits for the rest (Esc waits less: it is also how Alt arrives). */
+#define SEQ_TIMEOUT_MS 1000
+#define ESC_TIMEOUT_MS 60
+/* Wake-ups while idle, to notice signals. */
+#define IDLE_TICK_MS 500
+/* Keys handled before a draw when keys keep arriving. */
+#define MAX_UNDRAWN 32
+
+/* ---- messages ----------------------------------------------------------- */
+
+void ui_msg(struct ui *ui, enum slot slot, const char *fmt, ...)
+{
+	va_list ap;
+	char *raw;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return;
+	raw = xmalloc((size_t)n + 1);
+	va_start(ap, fmt);
+	vsnprintf(raw, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	free(ui->msg);
+	ui->msg = sanitize_dup(raw, (size_t)n);
+	ui->msg_slot = slot;
+	free(raw);
+}
+
+void ui_error(struct ui *ui, const struct err *err)
+{
+	ui_msg(ui, SLOT_MSG_ERROR, "%s", err->msg[0] ? err->msg : "error");
+}
+
+/* ---- views -------------------------------------------------------------- */
+
+struct view *ui_top(const struct ui *ui)
+{
+	return ui->nviews ? ui->views[ui->nviews - 1] : NULL;
+}
+
+int ui_push(struct ui *ui, const struct view_ops *ops, void *arg, struct err *err)
+{
+	struct view *v = xcalloc(1, sizeof *v);
+
+	v->ops = ops;
+	v->priv = arg;
+	if (ops->open && ops->open(v, ui, err) < 0) {
+		free(v);
+		return -1;
+	}
+	GROW(ui->views, ui->capviews, ui->nviews + 1);
+	ui->views[ui->nviews++] = v;
+	return 0;
+}
+
+static void pop_view(struct ui *ui)
+{
+	struct view *v;
+
+	if (!ui->nviews)
+		return;
+	v = ui->views[--ui->nviews];
+	if (v->ops->close)
+		v->ops->close(v, ui);
+	free(v);
+}
+
+int ui_open_trace(struct ui *ui, const char *trace_id, struct err *err)
+{
+	struct view *top = ui_top(ui);
+
+	/* Replace a trace view rather than stacking them. */
+	while (top && top->ops != &list_view_ops) {
+		pop_view(ui);
+		top = ui_top(ui);
+	}
+	return ui_push(ui, &trace_view_ops, xstrdup(trace_id), err);
+}
+
+/* ---- keys for help and hints -------------------------------------------- */
+
+struct keys_acc {
+	struct strbuf *out;
+	size_t max, count;
+};
+
+static void acc_key(const struct keyseq *ks, void *arg)
+{
+	struct keys_acc *acc = arg;
+	char name[64];
+
+	if (acc->max && acc->count >= acc->max)
+		return;
+	keyseq_name(ks, name, sizeof name);
+	if (acc->count++)
+		sb_adds(acc->out, ", ");
+	sb_adds(acc->out, name);
+}
+
+void ui_keys_text(const struct ui *ui, const char *ctx, enum action a, struct strbuf *out,
+		  size_t max)
+{
+	struct keys_acc acc = { out, max, 0 };
+
+	if (ctx)
+		ui_keys_each(ui->keys, ctx, a, acc_key, &acc);
+	if (!acc.count && (!ctx || strcmp(ctx, "editor") != 0))
+		ui_keys_each(ui->keys, "global", a, acc_key, &acc);
+}
+
+void ui_hint(const struct ui *ui, const char *ctx, enum action a, const char *label,
+	     struct strbuf *out)
+{
+	struct strbuf k = STRBUF_INIT;
+
+	ui_keys_text(ui, ctx, a, &k, 1);
+	if (k.len) {
+		if (out->len)
+			sb_adds(out, "  ");
+		sb_addf(out, "%s %s", sb_str(&k), label);
+	}
+	sb_free(&k);
+}
+
+/* ---- the trace list's settings -------------------------------------------- */
+
+static void free_names(struct list_state *ls)
+{
+	store_free_names(ls->fb_names, ls->nfb);
+	ls->fb_names = NULL;
+	ls->nfb = 0;
+	free(ls->qf_names);
+	ls->qf_names = NULL;
+}
+
+static void sync_req(struct ui *ui)
+{
+	struct list_state *ls = &ui->list;
+	struct page_req *r = &ls->tl.req;
+
+	memset(r, 0, sizeof *r);
+	r->experiment_id = ls->exp_id;
+	r->sort = ls->sort;
+	r->ascending = ls->ascending;
+	r->me = ui->me;
+	r->filter = ls->filter;
+	r->quick = ls->quick;
+	r->names = ls->qf_names;
+}
+
+int ui_list_reload(struct ui *ui, struct err *err)
+{
+	int rc;
+
+	sync_req(ui);
+	rc = tlist_reload(&ui->list.tl, err);
+	ui->list.loaded = rc == 0;
+	return rc;
+}
+
+static int load_experiment(struct ui *ui, int64_t id, struct err *err)
+{
+	struct list_state *ls = &ui->list;
+	struct experiment_list el;
+	size_t i;
+
+	memset(&el, 0, sizeof el);
+	if (store_list_experiments(ui->st, &el, err) < 0)
+		return -1;
+	free(ls->exp_name);
+	ls->exp_name = NULL;
+	for (i = 0; i < el.n; i++)
+		if (el.v[i].id == id)
+			ls->exp_name = xstrdup_or_null(el.v[i].name);
+	experiment_list_free(&el);
+	if (!ls->exp_name)
+		ls->exp_name = xasprintf("%" PRId64, id);
+	ls->exp_id = id;
+	free_names(ls);
+	if (store_feedback_names(ui->st, id, &ls->fb_names, &ls->nfb, err) < 0)
+		return -1;
+	ls->qf_names = xcalloc(ls->nfb + 1, sizeof *ls->qf_names);
+	for (i = 0; i < ls->nfb; i++)
+		ls->qf_names[i] = ls->fb_names[i];
+	return ui_list_reload(ui, err);
+}
+
+int ui_set_experiment(struct ui *ui, const char *id_or_name, struct err *err)
+{
+	int64_t id;
+
+	if (store_find_experiment(ui->st, id_or_name, &id, err) < 0)
+		return -1;
+	return load_experiment(ui, id, err);
+}
+
+/* With no experiment named: the first active one that has traces. */
+static int pick_experiment(struct ui *ui, int64_t *out, struct err *err)
+{
+	struct experiment_list el;
+	size_t i;
+	int rc = -1;
+
+	memset(&el, 0, sizeof el);
+	if (store_list_experiments(ui->st, &el, err) < 0)
+		return -1;
+	*out = el.n ? el.v[0].id : 0;
+	for (i = 0; i < el.n; i++) {
+		struct page_req req;
+		struct trace_page p;
+
+		if (el.v[i].lifecycle_stage && strcmp(el.v[i].lifecycle_stage, "active") != 0)
+			continue;
+		memset(&req, 0, sizeof req);
+		memset(&p, 0, sizeof p);
+		req.experiment_id = el.v[i].id;
+		req.limit = 1;
+		if (store_page_traces(ui->st, &req, &p, err) < 0)
+			goto out;
+		if (p.n) {
+			trace_page_free(&p);
+			*out = el.v[i].id;
+			break;
+		}
+		trace_page_free(&p);
+	}
+	rc = 0;
+out:
+	experiment_list_free(&el);
+	return rc;
+}
+
+/* ---- the input line ----------------------------------------------------- */
+
+void ui_prompt_open(struct ui *ui, enum prompt_kind kind, const char *initial)
+{
+	struct le_history *h = kind == PROMPT_SEARCH ? &ui->hist_search :
+			       kind == PROMPT_FILTER ? &ui->hist_filter : &ui->hist_cmd;
+
+	le_free(&ui->le);
+	le_init(&ui->le, initial, h);
+	ui->prompt = kind;
+}
+
+static void prompt_close(struct ui *ui)
+{
+	ui->prompt = PROMPT_NONE;
+	le_free(&ui->le);
+}
+
+static unsigned apply_effects(struct ui *ui, unsigned eff);
+
+static unsigned run_search(struct ui *ui, const char *text, int dir)
+{
+	struct view *v = ui_top(ui);
+
+	if (!v->ops->search) {
+		ui_msg(ui, SLOT_MSG_INFO, "no search here");
+		return EFF_HANDLED;
+	}
+	if (!text || !*text) {
+		ui_msg(ui, SLOT_MSG_INFO, "no previous search (/ to search)");
+		return EFF_HANDLED;
+	}
+	return v->ops->search(v, ui, text, dir);
+}
+
+static int set_filter(struct ui *ui, const char *text, struct err *err)
+{
+	char *old = ui->list.filter;
+
+	ui->list.filter = text && *text ? xstrdup(text) : NULL;
+	if (ui_list_reload(ui, err) < 0) {
+		struct err e2;
+
+		free(ui->list.filter);
+		ui->list.filter = old;
+		ui_list_reload(ui, &e2);
+		return -1;
+	}
+	free(old);
+	return 0;
+}
+
+static unsigned prompt_accept(struct ui *ui)
+{
+	enum prompt_kind kind = ui->prompt;
+	char *text = xstrdup(le_text(&ui->le));
+	unsigned eff = EFF_HANDLED | EFF_REDRAW;
+	struct err err;
+
+	le_history_add(ui->le.hist, text);
+	prompt_close(ui);
+	switch (kind) {
+	case PROMPT_COMMAND:
+		eff |= ui_command(ui, text);
+		break;
+	case PROMPT_SEARCH:
+		if (*text) {
+			free(ui->search);
+			ui->search = xstrdup(text);
+		}
+		eff |= run_search(ui, ui->search, 0);
+		break;
+	case PROMPT_FILTER:
+		err_clear(&err);
+		if (set_filter(ui, text, &err) < 0)
+			ui_msg(ui, SLOT_MSG_ERROR, "filter: %s", err.msg);
+		else if (*text)
+			ui_msg(ui, SLOT_MSG_OK, "filter: %s", text);
+		else
+			ui_msg(ui, SLOT_MSG_OK, "filter cleared");
+		break;
+	case PROMPT_NONE:
+		break;
+	}
+	free(text);
+	return eff;
+}
+
+static unsigned prompt_key(struct ui *ui, int key)
+{
+	enum action a = ACT_NONE;
+	int r;
+	struct err err;
+	char *edited = NULL;
+
+	if (key >= 0x20 && key < TBK_BASE_ && key != 0x7f && ui->nseq == 0) {
+		le_insert_cp(&ui->le, (uint32_t)key);
+		return EFF_HANDLED | EFF_REDRAW;
+	}
+	ui->seq[ui->nseq++] = key;
+	r = ui_keys_lookup(ui->keys, "editor", ui->seq, ui->nseq, &a);
+	if ((r & KB_PREFIX) && ui->nseq < KEYSEQ_MAX)
+		return EFF_HANDLED;
+	ui->nseq = 0;
+	if (!(r & KB_MATCH))
+		return EFF_HANDLED;
+	switch (le_action(&ui->le, a)) {
+	case LE_ACCEPT:
+		return prompt_accept(ui);
+	case LE_CANCEL:
+		prompt_close(ui);
+		return EFF_HANDLED | EFF_REDRAW;
+	case LE_EXTERNAL:
+		err_clear(&err);
+		if (term_edit_external(ui->term, le_text(&ui->le), &edited, &err) < 0) {
+			ui_error(ui, &err);
+		} else {
+			le_set(&ui->le, "");
+			le_insert_text(&ui->le, edited, strlen(edited));
+			free(edited);
+		}
+		return EFF_HANDLED | EFF_REDRAW;
+	default:
+		return EFF_HANDLED | EFF_REDRAW;
+	}
+}
+
+/* ---- global actions ----------------------------------------------------- */
+
+static const char *const sort_names[] = { "time", "duration", "status", "name" };
+
+static unsigned reload_list(struct ui *ui)
+{
+	struct err err;
+
+	err_clear(&err);
+	if (ui_list_reload(ui, &err) < 0)
+		ui_error(ui, &err);
+	return EFF_HANDLED | EFF_REDRAW;
+}
+
+static unsigned toggle_quick(struct ui *ui, unsigned bit, const char *what)
+{
+	ui->list.quick ^= bit;
+	ui_msg(ui, SLOT_MSG_OK, "%s: %s", what, ui->list.quick & bit ? "on" : "off");
+	return reload_list(ui);
+}
+
+static unsigned snapshot(struct ui *ui, const char *path);
+
+static unsigned global_action(struct ui *ui, enum action a)
+{
+	struct err err;
+
+	err_clear(&err);
+	switch (a) {
+	case ACT_QUIT:
+		return EFF_QUIT;
+	case ACT_BACK:
+		if (ui->nviews > 1)
+			return EFF_HANDLED | EFF_CLOSE;
+		return EFF_HANDLED;
+	case ACT_HELP:
+		if (ui_top(ui)->ops == &help_view_ops)
+			return EFF_HANDLED | EFF_CLOSE;
+		if (ui_push(ui, &help_view_ops, NULL, &err) < 0)
+			ui_error(ui, &err);
+		return EFF_HANDLED | EFF_REDRAW;
+	case ACT_EXPERIMENTS:
+		if (ui_top(ui)->ops == &exps_view_ops)
+			return EFF_HANDLED;
+		if (ui_push(ui, &exps_view_ops, NULL, &err) < 0)
+			ui_error(ui, &err);
+		return EFF_HANDLED | EFF_REDRAW;
+	case ACT_COMMAND:
+		ui_prompt_open(ui, PROMPT_COMMAND, "");
+		return EFF_HANDLED | EFF_REDRAW;
+	case ACT_SEARCH:
+		ui_prompt_open(ui, PROMPT_SEARCH, "");
+		return EFF_HANDLED | EFF_REDRAW;
+	case ACT_SEARCH_NEXT:
+		return run_search(ui, ui->search, 1) | EFF_REDRAW;
+	case ACT_SEARCH_PREV:
+		return run_search(ui, ui->search, -1) | EFF_REDRAW;
+	case ACT_FILTER:
+		ui_prompt_open(ui, PROMPT_FILTER, ui->list.filter ? ui->list.filter : "");
+		return EFF_HANDLED | EFF_REDRAW;
+	case ACT_CLEAR_FILTER:
+		FREE(ui->list.filter);
+		ui->list.quick = 0;
+		ui_msg(ui, SLOT_MSG_OK, "filters cleared");
+		return reload_list(ui);
+	case ACT_TOGGLE_ERRORS:
+		return toggle_quick(ui, QF_ERRORS, "errors only");
+	case ACT_TOGGLE_UNLABELLED:
+		return toggle_quick(ui, QF_UNLABELLED, "unlabelled only");
+	case ACT_TOGGLE_JUDGED:
+		return toggle_quick(ui, QF_HAS_JUDGE, "judged only");
+	case ACT_TOGGLE_DISAGREE:
+		return toggle_quick(ui, QF_DISAGREE, "disagreements only");
+	case ACT_CYCLE_SORT:
+		ui->list.sort = (enum sort_key)((ui->list.sort + 1) % 4);
+		ui->list.ascending = false;
+		ui_msg(ui, SLOT_MSG_OK, "sort: %s", sort_names[ui->list.sort]);
+		return reload_list(ui);
+	case ACT_REVERSE_SORT:
+		ui->list.ascending = !ui->list.ascending;
+		ui_msg(ui, SLOT_MSG_OK, "sort: %s %s", sort_names[ui->list.sort],
+		       ui->list.ascending ? "ascending" : "descending");
+		return reload_list(ui);
+	case ACT_CYCLE_THEME: {
+		char *next = ui_look_next(ui);
+
+		if (ui_look_set(ui, next, &err) < 0)
+			ui_error(ui, &err);
+		else
+			ui_msg(ui, SLOT_MSG_OK, "theme: %s", term_theme_name(ui->term));
+		free(next);
+		return EFF_HANDLED | EFF_REDRAW;
+	}
+	case ACT_REDRAW:
+		term_repaint(ui->term);
+		return EFF_HANDLED | EFF_REDRAW;
+	case ACT_SNAPSHOT:
+		return snapshot(ui, NULL);
+	case ACT_REFRESH:
+		return reload_list(ui);
+	case ACT_RATIONALE:
+	case ACT_DELETE_LABEL:
+	case ACT_UNDO:
+	case ACT_REDO:
+	case ACT_REPEAT:
+	case ACT_NEXT_UNLABELLED:
+	case ACT_PREV_UNLABELLED:
+	case ACT_TOGGLE_ADVANCE:
+	case ACT_RETRY_PENDING:
+	case ACT_DISCARD_PENDING:
+		ui_msg(ui, SLOT_MSG_INFO, "%s: labelling is not available in this build",
+		       action_info(a)->name);
+		return EFF_HANDLED | EFF_REDRAW;
+	default:
+		return EFF_UNHANDLED;
+	}
+}
+
+static unsigned apply_effects(struct ui *ui, unsigned eff)
+{
+	if (eff & EFF_CLOSE) {
+		if (ui->nviews > 1)
+			pop_view(ui);
+	}
+	if (eff & EFF_RELOAD)
+		reload_list(ui);
+	if (eff & EFF_QUIT)
+		ui->quit = true;
+	return eff;
+}
+
+static unsigned dispatch(struct ui *ui, enum action a)
+{
+	struct view *v = ui_top(ui);
+	unsigned eff = EFF_UNHANDLED;
+
+	if (v->ops->handle)
+		eff = v->ops->handle(v, ui, a);
+	if (eff == EFF_UNHANDLED)
+		eff = global_action(ui, a);
+	if (eff == EFF_UNHANDLED) {
+		ui_msg(ui, SLOT_MSG_INFO, "%s: nothing to do here", action_info(a)->name);
+		eff = EFF_HANDLED;
+	}
+	return apply_effects(ui, eff);
+}
+
+static const char *top_context(const struct ui *ui)
+{
+	const struct view *v = ui_top(ui);
+
+	return v->ops->context ? v->ops->context(v) : v->ops->name;
+}
+
+/* An action waiting for the rest of a longer sequence. */
+struct pending {
+	bool set;
+	enum action a;
+};
+
+static void handle_key(struct ui *ui, int key, struct pending *pend)
+{
+	enum action a = ACT_NONE;
+	int r;
+
+	if (key == TBK_RESIZE) {
+		term_size(ui->term, &ui->rows, &ui->cols);
+		return;
+	}
+	if (ui->prompt != PROMPT_NONE) {
+		apply_effects(ui, prompt_key(ui, key));
+		return;
+	}
+	FREE(ui->msg);
+	ui->seq[ui->nseq++] = key;
+	r = ui_keys_lookup(ui->keys, top_context(ui), ui->seq, ui->nseq, &a);
+	if ((r & KB_PREFIX) && ui->nseq < KEYSEQ_MAX) {
+		pend->set = (r & KB_MATCH) != 0;
+		pend->a = a;
+		return;
+	}
+	if (r & KB_MATCH) {
+		ui->nseq = 0;
+		pend->set = false;
+		dispatch(ui, a);
+		return;
+	}
+	/* No binding: a shorter sequence that was bound runs, and the last
+	 * key starts again on its own. */
+	if (ui->nseq > 1) {
+		ui->nseq = 0;
+		if (pend->set) {
+			pend->set = false;
+			dispatch(ui, pend->a);
+		}
+		if (!ui->quit)
+			handle_key(ui, key, pend);
+		return;
+	}
+	ui->nseq = 0;
+	{
+		char name[32];
+
+		key_name(key, name, sizeof name);
+		ui_msg(ui, SLOT_MSG_INFO, "%s: no action here (? for help)", name);
+	}
+}
+
+static void flush_pending(struct ui *ui, struct pending *pend)
+{
+	ui->nseq = 0;
+	if (pend->set) {
+		pend->set = false;
+		dispatch(ui, pend->a);
+	}
+}
+
+/* ---- drawing ------------------------------------------------------------ */
+
+struct tb_line *ui_header(struct ui *ui, struct frame *f)
+{
+	return frame_line(f, 0, 0, ui->cols, SLOT_HEADER);
+}
+
+static void draw_status(struct ui *ui, struct frame *f)
+{
+	int y = ui->rows - 1, w = ui->cols, used = 0;
+	struct tb_line *l;
+	struct view *v = ui_top(ui);
+	struct strbuf hints = STRBUF_INIT;
+
+	if (y < 0)
+		return;
+	if (ui->prompt != PROMPT_NONE) {
+		const char *lead = ui->prompt == PROMPT_COMMAND ? ":" :
+				   ui->prompt == PROMPT_SEARCH ? "/" : "filter: ";
+		int cx;
+
+		l = frame_line(f, y, 0, w, SLOT_PROMPT);
+		if (!l)
+			return;
+		tb_line_put(l, SLOT_PROMPT, lead, strlen(lead));
+		cx = le_render(&ui->le, w - l->width - 1, l, SLOT_PROMPT);
+		f->cur_y = y;
+		f->cur_x = (int)strlen(lead) + cx;
+		if (ui->prompt == PROMPT_FILTER)
+			f->cur_x = 8 + cx;
+		return;
+	}
+	l = frame_line(f, y, 0, w, SLOT_STATUSBAR);
+	if (!l)
+		return;
+	used += tb_line_put_fit(l, SLOT_STATUSBAR, " ", w);
+	used += tb_line_put_fit(l, SLOT_STATUSBAR, v->ops->mode, w - used);
+	used += tb_line_put_fit(l, SLOT_STATUSBAR, " ", w - used);
+	if (v->ops->hints)
+		v->ops->hints(v, ui, &hints);
+	if (ui->msg) {
+		int room = w - used - 1;
+
+		/* The message wins over the hints. */
+		used += tb_line_put_fit(l, SLOT_STATUSBAR, " ", w - used);
+		used += tb_line_put_fit(l, ui->msg_slot, ui->msg, room > 0 ? room : 0);
+	} else if (hints.len) {
+		int hw = text_width(sb_str(&hints), hints.len);
+
+		if (hw + 1 < w - used) {
+			tb_line_pad(l, SLOT_STATUSBAR, w - hw - 1);
+			tb_line_put(l, SLOT_STATUSBAR, sb_str(&hints), hints.len);
+		} else {
+			used += tb_line_put_fit(l, SLOT_STATUSBAR, " ", w - used);
+			tb_line_put_fit(l, SLOT_STATUSBAR, sb_str(&hints), w - used);
+		}
+	}
+	sb_free(&hints);
+}
+
+static void draw(struct ui *ui)
+{
+	struct view *v = ui_top(ui);
+
+	term_size(ui->term, &ui->rows, &ui->cols);
+	frame_reset(&ui->frame, ui->rows, ui->cols);
+	if (ui->rows < 3 || ui->cols < 20) {
+		struct tb_line *l = frame_line(&ui->frame, 0, 0, ui->cols, SLOT_DEFAULT);
+
+		if (l)
+			tb_line_put_fit(l, SLOT_MSG_ERROR, "terminal too small", ui->cols);
+	} else {
+		v->ops->render(v, ui, &ui->frame);
+		draw_status(ui, &ui->frame);
+	}
+	term_draw(ui->term, &ui->frame);
+}
+
+static unsigned snapshot(struct ui *ui, const char *path)
+{
+	struct err err;
+
+	if (!path || !*path)
+		path = ui->args->snapshot ? ui->args->snapshot : "tracelab-snapshot.txt";
+	err_clear(&err);
+	draw(ui);
+	if (term_snapshot(ui->term, path, &err) < 0)
+		ui_error(ui, &err);
+	return EFF_HANDLED;
+}
+
+/* ---- commands ----------------------------------------------------------- */
+
+struct command_def {
+	const char *name;
+	const char *alias;
+	unsigned (*run)(struct ui *ui, const char *arg);
+	const char *help;
+};
+
+static unsigned cmd_quit(struct ui *ui, const char *arg)
+{
+	(void)ui;
+	(void)arg;
+	return EFF_QUIT;
+}
+
+static unsigned cmd_snapshot(struct ui *ui, const char *arg)
+{
+	return snapshot(ui, arg);
+}
+
+static unsigned cmd_theme(struct ui *ui, const char *arg)
+{
+	struct err err;
+	char *next = *arg ? NULL : ui_look_next(ui);
+
+	err_clear(&err);
+	if (ui_look_set(ui, next ? next : arg, &err) < 0)
+		ui_error(ui, &err);
+	else
+		ui_msg(ui, SLOT_MSG_OK, "theme: %s", term_theme_name(ui->term));
+	free(next);
+	return EFF_HANDLED | EFF_REDRAW;
+}
+
+static unsigned cmd_experiment(struct ui *ui, const char *arg)
+{
+	struct err err;
+
+	if (!*arg)
+		return global_action(ui, ACT_EXPERIMENTS);
+	err_clear(&err);
+	if (ui_set_experiment(ui, arg, &err) < 0) {
+		ui_error(ui, &err);
+		return EFF_HANDLED | EFF_REDRAW;
+	}
+	while (ui->nviews > 1)
+		pop_view(ui);
+	ui_msg(ui, SLOT_MSG_OK, "experiment: %s", ui->list.exp_name);
+	return EFF_HANDLED | EFF_REDRAW;
+}
+
+static unsigned cmd_filter(struct ui *ui, const char *arg)
+{
+	struct err err;
+
+	err_clear(&err);
+	if (set_filter(ui, arg, &err) < 0)
+		ui_msg(ui, SLOT_MSG_ERROR, "filter: %s", err.msg);
+	else if (*arg)
+		ui_msg(ui, SLOT_MSG_OK, "filter: %s", arg);
+	else
+		ui_msg(ui, SLOT_MSG_OK, "filter cleared");
+	return EFF_HANDLED | EFF_REDRAW;
+}
+
+static unsigned cmd_sort(struct ui *ui, const char *arg)
+{
+	char field[32] = "", dir[32] = "";
+	int i;
+
+	if (sscanf(arg, "%31s %31s", field, dir) < 1) {
+		ui_msg(ui, SLOT_MSG_ERROR, "usage: sort time|duration|status|name [asc|desc]");
+		return EFF_HANDLED | EFF_REDRAW;
+	}
+	for (i = 0; i < 4; i++)
+		if (strcmp(field, sort_names[i]) == 0)
+			break;
+	if (i == 4 || (dir[0] && strcmp(dir, "asc") != 0 && strcmp(dir, "desc") != 0)) {
+		ui_msg(ui, SLOT_MSG_ERROR, "usage: sort time|duration|status|name [asc|desc]");
+		return EFF_HANDLED | EFF_REDRAW;
+	}
+	ui->list.sort = (enum sort_key)i;
+	ui->list.ascending = strcmp(dir, "asc") == 0;
+	ui_msg(ui, SLOT_MSG_OK, "sort: %s %s", sort_names[i],
+	       ui->list.ascending ? "ascending" : "descending");
+	return reload_list(ui);
+}
+
+static unsigned cmd_help(struct ui *ui, const char *arg)
+{
+	(void)arg;
+	if (ui_top(ui)->ops == &help_view_ops)
+		return EFF_HANDLED;
+	return global_action(ui, ACT_HELP);
+}
+
+static unsigned cmd_search(struct ui *ui, const char *arg)
+{
+	if (*arg) {
+		free(ui->search);
+		ui->search = xstrdup(arg);
+	}
+	return run_search(ui, ui->search, 0) | EFF_REDRAW;
+}
+
+static unsigned cmd_open(struct ui *ui, const char *arg)
+{
+	struct err err;
+
+	err_clear(&err);
+	if (ui_open_trace(ui, arg, &err) < 0)
+		ui_error(ui, &err);
+	return EFF_HANDLED | EFF_REDRAW;
+}
+
+static unsigned cmd_resize(struct ui *ui, const char *arg)
+{
+	int cols, rows;
+
+	if (sscanf(arg, "%d %d", &cols, &rows) != 2 || cols < 1 || rows < 1) {
+		ui_msg(ui, SLOT_MSG_ERROR, "usage: resize COLS ROWS");
+		return EFF_HANDLED | EFF_REDRAW;
+	}
+	term_resize(ui->term, rows, cols);
+	term_size(ui->term, &ui->rows, &ui->cols);
+	return EFF_HANDLED | EFF_REDRAW;
+}
+
+static unsigned cmd_redraw(struct ui *ui, const char *arg)
+{
+	(void)arg;
+	term_repaint(ui->term);
+	return EFF_HANDLED | EFF_REDRAW;
+}
+
+static unsigned cmd_action(struct ui *ui, const char *arg)
+{
+	int a = action_by_name(arg);
+
+	if (a <= 0) {
+		ui_msg(ui, SLOT_MSG_ERROR, "unknown action '%s' (see tracelab --list-actions)",
+		       arg);
+		return EFF_HANDLED | EFF_REDRAW;
+	}
+	return dispatch(ui, (enum action)a);
+}
+
+static const struct command_def commands[] = {
+	{ "quit", "q", cmd_quit, "Quit tracelab" },
+	{ "help", "h", cmd_help, "Show the keys and commands" },
+	{ "experiment", "e", cmd_experiment, "Switch experiment: experiment ID|NAME" },
+	{ "filter", NULL, cmd_filter, "Filter traces (search_traces syntax); no text clears" },
+	{ "sort", NULL, cmd_sort, "Sort the list: sort time|duration|status|name [asc|desc]" },
+	{ "search", NULL, cmd_search, "Search in the focused pane (like /)" },
+	{ "theme", NULL, cmd_theme, "Switch theme: theme dark|light|mono" },
+	{ "open", NULL, cmd_open, "Open a trace by id" },
+	{ "snapshot", NULL, cmd_snapshot, "Write the screen text and colour slots to FILE" },
+	{ "resize", NULL, cmd_resize, "Resize the screen (scripted runs): resize COLS ROWS" },
+	{ "redraw", NULL, cmd_redraw, "Repaint the whole screen" },
+	{ "action", NULL, cmd_action, "Run an action by name: action move-down" },
+};
+
+unsigned ui_command(struct ui *ui, const char *line)
+{
+	char *copy = xstrdup(line), *name = copy, *arg, *e;
+	unsigned eff = EFF_HANDLED | EFF_REDRAW;
+	size_t i;
+
+	while (*name == ' ' || *name == ':')
+		name++;
+	arg = name;
+	while (*arg && *arg != ' ')
+		arg++;
+	if (*arg)
+		*arg++ = '\0';
+	while (*arg == ' ')
+		arg++;
+	e = arg + strlen(arg);
+	while (e > arg && e[-1] == ' ')
+		*--e = '\0';
+	if (!*name)
+		goto out;
+	for (i = 0; i < sizeof commands / sizeof commands[0]; i++) {
+		if (strcmp(name, commands[i].name) == 0 ||
+		    (commands[i].alias && strcmp(name, commands[i].alias) == 0)) {
+			eff = commands[i].run(ui, arg);
+			goto out;
+		}
+	}
+	ui_msg(ui, SLOT_MSG_ERROR, "unknown command: %s (:help lists them)", name);
+out:
+	free(copy);
+	return apply_effects(ui, eff);
+}
+
+size_t ui_command_count(void)
+{
+	return sizeof commands / sizeof commands[0];
+}
+
+const char *ui_command_name(size_t i, const char **help)
+{
+	*help = commands[i].help;
+	return commands[i].name;
+}
+
+/* ---- idle work ---------------------------------------------------------- */
+
+static bool list_busy(const struct ui *ui)
+{
+	return ui->list.loaded && !tlist_counted(&ui->list.tl);
+}
+
+static bool busy(struct ui *ui)
+{
+	struct view *v = ui_top(ui);
+
+	return list_busy(ui) || (v->ops->busy && v->ops->busy(v, ui));
+}
+
+/* One piece of deferred work; true when the screen changed. */
+static bool idle(struct ui *ui)
+{
+	struct view *v = ui_top(ui);
+	struct err err;
+
+	if (v->ops->busy && v->ops->busy(v, ui))
+		return v->ops->idle(v, ui);
+	if (list_busy(ui)) {
+		err_clear(&err);
+		if (tlist_count(&ui->list.tl, &err) < 0) {
+			ui->list.tl.total = -2;  /* do not try again */
+			ui_error(ui, &err);
+		}
+		return true;
+	}
+	return false;
+}
+
+/* ---- the loops ---------------------------------------------------------- */
+
+static int run_interactive(struct ui *ui, struct err *err)
+{
+	struct pending pend = { false, ACT_NONE };
+	int undrawn = 0;
+
+	draw(ui);
+	while (!ui->quit) {
+		int timeout, key;
+
+		if (term_signalled())
+			break;
+		if (busy(ui))
+			timeout = 0;
+		else if (ui->nseq)
+			timeout = ui->seq[0] == TBK_ESC ? ESC_TIMEOUT_MS : SEQ_TIMEOUT_MS;
+		else
+			timeout = IDLE_TICK_MS;
+		key = term_read_key(ui->term, timeout);
+		if (key < 0) {
+			if (term_signalled())
+				break;
+			if (ui->nseq && ui->prompt == PROMPT_NONE) {
+				flush_pending(ui, &pend);
+				draw(ui);
+			} else if (ui->nseq) {
+				/* Esc alone in the input line: cancel. */
+				int only = ui->seq[0];
+
+				ui->nseq = 0;
+				if (only == TBK_ESC)
+					prompt_close(ui);
+				draw(ui);
+			} else if (busy(ui)) {
+				if (idle(ui))
+					draw(ui);
+			} else if (undrawn) {
+				draw(ui);
+				undrawn = 0;
+			}
+			continue;
+		}
+		handle_key(ui, key, &pend);
+		if (ui->quit)
+			break;
+		if (undrawn < MAX_UNDRAWN && term_key_pending(ui->term)) {
+			undrawn++;
+			continue;
+		}
+		undrawn = 0;
+		draw(ui);
+	}
+	if (term_signalled()) {
+		int sig = term_signalled();
+
+		return err_set(err, ERR_RUNTIME, "interrupted by signal %d", sig);
+	}
+	return 0;
+}
+
+static void settle_idle(struct ui *ui)
+{
+	int guard = 0;
+
+	while (busy(ui) && guard++ < 1000)
+		idle(ui);
+}
+
+static int run_script(struct ui *ui, struct script *sc, struct err *err)
+{
+	struct pending pend = { false, ACT_NONE };
+	const char *line;
+	size_t lineno = 0;
+
+	settle_idle(ui);
+	draw(ui);
+	while (!ui->quit && (line = script_next(sc, &lineno))) {
+		if (term_signalled())
+			return err_set(err, ERR_RUNTIME, "interrupted");
+		if (line[0] == ':' && line[1]) {
+			/* A command line ends a pending key sequence. */
+			if (ui->nseq && ui->prompt == PROMPT_NONE)
+				flush_pending(ui, &pend);
+			if (strncmp(line, ":type ", 6) == 0) {
+				const char *p = line + 6;
+
+				while (*p && !ui->quit) {
+					uint32_t cp;
+					int n = utf8_decode(p, strlen(p), &cp);
+
+					if (n <= 0)
+						return err_set(err, ERR_USAGE,
+							       "%s:%zu: invalid UTF-8",
+							       sc->name, lineno);
+					handle_key(ui, (int)cp, &pend);
+					p += n;
+				}
+			} else {
+				ui_command(ui, line + 1);
+			}
+		} else {
+			struct keyseq ks;
+			int i;
+
+			if (keyseq_parse(line, &ks, err) < 0)
+				return err_prefix(err, "%s:%zu", sc->name, lineno);
+			for (i = 0; i < ks.n && !ui->quit; i++)
+				handle_key(ui, ks.keys[i], &pend);
+		}
+		if (!ui->nseq)
+			settle_idle(ui);
+		draw(ui);
+	}
+	if (!ui->quit)
+		flush_pending(ui, &pend);
+	return 0;
+}
+
+/* ---- start and end ------------------------------------------------------ */
+
+static char *find_store(const struct ui *ui, struct err *err)
+{
+	const struct ui_args *args = ui->args;
+	struct stat st;
+
+	if (args->store_url && *args->store_url)
+		return xstrdup(args->store_url);
+	if (ui->cfg && ui->cfg->store && *ui->cfg->store)
+		return xstrdup(ui->cfg->store);
+	if (stat("mlflow.db", &st) == 0)
+		return xstrdup("mlflow.db");
+	err_set(err, ERR_USAGE, "no store given and no ./mlflow.db here; "
+		"try `tracelab demo demo.db` and then `tracelab demo.db`");
+	return NULL;
+}
+
+static char *find_me(const struct ui *ui)
+{
+	const struct ui_args *args = ui->args;
+	const char *u;
+
+	if (args->source_id && *args->source_id)
+		return xstrdup(args->source_id);
+	if (ui->cfg && ui->cfg->source_id && *ui->cfg->source_id)
+		return xstrdup(ui->cfg->source_id);
+	u = getenv("USER");
+	if (!u || !*u)
+		u = getenv("LOGNAME");
+	return xstrdup(u && *u ? u : "me");
+}
+
+static int env_int(const char *name, int dflt)
+{
+	const char *v = getenv(name);
+	int64_t n;
+
+	if (v && parse_int64(v, &n) == 0 && n > 0 && n < 10000)
+		return (int)n;
+	return dflt;
+}
+
+static void ui_free(struct ui *ui)
+{
+	while (ui->nviews)
+		pop_view(ui);
+	free(ui->views);
+	tlist_free(&ui->list.tl);
+	free_names(&ui->list);
+	free(ui->list.exp_name);
+	free(ui->list.filter);
+	free(ui->list.search);
+	le_free(&ui->le);
+	le_history_free(&ui->hist_cmd);
+	le_history_free(&ui->hist_search);
+	le_history_free(&ui->hist_filter);
+	frame_free(&ui->frame);
+	ui_keys_free(ui->keys);
+	ui_look_free(ui->look);
+	free(ui->msg);
+	free(ui->search);
+	free(ui->me);
+	free(ui->store_url);
+	store_close(ui->st);
+	if (ui->own_cfg) {
+		config_free(ui->own_cfg);
+		free(ui->own_cfg);
+	}
+}
+
+int ui_run(const struct ui_args *args, struct err *err)
+{
+	struct ui ui;
+	struct script sc;
+	struct term_opts to;
+	const char *env_keys = getenv("TRACELAB_KEYS");
+	int64_t exp_id;
+	int rc = -1;
+	struct stat stt;
+
+	memset(&ui, 0, sizeof ui);
+	memset(&sc, 0, sizeof sc);
+	memset(&to, 0, sizeof to);
+	setlocale(LC_ALL, "");
+	ui.args = args;
+	if (args->keys_script) {
+		if (script_load_file(&sc, args->keys_script, err) < 0)
+			goto out;
+		ui.scripted = true;
+	} else if (args->keys_text) {
+		script_load_text(&sc, args->keys_text, "--keys");
+		ui.scripted = true;
+	} else if (env_keys && *env_keys) {
+		if (stat(env_keys, &stt) == 0 && S_ISREG(stt.st_mode)) {
+			if (script_load_file(&sc, env_keys, err) < 0)
+				goto out;
+		} else {
+			script_load_text(&sc, env_keys, "TRACELAB_KEYS");
+		}
+		ui.scripted = true;
+	}
+	if (args->config) {
+		ui.cfg = args->config;
+	} else {
+		struct diag_list diags;
+
+		memset(&diags, 0, sizeof diags);
+		ui.own_cfg = xcalloc(1, sizeof *ui.own_cfg);
+		if (config_load(args->config_path, ui.own_cfg, &diags, err) < 0) {
+			diag_list_free(&diags);
+			goto out;
+		}
+		if (diags.n)
+			ui_msg(&ui, SLOT_MSG_ERROR, "config: %s%s", diags.v[0].msg,
+			       diags.n > 1 ? " (and more)" : "");
+		diag_list_free(&diags);
+		ui.cfg = ui.own_cfg;
+	}
+	ui.store_url = find_store(&ui, err);
+	if (!ui.store_url)
+		goto out;
+	if (store_open(ui.store_url, args->readonly ? STORE_READONLY : 0, &ui.st, err) < 0)
+		goto out;
+	ui.me = find_me(&ui);
+	tlist_init(&ui.list.tl, ui.st);
+	if (args->experiment && *args->experiment) {
+		if (store_find_experiment(ui.st, args->experiment, &exp_id, err) < 0)
+			goto out;
+	} else if (ui.cfg && ui.cfg->experiment && *ui.cfg->experiment) {
+		if (store_find_experiment(ui.st, ui.cfg->experiment, &exp_id, err) < 0)
+			goto out;
+	} else if (pick_experiment(&ui, &exp_id, err) < 0) {
+		goto out;
+	}
+	if (ui_keys_load(&ui, err) < 0)
+		goto out;
+	to.scripted = ui.scripted;
+	to.rows = env_int("LINES", 24);
+	to.cols = env_int("COLUMNS", 80);
+	to.no_color = getenv("NO_COLOR") && *getenv("NO_COLOR");
+	if (term_open(&to, &ui.term, err) < 0)
+		goto out;
+	term_size(ui.term, &ui.rows, &ui.cols);
+	if (ui_look_set(&ui, args->theme, err) < 0)
+		goto out;
+	ui.list.tl.height = ui.rows > 4 ? ui.rows - 4 : 1;
+	if (load_experiment(&ui, exp_id, err) < 0)
+		goto out;
+	if (ui_push(&ui, &list_view_ops, NULL, err) < 0)
+		goto out;
+	if (args->trace_id && ui_open_trace(&ui, args->trace_id, err) < 0)
+		goto out;
+	if (ui.scripted)
+		rc = run_script(&ui, &sc, err);
+	else
+		rc = run_interactive(&ui, err);
+out:
+	term_close(ui.term);
+	ui.term = NULL;
+	ui_free(&ui);
+	script_free(&sc);
+	return rc;
+}
+
+int ui_list_actions(const struct ui_args *args, struct err *err)
+{
+	struct ui ui;
+	int a, g;
+
+	memset(&ui, 0, sizeof ui);
+	ui.args = args;
+	ui.cfg = args->config;
+	if (ui_keys_load(&ui, err) < 0)
+		return -1;
+	for (g = 0; g < AG_COUNT_; g++) {
+		printf("%s\n", action_group_title((enum action_group)g));
+		for (a = 1; a < ACT_COUNT_; a++) {
+			const struct action_info *ai = action_info((enum action)a);
+			struct strbuf keys = STRBUF_INIT;
+			size_t c;
+
+			if ((int)ai->group != g)
+				continue;
+			for (c = 0; ui_contexts[c]; c++) {
+				struct strbuf one = STRBUF_INIT;
+
+				ui_keys_each(ui.keys, ui_contexts[c], (enum action)a, acc_key,
+					     &(struct keys_acc){ &one, 0, 0 });
+				if (one.len) {
+					if (keys.len)
+						sb_adds(&keys, "; ");
+					if (strcmp(ui_contexts[c], "global") != 0)
+						sb_addf(&keys, "%s: ", ui_contexts[c]);
+					sb_add(&keys, one.buf, one.len);
+				}
+				sb_free(&one);
+			}
+			printf("  %-20s %-44s %s\n", ai->name, ai->help, sb_str(&keys));
+			sb_free(&keys);
+		}
+	}
+	ui_keys_free(ui.keys);
+	return 0;
+}

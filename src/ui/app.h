@@ -1,0 +1,221 @@
+#ifndef TB_UI_APP_H
+#define TB_UI_APP_H
+/*
+ * The browser's state and its view framework, shared by the files of
+ * src/ui (not exported beyond it).
+ *
+ * struct ui owns everything of one run: the terminal, the store, the key
+ * bindings and theme, the trace list window, the stack of open views, the
+ * input line, the status message and the key script.  It is passed
+ * explicitly; there are no globals.
+ *
+ * A view is a const table of operations (struct view_ops) plus its private
+ * state.  Views render into a frame (ui/frame.h) and handle actions by
+ * changing state and returning effect flags; they never draw.  Only the
+ * loop in app.c draws, after each key, so every screen is consistent.
+ * An action a view leaves UNHANDLED goes to the global handler.
+ *
+ * Deferred work (counting rows, rendering a span's detail) runs when no key
+ * is waiting: views say what they have left through their idle op, which
+ * does one piece and returns whether the screen changed.
+ */
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/action.h"
+#include "core/err.h"
+#include "core/keys.h"
+#include "core/model.h"
+#include "core/slot.h"
+#include "core/strbuf.h"
+#include "store/store.h"
+#include "ui/frame.h"
+#include "ui/lineedit.h"
+#include "ui/term.h"
+#include "ui/tlist.h"
+#include "ui/ui.h"
+
+struct ui;
+struct view;
+struct ui_keys;
+struct ui_look;
+struct keymap;
+struct config;
+
+/* Effects of handling an action. */
+enum {
+	EFF_UNHANDLED = 0,
+	EFF_HANDLED   = 1u << 0,
+	EFF_REDRAW    = 1u << 1,   /* state changed: draw */
+	EFF_RELOAD    = 1u << 2,   /* the list must be read again */
+	EFF_QUIT      = 1u << 3,
+	EFF_CLOSE     = 1u << 4,   /* close this view (back) */
+};
+
+struct view_ops {
+	const char *name;          /* "list", "trace", "help", "experiments" */
+	const char *mode;          /* shown in the status bar: "LIST", "TRACE", ... */
+	int (*open)(struct view *v, struct ui *ui, struct err *err);
+	void (*close)(struct view *v, struct ui *ui);
+	/* Keymap context of the focused pane ("list", "tree", "detail", ...). */
+	const char *(*context)(const struct view *v);
+	/* Renders rows 0 .. rows-2 (the last row is the status bar). */
+	void (*render)(struct view *v, struct ui *ui, struct frame *f);
+	unsigned (*handle)(struct view *v, struct ui *ui, enum action a);
+	/* Search in the focused pane: dir 0 starts a new search (text set),
+	 * 1 / -1 the next / previous match.  NULL: no search here. */
+	unsigned (*search)(struct view *v, struct ui *ui, const char *text, int dir);
+	/* One piece of deferred work; returns true when the screen changed.
+	 * NULL or nothing left: false. */
+	bool (*idle)(struct view *v, struct ui *ui);
+	bool (*busy)(const struct view *v, struct ui *ui);  /* has deferred work */
+	/* Short key hints for the status bar ("Enter open  / search"). */
+	void (*hints)(const struct view *v, struct ui *ui, struct strbuf *out);
+};
+
+struct view {
+	const struct view_ops *ops;
+	void *priv;
+};
+
+extern const struct view_ops list_view_ops;
+extern const struct view_ops trace_view_ops;
+extern const struct view_ops help_view_ops;
+extern const struct view_ops exps_view_ops;
+
+enum prompt_kind {
+	PROMPT_NONE = 0,
+	PROMPT_COMMAND,            /* : */
+	PROMPT_SEARCH,             /* / */
+	PROMPT_FILTER,             /* filter: (the list's search_traces filter) */
+};
+
+/* The list's settings, owned by the ui (the tlist borrows the strings). */
+struct list_state {
+	struct tlist tl;
+	int64_t exp_id;
+	char *exp_name;
+	char **fb_names;           /* feedback names of the experiment (columns) */
+	size_t nfb;
+	const char **qf_names;     /* NULL-terminated view of fb_names for QF_UNLABELLED */
+	char *filter;              /* NULL: none */
+	unsigned quick;
+	enum sort_key sort;
+	bool ascending;
+	char *search;              /* last search text in the list, or NULL */
+	bool loaded;
+};
+
+struct ui {
+	const struct ui_args *args;
+	const struct config *cfg;  /* the configuration in use, or NULL */
+	struct config *own_cfg;    /* loaded here from args->config_path */
+	struct term *term;
+	struct frame frame;
+	struct store *st;
+	char *store_url;
+	char *me;                  /* my source_id */
+	struct ui_keys *keys;
+	struct ui_look *look;
+	int rows, cols;
+
+	struct list_state list;
+
+	struct view **views;       /* stack; views[0] is the trace list */
+	size_t nviews, capviews;
+
+	/* The input line. */
+	enum prompt_kind prompt;
+	struct lineedit le;
+	struct le_history hist_cmd, hist_search, hist_filter;
+
+	/* A key sequence being typed ("g g"). */
+	int seq[KEYSEQ_MAX];
+	int nseq;
+
+	char *msg;                 /* status message (sanitised), or NULL */
+	enum slot msg_slot;
+
+	char *search;              /* the last search (any pane) */
+	bool quit;
+	bool scripted;
+};
+
+/* ---- for views --------------------------------------------------------- */
+
+/* A status message; the text is sanitised here. */
+void ui_msg(struct ui *ui, enum slot slot, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+void ui_error(struct ui *ui, const struct err *err);
+
+struct view *ui_top(const struct ui *ui);
+int ui_push(struct ui *ui, const struct view_ops *ops, void *arg, struct err *err);
+/* Opens a trace in the trace view (on top of the list). */
+int ui_open_trace(struct ui *ui, const char *trace_id, struct err *err);
+
+/* Keys bound to an action in a context (or global), "j, Down"; "" if none. */
+void ui_keys_text(const struct ui *ui, const char *ctx, enum action a, struct strbuf *out,
+		  size_t max);
+/* Appends "KEY label  " to a hint line when the action has a key. */
+void ui_hint(const struct ui *ui, const char *ctx, enum action a, const char *label,
+	     struct strbuf *out);
+
+/* Reloads the trace list (after a change of experiment, sort or filter). */
+int ui_list_reload(struct ui *ui, struct err *err);
+/* Switches experiment (by id or name). */
+int ui_set_experiment(struct ui *ui, const char *id_or_name, struct err *err);
+
+/* Header row: left text (trusted) and right text, in SLOT_HEADER. */
+struct tb_line *ui_header(struct ui *ui, struct frame *f);
+
+/* Runs a ":" command line (without the colon). */
+unsigned ui_command(struct ui *ui, const char *line);
+/* The : commands, for the help screen. */
+size_t ui_command_count(void);
+const char *ui_command_name(size_t i, const char **help);
+/* Opens the input line. */
+void ui_prompt_open(struct ui *ui, enum prompt_kind kind, const char *initial);
+
+/* ---- key bindings (keys.c) ---------------------------------------------- */
+
+enum {
+	KB_NONE   = 0,       /* no binding starts with these keys */
+	KB_MATCH  = 1u << 0, /* *out is the action bound to exactly these keys */
+	KB_PREFIX = 1u << 1, /* a longer binding starts with them */
+};
+
+int ui_keys_load(struct ui *ui, struct err *err);
+void ui_keys_free(struct ui_keys *k);
+/* Looks keys up in ctx, then in global; KB_* bits. */
+int ui_keys_lookup(const struct ui_keys *k, const char *ctx, const int *keys, int n,
+		   enum action *out);
+/* Every key sequence bound to a in ctx exactly (not global); calls fn. */
+void ui_keys_each(const struct ui_keys *k, const char *ctx, enum action a,
+		  void (*fn)(const struct keyseq *ks, void *arg), void *arg);
+const struct keymap *ui_keymap(const struct ui *ui);
+/* The contexts, in help order (NULL-terminated). */
+extern const char *const ui_contexts[];
+
+/* ---- themes (look.c) ---------------------------------------------------- */
+
+/* Loads a theme by name (or the configured / default one when NULL) and
+ * applies it to the terminal. */
+int ui_look_set(struct ui *ui, const char *name, struct err *err);
+/* Name of the next theme after the current one (caller frees). */
+char *ui_look_next(struct ui *ui);
+void ui_look_free(struct ui_look *l);
+
+/* ---- text helpers (text.c) ---------------------------------------------- */
+
+/* Decodes a JSON string literal ("..."), or returns NULL when json is not
+ * one.  Caller frees. */
+char *ui_json_string(const char *json);
+/* How a stored feedback value looks in a compact cell: "✓", "✗", a number
+ * cut to `w` columns, or "txt"; *slot gets FB_TRUE / FB_FALSE / FB_VALUE. */
+void ui_fb_glyph(const char *json, int w, struct strbuf *out, enum slot *slot);
+/* Marks every case-insensitive match of needle in a line with slot. */
+void tb_line_mark(struct tb_line *l, const char *needle, enum slot slot);
+bool text_has_ci(const char *hay, size_t n, const char *needle);
+
+#endif

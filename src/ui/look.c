@@ -1,0 +1,100 @@
+/*
+ * Themes as the browser sees them: a theme (config/theme.h: the shipped
+ * YAML files or the user's) turned into one style per colour slot for the
+ * terminal, with colours reduced to what the terminal can show.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "config/config.h"
+#include "config/theme.h"
+#include "core/util.h"
+#include "ui/app.h"
+
+struct ui_look {
+	char *name;
+};
+
+static unsigned sty_bits(unsigned t)
+{
+	unsigned s = 0;
+
+	if (t & THEME_BOLD)
+		s |= STY_BOLD;
+	if (t & THEME_DIM)
+		s |= STY_DIM;
+	if (t & THEME_REVERSE)
+		s |= STY_REVERSE;
+	if (t & THEME_UNDERLINE)
+		s |= STY_UNDERLINE;
+	if (t & THEME_ITALIC)
+		s |= STY_ITALIC;
+	if (t & THEME_STANDOUT)
+		s |= STY_STANDOUT;
+	return s;
+}
+
+int ui_look_set(struct ui *ui, const char *name, struct err *err)
+{
+	struct slot_style st[SLOT_COUNT_];
+	struct theme th;
+	struct diag_list diags;
+	int s, colors = term_colors(ui->term);
+
+	if (!name)
+		name = ui->args->theme ? ui->args->theme :
+		       ui->cfg && ui->cfg->theme ? ui->cfg->theme : "dark";
+	memset(&diags, 0, sizeof diags);
+	theme_init(&th);
+	if (theme_load(&th, name, &diags, err) < 0) {
+		theme_free(&th);
+		diag_list_free(&diags);
+		return -1;
+	}
+	for (s = 0; s < SLOT_COUNT_; s++) {
+		const struct theme_style *ts = theme_style(&th, (enum slot)s);
+
+		st[s].fg = (short)theme_color_reduce(ts->fg, colors);
+		st[s].bg = (short)theme_color_reduce(ts->bg, colors);
+		st[s].attrs = sty_bits(ts->attrs);
+		st[s].mono = sty_bits(theme_mono_attrs(&th, (enum slot)s));
+	}
+	term_set_styles(ui->term, st, th.name && *th.name ? th.name : name);
+	if (!ui->look)
+		ui->look = xcalloc(1, sizeof *ui->look);
+	free(ui->look->name);
+	ui->look->name = xstrdup(th.name && *th.name ? th.name : name);
+	if (diags.n)
+		ui_msg(ui, SLOT_MSG_ERROR, "theme: %s%s", diags.v[0].msg,
+		       diags.n > 1 ? " (and more)" : "");
+	theme_free(&th);
+	diag_list_free(&diags);
+	return 0;
+}
+
+/* The theme after the current one, in name order (wrapping); the caller
+ * frees. */
+char *ui_look_next(struct ui *ui)
+{
+	size_t n = 0, i;
+	char **names = theme_names(&n), *next = NULL;
+
+	for (i = 0; i < n; i++) {
+		if (ui->look && strcmp(names[i], ui->look->name) == 0) {
+			next = xstrdup(names[(i + 1) % n]);
+			break;
+		}
+	}
+	if (!next)
+		next = xstrdup(n ? names[0] : "dark");
+	theme_names_free(names, n);
+	return next;
+}
+
+void ui_look_free(struct ui_look *l)
+{
+	if (!l)
+		return;
+	free(l->name);
+	free(l);
+}
