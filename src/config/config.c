@@ -518,7 +518,13 @@ static void parse_label(struct loader *ld, yaml_node_t *item)
 		label_error(&r, f[LF_NAME] ? f[LF_NAME] : item, "a label needs a name");
 		goto out;
 	}
-	r.l.name = sanitize_dup(s, strlen(s));
+	q = sanitize_dup(s, strlen(s));
+	if (strcmp(q, s) != 0) {
+		label_error(&r, f[LF_NAME], "the name '%s' holds control characters", q);
+		free(q);
+		goto out;
+	}
+	r.l.name = q;
 	if (config_label(ld->c, s)) {
 		label_error(&r, f[LF_NAME], "defined twice");
 		goto out;

@@ -415,7 +415,7 @@ static int load_doc(struct theme *t, struct ydoc *doc, const char *load_name, in
 	name = ymap_find(doc, root, "name");
 	if (name && yscalar(name) && *yscalar(name)) {
 		free(t->name);
-		t->name = xstrdup(yscalar(name));
+		t->name = yquote(name);
 	} else if (name && !ynode_is_null(name)) {
 		ydiag(doc, diags, DIAG_ERROR, name, "'name' expects a string, not %s",
 		      ynode_kind(name));

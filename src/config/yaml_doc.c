@@ -131,12 +131,16 @@ bool ynode_is_seq(const yaml_node_t *n)
 
 bool ynode_is_null(const yaml_node_t *n)
 {
+	static const char *const nulls[] = { "", "~", "null", "Null", "NULL" };
 	const char *s = yscalar(n);
+	size_t i;
 
 	if (!s || n->data.scalar.style != YAML_PLAIN_SCALAR_STYLE)
 		return false;
-	return !*s || strcmp(s, "~") == 0 || strcmp(s, "null") == 0 || strcmp(s, "Null") == 0 ||
-	       strcmp(s, "NULL") == 0;
+	for (i = 0; i < sizeof nulls / sizeof nulls[0]; i++)
+		if (strcmp(s, nulls[i]) == 0)
+			return true;
+	return false;
 }
 
 const char *yscalar(const yaml_node_t *n)

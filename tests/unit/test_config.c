@@ -638,7 +638,9 @@ TEST(label_validation_messages)
 		"  - name: opts\n"                            /* 51 */
 		"    type: boolean\n"                         /* 52 */
 		"    options: [x]\n"                          /* 53 */
-		"    min: 0\n");                              /* 54 */
+		"    min: 0\n"                                /* 54 */
+		"  - name: \"bad\\tname\"\n"                 /* 55 */
+		"    type: text\n");                         /* 56 */
 
 	CHECK_STR(d,
 		  "c.yaml:9:12: label 'dup': key '3' is already used by label 'quality' (label skipped)\n"
@@ -663,7 +665,8 @@ TEST(label_validation_messages)
 		  "c.yaml:50:5: a label must be a mapping (name, type, keys, ...), not a scalar "
 		  "(label skipped)\n"
 		  "c.yaml:54:10: label 'opts': 'min' is only for numeric labels (ignored)\n"
-		  "c.yaml:53:14: label 'opts': 'options' is only for categorical labels (ignored)");
+		  "c.yaml:53:14: label 'opts': 'options' is only for categorical labels (ignored)\n"
+		  "c.yaml:55:11: the name 'bad^Iname' holds control characters (label skipped)");
 	CHECK_INT(cfg.nlabels, 2);
 	CHECK(config_label(&cfg, "quality") != NULL);
 	CHECK(config_label(&cfg, "opts") != NULL);
