@@ -179,7 +179,7 @@ static char *number_text(double v, bool integral)
 {
 	char buf[64];
 
-	if (integral && v == (double)(long long)v && v > -1e15 && v < 1e15)
+	if (integral && v > -1e15 && v < 1e15 && v == (double)(long long)v)
 		return xasprintf("%lld", (long long)v);
 	snprintf(buf, sizeof buf, "%.15g", v);
 	if (!strpbrk(buf, ".eEni"))
@@ -194,12 +194,20 @@ static void add_key(struct label_read *r, const struct keyseq *seq, char *value,
 	size_t i;
 
 	for (i = 0; i < r->l.nkeys; i++) {
-		if (keyseq_eq(&r->l.keys[i].seq, seq)) {
-			keyseq_name(seq, name, sizeof name);
+		const struct keyseq *o = &r->l.keys[i].seq;
+		int n = o->n < seq->n ? o->n : seq->n;
+		char oname[KEYSEQ_NAME_MAX];
+
+		if (memcmp(o->keys, seq->keys, (size_t)n * sizeof seq->keys[0]) != 0)
+			continue;
+		keyseq_name(seq, name, sizeof name);
+		keyseq_name(o, oname, sizeof oname);
+		if (o->n == seq->n)
 			label_error(r, at, "key '%s' appears twice", name);
-			free(value);
-			return;
-		}
+		else
+			label_error(r, at, "key '%s' clashes with its key '%s'", name, oname);
+		free(value);
+		return;
 	}
 	r->l.keys = xrealloc(r->l.keys, (r->l.nkeys + 1) * sizeof *r->l.keys);
 	k = &r->l.keys[r->l.nkeys++];
@@ -337,7 +345,7 @@ static void keys_from_list(struct label_read *r, yaml_node_t *keys)
 	for (i = 0; r->l.type == LABEL_NUMERIC && n > 1 && i < n; i++) {
 		double v = step_value(&r->l, i, n);
 
-		if (v != (double)(long long)v)
+		if (!(v > -1e15 && v < 1e15) || v != (double)(long long)v)
 			integral = false;
 	}
 	for (i = 0; i < n; i++) {
@@ -436,7 +444,7 @@ static void parse_bound(struct label_read *r, yaml_node_t *n, const char *what, 
 	*is_int = yscalar_int(n, &iv) == 0;
 }
 
-/* Label fields.  Row: name. */
+/* The fields of a label schema. */
 enum label_field { LF_NAME, LF_TYPE, LF_MIN, LF_MAX, LF_OPTIONS, LF_INSTRUCTIONS, LF_RATIONALE,
 		   LF_KEYS, LF_KEY, LF_COUNT_ };
 

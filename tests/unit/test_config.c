@@ -640,7 +640,13 @@ TEST(label_validation_messages)
 		"    options: [x]\n"                          /* 53 */
 		"    min: 0\n"                                /* 54 */
 		"  - name: \"bad\\tname\"\n"                 /* 55 */
-		"    type: text\n");                         /* 56 */
+		"    type: text\n"                           /* 56 */
+		"  - name: self\n"                           /* 57 */
+		"    type: numeric\n"                        /* 58 */
+		"    keys: {F9: 1, \"F9 x\": 2}\n"          /* 59 */
+		"  - name: twice\n"                          /* 60 */
+		"    type: boolean\n"                        /* 61 */
+		"    keys: [F11, F11]\n");                   /* 62 */
 
 	CHECK_STR(d,
 		  "c.yaml:9:12: label 'dup': key '3' is already used by label 'quality' (label skipped)\n"
@@ -666,7 +672,9 @@ TEST(label_validation_messages)
 		  "(label skipped)\n"
 		  "c.yaml:54:10: label 'opts': 'min' is only for numeric labels (ignored)\n"
 		  "c.yaml:53:14: label 'opts': 'options' is only for categorical labels (ignored)\n"
-		  "c.yaml:55:11: the name 'bad^Iname' holds control characters (label skipped)");
+		  "c.yaml:55:11: the name 'bad^Iname' holds control characters (label skipped)\n"
+		  "c.yaml:59:19: label 'self': key 'F9 x' clashes with its key 'F9' (label skipped)\n"
+		  "c.yaml:62:17: label 'twice': key 'F11' appears twice (label skipped)");
 	CHECK_INT(cfg.nlabels, 2);
 	CHECK(config_label(&cfg, "quality") != NULL);
 	CHECK(config_label(&cfg, "opts") != NULL);
