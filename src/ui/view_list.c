@@ -106,31 +106,29 @@ static enum slot status_slot(const char *status)
 	return SLOT_STATUS_OTHER;
 }
 
-/* One feedback cell: my / a human's value on the left, the judge's (or
- * code's) on the right, each in its source's slot. */
+/* One feedback cell: my / a human's value at its left edge, the judge's
+ * (or code's) value in its right half, each in its source's slot; the
+ * places never move, so a lone value still tells whose it is. */
 static void put_fb_cell(struct tb_line *l, const struct fb_cell *fc, int w)
 {
 	struct strbuf left = STRBUF_INIT, right = STRBUF_INIT;
 	enum slot ls = SLOT_DEFAULT, rs = SLOT_FB_JUDGE, vs;
-	int start = l->width, part = (w - 1) / 2, lw, rw;
+	int start = l->width, lpart = (w - 1) / 2, rpart = w - 1 - lpart;
 
 	if (fc && (fc->mine || fc->human)) {
-		ui_fb_glyph(fc->mine ? fc->mine : fc->human, part, &left, &vs);
+		ui_fb_glyph(fc->mine ? fc->mine : fc->human, lpart, &left, &vs);
 		ls = fc->mine ? SLOT_FB_MINE : vs;
 	}
 	if (fc && (fc->judge || fc->code)) {
-		ui_fb_glyph(fc->judge ? fc->judge : fc->code, part, &right, &vs);
+		ui_fb_glyph(fc->judge ? fc->judge : fc->code, rpart, &right, &vs);
 		rs = fc->judge ? SLOT_FB_JUDGE : SLOT_FB_CODE;
 	}
-	lw = text_width(sb_str(&left), left.len);
-	rw = text_width(sb_str(&right), right.len);
 	if (left.len)
 		tb_line_put(l, ls, sb_str(&left), left.len);
 	if (right.len) {
-		tb_line_pad(l, SLOT_DEFAULT, start + w - rw);
+		tb_line_pad(l, SLOT_DEFAULT, start + lpart + 1);
 		tb_line_put(l, rs, sb_str(&right), right.len);
 	}
-	(void)lw;
 	tb_line_pad(l, SLOT_DEFAULT, start + w);
 	sb_free(&left);
 	sb_free(&right);
