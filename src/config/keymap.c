@@ -79,16 +79,14 @@ static void remove_at(struct keymap *km, enum keyctx ctx, size_t i)
 	km->n[ctx]--;
 }
 
-/* Binds and returns the binding the key had before in this context (copied
- * to *old, which gets action -1 when there was none). */
-static void bind_at(struct keymap *km, enum keyctx ctx, const struct keyseq *seq, enum action a,
+/* Binds seq to a in ctx, at the end of the list.  When the key was bound
+ * before, that binding is copied to *old (if given) and true returned. */
+static bool bind_at(struct keymap *km, enum keyctx ctx, const struct keyseq *seq, enum action a,
 		    unsigned layer, int line, struct keybinding *old)
 {
 	long i = find_seq(km, ctx, seq);
 	struct keybinding *b;
 
-	if (old)
-		old->action = (enum action)-1;
 	if (i >= 0) {
 		if (old)
 			*old = km->b[ctx][i];
@@ -100,6 +98,7 @@ static void bind_at(struct keymap *km, enum keyctx ctx, const struct keyseq *seq
 	b->action = a;
 	b->layer = layer;
 	b->line = line;
+	return i >= 0;
 }
 
 void keymap_bind(struct keymap *km, enum keyctx ctx, const struct keyseq *seq, enum action a)
@@ -152,8 +151,8 @@ static void bind_one(struct loader *ld, enum keyctx ctx, const struct keyseq *se
 	struct keybinding old;
 	char name[KEYSEQ_NAME_MAX];
 
-	bind_at(ld->km, ctx, seq, a, ld->layer, ynode_line(at), &old);
-	if ((int)old.action >= 0 && old.layer == ld->layer && old.action != a) {
+	if (bind_at(ld->km, ctx, seq, a, ld->layer, ynode_line(at), &old) &&
+	    old.layer == ld->layer && old.action != a) {
 		keyseq_name(seq, name, sizeof name);
 		ydiag(ld->doc, ld->diags, DIAG_WARNING, at,
 		      "key '%s' is also bound to '%s' in %s at line %d; this binding wins", name,
