@@ -65,7 +65,7 @@ static int exps_open(struct view *v, struct ui *ui, struct err *err)
 	build(ui, ev);
 	for (i = 0; i < ev->el.n; i++)
 		if (ev->el.v[i].id == ui->list.exp_id)
-			pane_select(&ev->pane, i);
+			ev->pane.sel = i;
 	v->priv = ev;
 	return 0;
 }

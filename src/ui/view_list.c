@@ -26,7 +26,8 @@ struct columns {
 };
 
 #define FB_COLS_MAX 64
-#define MIN_PREVIEW 20
+/* Previews get at least this share of the width (they say most). */
+#define MIN_PREVIEW(cols) ((cols) / 4 > 20 ? (cols) / 4 : 20)
 
 static int fb_width(const char *name)
 {
@@ -57,7 +58,7 @@ static void layout(const struct ui *ui, int cols, struct columns *c)
 		for (i = 0; i < (int)c->nfb; i++)
 			used += c->fbw[i] + 1;
 		c->prev = cols - used;
-		if (c->prev >= MIN_PREVIEW)
+		if (c->prev >= MIN_PREVIEW(cols))
 			break;
 		if (c->user)
 			c->user = 0;
@@ -247,7 +248,13 @@ static void render_header(struct ui *ui, struct frame *f)
 	if (!l)
 		return;
 	tb_line_put(l, SLOT_HEADER, " tracelab  ", strlen(" tracelab  "));
-	tb_line_put_untrusted_fit(l, SLOT_HEADER, ui->store_url, strlen(ui->store_url), 24, false);
+	{
+		/* The store's file name: the directory is rarely news. */
+		const char *base = strrchr(ui->store_url, '/');
+
+		base = base && base[1] ? base + 1 : ui->store_url;
+		tb_line_put_untrusted_fit(l, SLOT_HEADER, base, strlen(base), 24, false);
+	}
 	tb_line_put(l, SLOT_HEADER, "  exp ", 6);
 	tb_line_put_untrusted_fit(l, SLOT_HEADER, ls->exp_name, strlen(ls->exp_name), 20, false);
 	{
