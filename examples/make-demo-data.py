@@ -260,8 +260,17 @@ def doc(path, title, text, score):
             "id": hexid("doc", path + text[:20], 12)}
 
 
-def rag(seed, t, question, docs, answer, user, session, feedbacks_fn=None, inp=900,
-        out=160, version=3, env="production", retrieve_ms=140, llm_ms=2100):
+def jitter(seed, lo, hi):
+    """A fixed pseudo-random number in [lo, hi) for this seed."""
+    return lo + int(hexid("jitter", seed, 8), 16) % (hi - lo)
+
+
+def rag(seed, t, question, docs, answer, user, session, feedbacks_fn=None, inp=None,
+        out=None, version=3, env="production", retrieve_ms=None, llm_ms=None):
+    retrieve_ms = retrieve_ms or jitter(seed + "r", 90, 420)
+    llm_ms = llm_ms or jitter(seed + "l", 1_300, 4_200)
+    inp = inp or jitter(seed + "i", 700, 1_400)
+    out = out or max(40, len(answer) // 4)
     root = Span("rag_answer", "CHAIN", t, retrieve_ms + llm_ms + 60,
                 {"question": question}, answer,
                 {"mlflow.spanFunctionName": "rag_answer"})

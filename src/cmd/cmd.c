@@ -1,0 +1,519 @@
+#include "cmd/cmd.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "core/util.h"
+#include "ui/ui.h"
+
+static int cmd_help(struct cmd_ctx *ctx, int argc, char **argv, struct err *err);
+
+/* Every command: name, function, one-line help, usage, about. */
+static const struct command commands[] = {
+	{ "import", cmd_import,
+	  "Import traces from MLflow JSON, JSON Lines, traces.json or OTLP/JSON files",
+	  "import [STORE] FILE... [--experiment ID|NAME]",
+	  "Writes each trace with its spans, tags, metadata and assessments.  A trace\n"
+	  "that is already in the store is replaced.  Malformed records are reported\n"
+	  "as FILE:LINE: message and skipped.  The experiment is --experiment (an id,\n"
+	  "or a name, created when missing), else the one in each record, else 0." },
+	{ "log-feedback", cmd_log_feedback,
+	  "Log feedback on a trace or span, as mlflow.log_feedback does",
+	  "log-feedback [STORE] --trace ID --name NAME --value V [options]",
+	  "Prints the new assessment id.  Without --type, true/false are booleans,\n"
+	  "numbers are numbers and anything else is text.  With --override the new\n"
+	  "feedback supersedes an existing one (mlflow.override_feedback)." },
+	{ "update-feedback", cmd_update_feedback,
+	  "Change the value, rationale or metadata of a feedback",
+	  "update-feedback [STORE] ASSESSMENT_ID [--value V [--type T]] [--rationale TEXT] "
+	  "[--metadata K=V]...",
+	  "Like MLflow's update_assessment: metadata is merged into the existing object." },
+	{ "delete-feedback", cmd_delete_feedback,
+	  "Delete a feedback (restoring the one it overrode)",
+	  "delete-feedback [STORE] ASSESSMENT_ID", NULL },
+	{ "feedback", cmd_feedback,
+	  "Print a trace's feedback as JSON (Assessment.to_dictionary() shape)",
+	  "feedback [STORE] TRACE_ID [--all]", NULL },
+	{ "export", cmd_export,
+	  "Export traces with their feedback as JSON Lines or CSV",
+	  "export [STORE] [--experiment ID] [--format jsonl|csv] [-o FILE] [--filter F]",
+	  "JSON Lines holds one MLflow Trace.to_dict() per line (assessments in\n"
+	  "info); CSV one row per trace with a column per feedback name.  Traces are\n"
+	  "read page by page, so memory stays constant.  With -o the file appears\n"
+	  "only once it is complete." },
+	{ "list", cmd_list,
+	  "List traces, newest first",
+	  "list [STORE] [--experiment ID] [--filter F] [--limit N] [--format text|json]",
+	  "The filter uses MLflow's search_traces syntax, e.g.\n"
+	  "  \"status = 'ERROR' AND tags.`mlflow.traceName` LIKE 'rag%'\"" },
+	{ "demo", cmd_demo,
+	  "Write a demo store with example traces and feedback",
+	  "demo PATH",
+	  "Creates a new MLflow store at PATH holding example traces (a RAG chain, a\n"
+	  "tool-calling agent, a multi-turn chat, an OTLP trace and more) with judge,\n"
+	  "code and human feedback.  Open it with `tracelab PATH`." },
+	{ "help", cmd_help, "Show the help of a command", "help [COMMAND]", NULL },
+};
+
+#define NCOMMANDS (sizeof commands / sizeof commands[0])
+
+static const struct command *find_command(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < NCOMMANDS; i++)
+		if (strcmp(commands[i].name, name) == 0)
+			return &commands[i];
+	return NULL;
+}
+
+/* ---- options common to every command ----------------------------------- */
+
+struct common_opts {
+	const char *config;
+};
+
+static const struct opt_def common_defs[] = {
+	{ "config", 0, OPT_STR, offsetof(struct common_opts, config), "FILE",
+	  "configuration file", false },
+	{ NULL, 0, OPT_FLAG, 0, NULL, NULL, false },
+};
+
+/* The browser's options (the program without a command). */
+struct main_opts {
+	const char *config, *experiment, *theme, *keymap, *keys, *snapshot, *source_id, *trace;
+	bool readonly, version, list_actions;
+};
+
+static const struct opt_def main_defs[] = {
+	{ "config", 0, OPT_STR, offsetof(struct main_opts, config), "FILE",
+	  "configuration file (default: $XDG_CONFIG_HOME/tracelab/config.yaml)", false },
+	{ "experiment", 'e', OPT_STR, offsetof(struct main_opts, experiment), "ID|NAME",
+	  "experiment to open first", false },
+	{ "trace", 't', OPT_STR, offsetof(struct main_opts, trace), "ID",
+	  "open this trace", false },
+	{ "source-id", 0, OPT_STR, offsetof(struct main_opts, source_id), "ID",
+	  "my source id for feedback (default: config, else the login name)", false },
+	{ "read-only", 'r', OPT_FLAG, offsetof(struct main_opts, readonly), NULL,
+	  "browse without writing", false },
+	{ "theme", 0, OPT_STR, offsetof(struct main_opts, theme), "NAME|FILE",
+	  "colour theme", false },
+	{ "keymap", 0, OPT_STR, offsetof(struct main_opts, keymap), "NAME|FILE",
+	  "key bindings layered on the defaults", false },
+	{ "keys", 0, OPT_STR, offsetof(struct main_opts, keys), "FILE",
+	  "read keys from FILE instead of the keyboard (scripts, tests)", false },
+	{ "snapshot", 0, OPT_STR, offsetof(struct main_opts, snapshot), "FILE",
+	  "file the snapshot action writes the screen to", false },
+	{ "list-actions", 0, OPT_FLAG, offsetof(struct main_opts, list_actions), NULL,
+	  "print every action with its default keys", false },
+	{ "version", 0, OPT_FLAG, offsetof(struct main_opts, version), NULL,
+	  "print the version", false },
+	{ NULL, 0, OPT_FLAG, 0, NULL, NULL, false },
+};
+
+static void print_command_help(const struct command *c, const struct opt_def *defs)
+{
+	int w = opt_help_width(common_defs);
+
+	if (defs && opt_help_width(defs) > w)
+		w = opt_help_width(defs);
+	printf("usage: tracelab %s\n\n%s.\n", c->usage, c->help);
+	if (c->about)
+		printf("\n%s\n", c->about);
+	printf("\noptions:\n");
+	if (defs)
+		opt_print_help(defs, w, stdout);
+	opt_print_help(common_defs, w, stdout);
+	opt_print_line(stdout, w, "-h, --help", "show this help");
+	if (strstr(c->usage, "STORE"))
+		printf("\nSTORE is an MLflow SQLite store (a path or sqlite:///path); without it\n"
+		       "the configured store, else ./mlflow.db.\n");
+}
+
+static void print_main_help(void)
+{
+	size_t i;
+
+	printf("usage: tracelab [--config FILE] [STORE]\n"
+	       "       tracelab COMMAND [ARGS...]\n\n"
+	       "Browse MLflow GenAI traces in a terminal and label them with feedback that\n"
+	       "MLflow reads back.  STORE is MLflow's SQLite tracking store (a path or\n"
+	       "sqlite:///path); without it the configured store, else ./mlflow.db.\n\n"
+	       "commands:\n");
+	for (i = 0; i < NCOMMANDS; i++)
+		printf("  %-16s %s\n", commands[i].name, commands[i].help);
+	printf("\noptions:\n");
+	opt_print_help(main_defs, opt_help_width(main_defs), stdout);
+	opt_print_line(stdout, opt_help_width(main_defs), "-h, --help", "show this help");
+	printf("\nRun `tracelab COMMAND --help` for the options of a command.\n"
+	       "Exit status: 0 success, 1 runtime error, 2 usage error.\n");
+}
+
+int cmd_parse(struct cmd_ctx *ctx, int argc, char **argv, const struct opt_def *defs,
+	      void *opts, struct err *err)
+{
+	struct common_opts common = { ctx->config_path };
+	struct opt_set sets[2] = { { defs, opts }, { common_defs, &common } };
+	int rc;
+
+	rc = opt_parse(argc, argv, sets, 2, &ctx->args, err);
+	if (rc == OPT_HELP)
+		print_command_help(ctx->cmd, defs);
+	ctx->config_path = common.config;
+	return rc;
+}
+
+static int cmd_help(struct cmd_ctx *ctx, int argc, char **argv, struct err *err)
+{
+	static const struct opt_def none[] = { { NULL, 0, OPT_FLAG, 0, NULL, NULL, false } };
+	const struct command *c;
+	int rc;
+
+	rc = cmd_parse(ctx, argc, argv, none, NULL, err);
+	if (rc != OPT_OK)
+		return rc < 0 ? -1 : 0;
+	if (ctx->args.n == 0) {
+		print_main_help();
+		return 0;
+	}
+	if (ctx->args.n > 1)
+		return err_set(err, ERR_USAGE, "unexpected argument '%s'", ctx->args.v[1]);
+	c = find_command(ctx->args.v[0]);
+	if (!c)
+		return err_set(err, ERR_USAGE, "unknown command '%s'", ctx->args.v[0]);
+	/* The command prints its own help, options included. */
+	{
+		char *hv[] = { (char *)"--help", NULL };
+		struct cmd_ctx sub = { 0 };
+
+		sub.cmd = c;
+		rc = c->run(&sub, 1, hv, err);
+		opt_list_free(&sub.args);
+		return rc;
+	}
+}
+
+/* ---- configuration ---------------------------------------------------------- */
+
+int cmd_config(struct cmd_ctx *ctx, const struct config **out, struct err *err)
+{
+	struct diag_list diags = { 0 };
+	int rc = 0;
+
+	if (!ctx->config_loaded) {
+		rc = config_load(ctx->config_path, &ctx->cfg, &diags, err);
+		ctx->config_loaded = true;
+		diag_print(&diags, stderr, "tracelab");
+		diag_list_free(&diags);
+	}
+	*out = &ctx->cfg;
+	return rc;
+}
+
+/* ---- helpers for commands ------------------------------------------------- */
+
+int cmd_args(struct cmd_ctx *ctx, int min, int max, const char *what, const char **store,
+	     const char *const **rest, size_t *nrest, struct err *err)
+{
+	size_t n = ctx->args.n, skip = 0;
+
+	*store = NULL;
+	if (n > (size_t)min) {
+		*store = ctx->args.v[0];
+		skip = 1;
+	}
+	if (n - skip < (size_t)min)
+		return err_set(err, ERR_USAGE, "missing %s (usage: tracelab %s)", what,
+			       ctx->cmd->usage);
+	if (max >= 0 && n - skip > (size_t)max)
+		return err_set(err, ERR_USAGE, "unexpected argument '%s'",
+			       ctx->args.v[skip + (size_t)max]);
+	if (rest)
+		*rest = (const char *const *)ctx->args.v + skip;
+	if (nrest)
+		*nrest = n - skip;
+	return 0;
+}
+
+int cmd_store_url(struct cmd_ctx *ctx, const char *arg, const char **url, struct err *err)
+{
+	const struct config *cfg;
+	struct stat sb;
+
+	*url = arg;
+	if (arg)
+		return 0;
+	if (cmd_config(ctx, &cfg, err) < 0)
+		return -1;
+	if (cfg->store) {
+		*url = cfg->store;
+		return 0;
+	}
+	if (stat("mlflow.db", &sb) != 0)
+		return err_set(err, ERR_USAGE,
+			       "no store given and no ./mlflow.db here; name one, or create a "
+			       "demo store with `tracelab demo demo.db`");
+	*url = "mlflow.db";
+	return 0;
+}
+
+int cmd_open_store(struct cmd_ctx *ctx, const char *arg, unsigned flags, struct store **out,
+		   struct err *err)
+{
+	const char *url;
+
+	*out = NULL;
+	if (cmd_store_url(ctx, arg, &url, err) < 0)
+		return -1;
+	return store_open(url, flags, out, err);
+}
+
+int cmd_experiments(struct cmd_ctx *ctx, struct store *st, const char *arg, int64_t **ids,
+		    size_t *n, struct err *err)
+{
+	struct experiment_list l = { 0 };
+	const struct config *cfg;
+	size_t i;
+
+	*ids = NULL;
+	*n = 0;
+	if (!arg) {
+		if (cmd_config(ctx, &cfg, err) < 0)
+			return -1;
+		arg = cfg->experiment;
+	}
+	if (arg) {
+		*ids = xmalloc(sizeof **ids);
+		if (store_find_experiment(st, arg, *ids, err) < 0) {
+			FREE(*ids);
+			if (err->code == ERR_NOTFOUND)
+				return err_set(err, ERR_NOTFOUND, "no experiment '%s' in %s", arg,
+					       store_url(st));
+			return -1;
+		}
+		*n = 1;
+		return 0;
+	}
+	if (store_list_experiments(st, &l, err) < 0)
+		return -1;
+	*ids = xcalloc(l.n, sizeof **ids);
+	for (i = 0; i < l.n; i++)
+		if (!str_eq(l.v[i].lifecycle_stage, "deleted"))
+			(*ids)[(*n)++] = l.v[i].id;
+	experiment_list_free(&l);
+	return 0;
+}
+
+#define WALK_PAGE 200
+
+static int walk_experiment(struct store *st, const struct trace_walk *w, int64_t exp,
+			   size_t *seen, struct err *err)
+{
+	struct page_cursor cur = { 0 };
+	struct trace_page page = { 0 };
+	struct page_req req = { 0 };
+	bool more = true;
+	size_t i;
+	int rc = -1;
+
+	req.experiment_id = exp;
+	req.sort = SORT_TIME;
+	req.dir = PAGE_AFTER;
+	req.cursor = &cur;
+	req.me = w->me;
+	req.filter = w->filter;
+	while (more && (!w->limit || *seen < w->limit)) {
+		req.limit = WALK_PAGE;
+		if (w->limit && w->limit - *seen < req.limit)
+			req.limit = w->limit - *seen;
+		if (store_page_traces(st, &req, &page, err) < 0) {
+			if (err->code == ERR_PARSE) {
+				err->code = ERR_USAGE;
+				err_prefix(err, "--filter");
+			}
+			goto out;
+		}
+		for (i = 0; i < page.n; i++) {
+			if (w->row(w->data, &page.v[i], err) < 0)
+				goto out;
+		}
+		*seen += page.n;
+		more = page.more && page.n > 0;
+		if (page.n)
+			page_cursor_from_row(&cur, SORT_TIME, &page.v[page.n - 1]);
+		trace_page_free(&page);
+	}
+	rc = 0;
+out:
+	trace_page_free(&page);
+	page_cursor_free(&cur);
+	return rc;
+}
+
+int cmd_walk(struct store *st, const struct trace_walk *w, struct err *err)
+{
+	size_t i, seen = 0;
+
+	for (i = 0; i < w->nexperiments && (!w->limit || seen < w->limit); i++)
+		if (walk_experiment(st, w, w->experiments[i], &seen, err) < 0)
+			return -1;
+	return 0;
+}
+
+int cmd_lookup(const char *const *names, const char *word)
+{
+	int i;
+
+	for (i = 0; names[i]; i++)
+		if (strcmp(names[i], word) == 0)
+			return i;
+	return -1;
+}
+
+void cmd_warn(const struct cmd_ctx *ctx, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (ctx->cmd)
+		fprintf(stderr, "tracelab: %s: ", ctx->cmd->name);
+	else
+		fputs("tracelab: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+/* ---- the browser ------------------------------------------------------------ */
+
+/* A bare word that is no file is a mistyped command, not a store. */
+static bool looks_like_command(const char *w)
+{
+	struct stat sb;
+
+	return !strpbrk(w, "/.:") && stat(w, &sb) != 0;
+}
+
+static int run_browser(struct cmd_ctx *ctx, int argc, char **argv, struct err *err)
+{
+	struct main_opts o = { 0 };
+	struct opt_set set = { main_defs, &o };
+	struct ui_args ua = { 0 };
+	const struct config *cfg;
+	int rc;
+
+	rc = opt_parse(argc, argv, &set, 1, &ctx->args, err);
+	if (rc == OPT_HELP) {
+		print_main_help();
+		return 0;
+	}
+	if (rc < 0)
+		return -1;
+	ctx->config_path = o.config;
+	if (o.version) {
+		printf("tracelab %s\n", TRACELAB_VERSION);
+		return 0;
+	}
+	if (ctx->args.n > 0 && looks_like_command(ctx->args.v[0]))
+		return err_set(err, ERR_USAGE, "unknown command '%s' (see tracelab --help)",
+			       ctx->args.v[0]);
+	if (ctx->args.n > 1)
+		return err_set(err, ERR_USAGE, "unexpected argument '%s'", ctx->args.v[1]);
+	if (cmd_config(ctx, &cfg, err) < 0)
+		return -1;
+	ua.config = cfg;
+	ua.experiment = o.experiment;
+	ua.theme = o.theme;
+	ua.keymap = o.keymap;
+	ua.keys_script = o.keys;
+	ua.snapshot = o.snapshot;
+	ua.source_id = o.source_id;
+	ua.trace_id = o.trace;
+	ua.readonly = o.readonly;
+	if (o.list_actions)
+		return ui_list_actions(&ua, err);
+	if (cmd_store_url(ctx, ctx->args.n ? ctx->args.v[0] : NULL, &ua.store_url, err) < 0)
+		return -1;
+	return ui_run(&ua, err);
+}
+
+/* Does argument a (an option) take the next argument as its value? */
+static bool takes_value(const char *a)
+{
+	const struct opt_def *d;
+
+	for (d = main_defs; d->name; d++) {
+		if (d->kind == OPT_FLAG)
+			continue;
+		if (a[1] == '-' ? strcmp(a + 2, d->name) == 0 : a[1] == d->short_name && !a[2])
+			return true;
+	}
+	return false;
+}
+
+/* Index of the first positional argument, skipping the values of main_defs
+ * options; argc when there is none. */
+static int first_word(int argc, char **argv)
+{
+	int i;
+
+	for (i = 1; i < argc; i++) {
+		const char *a = argv[i];
+
+		if (strcmp(a, "--") == 0)
+			return argc;   /* what follows is a store, not a command */
+		if (a[0] != '-' || a[1] == '\0')
+			return i;
+		if (takes_value(a))
+			i++;
+	}
+	return argc;
+}
+
+int cmd_main(int argc, char **argv)
+{
+	struct cmd_ctx ctx = { 0 };
+	struct err err = { 0 };
+	int w, rc;
+
+	ctx.progress = isatty(2);
+	w = first_word(argc, argv);
+	if (w < argc && (ctx.cmd = find_command(argv[w])) != NULL) {
+		/* Options before the command (--config) are common ones. */
+		struct common_opts common = { NULL };
+		struct opt_set set = { common_defs, &common };
+
+		rc = w > 1 ? opt_parse(w - 1, argv + 1, &set, 1, &ctx.args, &err) : OPT_OK;
+		if (rc == OPT_HELP) {
+			print_main_help();
+			goto done;
+		}
+		ctx.config_path = common.config;
+		if (rc == OPT_OK)
+			rc = ctx.cmd->run(&ctx, argc - w - 1, argv + w + 1, &err);
+	} else {
+		rc = run_browser(&ctx, argc - 1, argv + 1, &err);
+	}
+done:
+	if (rc < 0) {
+		if (ctx.cmd)
+			fprintf(stderr, "tracelab: %s: %s\n", ctx.cmd->name, err.msg);
+		else
+			fprintf(stderr, "tracelab: %s\n", err.msg);
+		rc = err_exit_code(&err);
+	} else {
+		rc = 0;
+	}
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		fprintf(stderr, "tracelab: cannot write output: %s\n", strerror(errno));
+		rc = 1;
+	}
+	opt_list_free(&ctx.args);
+	if (ctx.config_loaded)
+		config_free(&ctx.cfg);
+	return rc;
+}

@@ -1,0 +1,109 @@
+#ifndef TB_CMD_CMD_H
+#define TB_CMD_CMD_H
+/*
+ * The command line: `tracelab [--config FILE] [STORE]` opens the browser,
+ * `tracelab COMMAND ...` runs one headless command.  Every command is a row
+ * of one table (cmd.c): name, function, one-line help, usage.  A command
+ * parses its own options with cmd_parse (tables of struct opt_def), does its
+ * work through the store and the services, prints its result to stdout and
+ * returns 0, or -1 with struct err; cmd_main prints the error as one line
+ * "tracelab: COMMAND: message" on stderr and exits 2 for usage errors, 1 for
+ * everything else.
+ *
+ * struct cmd_ctx is owned by cmd_main and lives for the whole run; commands
+ * borrow it.  Strings in it are argv's, or owned by the configuration.
+ */
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "cmd/opt.h"
+#include "config/config.h"
+#include "core/err.h"
+#include "store/store.h"
+
+struct cmd_ctx;
+
+struct command {
+	const char *name;
+	int (*run)(struct cmd_ctx *ctx, int argc, char **argv, struct err *err);
+	const char *help;    /* one line, for `tracelab --help` */
+	const char *usage;   /* synopsis without "tracelab " */
+	const char *about;   /* a paragraph for `tracelab COMMAND --help`, or NULL */
+};
+
+struct cmd_ctx {
+	const struct command *cmd;     /* the running command (NULL: the browser) */
+	struct opt_list args;          /* positional arguments */
+	const char *config_path;       /* --config FILE, or NULL */
+	bool config_loaded;
+	struct config cfg;             /* valid once config_loaded */
+	bool progress;                 /* stderr is a terminal: draw progress */
+};
+
+/* The entry point; returns the process exit status. */
+int cmd_main(int argc, char **argv);
+
+/* Parses a command's options (defs, into opts) plus the common --config;
+ * positionals land in ctx->args.  Returns OPT_OK, OPT_HELP after printing
+ * the command's help to stdout, or -1 (ERR_USAGE). */
+int cmd_parse(struct cmd_ctx *ctx, int argc, char **argv, const struct opt_def *defs,
+	      void *opts, struct err *err);
+
+/* Loads the configuration once (--config, TRACELAB_CONFIG, the XDG path;
+ * see config/config.h) and returns it.  Its warnings go to stderr. */
+int cmd_config(struct cmd_ctx *ctx, const struct config **out, struct err *err);
+
+/* Splits ctx->args into an optional leading STORE and `min`..`max` (max < 0:
+ * any number) further arguments: when more than `min` are given the first is
+ * the store, else *store is NULL (the default store).  `what` names the
+ * first missing argument ("TRACE_ID").  *rest points into ctx->args. */
+int cmd_args(struct cmd_ctx *ctx, int min, int max, const char *what, const char **store,
+	     const char *const **rest, size_t *nrest, struct err *err);
+
+/* The store to use: arg, else the configured default, else ./mlflow.db
+ * when it exists (ERR_USAGE otherwise).  *url is borrowed. */
+int cmd_store_url(struct cmd_ctx *ctx, const char *arg, const char **url, struct err *err);
+/* Opens the store cmd_store_url names. */
+int cmd_open_store(struct cmd_ctx *ctx, const char *arg, unsigned flags, struct store **out,
+		   struct err *err);
+
+/* The experiments a command covers: --experiment (id or name), else the
+ * configured default, else every active experiment, by id.  *ids is the
+ * caller's to free. */
+int cmd_experiments(struct cmd_ctx *ctx, struct store *st, const char *arg, int64_t **ids,
+		    size_t *n, struct err *err);
+
+/* Visits trace rows newest first, experiment by experiment, one page at a
+ * time (keyset paging: memory does not grow with the store).  A filter
+ * error is a usage error naming --filter. */
+struct trace_walk {
+	const int64_t *experiments;
+	size_t nexperiments;
+	const char *filter;     /* search_traces syntax, or NULL */
+	size_t limit;           /* 0: every row */
+	const char *me;         /* source_id for the rows' feedback cells */
+	int (*row)(void *data, const struct trace_row *r, struct err *err);
+	void *data;
+};
+
+int cmd_walk(struct store *st, const struct trace_walk *w, struct err *err);
+
+/* Looks a word up in a NULL-terminated table of names; the index or -1. */
+int cmd_lookup(const char *const *names, const char *word);
+
+/* A warning line on stderr: "tracelab: COMMAND: message". */
+void cmd_warn(const struct cmd_ctx *ctx, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* The commands (one file each). */
+int cmd_import(struct cmd_ctx *ctx, int argc, char **argv, struct err *err);
+int cmd_log_feedback(struct cmd_ctx *ctx, int argc, char **argv, struct err *err);
+int cmd_update_feedback(struct cmd_ctx *ctx, int argc, char **argv, struct err *err);
+int cmd_delete_feedback(struct cmd_ctx *ctx, int argc, char **argv, struct err *err);
+int cmd_feedback(struct cmd_ctx *ctx, int argc, char **argv, struct err *err);
+int cmd_export(struct cmd_ctx *ctx, int argc, char **argv, struct err *err);
+int cmd_list(struct cmd_ctx *ctx, int argc, char **argv, struct err *err);
+int cmd_demo(struct cmd_ctx *ctx, int argc, char **argv, struct err *err);
+
+#endif

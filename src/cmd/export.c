@@ -1,0 +1,425 @@
+/*
+ * `tracelab export`: traces with their feedback, page by page (memory does
+ * not grow with the store), as JSON Lines of MLflow's Trace.to_dict() or as
+ * CSV (RFC 4180) with one column per feedback name.  With -o FILE the
+ * output goes to a temporary file next to FILE, renamed over it only when
+ * everything was written.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cmd/cmd.h"
+#include "cmd/progress.h"
+#include "core/strbuf.h"
+#include "core/textbuf.h"
+#include "core/util.h"
+#include "json/emit.h"
+#include "svc/trace.h"
+
+struct export_opts {
+	const char *experiment, *format, *output, *filter;
+};
+
+static const struct opt_def export_defs[] = {
+	{ "experiment", 'e', OPT_STR, offsetof(struct export_opts, experiment), "ID|NAME",
+	  "experiment (default: config, else all)", false },
+	{ "format", 0, OPT_STR, offsetof(struct export_opts, format), "jsonl|csv",
+	  "output format (default jsonl)", false },
+	{ "output", 'o', OPT_STR, offsetof(struct export_opts, output), "FILE",
+	  "write to FILE instead of stdout", false },
+	{ "filter", 'f', OPT_STR, offsetof(struct export_opts, filter), "FILTER",
+	  "MLflow search_traces filter", false },
+	{ NULL, 0, OPT_FLAG, 0, NULL, NULL, false },
+};
+
+enum export_format { EXPORT_JSONL, EXPORT_CSV };
+
+static const char *const format_names[] = { "jsonl", "csv", NULL };
+
+struct exporter {
+	enum export_format format;
+	struct store *st;
+	FILE *out;
+	char **names;             /* CSV feedback columns, sorted */
+	size_t nnames;
+	struct strbuf line;
+	int64_t count;
+	struct progress prog;
+};
+
+/* ---- CSV ------------------------------------------------------------------ */
+
+static void csv_field(struct strbuf *sb, const char *s, bool first)
+{
+	if (!first)
+		sb_addc(sb, ',');
+	if (!s)
+		return;
+	if (!strpbrk(s, ",\"\r\n")) {
+		sb_adds(sb, s);
+		return;
+	}
+	sb_addc(sb, '"');
+	for (; *s; s++) {
+		if (*s == '"')
+			sb_addc(sb, '"');
+		sb_addc(sb, *s);
+	}
+	sb_addc(sb, '"');
+}
+
+static int hex4(const char *s, uint32_t *v)
+{
+	int i;
+
+	*v = 0;
+	for (i = 0; i < 4; i++) {
+		char c = s[i];
+		int d = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 :
+			c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+
+		if (d < 0)
+			return -1;
+		*v = *v << 4 | (uint32_t)d;
+	}
+	return 0;
+}
+
+/* A stored value for a CSV cell: a JSON string is unquoted, anything else
+ * (true, 5, 0.85, lists) stays as its JSON text. */
+static char *cell_value(const char *json)
+{
+	static const char esc_in[] = "\"\\/bfnrt", esc_out[] = "\"\\/\b\f\n\r\t";
+	struct strbuf sb = STRBUF_INIT;
+	size_t n = strlen(json);
+	const char *s = json + 1, *end = json + n - 1;
+
+	if (n < 2 || json[0] != '"' || json[n - 1] != '"')
+		return xstrdup(json);
+	while (s < end) {
+		const char *e;
+		uint32_t cp, lo;
+		char u[4];
+
+		if (*s != '\\') {
+			sb_addc(&sb, *s++);
+			continue;
+		}
+		if (s + 1 >= end)
+			goto raw;
+		e = strchr(esc_in, s[1]);
+		if (e && s[1]) {
+			sb_addc(&sb, esc_out[e - esc_in]);
+			s += 2;
+			continue;
+		}
+		if (s[1] != 'u' || end - s < 6 || hex4(s + 2, &cp) < 0)
+			goto raw;
+		s += 6;
+		if (cp >= 0xd800 && cp < 0xdc00 && end - s >= 6 && s[0] == '\\' && s[1] == 'u' &&
+		    hex4(s + 2, &lo) == 0 && lo >= 0xdc00 && lo < 0xe000) {
+			cp = 0x10000 + ((cp - 0xd800) << 10) + (lo - 0xdc00);
+			s += 6;
+		}
+		sb_add(&sb, u, (size_t)utf8_encode(cp, u));
+	}
+	return sb_take(&sb);
+raw:
+	sb_free(&sb);
+	return xstrdup(json);
+}
+
+/* The latest valid feedback value with this name, or NULL. */
+static const char *latest_value(const struct assessment_list *l, const char *name)
+{
+	const char *v = NULL;
+	size_t i;
+
+	for (i = 0; i < l->n; i++) {
+		const struct assessment *a = &l->v[i];
+
+		if (a->valid && str_eq(a->type, "feedback") && str_eq(a->name, name) && !a->error)
+			v = a->value;
+	}
+	return v;
+}
+
+static int csv_header(struct exporter *ex)
+{
+	static const char *const fixed[] = {
+		"trace_id", "time", "duration_ms", "status", "name", "user", "session",
+		"request_preview", "response_preview", NULL,
+	};
+	size_t i;
+
+	sb_reset(&ex->line);
+	for (i = 0; fixed[i]; i++)
+		csv_field(&ex->line, fixed[i], i == 0);
+	for (i = 0; i < ex->nnames; i++) {
+		char *col = xasprintf("feedback.%s", ex->names[i]);
+
+		csv_field(&ex->line, col, false);
+		free(col);
+	}
+	sb_adds(&ex->line, "\r\n");
+	fputs(sb_str(&ex->line), ex->out);
+	return 0;
+}
+
+static int csv_row(struct exporter *ex, const struct trace_row *r, struct err *err)
+{
+	struct assessment_list l = { 0 };
+	struct strbuf *sb = &ex->line;
+	char when[40], dur[32];
+	size_t i;
+
+	if (store_load_assessments(ex->st, r->id, &l, err) < 0)
+		return -1;
+	sb_reset(sb);
+	fmt_rfc3339_ms(when, sizeof when, r->timestamp_ms);
+	if (r->duration_ms >= 0)
+		snprintf(dur, sizeof dur, "%lld", (long long)r->duration_ms);
+	else
+		dur[0] = '\0';
+	csv_field(sb, r->id, true);
+	csv_field(sb, when, false);
+	csv_field(sb, dur, false);
+	csv_field(sb, r->status, false);
+	csv_field(sb, r->name, false);
+	csv_field(sb, r->user, false);
+	csv_field(sb, r->session, false);
+	csv_field(sb, r->request_preview, false);
+	csv_field(sb, r->response_preview, false);
+	for (i = 0; i < ex->nnames; i++) {
+		const char *v = latest_value(&l, ex->names[i]);
+		char *cell = v ? cell_value(v) : NULL;
+
+		csv_field(sb, cell, false);
+		free(cell);
+	}
+	sb_adds(sb, "\r\n");
+	fputs(sb_str(sb), ex->out);
+	assessment_list_free(&l);
+	return 0;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Feedback names over every exported experiment, sorted, without repeats. */
+static int collect_names(struct exporter *ex, const int64_t *exps, size_t nexps,
+			 struct err *err)
+{
+	size_t i, j, cap = 0, k;
+
+	for (i = 0; i < nexps; i++) {
+		char **names = NULL;
+		size_t n = 0;
+
+		if (store_feedback_names(ex->st, exps[i], &names, &n, err) < 0)
+			return -1;
+		GROW(ex->names, cap, ex->nnames + n);
+		for (j = 0; j < n; j++)
+			ex->names[ex->nnames++] = xstrdup(names[j]);
+		store_free_names(names, n);
+	}
+	if (!ex->nnames)
+		return 0;
+	qsort(ex->names, ex->nnames, sizeof *ex->names, cmp_str);
+	for (i = 1, k = 1; i < ex->nnames; i++) {
+		if (strcmp(ex->names[i], ex->names[k - 1]) == 0)
+			free(ex->names[i]);
+		else
+			ex->names[k++] = ex->names[i];
+	}
+	ex->nnames = k;
+	return 0;
+}
+
+/* ---- JSON Lines -------------------------------------------------------------- */
+
+static int jsonl_row(struct exporter *ex, const struct trace_row *r, struct err *err)
+{
+	struct trace t = { 0 };
+	char *json;
+
+	if (svc_load_trace(ex->st, r->id, &t, err) < 0)
+		return -1;
+	json = trace_to_json(&t);
+	fputs(json, ex->out);
+	fputc('\n', ex->out);
+	free(json);
+	trace_free(&t);
+	return 0;
+}
+
+static int export_row(void *data, const struct trace_row *r, struct err *err)
+{
+	struct exporter *ex = data;
+	int rc;
+
+	rc = ex->format == EXPORT_CSV ? csv_row(ex, r, err) : jsonl_row(ex, r, err);
+	if (rc < 0)
+		return err_prefix(err, "%s", r->id);
+	ex->count++;
+	progress_update(&ex->prog, ex->count, ex->count);
+	return ferror(ex->out) ? err_set(err, ERR_RUNTIME, "write error: %s", strerror(errno))
+			       : 0;
+}
+
+/* ---- output file --------------------------------------------------------------- */
+
+struct outfile {
+	const char *path;   /* NULL: stdout */
+	char *tmp;
+	FILE *f;
+};
+
+static int outfile_open(struct outfile *o, const char *path, struct err *err)
+{
+	int fd;
+
+	o->path = path && strcmp(path, "-") != 0 ? path : NULL;
+	if (!o->path) {
+		o->f = stdout;
+		return 0;
+	}
+	o->tmp = xasprintf("%s.tmp-XXXXXX", path);
+	fd = mkstemp(o->tmp);
+	if (fd < 0) {
+		err_set(err, ERR_RUNTIME, "cannot create %s: %s", o->tmp, strerror(errno));
+		FREE(o->tmp);
+		return -1;
+	}
+	o->f = fdopen(fd, "w");
+	if (!o->f) {
+		close(fd);
+		return err_set(err, ERR_RUNTIME, "cannot write %s: %s", o->tmp, strerror(errno));
+	}
+	return 0;
+}
+
+/* Makes the output appear under its name, complete. */
+static int outfile_commit(struct outfile *o, struct err *err)
+{
+	mode_t mask;
+
+	if (!o->path)
+		return fflush(stdout) == 0 ? 0
+			: err_set(err, ERR_RUNTIME, "cannot write output: %s", strerror(errno));
+	mask = umask(0);
+	umask(mask);
+	if (fflush(o->f) != 0 || ferror(o->f) || fchmod(fileno(o->f), 0666 & ~mask) != 0 ||
+	    fsync(fileno(o->f)) != 0)
+		return err_set(err, ERR_RUNTIME, "cannot write %s: %s", o->path, strerror(errno));
+	if (fclose(o->f) != 0) {
+		o->f = NULL;
+		return err_set(err, ERR_RUNTIME, "cannot write %s: %s", o->path, strerror(errno));
+	}
+	o->f = NULL;
+	if (rename(o->tmp, o->path) != 0)
+		return err_set(err, ERR_RUNTIME, "cannot rename %s to %s: %s", o->tmp, o->path,
+			       strerror(errno));
+	FREE(o->tmp);
+	return 0;
+}
+
+/* After a failure: nothing half-written remains. */
+static void outfile_discard(struct outfile *o)
+{
+	if (o->f && o->f != stdout)
+		fclose(o->f);
+	o->f = NULL;
+	if (o->tmp)
+		unlink(o->tmp);
+	FREE(o->tmp);
+}
+
+/* ---- the command ------------------------------------------------------------- */
+
+static int64_t count_all(struct exporter *ex, const int64_t *exps, size_t nexps,
+			 const char *filter)
+{
+	struct err ignored = { 0 };
+	int64_t total = 0, n;
+	size_t i;
+
+	for (i = 0; i < nexps; i++) {
+		if (store_count_traces(ex->st, exps[i], filter, 0, NULL, NULL, &n, &ignored) < 0)
+			return 0;
+		total += n;
+	}
+	return total;
+}
+
+int cmd_export(struct cmd_ctx *ctx, int argc, char **argv, struct err *err)
+{
+	struct export_opts o = { 0 };
+	struct exporter ex = { 0 };
+	struct outfile of = { 0 };
+	struct trace_walk w = { 0 };
+	const struct config *cfg;
+	const char *store_arg;
+	int64_t *exps = NULL;
+	size_t nexps = 0, i;
+	int rc, f;
+
+	rc = cmd_parse(ctx, argc, argv, export_defs, &o, err);
+	if (rc != OPT_OK)
+		goto out;
+	rc = -1;
+	if (cmd_args(ctx, 0, 0, NULL, &store_arg, NULL, NULL, err) < 0)
+		goto out;
+	if (o.format) {
+		f = cmd_lookup(format_names, o.format);
+		if (f < 0) {
+			err_set(err, ERR_USAGE, "--format must be jsonl or csv, not '%s'", o.format);
+			goto out;
+		}
+		ex.format = (enum export_format)f;
+	}
+	if (cmd_config(ctx, &cfg, err) < 0 ||
+	    cmd_open_store(ctx, store_arg, STORE_READONLY, &ex.st, err) < 0 ||
+	    cmd_experiments(ctx, ex.st, o.experiment, &exps, &nexps, err) < 0)
+		goto out;
+	if (ex.format == EXPORT_CSV && collect_names(&ex, exps, nexps, err) < 0)
+		goto out;
+	if (outfile_open(&of, o.output, err) < 0)
+		goto out;
+	ex.out = of.f;
+	progress_begin(&ex.prog, ctx->progress, "exporting", "traces",
+		       ctx->progress ? count_all(&ex, exps, nexps, o.filter) : 0);
+	if (ex.format == EXPORT_CSV)
+		csv_header(&ex);
+	w.experiments = exps;
+	w.nexperiments = nexps;
+	w.filter = o.filter;
+	w.me = cfg->source_id;
+	w.row = export_row;
+	w.data = &ex;
+	if (cmd_walk(ex.st, &w, err) < 0)
+		goto out;
+	progress_end(&ex.prog);
+	if (outfile_commit(&of, err) < 0)
+		goto out;
+	if (of.path)
+		printf("exported %lld traces to %s\n", (long long)ex.count, of.path);
+	rc = 0;
+out:
+	progress_end(&ex.prog);
+	if (rc < 0)
+		outfile_discard(&of);
+	for (i = 0; i < ex.nnames; i++)
+		free(ex.names[i]);
+	free(ex.names);
+	sb_free(&ex.line);
+	free(exps);
+	store_close(ex.st);
+	return rc < 0 ? -1 : 0;
+}

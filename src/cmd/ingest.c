@@ -1,0 +1,148 @@
+#include "cmd/ingest.h"
+
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd/cmd.h"
+#include "core/util.h"
+#include "json/import.h"
+
+int ingest_begin(struct ingest *in, const struct cmd_ctx *ctx, struct store *st, bool forced,
+		 int64_t exp, struct err *err)
+{
+	memset(in, 0, sizeof *in);
+	in->ctx = ctx;
+	in->st = st;
+	in->forced = forced;
+	in->experiment = exp;
+	in->show_progress = ctx->progress;
+	return store_list_experiments(st, &in->known, err);
+}
+
+static bool known_experiment(const struct ingest *in, int64_t id)
+{
+	size_t i;
+
+	for (i = 0; i < in->known.n; i++)
+		if (in->known.v[i].id == id)
+			return true;
+	return false;
+}
+
+/* The experiment a trace goes to; unknown ones become 0, reported once. */
+static int64_t target_experiment(struct ingest *in, const char *path, int64_t record_exp)
+{
+	size_t i;
+
+	if (in->forced)
+		return in->experiment;
+	if (known_experiment(in, record_exp))
+		return record_exp;
+	for (i = 0; i < in->nwarned; i++)
+		if (in->warned[i] == record_exp)
+			return 0;
+	GROW(in->warned, in->cap_warned, in->nwarned + 1);
+	in->warned[in->nwarned++] = record_exp;
+	cmd_warn(in->ctx, "%s: experiment %" PRId64 " is not in the store; its traces go to "
+		 "experiment 0 (Default)", path, record_exp);
+	return 0;
+}
+
+static int put(struct ingest *in, const char *path, struct trace *t, struct err *err)
+{
+	if (!in->in_tx) {
+		if (store_begin(in->st, err) < 0)
+			return -1;
+		in->in_tx = true;
+	}
+	t->info.experiment_id = target_experiment(in, path, t->info.experiment_id);
+	if (store_put_trace(in->st, t, err) < 0)
+		return err_prefix(err, "%s: trace %s", path, t->info.id ? t->info.id : "?");
+	in->traces++;
+	in->spans += (int64_t)t->nspans;
+	in->assessments += (int64_t)t->assessments.n;
+	if (++in->batch >= INGEST_BATCH) {
+		in->in_tx = false;
+		in->batch = 0;
+		if (store_commit(in->st, err) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+int ingest_source(struct ingest *in, const char *path, const char *data, size_t len,
+		  struct err *err)
+{
+	struct import_reader *r = NULL;
+	struct trace t = { 0 };
+	struct err rec = { 0 };
+	int rc = -1, got;
+
+	if (data)
+		rc = import_open_text(data, len, path, &r, err);
+	else
+		rc = import_open(path, &r, err);
+	if (rc < 0)
+		goto out;
+	rc = -1;
+	progress_begin(&in->prog, in->show_progress, path, "traces", 0);
+	while ((got = import_next(r, &t, &rec)) != 0) {
+		if (got < 0) {
+			/* "file:line: message"; the reader goes on with the next record. */
+			progress_end(&in->prog);
+			fprintf(stderr, "%s\n", rec.msg);
+			in->skipped++;
+			continue;
+		}
+		if (put(in, path, &t, err) < 0)
+			goto out;
+		trace_free(&t);
+		progress_update(&in->prog, 0, in->traces);
+	}
+	rc = 0;
+out:
+	progress_end(&in->prog);
+	trace_free(&t);
+	import_close(r);
+	return rc;
+}
+
+int ingest_end(struct ingest *in, struct err *err)
+{
+	if (!in->in_tx)
+		return 0;
+	in->in_tx = false;
+	in->batch = 0;
+	return store_commit(in->st, err);
+}
+
+void ingest_free(struct ingest *in)
+{
+	if (in->in_tx)
+		store_rollback(in->st);
+	in->in_tx = false;
+	experiment_list_free(&in->known);
+	FREE(in->warned);
+	in->nwarned = in->cap_warned = 0;
+}
+
+static const char *plural(int64_t n, const char *one, const char *many)
+{
+	return n == 1 ? one : many;
+}
+
+void ingest_summary(const struct ingest *in, FILE *f)
+{
+	char traces[32], spans[32], skipped[32];
+
+	fmt_count(traces, sizeof traces, in->traces);
+	fmt_count(spans, sizeof spans, in->spans);
+	fprintf(f, "imported %s %s, %s %s", traces, plural(in->traces, "trace", "traces"), spans,
+		plural(in->spans, "span", "spans"));
+	if (in->skipped) {
+		fmt_count(skipped, sizeof skipped, in->skipped);
+		fprintf(f, "; %s %s skipped", skipped, plural(in->skipped, "record", "records"));
+	}
+	fputc('\n', f);
+}

@@ -1,0 +1,57 @@
+#ifndef TB_CMD_INGEST_H
+#define TB_CMD_INGEST_H
+/*
+ * Writing what import readers yield into a store, for `tracelab import` and
+ * `tracelab demo`: batched transactions (INGEST_BATCH traces each), the
+ * experiment of each trace (a forced one, else the record's own when the
+ * store has it, else 0 with one warning per unknown id), malformed records
+ * reported as "file:line: message" on stderr and skipped, counts for the
+ * summary line and a progress bar on a terminal.
+ *
+ * struct ingest is owned by the caller; the store is borrowed.  After an
+ * error the open batch is rolled back by ingest_free (earlier batches stay
+ * committed).
+ */
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "cmd/progress.h"
+#include "core/err.h"
+#include "core/model.h"
+#include "store/store.h"
+
+struct cmd_ctx;
+
+#define INGEST_BATCH 500
+
+struct ingest {
+	const struct cmd_ctx *ctx;
+	struct store *st;
+	bool forced;                /* every trace goes to `experiment` */
+	int64_t experiment;
+	struct experiment_list known;
+	int64_t *warned;            /* record experiments mapped to 0, already reported */
+	size_t nwarned, cap_warned;
+	bool in_tx;
+	size_t batch;
+	int64_t traces, spans, assessments, skipped;
+	bool show_progress;
+	struct progress prog;
+};
+
+/* Starts; with forced, every trace is written to experiment `exp`. */
+int ingest_begin(struct ingest *in, const struct cmd_ctx *ctx, struct store *st, bool forced,
+		 int64_t exp, struct err *err);
+/* Reads a file (path) or, with data set, len bytes of memory named path
+ * in messages, to its end.  -1 on a store error or when the input cannot
+ * be opened; malformed records only count as skipped. */
+int ingest_source(struct ingest *in, const char *path, const char *data, size_t len,
+		  struct err *err);
+/* Commits the last batch. */
+int ingest_end(struct ingest *in, struct err *err);
+void ingest_free(struct ingest *in);
+/* "imported 9,812 traces, 41,200 spans; 3 records skipped" */
+void ingest_summary(const struct ingest *in, FILE *f);
+
+#endif

@@ -1,0 +1,229 @@
+/*
+ * `tracelab list`: trace rows newest first, as aligned text (previews
+ * sanitised and cut to fit) or as a JSON array whose objects use MLflow's
+ * TraceInfo names.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd/cmd.h"
+#include "core/pyjson.h"
+#include "core/strbuf.h"
+#include "core/textbuf.h"
+#include "core/util.h"
+
+#define END_OPTS { NULL, 0, OPT_FLAG, 0, NULL, NULL, false }
+#define LIST_DEFAULT_LIMIT 100
+#define NAME_COLS 18
+#define USER_COLS 24
+#define PREVIEW_COLS 60
+
+struct list_opts {
+	const char *experiment, *filter, *limit, *format;
+};
+
+static const struct opt_def list_defs[] = {
+	{ "experiment", 'e', OPT_STR, offsetof(struct list_opts, experiment), "ID|NAME",
+	  "experiment (default: config, else all)", false },
+	{ "filter", 'f', OPT_STR, offsetof(struct list_opts, filter), "FILTER",
+	  "MLflow search_traces filter", false },
+	{ "limit", 'n', OPT_STR, offsetof(struct list_opts, limit), "N",
+	  "at most N traces (default 100; 0: all)", false },
+	{ "format", 0, OPT_STR, offsetof(struct list_opts, format), "text|json",
+	  "output format (default text)", false },
+	END_OPTS,
+};
+
+enum list_format { FMT_TEXT, FMT_JSON };
+
+static const char *const format_names[] = { "text", "json", NULL };
+
+struct list_state {
+	enum list_format format;
+	size_t rows;
+	struct strbuf line;
+};
+
+/* Untrusted text made safe, cut to `cols` columns ("…" when cut) and
+ * padded to them when pad is set. */
+static void add_cell(struct strbuf *sb, const char *s, int cols, bool pad)
+{
+	char *safe = sanitize_dup(s ? s : "-", strlen(s ? s : "-"));
+	size_t len = strlen(safe), fit;
+	int used;
+
+	fit = text_fit(safe, len, cols, &used);
+	if (fit < len) {
+		fit = text_fit(safe, len, cols - 1, &used);
+		sb_add(sb, safe, fit);
+		sb_adds(sb, "\xe2\x80\xa6");
+		used++;
+	} else {
+		sb_add(sb, safe, fit);
+	}
+	for (; pad && used < cols; used++)
+		sb_addc(sb, ' ');
+	free(safe);
+}
+
+static int text_row(struct list_state *ls, const struct trace_row *r)
+{
+	struct strbuf *sb = &ls->line;
+	char when[32], dur[32];
+
+	sb_reset(sb);
+	fmt_time_ms(when, sizeof when, r->timestamp_ms, false);
+	fmt_duration_ms(dur, sizeof dur, r->duration_ms);
+	sb_addf(sb, "%s  %-35s  %-5s  %7s  ", when, r->id, r->status ? r->status : "-", dur);
+	add_cell(sb, r->name, NAME_COLS, true);
+	sb_adds(sb, "  ");
+	add_cell(sb, r->user, USER_COLS, true);
+	sb_adds(sb, "  ");
+	add_cell(sb, r->request_preview, PREVIEW_COLS, false);
+	puts(sb_str(sb));
+	return 0;
+}
+
+static void json_str_or_null(struct strbuf *sb, const char *s)
+{
+	if (s)
+		pyjson_string(sb, s, strlen(s));
+	else
+		sb_adds(sb, "null");
+}
+
+/* Stored feedback values are JSON written by json.dumps: embedded as is. */
+static void json_feedback(struct strbuf *sb, const struct trace_row *r)
+{
+	static const struct {
+		const char *key;
+		size_t off;
+	} kinds[] = {
+		{ "human", offsetof(struct fb_cell, human) },
+		{ "llm_judge", offsetof(struct fb_cell, judge) },
+		{ "code", offsetof(struct fb_cell, code) },
+		{ "mine", offsetof(struct fb_cell, mine) },
+	};
+	size_t i, k;
+
+	sb_adds(sb, "{");
+	for (i = 0; i < r->nfb; i++) {
+		bool first = true;
+
+		if (i)
+			sb_adds(sb, ", ");
+		pyjson_string(sb, r->fb[i].name, strlen(r->fb[i].name));
+		sb_adds(sb, ": {");
+		for (k = 0; k < sizeof kinds / sizeof kinds[0]; k++) {
+			const char *v = *(char *const *)(const void *)((const char *)&r->fb[i] +
+								      kinds[k].off);
+
+			if (!v)
+				continue;
+			sb_addf(sb, "%s\"%s\": %s", first ? "" : ", ", kinds[k].key, v);
+			first = false;
+		}
+		sb_adds(sb, "}");
+	}
+	sb_adds(sb, "}");
+}
+
+static int json_row(struct list_state *ls, const struct trace_row *r)
+{
+	struct strbuf *sb = &ls->line;
+	char when[40];
+
+	sb_reset(sb);
+	fmt_rfc3339_ms(when, sizeof when, r->timestamp_ms);
+	sb_adds(sb, ls->rows ? ",\n  {" : "[\n  {");
+	sb_adds(sb, "\"trace_id\": ");
+	json_str_or_null(sb, r->id);
+	sb_addf(sb, ", \"experiment_id\": \"%lld\", \"request_time\": \"%s\"",
+		(long long)r->experiment_id, when);
+	if (r->duration_ms >= 0)
+		sb_addf(sb, ", \"execution_duration_ms\": %lld", (long long)r->duration_ms);
+	else
+		sb_adds(sb, ", \"execution_duration_ms\": null");
+	sb_adds(sb, ", \"state\": ");
+	json_str_or_null(sb, r->status);
+	sb_adds(sb, ", \"name\": ");
+	json_str_or_null(sb, r->name);
+	sb_adds(sb, ", \"user\": ");
+	json_str_or_null(sb, r->user);
+	sb_adds(sb, ", \"session\": ");
+	json_str_or_null(sb, r->session);
+	sb_adds(sb, ", \"request_preview\": ");
+	json_str_or_null(sb, r->request_preview);
+	sb_adds(sb, ", \"response_preview\": ");
+	json_str_or_null(sb, r->response_preview);
+	sb_adds(sb, ", \"feedback\": ");
+	json_feedback(sb, r);
+	sb_adds(sb, "}");
+	fputs(sb_str(sb), stdout);
+	return 0;
+}
+
+static int list_row(void *data, const struct trace_row *r, struct err *err)
+{
+	struct list_state *ls = data;
+	int rc;
+
+	(void)err;
+	rc = ls->format == FMT_JSON ? json_row(ls, r) : text_row(ls, r);
+	ls->rows++;
+	return rc;
+}
+
+int cmd_list(struct cmd_ctx *ctx, int argc, char **argv, struct err *err)
+{
+	struct list_opts o = { 0 };
+	struct list_state ls = { FMT_TEXT, 0, STRBUF_INIT };
+	struct trace_walk w = { 0 };
+	const struct config *cfg;
+	struct store *st = NULL;
+	const char *store_arg;
+	int64_t *exps = NULL, limit = LIST_DEFAULT_LIMIT;
+	size_t nexps = 0;
+	int rc, f;
+
+	rc = cmd_parse(ctx, argc, argv, list_defs, &o, err);
+	if (rc != OPT_OK)
+		goto out;
+	rc = -1;
+	if (cmd_args(ctx, 0, 0, NULL, &store_arg, NULL, NULL, err) < 0)
+		goto out;
+	if (o.format) {
+		f = cmd_lookup(format_names, o.format);
+		if (f < 0) {
+			err_set(err, ERR_USAGE, "--format must be text or json, not '%s'", o.format);
+			goto out;
+		}
+		ls.format = (enum list_format)f;
+	}
+	if (o.limit && (parse_int64(o.limit, &limit) < 0 || limit < 0)) {
+		err_set(err, ERR_USAGE, "--limit must be a number of traces, not '%s'", o.limit);
+		goto out;
+	}
+	if (cmd_config(ctx, &cfg, err) < 0 ||
+	    cmd_open_store(ctx, store_arg, STORE_READONLY, &st, err) < 0 ||
+	    cmd_experiments(ctx, st, o.experiment, &exps, &nexps, err) < 0)
+		goto out;
+	w.experiments = exps;
+	w.nexperiments = nexps;
+	w.filter = o.filter;
+	w.limit = (size_t)limit;
+	w.me = cfg->source_id;
+	w.row = list_row;
+	w.data = &ls;
+	if (cmd_walk(st, &w, err) < 0)
+		goto out;
+	if (ls.format == FMT_JSON)
+		fputs(ls.rows ? "\n]\n" : "[]\n", stdout);
+	rc = 0;
+out:
+	sb_free(&ls.line);
+	free(exps);
+	store_close(st);
+	return rc < 0 ? -1 : 0;
+}

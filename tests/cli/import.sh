@@ -1,0 +1,181 @@
+# tracelab import into a copy of a real MLflow 3 store: every input format,
+# what lands in each table, re-import, malformed records, experiments.
+. "$(dirname "$0")/../lib.sh"
+
+DEMO="$TOP/examples/demo.jsonl"
+count() { q "$1" "SELECT count(*) FROM $2"; }
+
+# ---- JSON Lines of MLflow traces (V3 info, v3 and v4 span dicts) --------------
+
+S=$(fresh_store lines.db)
+run_tl import "$S" "$DEMO"
+ntr=$(grep -c . "$DEMO")
+nsp=$(python3 -c 'import json,sys; print(sum(len(json.loads(l)["data"]["spans"]) for l in open(sys.argv[1])))' "$DEMO")
+nas=$(python3 -c 'import json,sys; print(sum(len(json.loads(l)["info"]["assessments"]) for l in open(sys.argv[1])))' "$DEMO")
+expect_eq "jsonl: exit 0, quiet stderr" "$rc:$err" "0:"
+expect_eq "jsonl: summary" "$out" "imported $ntr traces, $nsp spans"
+expect_eq "jsonl: trace rows" "$(count "$S" trace_info)" "$ntr"
+expect_eq "jsonl: span rows" "$(count "$S" spans)" "$nsp"
+expect_eq "jsonl: assessment rows" "$(count "$S" assessments)" "$nas"
+expect_eq "jsonl: spans location tag on every trace" \
+	"$(q "$S" "SELECT count(*) FROM trace_tags WHERE key = 'mlflow.trace.spansLocation' AND value = 'TRACKING_STORE'")" "$ntr"
+expect_eq "jsonl: span ids are 16 lowercase hex" \
+	"$(q "$S" "SELECT count(*) FROM spans WHERE length(span_id) != 16 OR span_id GLOB '*[^0-9a-f]*'")" 0
+expect_eq "jsonl: one root per trace" \
+	"$(q "$S" "SELECT count(*) FROM spans WHERE parent_span_id IS NULL")" "$ntr"
+expect_eq "jsonl: span rows agree with their times" \
+	"$(q "$S" "SELECT count(*) FROM spans WHERE duration_ns != end_time_unix_nano - start_time_unix_nano")" 0
+python3 - "$DEMO" >"$T/agent.want" <<'EOF'
+import calendar, json, sys, time
+for line in open(sys.argv[1]):
+    i = json.loads(line)["info"]
+    if i["trace_id"] == "tr-29576a88d16ffa45c32ccf33eed978c7":
+        t = i["request_time"]
+        ms = calendar.timegm(time.strptime(t[:19], "%Y-%m-%dT%H:%M:%S")) * 1000 + int(t[20:23])
+        print("%d|%d|%s|0" % (ms, i["execution_duration_ms"], i["state"]))
+EOF
+expect_eq "jsonl: trace fields as in the record" \
+	"$(q "$S" "SELECT timestamp_ms, execution_time_ms, status, experiment_id FROM trace_info WHERE request_id = 'tr-29576a88d16ffa45c32ccf33eed978c7'")" \
+	"$(cat "$T/agent.want")"
+expect_eq "jsonl: metadata rows" \
+	"$(q "$S" "SELECT value FROM trace_request_metadata WHERE request_id = 'tr-29576a88d16ffa45c32ccf33eed978c7' AND key = 'mlflow.trace.session'")" \
+	"sess-f27a90"
+expect_eq "jsonl: overridden feedback kept invalid" \
+	"$(q "$S" "SELECT count(*) FROM assessments a JOIN assessments b ON b.overrides = a.assessment_id WHERE a.valid = 0 AND b.valid = 1")" 1
+expect_eq "jsonl: feedback values in json.dumps form" \
+	"$(q "$S" "SELECT value FROM assessments WHERE name = 'tool_error_count'")" 1
+
+# ---- re-import replaces ---------------------------------------------------------
+
+before=$(q "$S" "SELECT request_id, timestamp_ms FROM trace_info ORDER BY 1" | md5sum)
+run_tl import "$S" "$DEMO"
+expect_eq "re-import: exit 0" "$rc" 0
+expect_eq "re-import: same trace count" "$(count "$S" trace_info)" "$ntr"
+expect_eq "re-import: same span count" "$(count "$S" spans)" "$nsp"
+expect_eq "re-import: assessments not doubled" "$(count "$S" assessments)" "$nas"
+expect_eq "re-import: same rows" "$(q "$S" "SELECT request_id, timestamp_ms FROM trace_info ORDER BY 1" | md5sum)" "$before"
+
+# ---- one MLflow trace object with V2 info; an array of V3 traces ----------------
+
+S=$(fresh_store objects.db)
+cat >"$T/v2.json" <<'EOF'
+{"info": {"request_id": "0123456789abcdef0123456789abcdef", "experiment_id": "1",
+  "timestamp_ms": 1767225600000, "execution_time_ms": 1500, "status": "OK",
+  "request_metadata": {"mlflow.trace.user": "bob"}, "tags": {"mlflow.traceName": "legacy"}},
+ "data": {"spans": [{"name": "legacy", "context": {"span_id": "0x00000000000000a1",
+   "trace_id": "0x0123456789abcdef0123456789abcdef"}, "parent_id": null,
+   "start_time": 1767225600000000000, "end_time": 1767225601500000000,
+   "status_code": "OK", "status_message": "", "attributes": {
+   "mlflow.traceRequestId": "\"0123456789abcdef0123456789abcdef\"",
+   "mlflow.spanType": "\"CHAIN\"", "mlflow.spanInputs": "{\"q\": \"hi\"}"}, "events": []}]}}
+EOF
+run_tl import "$S" "$T/v2.json"
+expect_eq "V2 info: imported" "$rc:$out" "0:imported 1 trace, 1 span"
+expect_eq "V2 info: row" \
+	"$(q "$S" "SELECT request_id, experiment_id, timestamp_ms, execution_time_ms, status FROM trace_info")" \
+	"0123456789abcdef0123456789abcdef|1|1767225600000|1500|OK"
+expect_eq "V2 info: user metadata" \
+	"$(q "$S" "SELECT value FROM trace_request_metadata WHERE key = 'mlflow.trace.user'")" bob
+
+head -n 3 "$DEMO" | python3 -c 'import json,sys; print(json.dumps([json.loads(l) for l in sys.stdin], indent=2))' >"$T/array.json"
+run_tl import "$S" "$T/array.json"
+expect_eq "array of traces: imported" "$rc" 0
+expect_eq "array of traces: rows" "$(count "$S" trace_info)" 4
+
+# ---- a bare traces.json ---------------------------------------------------------
+
+S=$(fresh_store bare.db)
+python3 - "$DEMO" >"$T/traces.json" <<'EOF'
+import json, sys
+line = open(sys.argv[1]).readlines()[-1]
+print(json.dumps(json.loads(line)["data"]))
+EOF
+bare_id=$(python3 -c 'import json,sys; print(json.loads(open(sys.argv[1]).readlines()[-1])["info"]["trace_id"])' "$DEMO")
+bare_spans=$(python3 -c 'import json,sys; print(len(json.load(open(sys.argv[1]))["spans"]))' "$T/traces.json")
+run_tl import "$S" "$T/traces.json"
+expect_eq "traces.json: imported" "$rc:$out" "0:imported 1 trace, $bare_spans spans"
+expect_eq "traces.json: trace id from mlflow.traceRequestId" "$(q "$S" "SELECT request_id FROM trace_info")" "$bare_id"
+expect_eq "traces.json: name from the root span" \
+	"$(q "$S" "SELECT value FROM trace_tags WHERE key = 'mlflow.traceName'")" rag_answer
+expect_eq "traces.json: request preview from the root inputs" \
+	"$(q "$S" "SELECT request_preview FROM trace_info")" \
+	'{"question": "How do I rotate an API key without downtime?"}'
+
+# ---- OTLP/JSON --------------------------------------------------------------------
+
+S=$(fresh_store otlp.db)
+run_tl import "$S" "$FIX/otlp-proto-example-trace.json"
+expect_eq "OTLP example: imported" "$rc:$out" "0:imported 1 trace, 1 span"
+expect_eq "OTLP example: trace id" "$(q "$S" "SELECT request_id FROM trace_info")" \
+	"tr-$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["resourceSpans"][0]["scopeSpans"][0]["spans"][0]["traceId"].lower())' "$FIX/otlp-proto-example-trace.json")"
+expect_eq "OTLP example: resource attribute as a tag" \
+	"$(q "$S" "SELECT value FROM trace_tags WHERE key = 'service.name'")" \
+	"$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["resourceSpans"][0]["resource"]["attributes"][0]["value"]["stringValue"])' "$FIX/otlp-proto-example-trace.json")"
+run_tl import "$S" "$TOP/examples/demo-otlp.json"
+expect_eq "OTLP demo trace: imported" "$rc:$out" "0:imported 1 trace, 3 spans"
+expect_eq "OTLP demo trace: user and session from span attributes" \
+	"$(q "$S" "SELECT group_concat(value, ',') FROM (SELECT value FROM trace_request_metadata WHERE key IN ('mlflow.trace.user', 'mlflow.trace.session') ORDER BY key)")" \
+	"sess-nl-0305,marketing@fernhill.dev"
+
+# ---- several files at once, counts add up ------------------------------------------
+
+S=$(fresh_store many.db)
+run_tl import "$S" "$DEMO" "$TOP/examples/demo-otlp.json" "$FIX/otlp-proto-example-trace.json"
+expect_eq "several files: summary" "$out" "imported $((ntr + 2)) traces, $((nsp + 4)) spans"
+
+# ---- malformed records ----------------------------------------------------------------
+
+S=$(fresh_store bad.db)
+{
+	sed -n 1p "$DEMO"
+	echo '{"info": {"trace_id": "tr-broken", '
+	sed -n 2p "$DEMO"
+	echo '[1, 2, 3]'
+	sed -n 3p "$DEMO"
+} >"$T/bad.jsonl"
+run_tl import "$S" "$T/bad.jsonl"
+expect_eq "malformed: exit 0 when something imported" "$rc" 0
+expect_eq "malformed: summary counts skips" "$out" \
+	"imported 3 traces, $(head -n 3 "$DEMO" | python3 -c 'import json,sys; print(sum(len(json.loads(l)["data"]["spans"]) for l in sys.stdin))') spans; 2 records skipped"
+expect_has "malformed: file:line of the first" "$err" "$T/bad.jsonl:2: "
+expect_has "malformed: file:line of the second" "$err" "$T/bad.jsonl:4: "
+expect_eq "malformed: one line each" "$(printf '%s\n' "$err" | grep -c .)" 2
+expect_eq "malformed: the good ones are in" "$(count "$S" trace_info)" 3
+
+printf 'not json\n{"also": "not a trace"}\n' >"$T/allbad.jsonl"
+run_tl import "$S" "$T/allbad.jsonl"
+expect_eq "all malformed: exit 1" "$rc" 1
+expect_has "all malformed: says nothing was imported" "$err" "tracelab: import: nothing imported"
+expect_eq "all malformed: store unchanged" "$(count "$S" trace_info)" 3
+
+: >"$T/empty.jsonl"
+run_tl import "$S" "$T/empty.jsonl"
+expect_eq "empty file: exit 0" "$rc:$out" "0:imported 0 traces, 0 spans"
+
+# ---- experiments -------------------------------------------------------------------------
+
+S=$(fresh_store exp.db)
+run_tl import "$S" "$T/v2.json" --experiment 7
+expect_eq "--experiment ID" "$rc:$(q "$S" "SELECT experiment_id FROM trace_info")" "0:7"
+run_tl import "$S" "$T/v2.json" --experiment llm-as-a-judge
+expect_eq "--experiment NAME (existing)" "$(q "$S" "SELECT experiment_id FROM trace_info")" 7
+run_tl import "$S" "$T/v2.json" --experiment "support bot"
+new_id=$(q "$S" "SELECT experiment_id FROM experiments WHERE name = 'support bot'")
+expect_eq "--experiment NAME (new) is created" "$rc:$(q "$S" "SELECT experiment_id FROM trace_info")" "0:$new_id"
+expect_eq "--experiment NAME (new) is active" \
+	"$(q "$S" "SELECT lifecycle_stage FROM experiments WHERE name = 'support bot'")" active
+run_tl import "$S" "$T/v2.json" --experiment 999
+expect_eq "--experiment missing id: exit 1" "$rc" 1
+expect_has "--experiment missing id: message" "$err" "--experiment: no experiment 999"
+
+sed 's/"experiment_id": "1"/"experiment_id": "4242"/' "$T/v2.json" >"$T/v2-unknown.json"
+run_tl import "$S" "$T/v2-unknown.json"
+expect_eq "unknown record experiment: exit 0" "$rc" 0
+expect_has "unknown record experiment: warning" "$err" "experiment 4242 is not in the store"
+expect_eq "unknown record experiment: goes to 0" "$(q "$S" "SELECT experiment_id FROM trace_info")" 0
+
+# ---- sqlite:/// URLs ---------------------------------------------------------------------
+
+S=$(fresh_store url.db)
+run_tl import "sqlite:///$S" "$T/v2.json"
+expect_eq "sqlite:/// store URL" "$rc:$(count "$S" trace_info)" "0:1"
