@@ -5,8 +5,8 @@
  * Every screen keeps row 0 for its header and the last row for the status
  * bar (or the input line).  The trace screen splits the rest between the
  * span tree, the span detail and the feedback pane: stacked below 120
- * columns, tree and feedback on the left of the detail from 120 on.  The
- * focused pane of the lower two gets the larger share.
+ * columns; from 120 on the tree takes the left side and the detail sits
+ * over the feedback on the right.  The focused pane gets the larger share.
  */
 
 struct rect {
@@ -29,6 +29,9 @@ struct trace_layout {
 
 /* The area between the header and the status bar. */
 struct rect layout_body(int rows, int cols);
-void layout_trace(int rows, int cols, enum pane_id focus, struct trace_layout *out);
+/* tree_rows: the tree's rows when few (a small tree gives rows away in
+ * the stacked layout), or -1. */
+void layout_trace(int rows, int cols, enum pane_id focus, int tree_rows,
+		  struct trace_layout *out);
 
 #endif

@@ -212,7 +212,8 @@ static void render_header(struct trace_view *tv, struct ui *ui, struct frame *f)
 	if (!l)
 		return;
 	tb_line_put(l, SLOT_HEADER, " trace ", 7);
-	tb_line_put_untrusted_fit(l, SLOT_HEADER, r->id, strlen(r->id), 36, false);
+	tb_line_put_untrusted_fit(l, SLOT_HEADER, r->id, strlen(r->id), ui->cols < 100 ? 14 : 36,
+				  false);
 	tb_line_put(l, SLOT_HEADER, "  ", 2);
 	if (r->name)
 		tb_line_put_untrusted_fit(l, SLOT_HEADER, r->name, strlen(r->name), 30, true);
@@ -289,7 +290,7 @@ static void render_tree_row(struct trace_view *tv, struct ui *ui, size_t si, int
 {
 	const struct span *s = &tv->tr.spans[si];
 	int bw = w >= 60 ? (w / 4 > 40 ? 40 : w / 4) : w >= 40 ? 8 : 0;
-	int tw = w >= 56 ? 10 : 0, dw = 7, right = (bw ? bw + 1 : 0) + (tw ? tw + 1 : 0) + dw + 1;
+	int tw = w >= 50 ? 10 : 0, dw = 7, right = (bw ? bw + 1 : 0) + (tw ? tw + 1 : 0) + dw + 1;
 	int left = w - right, ind, start;
 	char dur[32];
 	bool kids = s->first_child != SPAN_NONE;
@@ -720,6 +721,23 @@ static void put_wrapped(struct textbuf *tb, enum slot slot, const char *s, int w
 	}
 }
 
+/* " (a-…9f3e)": enough of an assessment id to tell rows apart. */
+static void put_short_id(struct tb_line *l, const char *id)
+{
+	size_t n = id ? strlen(id) : 0;
+
+	if (!n)
+		return;
+	tb_line_put(l, SLOT_DIM, " (", 2);
+	if (n > 10 && str_starts(id, "a-")) {
+		tb_line_put(l, SLOT_ID, "a-…", strlen("a-…"));
+		tb_line_put_untrusted(l, SLOT_ID, id + n - 4, 4);
+	} else {
+		tb_line_put_untrusted_fit(l, SLOT_ID, id, n, 12, false);
+	}
+	tb_line_put(l, SLOT_DIM, ")", 1);
+}
+
 /* The value of an assessment as shown: decoded strings, JSON otherwise. */
 static char *value_text(const struct assessment *a)
 {
@@ -809,8 +827,9 @@ static void render_item(struct trace_view *tv, struct ui *ui, size_t idx, int wi
 		tb_line_put(l, SLOT_DIM, "on span ", 8);
 		if (sp && sp->name)
 			tb_line_put_untrusted_fit(l, SLOT_NAME, sp->name, strlen(sp->name), 30, true);
-		tb_line_put(l, SLOT_DIM, " ", 1);
-		tb_line_put_untrusted_fit(l, SLOT_ID, a->span_id, strlen(a->span_id), 16, false);
+		else
+			tb_line_put_untrusted_fit(l, SLOT_ID, a->span_id, strlen(a->span_id), 16,
+						  false);
 	} else {
 		tb_line_put(l, SLOT_DIM, "on the trace", 12);
 	}
@@ -821,8 +840,7 @@ static void render_item(struct trace_view *tv, struct ui *ui, size_t idx, int wi
 			tb_line_put_untrusted_fit(l, source_slot(by, ui->me),
 						  by->source_id ? by->source_id : "?",
 						  by->source_id ? strlen(by->source_id) : 1, 24, false);
-			tb_line_put(l, SLOT_DIM, " ", 1);
-			tb_line_put_untrusted_fit(l, SLOT_ID, by->id, strlen(by->id), 12, false);
+			put_short_id(l, by->id);
 		}
 	}
 	if (a->overrides) {
@@ -835,14 +853,13 @@ static void render_item(struct trace_view *tv, struct ui *ui, size_t idx, int wi
 						  over->source_type ? strlen(over->source_type) : 1, 12,
 						  false);
 			if (ov_val) {
-				tb_line_put(l, SLOT_DIM, " = ", 3);
+				tb_line_put(l, SLOT_DIM, " ", 1);
 				tb_line_put_untrusted_fit(l, SLOT_FB_VALUE, ov_val, strlen(ov_val), 16,
 							  true);
 			}
 			free(ov_val);
-			tb_line_put(l, SLOT_DIM, " ", 1);
 		}
-		tb_line_put_untrusted_fit(l, SLOT_ID, a->overrides, strlen(a->overrides), 12, false);
+		put_short_id(l, a->overrides);
 	}
 	/* A long value in full, the error, the rationale. */
 	if (val && text_width(val, strlen(val)) > 24) {
@@ -932,7 +949,7 @@ static void trace_render(struct view *v, struct ui *ui, struct frame *f)
 	int y;
 
 	render_header(tv, ui, f);
-	layout_trace(ui->rows, ui->cols, tv->focus, &lay);
+	layout_trace(ui->rows, ui->cols, tv->focus, tv->nvis ? (int)tv->nvis : 1, &lay);
 	render_tree(tv, ui, f, lay.pane[PANE_TREE]);
 	render_detail_pane(tv, ui, f, lay.pane[PANE_DETAIL]);
 	render_feedback_pane(tv, ui, f, lay.pane[PANE_FEEDBACK]);
