@@ -3,9 +3,11 @@
  * effective key bindings: every action by group, its keys in each context,
  * its help text; then the : commands.  Nothing here lists actions by hand.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "config/config.h"
 #include "core/strbuf.h"
 #include "core/util.h"
 #include "ui/app.h"
@@ -29,25 +31,87 @@ static void add_key(const struct keyseq *ks, void *arg)
 	sb_adds(kl->sb, name);
 }
 
-/* Keys of an action in every context: "j, Down" or "tree: Enter; list: Enter". */
+/* Keys of an action in every context: "j, Down", or "tree, detail: z"
+ * when contexts share the same keys. */
 static void keys_of(struct ui *ui, enum action a, struct strbuf *out)
 {
-	size_t c;
+	struct strbuf per[16];
+	bool done[16];
+	size_t c, d, n;
 
-	for (c = 0; ui_contexts[c]; c++) {
-		struct strbuf one = STRBUF_INIT;
-		struct keys_list kl = { &one };
+	for (n = 0; ui_contexts[n] && n < 16; n++) {
+		struct keys_list kl = { &per[n] };
 
-		ui_keys_each(ui->keys, ui_contexts[c], a, add_key, &kl);
-		if (one.len) {
-			if (out->len)
-				sb_adds(out, "; ");
-			if (strcmp(ui_contexts[c], "global") != 0)
-				sb_addf(out, "%s: ", ui_contexts[c]);
-			sb_add(out, one.buf, one.len);
-		}
-		sb_free(&one);
+		memset(&per[n], 0, sizeof per[n]);
+		done[n] = false;
+		ui_keys_each(ui->keys, ui_contexts[n], a, add_key, &kl);
 	}
+	for (c = 0; c < n; c++) {
+		bool global = strcmp(ui_contexts[c], "global") == 0, first = true;
+
+		if (done[c] || !per[c].len)
+			continue;
+		if (out->len)
+			sb_adds(out, "; ");
+		if (!global) {
+			for (d = c; d < n; d++) {
+				if (done[d] || strcmp(ui_contexts[d], "global") == 0 ||
+				    strcmp(sb_str(&per[d]), sb_str(&per[c])) != 0)
+					continue;
+				sb_addf(out, "%s%s", first ? "" : ", ", ui_contexts[d]);
+				first = false;
+				if (d != c)
+					done[d] = true;
+			}
+			sb_adds(out, ": ");
+		}
+		sb_add(out, per[c].buf, per[c].len);
+		done[c] = true;
+	}
+	for (c = 0; c < n; c++)
+		sb_free(&per[c]);
+}
+
+/* One label schema: its keys with the values they give, name, type and
+ * instructions. */
+static void label_lines(const struct label_schema *ls, struct textbuf *tb)
+{
+	struct strbuf keys = STRBUF_INIT;
+	struct tb_line *l;
+	size_t k;
+	char name[64];
+
+	for (k = 0; k < ls->nkeys; k++) {
+		keyseq_name(&ls->keys[k].seq, name, sizeof name);
+		if (keys.len)
+			sb_adds(&keys, ", ");
+		if (ls->keys[k].value)
+			sb_addf(&keys, "%s=%s", name, ls->keys[k].value);
+		else
+			sb_addf(&keys, "%s", name);
+	}
+	l = tb_newline(tb);
+	tb_line_put(l, SLOT_DEFAULT, "  ", 2);
+	tb_line_put_untrusted(l, SLOT_HELP_KEY, sb_str(&keys), keys.len);
+	if (l->width < KEYS_COL)
+		tb_line_pad(l, SLOT_DEFAULT, KEYS_COL);
+	else
+		tb_line_put(l, SLOT_DEFAULT, "  ", 2);
+	tb_line_put_untrusted(l, SLOT_NAME, ls->name, strlen(ls->name));
+	tb_line_put(l, SLOT_DIM, " (", 2);
+	tb_line_put(l, SLOT_DIM, label_type_name(ls->type), strlen(label_type_name(ls->type)));
+	if (ls->type == LABEL_NUMERIC && ls->has_min && ls->has_max) {
+		char range[64];
+
+		snprintf(range, sizeof range, " %g-%g", ls->min, ls->max);
+		tb_line_put(l, SLOT_DIM, range, strlen(range));
+	}
+	tb_line_put(l, SLOT_DIM, ")", 1);
+	if (ls->instructions) {
+		tb_line_put(l, SLOT_DEFAULT, "  ", 2);
+		tb_line_put_untrusted(l, SLOT_DEFAULT, ls->instructions, strlen(ls->instructions));
+	}
+	sb_free(&keys);
 }
 
 static void build(struct ui *ui, struct textbuf *tb)
@@ -99,6 +163,13 @@ static void build(struct ui *ui, struct textbuf *tb)
 		tb_line_put(l, SLOT_HELP_KEY, name, strlen(name));
 		tb_line_pad(l, SLOT_DEFAULT, KEYS_COL);
 		tb_line_put(l, SLOT_DEFAULT, help, strlen(help));
+	}
+	if (ui->cfg && ui->cfg->nlabels) {
+		tb_newline(tb);
+		tb_newline(tb);
+		tb_put(tb, SLOT_HELP_GROUP, "Labels (from the configuration)");
+		for (i = 0; i < ui->cfg->nlabels; i++)
+			label_lines(&ui->cfg->labels[i], tb);
 	}
 	tb_newline(tb);
 	tb_newline(tb);

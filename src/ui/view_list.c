@@ -45,7 +45,7 @@ static void layout(const struct ui *ui, int cols, struct columns *c)
 	c->long_time = cols >= 100;
 	c->time = c->long_time ? 16 : 11;
 	c->id = 10;
-	c->name = cols >= 140 ? 24 : cols >= 100 ? 18 : 14;
+	c->name = cols >= 200 ? 40 : cols >= 140 ? 24 : cols >= 100 ? 18 : 14;
 	c->status = 5;
 	c->dur = 6;
 	c->user = cols >= 110 ? 14 : 0;

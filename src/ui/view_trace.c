@@ -216,7 +216,8 @@ static void render_header(struct trace_view *tv, struct ui *ui, struct frame *f)
 				  false);
 	tb_line_put(l, SLOT_HEADER, "  ", 2);
 	if (r->name)
-		tb_line_put_untrusted_fit(l, SLOT_HEADER, r->name, strlen(r->name), 30, true);
+		tb_line_put_untrusted_fit(l, SLOT_HEADER, r->name, strlen(r->name),
+					  ui->cols >= 160 ? 60 : 30, true);
 	tb_line_put(l, SLOT_HEADER, "  ", 2);
 	tb_line_put_untrusted_fit(l, status_slot(r->status), r->status ? r->status : "?",
 				  r->status ? strlen(r->status) : 1, 12, false);
