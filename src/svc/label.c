@@ -913,17 +913,6 @@ int labeler_retry(struct labeler *lb, size_t *written, struct err *err)
 
 /* ---- reading feedback ------------------------------------------------- */
 
-int label_value_type(const char *schema_type)
-{
-	if (str_eq(schema_type, "boolean"))
-		return VT_BOOL;
-	if (str_eq(schema_type, "numeric"))
-		return VT_NUMBER;
-	if (str_eq(schema_type, "categorical") || str_eq(schema_type, "text"))
-		return VT_TEXT;
-	return -1;
-}
-
 enum label_owner label_owner_of(const struct assessment *a, const char *me)
 {
 	if (!a || !a->source_type)

@@ -228,10 +228,6 @@ void labeler_discard_all(struct labeler *lb);
 
 /* ---- reading feedback (pure) ------------------------------------------ */
 
-/* The value type of a label schema type: "boolean" -> VT_BOOL, "numeric"
- * -> VT_NUMBER, "categorical" and "text" -> VT_TEXT; -1 otherwise. */
-int label_value_type(const char *schema_type);
-
 enum label_owner label_owner_of(const struct assessment *a, const char *me);
 /* "yours", "the judge's", "code's", "another human's", "another source's" */
 const char *label_owner_text(enum label_owner o);

@@ -1063,15 +1063,6 @@ TEST(owner_of)
 	CHECK_STR(label_owner_text(OWNER_CODE), "code's");
 }
 
-TEST(schema_value_types)
-{
-	CHECK_INT(label_value_type("boolean"), VT_BOOL);
-	CHECK_INT(label_value_type("numeric"), VT_NUMBER);
-	CHECK_INT(label_value_type("categorical"), VT_TEXT);
-	CHECK_INT(label_value_type("text"), VT_TEXT);
-	CHECK_INT(label_value_type("bool"), -1);
-	CHECK_INT(label_value_type(NULL), -1);
-}
 
 TEST(labeler_needs_source_id)
 {
@@ -1110,7 +1101,6 @@ int main(void)
 	RUN(disagreement_filter);
 	RUN(disagreement_on_store_rows);
 	RUN(owner_of);
-	RUN(schema_value_types);
 	RUN(labeler_needs_source_id);
 	TEST_MAIN_END();
 }
