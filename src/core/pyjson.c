@@ -310,9 +310,8 @@ int value_type_parse(const char *s)
 		const char *name;
 		enum value_type type;
 	} names[] = {
-		{ "auto", VT_AUTO },     { "bool", VT_BOOL },     { "boolean", VT_BOOL },
-		{ "number", VT_NUMBER }, { "numeric", VT_NUMBER }, { "text", VT_TEXT },
-		{ "string", VT_TEXT },
+		{ "bool", VT_BOOL },     { "boolean", VT_BOOL }, { "number", VT_NUMBER },
+		{ "numeric", VT_NUMBER }, { "text", VT_TEXT },    { "string", VT_TEXT },
 	};
 	size_t i;
 

@@ -241,7 +241,7 @@ char *assessments_to_json(const struct assessment_list *l, bool pretty)
 	return sb_take(&sb);
 }
 
-/* ---- traces ------------------------------------------------------------ */
+/* ---- traces ------------------------------------------------------------- */
 
 static cJSON *kv_dict(const struct kv_list *l)
 {
@@ -347,7 +347,7 @@ char *trace_to_json(const struct trace *t)
 	return s;
 }
 
-/* ---- metadata ---------------------------------------------------------- */
+/* ---- metadata ----------------------------------------------------------- */
 
 /* Sets key in obj as a dict does: the first member with the key takes the
  * value (later duplicates are dropped), or the key is appended. */

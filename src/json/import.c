@@ -40,7 +40,7 @@ struct import_reader {
 	struct import_stats st;
 };
 
-/* ---- errors ------------------------------------------------------------ */
+/* ---- errors ------------------------------------------------------------- */
 
 /* "name:line: msg", or "name:line:col: msg" from a JSON error of text that
  * starts on `line`. */
@@ -54,7 +54,7 @@ static int rec_error(struct import_reader *r, size_t line, struct err *err, cons
 	return err_set(err, ERR_PARSE, "%s:%zu: %s", r->name, line, msg);
 }
 
-/* ---- small helpers ----------------------------------------------------- */
+/* ---- values, times, previews -------------------------------------------- */
 
 static bool is_blank(const char *s, size_t n)
 {
@@ -155,24 +155,33 @@ char *import_preview(const char *text)
 
 /* A stable "a-" + 32 hex id for an assessment that came without one, so a
  * file imported twice gives the same rows. */
+static void fnv(uint64_t *h, const char *s, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		*h = (*h ^ (unsigned char)s[i]) * 0x100000001b3ull;
+}
+
 static char *derived_assessment_id(const char *trace_id, size_t index, const char *name)
 {
 	uint64_t h1 = 0xcbf29ce484222325ull, h2 = 0x84222325cbf29ce4ull;
-	char buf[256];
-	size_t i, n;
+	char ix[32];
+	int k;
 
-	n = (size_t)snprintf(buf, sizeof buf, "%s\n%zu\n%s", trace_id ? trace_id : "", index,
-			     name ? name : "");
-	if (n >= sizeof buf)
-		n = sizeof buf - 1;
-	for (i = 0; i < n; i++) {
-		h1 = (h1 ^ (unsigned char)buf[i]) * 0x100000001b3ull;
-		h2 = (h2 ^ (unsigned char)buf[n - 1 - i]) * 0x100000001b3ull;
+	snprintf(ix, sizeof ix, "\n%zu\n", index);
+	for (k = 0; k < 2; k++) {
+		uint64_t *h = k ? &h2 : &h1;
+
+		fnv(h, trace_id ? trace_id : "", trace_id ? strlen(trace_id) : 0);
+		fnv(h, ix, strlen(ix));
+		fnv(h, name ? name : "", name ? strlen(name) : 0);
+		fnv(h, k ? "b" : "a", 1);
 	}
 	return xasprintf("a-%016" PRIx64 "%016" PRIx64, h1, h2);
 }
 
-/* ---- assessments ------------------------------------------------------- */
+/* ---- assessments -------------------------------------------------------- */
 
 static int source_type_norm(const char *in, const char *dflt, char **out)
 {
@@ -301,7 +310,7 @@ static int read_assessment(const cJSON *d, const char *trace_id, size_t index, s
 	return 0;
 }
 
-/* ---- building one trace ------------------------------------------------ */
+/* ---- building one trace ------------------------------------------------- */
 
 /* A trace being assembled from a record. */
 struct builder {
@@ -324,15 +333,22 @@ static void builder_free(struct builder *b)
 struct group {
 	struct builder *v;
 	size_t n, cap;
+	size_t last;   /* the builder found last: spans of a trace come together */
 };
 
 static struct builder *group_get(struct group *g, const char *key)
 {
 	size_t i;
 
-	for (i = 0; i < g->n; i++)
-		if (strcmp(g->v[i].key, key) == 0)
+	if (g->last < g->n && strcmp(g->v[g->last].key, key) == 0)
+		return &g->v[g->last];
+	for (i = 0; i < g->n; i++) {
+		if (strcmp(g->v[i].key, key) == 0) {
+			g->last = i;
 			return &g->v[i];
+		}
+	}
+	g->last = g->n;
 	GROW(g->v, g->cap, g->n + 1);
 	memset(&g->v[g->n], 0, sizeof g->v[0]);
 	g->v[g->n].key = xstrdup(key);
@@ -494,7 +510,7 @@ static void enqueue(struct import_reader *r, struct builder *b)
 	b->t.first_root = SPAN_NONE;
 }
 
-/* ---- MLflow trace records ---------------------------------------------- */
+/* ---- MLflow trace records ----------------------------------------------- */
 
 static int read_info_v3(struct builder *b, const cJSON *info, struct err *err)
 {
@@ -689,7 +705,7 @@ out:
 	return rc;
 }
 
-/* ---- OTLP/JSON --------------------------------------------------------- */
+/* ---- OTLP/JSON ---------------------------------------------------------- */
 
 /* An OTLP AnyValue as a JSON value. */
 static cJSON *any_value(const cJSON *av)
@@ -921,7 +937,7 @@ out:
 	return rc;
 }
 
-/* ---- records ----------------------------------------------------------- */
+/* ---- records ------------------------------------------------------------ */
 
 static int object_record(struct import_reader *r, const cJSON *rec, struct err *err)
 {
@@ -975,7 +991,7 @@ static int do_record(struct import_reader *r, const char *text, size_t n, size_t
 	return rc;
 }
 
-/* ---- reading ----------------------------------------------------------- */
+/* ---- reading ------------------------------------------------------------ */
 
 static void count_lines(struct import_reader *r, size_t upto)
 {
@@ -1120,7 +1136,7 @@ void import_close(struct import_reader *r)
 	free(r);
 }
 
-/* ---- opening ----------------------------------------------------------- */
+/* ---- opening ------------------------------------------------------------ */
 
 static const char *first_char(const char *s, size_t n)
 {

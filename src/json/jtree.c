@@ -11,7 +11,7 @@
 #include "core/textbuf.h"
 #include "core/util.h"
 
-/* ---- tokenizer --------------------------------------------------------- */
+/* ---- tokenizer ---------------------------------------------------------- */
 
 enum {
 	S_VALUE = 0,       /* a value must come */
@@ -354,7 +354,7 @@ bool jt_valid(const char *s, size_t n)
 	return t == JT_END;
 }
 
-/* ---- strings ----------------------------------------------------------- */
+/* ---- strings ------------------------------------------------------------ */
 
 static unsigned hex4(const char *p)
 {
@@ -423,7 +423,7 @@ void jt_unescape(const char *raw, size_t n, struct strbuf *out)
 	}
 }
 
-/* ---- tree building ----------------------------------------------------- */
+/* ---- tree building ------------------------------------------------------ */
 
 cJSON *jt_new_raw_number(const char *text)
 {
@@ -548,7 +548,7 @@ out:
 	return root;
 }
 
-/* ---- reading ----------------------------------------------------------- */
+/* ---- reading ------------------------------------------------------------ */
 
 const cJSON *jt_get(const cJSON *obj, const char *key)
 {
@@ -634,7 +634,7 @@ size_t jt_count(const cJSON *v)
 	return n;
 }
 
-/* ---- Python-style writing ---------------------------------------------- */
+/* ---- Python-style writing ----------------------------------------------- */
 
 static void dump_number(struct strbuf *out, const cJSON *v)
 {

@@ -15,7 +15,7 @@
 #define ARGS_CAP 2048                 /* bytes of tool call arguments */
 #define INLINE_CAP 120                /* attribute values shown on the key line */
 
-/* ---- fold sets --------------------------------------------------------- */
+/* ---- fold sets ---------------------------------------------------------- */
 
 static size_t folds_find(const struct json_folds *f, uint32_t node, bool *found)
 {
@@ -68,7 +68,7 @@ void json_folds_free(struct json_folds *f)
 	memset(f, 0, sizeof *f);
 }
 
-/* ---- shared helpers ---------------------------------------------------- */
+/* ---- sizes, cuts and text ----------------------------------------------- */
 
 static void human_size(char *buf, size_t size, size_t bytes)
 {
@@ -119,7 +119,7 @@ static void put_more(struct textbuf *tb, size_t more)
 	tb_putf(tb, SLOT_MARKER, " … %s more", size);
 }
 
-/* ---- the JSON renderer ------------------------------------------------- */
+/* ---- the JSON renderer -------------------------------------------------- */
 
 struct rctx {
 	struct textbuf *tb;
@@ -368,7 +368,7 @@ size_t json_render(const char *json, size_t len, const struct json_render_opts *
 	return r.next_id;
 }
 
-/* ---- one-line values --------------------------------------------------- */
+/* ---- one-line values ---------------------------------------------------- */
 
 /* Compact JSON in colour on the current line (strings without newlines
  * only; the caller checked the length). */
@@ -505,7 +505,7 @@ static void put_value(struct textbuf *tb, const char *json, int indent, uint32_t
 	cJSON_Delete(v);
 }
 
-/* ---- attributes and events --------------------------------------------- */
+/* ---- attributes and events ---------------------------------------------- */
 
 void attrs_render(const struct span_detail *d, unsigned flags, struct textbuf *tb)
 {
@@ -616,7 +616,7 @@ void events_render(const struct span_detail *d, struct textbuf *tb)
 	}
 }
 
-/* ---- conversations ----------------------------------------------------- */
+/* ---- conversations ------------------------------------------------------ */
 
 enum item_kind {
 	IT_MSG,      /* node: a message object */

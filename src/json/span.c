@@ -13,7 +13,7 @@
 #define ATTR_INPUTS "mlflow.spanInputs"
 #define ATTR_OUTPUTS "mlflow.spanOutputs"
 
-/* ---- ids --------------------------------------------------------------- */
+/* ---- ids ---------------------------------------------------------------- */
 
 static int b64_value(char c)
 {
@@ -117,7 +117,7 @@ int trace_id_normalize(const char *id, char out[33])
 	return id_normalize(id, 16, out);
 }
 
-/* ---- light parse ------------------------------------------------------- */
+/* ---- light parse -------------------------------------------------------- */
 
 static enum span_format detect_format(const cJSON *o)
 {
@@ -319,7 +319,7 @@ out:
 	return rc;
 }
 
-/* ---- detail ------------------------------------------------------------ */
+/* ---- detail ------------------------------------------------------------- */
 
 static char *event_field(const cJSON *attrs, const char *key)
 {

@@ -124,7 +124,7 @@ TEST(otlp_rich)
 {
 	const char *j =
 		"{\"resourceSpans\": [{\"resource\": {\"attributes\": [{\"key\": \"service.name\", "
-		"\"value\": {\"stringValue\": \"agent\"}}, {\"key\": \"k8s.pod\", \"value\": {\"intValue\": \"7\"}}]}, "
+		"\"value\": {\"stringValue\": \"search-app\"}}, {\"key\": \"k8s.pod\", \"value\": {\"intValue\": \"7\"}}]}, "
 		"\"scopeSpans\": [{\"spans\": ["
 		"{\"traceId\": \"0af7651916cd43dd8448eb211c80319c\", \"spanId\": \"b7ad6b7169203331\", "
 		"\"name\": \"root\", \"startTimeUnixNano\": \"1700000000000000000\", \"endTimeUnixNano\": \"1700000002000000000\", "
@@ -154,7 +154,7 @@ TEST(otlp_rich)
 	CHECK_INT(t.nspans, 2);
 	CHECK_STR(t.info.status, "ERROR");
 	CHECK_INT(t.info.duration_ms, 2000);
-	CHECK_STR(kv_list_get(&t.tags, "service.name"), "agent");
+	CHECK_STR(kv_list_get(&t.tags, "service.name"), "search-app");
 	CHECK_STR(kv_list_get(&t.tags, "k8s.pod"), "7");
 	CHECK_STR(kv_list_get(&t.metadata, "mlflow.trace.user"), "u-1");
 	CHECK_STR(kv_list_get(&t.metadata, "mlflow.trace.session"), "s-9");
@@ -179,7 +179,7 @@ TEST(otlp_rich)
 	trace_free(&t);
 	CHECK_INT(import_next(r, &t, &err), 1);
 	CHECK_STR(t.info.id, "tr-11111111111111111111111111111111");
-	CHECK_STR(kv_list_get(&t.tags, "service.name"), "agent");
+	CHECK_STR(kv_list_get(&t.tags, "service.name"), "search-app");
 	trace_free(&t);
 	CHECK_INT(import_next(r, &t, &err), 0);
 	CHECK_INT(import_stats(r)->records, 1);

@@ -377,7 +377,7 @@ TEST(value_type_names)
 	CHECK_INT(value_type_parse("numeric"), VT_NUMBER);
 	CHECK_INT(value_type_parse("text"), VT_TEXT);
 	CHECK_INT(value_type_parse("string"), VT_TEXT);
-	CHECK_INT(value_type_parse("auto"), VT_AUTO);
+	CHECK_INT(value_type_parse("auto"), -1);
 	CHECK_INT(value_type_parse("float"), -1);
 	CHECK_INT(value_type_parse(NULL), -1);
 }
