@@ -3,8 +3,8 @@
 # the terminal restored and exit code 0; a hostile trace cannot set the
 # pane title or the clipboard; SIGTERM and SIGHUP restore the terminal.
 . "$(dirname "$0")/../lib.sh"
-. "$(dirname "$0")/lib-tmux.sh"
-. "$(dirname "$0")/../ui/lib-ui.sh"
+. "$(dirname "$0")/tmux.lib"
+. "$(dirname "$0")/../ui/snap.lib"
 
 db=$(fixture_store e2e.db)
 TLQ="TERM=tmux-256color '$TL' '$db' --source-id me-tester"

@@ -1,7 +1,7 @@
 #!/bin/sh
 # Help: generated from the action table and the effective key bindings.
 . "$(dirname "$0")/../lib.sh"
-. "$(dirname "$0")/lib-ui.sh"
+. "$(dirname "$0")/snap.lib"
 
 db=$(fixture_store help.db)
 

@@ -3,7 +3,7 @@
 # bidi overrides and isolates, invalid UTF-8) is shown as visible escapes in
 # every place it can appear, and never reaches the screen raw.
 . "$(dirname "$0")/../lib.sh"
-. "$(dirname "$0")/lib-ui.sh"
+. "$(dirname "$0")/snap.lib"
 
 db=$(fixture_store hostile.db)
 

@@ -1,7 +1,7 @@
 #!/bin/sh
 # The trace list: rows, columns, position, paging at both ends, experiments.
 . "$(dirname "$0")/../lib.sh"
-. "$(dirname "$0")/lib-ui.sh"
+. "$(dirname "$0")/snap.lib"
 
 db=$(fixture_store list.db)
 

@@ -1,7 +1,7 @@
 #!/bin/sh
 # The input line (a UTF-8 line editor), commands, search with n/N.
 . "$(dirname "$0")/../lib.sh"
-. "$(dirname "$0")/lib-ui.sh"
+. "$(dirname "$0")/snap.lib"
 
 db=$(fixture_store prompt.db)
 

@@ -2,7 +2,7 @@
 # Resizing keeps the state: the selection, the open trace, the focus, what
 # is typed in the input line; layouts follow the new size.
 . "$(dirname "$0")/../lib.sh"
-. "$(dirname "$0")/lib-ui.sh"
+. "$(dirname "$0")/snap.lib"
 
 db=$(fixture_store resize.db)
 

@@ -3,7 +3,7 @@
 # time; NO_COLOR and terminals without colours get attributes only; 8-colour
 # terminals get colours they have.
 . "$(dirname "$0")/../lib.sh"
-. "$(dirname "$0")/lib-ui.sh"
+. "$(dirname "$0")/snap.lib"
 
 db=$(fixture_store theme.db)
 

@@ -2,7 +2,7 @@
 # The trace view: span tree with waterfall, folding, detail tabs (JSON,
 # chat with a tool call, attributes, events), the feedback pane.
 . "$(dirname "$0")/../lib.sh"
-. "$(dirname "$0")/lib-ui.sh"
+. "$(dirname "$0")/snap.lib"
 
 db=$(fixture_store trace.db)
 
