@@ -563,16 +563,16 @@ CHAT = chat_session()
 # ---- small traces over a few days --------------------------------------------------
 
 def classify(seed, t, text, label, user, session, version=3, feedbacks=(), status="OK"):
-    root = Span("classify_intent", "CHAT_MODEL", t, 640 + len(text) * 3,
-                {"messages": [{"role": "system", "content":
-                               "Classify the support request as one of: billing, "
-                               "technical, account, sales, other. Answer with the label."},
-                              {"role": "user", "content": text}],
-                 "model": "gpt-4o-mini", "temperature": 0.0},
-                completion(seed, t // 1000, label, 95 + len(text) // 4, 2),
-                {"mlflow.message.format": "openai", "mlflow.chat.tokenUsage":
-                 usage(95 + len(text) // 4, 2), "mlflow.llm.model": "gpt-4o-mini",
-                 "mlflow.llm.provider": "openai"}, status)
+    inp = 95 + len(text) // 4
+    llm_ms = 560 + len(text) * 3
+    root = Span("classify_intent", "CHAIN", t, llm_ms + 30, {"text": text}, label,
+                {"mlflow.spanFunctionName": "classify_intent"}, status)
+    root.add(chat_span("ChatOpenAI", t + 12, llm_ms,
+                       [{"role": "system", "content":
+                         "Classify the support request as one of: billing, technical, "
+                         "account, sales, other. Answer with the label."},
+                        {"role": "user", "content": text}],
+                       label, inp, 2, temperature=0.0))
     return trace(seed, root, user, session, version,
                  [f(root) for f in feedbacks])
 

@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "core/strbuf.h"
 #include "core/util.h"
 #include "ui/ui.h"
 
@@ -354,6 +355,18 @@ out:
 	return rc;
 }
 
+int cmd_walk_open(struct cmd_ctx *ctx, const char *store_arg, const char *experiment,
+		  struct store **st, struct trace_walk *w, struct err *err)
+{
+	const struct config *cfg;
+
+	if (cmd_config(ctx, &cfg, err) < 0 ||
+	    cmd_open_store(ctx, store_arg, STORE_READONLY, st, err) < 0)
+		return -1;
+	w->me = cfg->source_id;
+	return cmd_experiments(ctx, *st, experiment, &w->experiments, &w->nexperiments, err);
+}
+
 int cmd_walk(struct store *st, const struct trace_walk *w, struct err *err)
 {
 	size_t i, seen = 0;
@@ -364,13 +377,22 @@ int cmd_walk(struct store *st, const struct trace_walk *w, struct err *err)
 	return 0;
 }
 
-int cmd_lookup(const char *const *names, const char *word)
+int cmd_choice(const char *option, const char *const *names, const char *value, int *out,
+	       struct err *err)
 {
+	struct strbuf sb = STRBUF_INIT;
 	int i;
 
+	for (i = 0; names[i]; i++) {
+		if (strcmp(names[i], value) == 0) {
+			*out = i;
+			return 0;
+		}
+	}
 	for (i = 0; names[i]; i++)
-		if (strcmp(names[i], word) == 0)
-			return i;
+		sb_addf(&sb, "%s%s", i == 0 ? "" : names[i + 1] ? ", " : " or ", names[i]);
+	err_set(err, ERR_USAGE, "%s must be %s, not '%s'", option, sb_str(&sb), value);
+	sb_free(&sb);
 	return -1;
 }
 

@@ -78,7 +78,7 @@ int cmd_experiments(struct cmd_ctx *ctx, struct store *st, const char *arg, int6
  * time (keyset paging: memory does not grow with the store).  A filter
  * error is a usage error naming --filter. */
 struct trace_walk {
-	const int64_t *experiments;
+	int64_t *experiments;   /* owned: cmd_walk_open fills, the caller frees */
 	size_t nexperiments;
 	const char *filter;     /* search_traces syntax, or NULL */
 	size_t limit;           /* 0: every row */
@@ -88,9 +88,16 @@ struct trace_walk {
 };
 
 int cmd_walk(struct store *st, const struct trace_walk *w, struct err *err);
+/* Opens the store read-only and fills w->experiments (cmd_experiments) and
+ * w->me (my configured source id). */
+int cmd_walk_open(struct cmd_ctx *ctx, const char *store_arg, const char *experiment,
+		  struct store **st, struct trace_walk *w, struct err *err);
 
-/* Looks a word up in a NULL-terminated table of names; the index or -1. */
-int cmd_lookup(const char *const *names, const char *word);
+/* The index of value in a NULL-terminated table of names, or ERR_USAGE
+ * naming the option and the choices: "--format must be jsonl or csv, not
+ * 'xml'". */
+int cmd_choice(const char *option, const char *const *names, const char *value, int *out,
+	       struct err *err);
 
 /* A warning line on stderr: "tracelab: COMMAND: message". */
 void cmd_warn(const struct cmd_ctx *ctx, const char *fmt, ...)

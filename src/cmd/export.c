@@ -364,43 +364,31 @@ int cmd_export(struct cmd_ctx *ctx, int argc, char **argv, struct err *err)
 	struct exporter ex = { 0 };
 	struct outfile of = { 0 };
 	struct trace_walk w = { 0 };
-	const struct config *cfg;
 	const char *store_arg;
-	int64_t *exps = NULL;
-	size_t nexps = 0, i;
-	int rc, f;
+	size_t i;
+	int rc, f = EXPORT_JSONL;
 
 	rc = cmd_parse(ctx, argc, argv, export_defs, &o, err);
 	if (rc != OPT_OK)
 		goto out;
 	rc = -1;
-	if (cmd_args(ctx, 0, 0, NULL, &store_arg, NULL, NULL, err) < 0)
+	if (cmd_args(ctx, 0, 0, NULL, &store_arg, NULL, NULL, err) < 0 ||
+	    (o.format && cmd_choice("--format", format_names, o.format, &f, err) < 0))
 		goto out;
-	if (o.format) {
-		f = cmd_lookup(format_names, o.format);
-		if (f < 0) {
-			err_set(err, ERR_USAGE, "--format must be jsonl or csv, not '%s'", o.format);
-			goto out;
-		}
-		ex.format = (enum export_format)f;
-	}
-	if (cmd_config(ctx, &cfg, err) < 0 ||
-	    cmd_open_store(ctx, store_arg, STORE_READONLY, &ex.st, err) < 0 ||
-	    cmd_experiments(ctx, ex.st, o.experiment, &exps, &nexps, err) < 0)
+	ex.format = (enum export_format)f;
+	if (cmd_walk_open(ctx, store_arg, o.experiment, &ex.st, &w, err) < 0)
 		goto out;
-	if (ex.format == EXPORT_CSV && collect_names(&ex, exps, nexps, err) < 0)
+	if (ex.format == EXPORT_CSV &&
+	    collect_names(&ex, w.experiments, w.nexperiments, err) < 0)
 		goto out;
 	if (outfile_open(&of, o.output, err) < 0)
 		goto out;
 	ex.out = of.f;
 	progress_begin(&ex.prog, ctx->progress, "exporting", "traces",
-		       ctx->progress ? count_all(&ex, exps, nexps, o.filter) : 0);
+		       ctx->progress ? count_all(&ex, w.experiments, w.nexperiments, o.filter) : 0);
 	if (ex.format == EXPORT_CSV)
 		csv_header(&ex);
-	w.experiments = exps;
-	w.nexperiments = nexps;
 	w.filter = o.filter;
-	w.me = cfg->source_id;
 	w.row = export_row;
 	w.data = &ex;
 	if (cmd_walk(ex.st, &w, err) < 0)
@@ -419,7 +407,7 @@ out:
 		free(ex.names[i]);
 	free(ex.names);
 	sb_free(&ex.line);
-	free(exps);
+	free(w.experiments);
 	store_close(ex.st);
 	return rc < 0 ? -1 : 0;
 }

@@ -93,6 +93,25 @@ static void json_str_or_null(struct strbuf *sb, const char *s)
 		sb_adds(sb, "null");
 }
 
+/* The text fields of a row in JSON, after the times. */
+static const struct {
+	const char *key;
+	size_t off;
+} text_fields[] = {
+	{ "state", offsetof(struct trace_row, status) },
+	{ "name", offsetof(struct trace_row, name) },
+	{ "user", offsetof(struct trace_row, user) },
+	{ "session", offsetof(struct trace_row, session) },
+	{ "request_preview", offsetof(struct trace_row, request_preview) },
+	{ "response_preview", offsetof(struct trace_row, response_preview) },
+};
+
+/* A char * field of a struct, by offset. */
+static const char *field_at(const void *base, size_t off)
+{
+	return *(char *const *)(const void *)((const char *)base + off);
+}
+
 /* Stored feedback values are JSON written by json.dumps: embedded as is. */
 static void json_feedback(struct strbuf *sb, const struct trace_row *r)
 {
@@ -116,8 +135,7 @@ static void json_feedback(struct strbuf *sb, const struct trace_row *r)
 		pyjson_string(sb, r->fb[i].name, strlen(r->fb[i].name));
 		sb_adds(sb, ": {");
 		for (k = 0; k < sizeof kinds / sizeof kinds[0]; k++) {
-			const char *v = *(char *const *)(const void *)((const char *)&r->fb[i] +
-								      kinds[k].off);
+			const char *v = field_at(&r->fb[i], kinds[k].off);
 
 			if (!v)
 				continue;
@@ -133,6 +151,7 @@ static int json_row(struct list_state *ls, const struct trace_row *r)
 {
 	struct strbuf *sb = &ls->line;
 	char when[40];
+	size_t i;
 
 	sb_reset(sb);
 	fmt_rfc3339_ms(when, sizeof when, r->timestamp_ms);
@@ -145,18 +164,10 @@ static int json_row(struct list_state *ls, const struct trace_row *r)
 		sb_addf(sb, ", \"execution_duration_ms\": %lld", (long long)r->duration_ms);
 	else
 		sb_adds(sb, ", \"execution_duration_ms\": null");
-	sb_adds(sb, ", \"state\": ");
-	json_str_or_null(sb, r->status);
-	sb_adds(sb, ", \"name\": ");
-	json_str_or_null(sb, r->name);
-	sb_adds(sb, ", \"user\": ");
-	json_str_or_null(sb, r->user);
-	sb_adds(sb, ", \"session\": ");
-	json_str_or_null(sb, r->session);
-	sb_adds(sb, ", \"request_preview\": ");
-	json_str_or_null(sb, r->request_preview);
-	sb_adds(sb, ", \"response_preview\": ");
-	json_str_or_null(sb, r->response_preview);
+	for (i = 0; i < sizeof text_fields / sizeof text_fields[0]; i++) {
+		sb_addf(sb, ", \"%s\": ", text_fields[i].key);
+		json_str_or_null(sb, field_at(r, text_fields[i].off));
+	}
 	sb_adds(sb, ", \"feedback\": ");
 	json_feedback(sb, r);
 	sb_adds(sb, "}");
@@ -180,40 +191,27 @@ int cmd_list(struct cmd_ctx *ctx, int argc, char **argv, struct err *err)
 	struct list_opts o = { 0 };
 	struct list_state ls = { FMT_TEXT, 0, STRBUF_INIT };
 	struct trace_walk w = { 0 };
-	const struct config *cfg;
 	struct store *st = NULL;
 	const char *store_arg;
-	int64_t *exps = NULL, limit = LIST_DEFAULT_LIMIT;
-	size_t nexps = 0;
-	int rc, f;
+	int64_t limit = LIST_DEFAULT_LIMIT;
+	int rc, f = FMT_TEXT;
 
 	rc = cmd_parse(ctx, argc, argv, list_defs, &o, err);
 	if (rc != OPT_OK)
 		goto out;
 	rc = -1;
-	if (cmd_args(ctx, 0, 0, NULL, &store_arg, NULL, NULL, err) < 0)
+	if (cmd_args(ctx, 0, 0, NULL, &store_arg, NULL, NULL, err) < 0 ||
+	    (o.format && cmd_choice("--format", format_names, o.format, &f, err) < 0))
 		goto out;
-	if (o.format) {
-		f = cmd_lookup(format_names, o.format);
-		if (f < 0) {
-			err_set(err, ERR_USAGE, "--format must be text or json, not '%s'", o.format);
-			goto out;
-		}
-		ls.format = (enum list_format)f;
-	}
+	ls.format = (enum list_format)f;
 	if (o.limit && (parse_int64(o.limit, &limit) < 0 || limit < 0)) {
 		err_set(err, ERR_USAGE, "--limit must be a number of traces, not '%s'", o.limit);
 		goto out;
 	}
-	if (cmd_config(ctx, &cfg, err) < 0 ||
-	    cmd_open_store(ctx, store_arg, STORE_READONLY, &st, err) < 0 ||
-	    cmd_experiments(ctx, st, o.experiment, &exps, &nexps, err) < 0)
+	if (cmd_walk_open(ctx, store_arg, o.experiment, &st, &w, err) < 0)
 		goto out;
-	w.experiments = exps;
-	w.nexperiments = nexps;
 	w.filter = o.filter;
 	w.limit = (size_t)limit;
-	w.me = cfg->source_id;
 	w.row = list_row;
 	w.data = &ls;
 	if (cmd_walk(st, &w, err) < 0)
@@ -223,7 +221,7 @@ int cmd_list(struct cmd_ctx *ctx, int argc, char **argv, struct err *err)
 	rc = 0;
 out:
 	sb_free(&ls.line);
-	free(exps);
+	free(w.experiments);
 	store_close(st);
 	return rc < 0 ? -1 : 0;
 }

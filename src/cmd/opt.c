@@ -5,7 +5,7 @@
 
 #include "core/util.h"
 
-void opt_list_add(struct opt_list *l, const char *s)
+static void opt_list_add(struct opt_list *l, const char *s)
 {
 	GROW(l->v, l->cap, l->n + 2);
 	l->v[l->n++] = s;

@@ -56,7 +56,6 @@ enum {
 int opt_parse(int argc, char **argv, const struct opt_set *sets, size_t nsets,
 	      struct opt_list *pos, struct err *err);
 
-void opt_list_add(struct opt_list *l, const char *s);
 void opt_list_free(struct opt_list *l);
 
 /* Help text: the width of the left column a table needs (entries wider

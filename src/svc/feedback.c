@@ -46,38 +46,51 @@ static const char *run_id_from(const char *const *metadata)
 	return run && *run ? run : NULL;
 }
 
-/* The parts of a write shared by log and override: encoded value, source
- * type and metadata object.  Everything is checked before any write. */
-struct encoded {
-	struct strbuf value;
-	const char *source_type;
-	char *metadata;
-};
-
-static int encode(const struct feedback_req *req, struct encoded *e, struct err *err)
+/* Writes a feedback row as MLflow's create_assessment does: the value typed
+ * and encoded, the source type normalised, metadata as an object (NULL when
+ * there is none), run_id from the metadata.  With `overrides` set, the old
+ * row becomes invalid in the same transaction. */
+static int write_feedback(struct store *st, const struct feedback_req *req,
+			  const char *trace_id, const char *span_id, const char *name,
+			  const char *overrides, char *out_id, struct err *err)
 {
-	if (!req->value_text)
-		return err_set(err, ERR_USAGE, "a feedback needs a value");
-	if (pyjson_encode_value(req->value_text, req->type, &e->value, err) < 0)
-		return -1;
-	e->source_type = svc_source_type(req->source_type);
-	if (!e->source_type)
-		return err_set(err, ERR_USAGE,
-			       "unknown source type '%s' (HUMAN, LLM_JUDGE or CODE)",
-			       req->source_type);
-	/* MLflow stores NULL, not {}, when there is no metadata. */
-	if (req->metadata && *req->metadata) {
-		e->metadata = metadata_from_pairs(req->metadata, err);
-		if (!e->metadata)
-			return -1;
+	struct assessment_new a = { 0 };
+	struct strbuf value = STRBUF_INIT;
+	char *metadata = NULL;
+	int rc = -1;
+
+	if (!req->value_text) {
+		err_set(err, ERR_USAGE, "a feedback needs a value");
+		goto out;
 	}
-	return 0;
-}
-
-static void encoded_free(struct encoded *e)
-{
-	sb_free(&e->value);
-	FREE(e->metadata);
+	if (pyjson_encode_value(req->value_text, req->type, &value, err) < 0)
+		goto out;
+	a.source_type = svc_source_type(req->source_type);
+	if (!a.source_type) {
+		err_set(err, ERR_USAGE, "unknown source type '%s' (HUMAN, LLM_JUDGE or CODE)",
+			req->source_type);
+		goto out;
+	}
+	if (req->metadata && *req->metadata) {
+		metadata = metadata_from_pairs(req->metadata, err);
+		if (!metadata)
+			goto out;
+	}
+	a.trace_id = trace_id;
+	a.span_id = span_id;
+	a.name = name;
+	a.type = "feedback";
+	a.value_json = sb_str(&value);
+	a.source_id = req->source_id;
+	a.rationale = req->rationale;
+	a.metadata_json = metadata;
+	a.run_id = run_id_from(req->metadata);
+	a.overrides = overrides;
+	rc = store_log_assessment(st, &a, out_id, err);
+out:
+	sb_free(&value);
+	free(metadata);
+	return rc;
 }
 
 /* The trace must exist, and the span when one is named.  The store checks
@@ -112,36 +125,14 @@ out:
 int svc_log_feedback(struct store *st, const struct feedback_req *req, char *out_id,
 		     struct err *err)
 {
-	struct encoded e = { STRBUF_INIT, NULL, NULL };
-	struct assessment_new a = { 0 };
-	int rc = -1;
-
-	if (!req->trace_id || !*req->trace_id) {
-		err_set(err, ERR_USAGE, "no trace id given");
-		goto out;
-	}
-	if (!req->name || !*req->name) {
-		err_set(err, ERR_USAGE, "the feedback name is empty");
-		goto out;
-	}
-	if (encode(req, &e, err) < 0)
-		goto out;
+	if (!req->trace_id || !*req->trace_id)
+		return err_set(err, ERR_USAGE, "no trace id given");
+	if (!req->name || !*req->name)
+		return err_set(err, ERR_USAGE, "the feedback name is empty");
 	if (check_target(st, req->trace_id, req->span_id, err) < 0)
-		goto out;
-	a.trace_id = req->trace_id;
-	a.span_id = req->span_id;
-	a.name = req->name;
-	a.type = "feedback";
-	a.value_json = sb_str(&e.value);
-	a.source_type = e.source_type;
-	a.source_id = req->source_id;
-	a.rationale = req->rationale;
-	a.metadata_json = e.metadata;
-	a.run_id = run_id_from(req->metadata);
-	rc = store_log_assessment(st, &a, out_id, err);
-out:
-	encoded_free(&e);
-	return rc;
+		return -1;
+	return write_feedback(st, req, req->trace_id, req->span_id, req->name, NULL, out_id,
+			      err);
 }
 
 /* Reads an assessment that must exist and be feedback. */
@@ -160,9 +151,7 @@ static int get_feedback(struct store *st, const char *id, struct assessment *out
 int svc_override_feedback(struct store *st, const char *old_id, const struct feedback_req *req,
 			  char *out_id, struct err *err)
 {
-	struct encoded e = { STRBUF_INIT, NULL, NULL };
 	struct assessment old = { 0 };
-	struct assessment_new a = { 0 };
 	int rc = -1;
 
 	if (get_feedback(st, old_id, &old, err) < 0)
@@ -172,25 +161,11 @@ int svc_override_feedback(struct store *st, const char *old_id, const struct fee
 			req->trace_id);
 		goto out;
 	}
-	if (encode(req, &e, err) < 0)
-		goto out;
 	if (store_check_target(st, old.trace_id, NULL, err) < 0)
 		goto out;
-	a.trace_id = old.trace_id;
-	a.span_id = old.span_id;
-	a.name = old.name;
-	a.type = "feedback";
-	a.value_json = sb_str(&e.value);
-	a.source_type = e.source_type;
-	a.source_id = req->source_id;
-	a.rationale = req->rationale;
-	a.metadata_json = e.metadata;
-	a.run_id = run_id_from(req->metadata);
-	a.overrides = old_id;
-	rc = store_log_assessment(st, &a, out_id, err);
+	rc = write_feedback(st, req, old.trace_id, old.span_id, old.name, old_id, out_id, err);
 out:
 	assessment_free(&old);
-	encoded_free(&e);
 	return rc;
 }
 
