@@ -1,6 +1,5 @@
 /*
- * Fuzz target: span JSON (json/span.h) and, when present, its rendering
- * (json/render.h).
+ * Fuzz target: span JSON (json/span.h) and its rendering (json/render.h).
  *
  * The input is one span dict in any form.  It goes through span_parse,
  * span_detail_parse, spans_parse_traces_json (as a traces.json file, then
@@ -23,9 +22,7 @@
 #include "core/textbuf.h"
 #include "json/jtree.h"
 #include "json/span.h"
-#ifdef FUZZ_HAVE_RENDER
 #include "json/render.h"
-#endif
 #include "fuzz_safe.h"
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
@@ -106,7 +103,6 @@ static void walk_tree(struct trace *t)
 			FUZZ_FAIL("folded walk visits more than %zu spans", t->nspans);
 }
 
-#ifdef FUZZ_HAVE_RENDER
 static void render_all(const struct span_detail *d, const char *text, size_t len)
 {
 	struct textbuf tb = { 0 };
@@ -145,7 +141,6 @@ static void render_all(const struct span_detail *d, const char *text, size_t len
 		tb_free(&tb);
 	}
 }
-#endif
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -181,11 +176,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	else if (!err.msg[0])
 		FUZZ_FAIL("span_detail_parse failed without a message");
 
-#ifdef FUZZ_HAVE_RENDER
 	render_all(have_detail ? &d : NULL, text, size);
 	if (have_detail && d.inputs)
 		render_all(NULL, d.inputs, strlen(d.inputs));
-#endif
 	span_detail_free(&d);
 
 	memset(&t, 0, sizeof t);
