@@ -42,15 +42,16 @@ struct import_reader {
 
 /* ---- errors ------------------------------------------------------------- */
 
-/* "name:line: msg", or "name:line:col: msg" from a JSON error of text that
- * starts on `line`. */
+/* "name:line: msg" for a record that starts on `line`; a JSON syntax error
+ * ("line L, column C: ...") becomes "name:line: column C: ...". */
 static int rec_error(struct import_reader *r, size_t line, struct err *err, const char *msg)
 {
 	size_t l, c;
 	int n = 0;
 
 	if (sscanf(msg, "line %zu, column %zu: %n", &l, &c, &n) == 2 && n > 0)
-		return err_set(err, ERR_PARSE, "%s:%zu:%zu: %s", r->name, line + l - 1, c, msg + n);
+		return err_set(err, ERR_PARSE, "%s:%zu: column %zu: %s", r->name, line + l - 1, c,
+			       msg + n);
 	return err_set(err, ERR_PARSE, "%s:%zu: %s", r->name, line, msg);
 }
 
@@ -1038,6 +1039,9 @@ static int next_record(struct import_reader *r, struct err *err)
 				free(line);
 				continue;
 			}
+			/* The line break is not part of the record. */
+			while (got > 0 && (line[got - 1] == '\n' || line[got - 1] == '\r'))
+				got--;
 			rc = do_record(r, line, (size_t)got, lineno, err);
 			free(line);
 			return rc < 0 ? -1 : 1;

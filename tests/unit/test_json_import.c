@@ -359,7 +359,7 @@ TEST(jsonl_with_bad_line)
 		CHECK_STR(v[1].info.id, "tr-cccc");
 	}
 	{
-		char *want = xasprintf("%s:2:34: expected a string key\n%s:5: span 1: not an MLflow span: no span_id\n",
+		char *want = xasprintf("%s:2: column 34: expected a string key\n%s:5: span 1: not an MLflow span: no span_id\n",
 				       path, path);
 
 		CHECK_STR(errors, want);
@@ -377,7 +377,7 @@ TEST(jsonl_with_bad_line)
 	v = read_all(path, &n, &errors);
 	CHECK_INT(n, 1);
 	CHECK(n == 1 && str_eq(v[0].info.id, "tr-c3f8ccfcfd1ce910d7277a703eedd5e9"));
-	CHECK(strstr(errors, ":1:2: ") != NULL);
+	CHECK(strstr(errors, ":1: column 2: ") != NULL);
 	free_all(v, n);
 	free(errors);
 	free(path);
@@ -413,7 +413,7 @@ TEST(garbage_inputs)
 
 	CHECK_INT(import_open_text("hello", 5, "g.txt", &r, &err), 0);
 	CHECK_INT(import_next(r, &t, &err), -1);
-	CHECK_STR(err.msg, "g.txt:1:1: unexpected character");
+	CHECK_STR(err.msg, "g.txt:1: column 1: unexpected character");
 	CHECK_INT(import_next(r, &t, &err), 0);
 	CHECK_INT(import_stats(r)->skipped, 1);
 	import_close(r);
