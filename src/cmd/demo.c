@@ -38,7 +38,7 @@ int cmd_demo(struct cmd_ctx *ctx, int argc, char **argv, struct err *err)
 	static const struct opt_def defs[] = { { NULL, 0, OPT_FLAG, 0, NULL, NULL, false } };
 	struct ingest in = { 0 };
 	struct store *st = NULL;
-	const char *path;
+	const char *path = NULL;
 	bool created = false, started = false;
 	char traces[32], spans[32], fb[32];
 	size_t i;
