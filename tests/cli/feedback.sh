@@ -174,3 +174,31 @@ expect_eq "schema unchanged" "$(sqlite3 "$S" .schema | md5sum)" \
 	"$(sqlite3 "$FIX/mlflow-3-dspy-react-agent.db" .schema | md5sum)"
 expect_eq "alembic version unchanged" "$(q "$S" 'SELECT version_num FROM alembic_version')" \
 	"$(q "$FIX/mlflow-3-dspy-react-agent.db" 'SELECT version_num FROM alembic_version')"
+
+# ---- the configuration: default store, source id, experiment -------------------
+
+mkdir -p "$XDG_CONFIG_HOME/tracelab"
+printf 'source_id: reviewer-7\nstore: %s\n' "$S" >"$XDG_CONFIG_HOME/tracelab/config.yaml"
+cd "$T" || exit 1
+run_tl log-feedback --trace "$TR" --name from_config --value ok
+expect_eq "configured store and source id" "$rc:$(q "$S" "SELECT source_id FROM assessments WHERE assessment_id = '$out'")" \
+	"0:reviewer-7"
+printf 'source_id: other\n' >"$T/other.yaml"
+run_tl --config "$T/other.yaml" log-feedback "$S" --trace "$TR" --name c1 --value 1
+expect_eq "--config before the command" "$(q "$S" "SELECT source_id FROM assessments WHERE assessment_id = '$out'")" other
+run_tl log-feedback "$S" --trace "$TR" --name c2 --value 1 --config "$T/other.yaml"
+expect_eq "--config after the command" "$(q "$S" "SELECT source_id FROM assessments WHERE assessment_id = '$out'")" other
+run_tl log-feedback "$S" --trace "$TR" --name c3 --value 1 --config "$T/other.yaml" --source-id explicit
+expect_eq "--source-id wins" "$(q "$S" "SELECT source_id FROM assessments WHERE assessment_id = '$out'")" explicit
+printf 'experiment: 0\n' >"$T/exp0.yaml"
+run_tl list "$S" --config "$T/exp0.yaml"
+expect_eq "configured experiment" "$rc:$out" "0:"
+run_tl list "$S"
+expect_has "every experiment without one" "$out" "$TR"
+run_tl --config "$T/missing.yaml" list "$S"
+expect_eq "missing --config file: exit 1" "$rc" 1
+expect_has "missing --config file: names it" "$err" "$T/missing.yaml"
+printf 'source_id: [unclosed\n' >"$T/broken.yaml"
+run_tl --config "$T/broken.yaml" list "$S"
+expect_eq "broken config: exit 1" "$rc" 1
+expect_has "broken config: file:line:col" "$err" "$T/broken.yaml:"
