@@ -386,6 +386,11 @@ static int sq_open(const char *path, unsigned flags, struct store **out, struct 
 		goto out;
 	}
 	sqlite3_busy_timeout(s->db, busy_ms());
+	/* Connection settings only, nothing in the file: a bigger page cache,
+	 * and the journals of savepoints (one per imported trace) in memory
+	 * rather than in a temporary file. */
+	sqlite3_exec(s->db, "PRAGMA cache_size = " SQ_CACHE_KIB "; PRAGMA temp_store = MEMORY",
+		     NULL, NULL, NULL);
 	if (probe(s, err) < 0)
 		goto out;
 	*out = &s->base;

@@ -23,6 +23,10 @@
 
 #define SQ_CACHE_MAX 32
 
+/* The connection's page cache outside import batches, in KiB (SQLite's
+ * default is 2 MiB; browsing a large store profits from more). */
+#define SQ_CACHE_KIB "-16384"
+
 struct sq_cached {
 	char *sql;
 	sqlite3_stmt *stmt;
@@ -126,7 +130,8 @@ int sq_target(struct sq *s, const char *trace_id, const char *span_id, int64_t *
 	      int64_t *timestamp_ms, struct err *err);
 
 /* The page query store_page_traces would run for req (*sql) and SQLite's
- * EXPLAIN QUERY PLAN of it, one detail per line (*plan); caller frees both. */
+ * EXPLAIN QUERY PLAN of it, one detail per line, followed by the plan of
+ * the feedback query run for each page (*plan); caller frees both. */
 int sq_page_plan(struct store *st, const struct page_req *req, char **sql, char **plan,
 		 struct err *err);
 

@@ -124,25 +124,48 @@ static int row_ix_cmp(const void *a, const void *b)
 	return strcmp(x->id, y->id);
 }
 
+/* Placeholders of an IN list: "?, ?, ..." */
+static void in_list(struct strbuf *sql, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		sb_adds(sql, i ? ", ?" : "?");
+}
+
+/* IN lists are padded (with NULLs) to a power of two. */
+static size_t in_bucket(size_t n)
+{
+	size_t b = 1;
+
+	while (b < n)
+		b *= 2;
+	return b;
+}
+
+/* The feedback of n traces (n placeholders). */
+static void fold_sql(struct strbuf *sql, size_t n)
+{
+	sb_adds(sql, "SELECT trace_id, name, source_type, source_id, value FROM assessments"
+		" WHERE trace_id IN (");
+	in_list(sql, n);
+	sb_adds(sql, ") AND +assessment_type = 'feedback' AND valid = 1"
+		" AND source_type IN ('HUMAN', 'LLM_JUDGE', 'CODE')"
+		" ORDER BY last_updated_timestamp, assessment_id");
+}
+
 /* One query over a chunk of rows: valid feedback oldest first, so the latest
- * of each kind is the one left in the cell. */
+ * of each kind is the one left in the cell.  (+assessment_type: see
+ * feedback_from.) */
 static int fold_chunk(struct sq *s, const struct row_ix *ix, size_t nix, size_t from, size_t n,
 		      const char *me, struct err *err)
 {
 	struct strbuf sql = STRBUF_INIT;
 	sqlite3_stmt *stmt = NULL;
-	size_t bucket = 1, i;
+	size_t bucket = in_bucket(n), i;
 	int rc, ret = -1;
 
-	while (bucket < n)
-		bucket *= 2;
-	sb_adds(&sql, "SELECT trace_id, name, source_type, source_id, value FROM assessments"
-		" WHERE trace_id IN (");
-	for (i = 0; i < bucket; i++)
-		sb_adds(&sql, i ? ", ?" : "?");
-	sb_adds(&sql, ") AND assessment_type = 'feedback' AND valid = 1"
-		" AND source_type IN ('HUMAN', 'LLM_JUDGE', 'CODE')"
-		" ORDER BY last_updated_timestamp, assessment_id");
+	fold_sql(&sql, bucket);
 	stmt = sq_stmt(s, sb_str(&sql), err);
 	if (!stmt)
 		goto out;
@@ -219,9 +242,13 @@ out:
 
 /* ---- conditions -------------------------------------------------------- */
 
+/* Valid feedback of one source type on the trace `ti`.  The unary + keeps
+ * SQLite (which has no statistics on MLflow stores) from choosing the index
+ * on assessment_type, which would visit every feedback row of the store,
+ * over the one on (trace_id, created_timestamp). */
 static void feedback_from(struct sql_where *q, const char *alias, const char *source_type)
 {
-	sb_addf(&q->sql, "%s.trace_id = ti.request_id AND %s.assessment_type = 'feedback'"
+	sb_addf(&q->sql, "%s.trace_id = ti.request_id AND +%s.assessment_type = 'feedback'"
 		" AND %s.valid = 1 AND %s.source_type = '%s'", alias, alias, alias, alias,
 		source_type);
 }
@@ -410,8 +437,14 @@ static int page_query(const struct sq *s, const struct page_req *req, struct sql
 	if ((unsigned)req->sort >= sizeof sort_specs / sizeof sort_specs[0])
 		return err_set(err, ERR_USAGE, "unknown sort key %d", (int)req->sort);
 	sp = &sort_specs[req->sort];
-	row_select(s, &q->sql);
-	sb_adds(&q->sql, " WHERE ti.experiment_id = ?");
+	/* Only the ids: the other columns (and their joins) are fetched for the
+	 * page's rows alone, not for every row a sort has to look at.  SQLite
+	 * drops the join on the name tag when neither the sort nor the search
+	 * uses it. */
+	sb_adds(&q->sql, "SELECT ti.request_id FROM trace_info AS ti"
+		" LEFT JOIN trace_tags AS nm"
+		" ON nm.request_id = ti.request_id AND nm.key = '" TAG_NAME "'"
+		" WHERE ti.experiment_id = ?");
 	sq_param_int(q, req->experiment_id);
 	if (req->cursor && req->cursor->set)
 		add_keyset(q, sp, req->cursor, forward, qasc);
@@ -427,14 +460,80 @@ static int page_query(const struct sq *s, const struct page_req *req, struct sql
 	return 0;
 }
 
+struct id_pos {
+	const char *id;
+	size_t pos;
+};
+
+static int id_pos_cmp(const void *a, const void *b)
+{
+	const struct id_pos *x = a, *y = b;
+
+	return strcmp(x->id, y->id);
+}
+
+/* rows[i] = the row of trace ids[i], by primary key, a chunk of ids per
+ * query.  A row that is gone stays zeroed (id NULL). */
+static int fetch_rows(struct sq *s, char *const *ids, size_t n, struct trace_row *rows,
+		      struct err *err)
+{
+	struct strbuf sql = STRBUF_INIT;
+	struct id_pos *ix = xcalloc(n ? n : 1, sizeof *ix);
+	sqlite3_stmt *stmt = NULL;
+	size_t i, from;
+	int rc, ret = -1;
+
+	for (i = 0; i < n; i++) {
+		ix[i].id = ids[i];
+		ix[i].pos = i;
+	}
+	qsort(ix, n, sizeof *ix, id_pos_cmp);
+	for (from = 0; from < n; from += IN_CHUNK_MAX) {
+		size_t len = n - from < IN_CHUNK_MAX ? n - from : IN_CHUNK_MAX;
+		size_t bucket = in_bucket(len);
+
+		sb_reset(&sql);
+		row_select(s, &sql);
+		sb_adds(&sql, " WHERE ti.request_id IN (");
+		in_list(&sql, bucket);
+		sb_adds(&sql, ")");
+		stmt = sq_stmt(s, sb_str(&sql), err);
+		if (!stmt)
+			goto out;
+		for (i = 0; i < bucket; i++)
+			sq_bind_str(stmt, (int)i + 1, i < len ? ix[from + i].id : NULL);
+		while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+			struct id_pos key = { (const char *)sqlite3_column_text(stmt, 0), 0 };
+			const struct id_pos *hit = key.id
+				? bsearch(&key, ix, n, sizeof *ix, id_pos_cmp) : NULL;
+
+			if (hit && !rows[hit->pos].id)
+				read_row(stmt, &rows[hit->pos]);
+		}
+		if (rc != SQLITE_DONE) {
+			sq_fail(s, rc, err);
+			goto out;
+		}
+		sq_done(s, stmt);
+		stmt = NULL;
+	}
+	ret = 0;
+out:
+	sq_done(s, stmt);
+	sb_free(&sql);
+	free(ix);
+	return ret;
+}
+
 int sq_page_traces(struct store *st, const struct page_req *req, struct trace_page *out,
 		   struct err *err)
 {
 	struct sq *s = sq_of(st);
 	struct sql_where q;
 	sqlite3_stmt *stmt = NULL;
+	char **ids = NULL;
+	size_t nids = 0, cap = 0, i, j;
 	bool began = false;
-	size_t i;
 	int rc, ret = -1;
 
 	memset(&q, 0, sizeof q);
@@ -450,8 +549,8 @@ int sq_page_traces(struct store *st, const struct page_req *req, struct trace_pa
 		rc = sqlite3_step(stmt);
 		if (rc != SQLITE_ROW)
 			break;
-		GROW(out->v, out->cap, out->n + 1);
-		read_row(stmt, &out->v[out->n++]);
+		GROW(ids, cap, nids + 1);
+		ids[nids++] = sq_col_str(stmt, 0);
 	}
 	if (rc != SQLITE_DONE) {
 		sq_fail(s, rc, err);
@@ -459,17 +558,27 @@ int sq_page_traces(struct store *st, const struct page_req *req, struct trace_pa
 	}
 	sq_done(s, stmt);
 	stmt = NULL;
-	out->more = out->n > req->limit;
-	while (out->n > req->limit)
-		trace_row_free(&out->v[--out->n]);
+	out->more = nids > req->limit;
+	while (nids > req->limit)
+		free(ids[--nids]);
 	if (req->dir == PAGE_BEFORE) {
-		for (i = 0; i < out->n / 2; i++) {
-			struct trace_row tmp = out->v[i];
+		for (i = 0; i < nids / 2; i++) {
+			char *tmp = ids[i];
 
-			out->v[i] = out->v[out->n - 1 - i];
-			out->v[out->n - 1 - i] = tmp;
+			ids[i] = ids[nids - 1 - i];
+			ids[nids - 1 - i] = tmp;
 		}
 	}
+	GROW(out->v, out->cap, nids ? nids : 1);
+	memset(out->v, 0, nids * sizeof *out->v);
+	if (fetch_rows(s, ids, nids, out->v, err) < 0) {
+		out->n = nids;
+		goto out;
+	}
+	for (i = j = 0; i < nids; i++)  /* rows are read in one snapshot: none is gone */
+		if (out->v[i].id)
+			out->v[j++] = out->v[i];
+	out->n = j;
 	if (fold_feedback(s, out->v, out->n, req->me, err) < 0)
 		goto out;
 	ret = 0;
@@ -477,9 +586,33 @@ out:
 	sq_done(s, stmt);
 	sq_read_end(s, began);
 	sql_where_free(&q);
+	for (i = 0; i < nids; i++)
+		free(ids[i]);
+	free(ids);
 	if (ret < 0)
 		trace_page_free(out);
 	return ret;
+}
+
+/* EXPLAIN QUERY PLAN details of sql with params, one per line, onto out. */
+static int explain(struct sq *s, const char *sql, const struct sql_param *p, size_t n,
+		   struct strbuf *out, struct err *err)
+{
+	char *text = xasprintf("EXPLAIN QUERY PLAN %s", sql);
+	sqlite3_stmt *stmt = NULL;
+	int rc;
+
+	rc = sqlite3_prepare_v2(s->db, text, -1, &stmt, NULL);
+	if (rc == SQLITE_OK)
+		rc = sq_bind_params(stmt, 1, p, n);
+	while (rc == SQLITE_OK || rc == SQLITE_ROW) {
+		rc = sqlite3_step(stmt);
+		if (rc == SQLITE_ROW)
+			sb_addf(out, "%s\n", (const char *)sqlite3_column_text(stmt, 3));
+	}
+	sqlite3_finalize(stmt);
+	free(text);
+	return rc == SQLITE_DONE ? 0 : sq_fail(s, rc, err);
 }
 
 int sq_page_plan(struct store *st, const struct page_req *req, char **sql, char **plan,
@@ -487,33 +620,24 @@ int sq_page_plan(struct store *st, const struct page_req *req, char **sql, char 
 {
 	struct sq *s = sq_of(st);
 	struct sql_where q;
-	struct strbuf text = STRBUF_INIT, lines = STRBUF_INIT;
-	sqlite3_stmt *stmt = NULL;
-	int rc, ret = -1;
+	struct strbuf fold = STRBUF_INIT, lines = STRBUF_INIT;
+	int ret = -1;
 
 	*sql = *plan = NULL;
 	memset(&q, 0, sizeof q);
-	if (page_query(s, req, &q, err) < 0)
+	if (page_query(s, req, &q, err) < 0 ||
+	    explain(s, sb_str(&q.sql), q.params, q.n, &lines, err) < 0)
 		goto out;
-	sb_addf(&text, "EXPLAIN QUERY PLAN %s", sb_str(&q.sql));
-	rc = sqlite3_prepare_v2(s->db, sb_str(&text), -1, &stmt, NULL);
-	if (rc == SQLITE_OK)
-		rc = sq_bind_params(stmt, 1, q.params, q.n);
-	while (rc == SQLITE_OK || rc == SQLITE_ROW) {
-		rc = sqlite3_step(stmt);
-		if (rc == SQLITE_ROW)
-			sb_addf(&lines, "%s\n", (const char *)sqlite3_column_text(stmt, 3));
-	}
-	if (rc != SQLITE_DONE) {
-		sq_fail(s, rc, err);
+	/* The feedback query that follows each page (a page of 64 rows). */
+	fold_sql(&fold, 64);
+	sb_adds(&lines, "-- feedback of the page\n");
+	if (explain(s, sb_str(&fold), NULL, 0, &lines, err) < 0)
 		goto out;
-	}
 	*sql = xstrdup(sb_str(&q.sql));
 	*plan = sb_take(&lines);
 	ret = 0;
 out:
-	sqlite3_finalize(stmt);
-	sb_free(&text);
+	sb_free(&fold);
 	sb_free(&lines);
 	sql_where_free(&q);
 	return ret;
@@ -619,7 +743,7 @@ int sq_feedback_names(struct store *st, int64_t experiment_id, char ***names, si
 	static const char sql[] =
 		"SELECT DISTINCT a.name FROM trace_info AS ti"
 		" JOIN assessments AS a ON a.trace_id = ti.request_id"
-		" WHERE ti.experiment_id = ? AND a.assessment_type = 'feedback' AND a.valid = 1"
+		" WHERE ti.experiment_id = ? AND +a.assessment_type = 'feedback' AND a.valid = 1"
 		" ORDER BY a.name";
 	struct sq *s = sq_of(st);
 	sqlite3_stmt *stmt = sq_stmt(s, sql, err);
@@ -983,17 +1107,26 @@ int sq_check_target(struct store *st, const char *trace_id, const char *span_id,
 int sq_assessments_stamp(struct store *st, int64_t experiment_id, int64_t *stamp,
 			 int64_t *count, struct err *err)
 {
-	static const char sql[] =
+	/* When no other experiment has traces (the usual store), the whole
+	 * table answers, from the index on last_updated_timestamp and SQLite's
+	 * quick count; otherwise every assessment of the experiment's traces
+	 * is visited. */
+	static const char alone_sql[] =
+		"SELECT NOT (EXISTS (SELECT 1 FROM trace_info WHERE experiment_id < ?1)"
+		" OR EXISTS (SELECT 1 FROM trace_info WHERE experiment_id > ?1))";
+	static const char all_sql[] =
+		"SELECT coalesce((SELECT max(last_updated_timestamp) FROM assessments), 0),"
+		" (SELECT count(*) FROM assessments)";
+	static const char some_sql[] =
 		"SELECT coalesce(max(a.last_updated_timestamp), 0), count(*) FROM trace_info AS ti"
 		" JOIN assessments AS a ON a.trace_id = ti.request_id WHERE ti.experiment_id = ?";
 	struct sq *s = sq_of(st);
 	struct sql_param p;
-	int64_t dv, v[2];
+	int64_t dv, alone = 0, v[2];
 	bool found;
 
 	/* PRAGMA data_version changes only when another connection commits;
 	 * our own commits are counted in s->writes. */
-	memset(&p, 0, sizeof p);
 	if (one_row(s, "PRAGMA data_version", NULL, 0, &dv, 1, &found, err) < 0)
 		return -1;
 	if (s->stamp.set && s->stamp.experiment_id == experiment_id &&
@@ -1002,9 +1135,13 @@ int sq_assessments_stamp(struct store *st, int64_t experiment_id, int64_t *stamp
 		*count = s->stamp.count;
 		return 0;
 	}
+	memset(&p, 0, sizeof p);
 	p.kind = SQLP_INT;
 	p.i = experiment_id;
-	if (one_row(s, sql, &p, 1, v, 2, &found, err) < 0)
+	if (one_row(s, alone_sql, &p, 1, &alone, 1, &found, err) < 0)
+		return -1;
+	if (alone ? one_row(s, all_sql, NULL, 0, v, 2, &found, err) < 0
+		  : one_row(s, some_sql, &p, 1, v, 2, &found, err) < 0)
 		return -1;
 	*stamp = v[0];
 	*count = v[1];

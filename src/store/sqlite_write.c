@@ -25,6 +25,9 @@
 #define META_USER "mlflow.trace.user"
 #define META_SESSION "mlflow.trace.session"
 
+/* Page cache of an import batch, in KiB (negative: SQLite's unit). */
+#define BATCH_CACHE_KIB "-131072"
+
 /* An assessment row to insert; every string borrowed. */
 struct arow {
 	const char *id, *trace_id, *name, *type, *value, *error;
@@ -296,8 +299,12 @@ int sq_update_assessment(struct store *st, const char *assessment_id,
 	struct strbuf sql = STRBUF_INIT;
 	sqlite3_stmt *stmt = NULL;
 	double num = 0;
-	bool numeric = numeric_value(u->value_json, &num);
+	bool numeric;
 	int rc, ret = -1;
+
+	if (!u || !assessment_id)
+		return err_set(err, ERR_USAGE, "an update needs an assessment id and changes");
+	numeric = numeric_value(u->value_json, &num);
 
 	sb_adds(&sql, "UPDATE assessments SET name = coalesce(?1, name),"
 		" value = coalesce(?2, value),"
@@ -399,7 +406,17 @@ int sq_begin(struct store *st, struct err *err)
 	if (rc != SQLITE_OK)
 		return sq_fail(s, rc, err);
 	s->batch = true;
+	/* A big import outgrows the default page cache, and SQLite then writes
+	 * pages out in the middle of the transaction.  The setting belongs to
+	 * this connection only and is put back at the end of the batch. */
+	sqlite3_exec(s->db, "PRAGMA cache_size = " BATCH_CACHE_KIB, NULL, NULL, NULL);
 	return 0;
+}
+
+static void batch_end(struct sq *s)
+{
+	s->batch = false;
+	sqlite3_exec(s->db, "PRAGMA cache_size = " SQ_CACHE_KIB, NULL, NULL, NULL);
 }
 
 int sq_commit(struct store *st, struct err *err)
@@ -412,7 +429,7 @@ int sq_commit(struct store *st, struct err *err)
 	rc = sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL);
 	if (rc != SQLITE_OK)
 		return sq_fail(s, rc, err);  /* still open: the caller rolls back */
-	s->batch = false;
+	batch_end(s);
 	s->writes++;
 	return 0;
 }
@@ -425,7 +442,7 @@ void sq_rollback(struct store *st)
 		return;
 	if (!sqlite3_get_autocommit(s->db))
 		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
-	s->batch = false;
+	batch_end(s);
 }
 
 /* Everything a trace owns, children first (foreign keys are not enforced). */

@@ -685,6 +685,22 @@ TEST(time_page_query_searches_the_index)
 	CHECK_HAS(plan, "SEARCH ti USING INDEX index_trace_info_experiment_id_timestamp_ms "
 		  "(experiment_id=?)");
 	CHECK(!strstr(plan, "SCAN"));
+	/* The page's feedback comes by trace id, never through the index on
+	 * assessment_type (every feedback row of the store). */
+	CHECK_HAS(plan, "-- feedback of the page\n"
+		  "SEARCH assessments USING INDEX index_assessments_trace_id_created_timestamp "
+		  "(trace_id=?)");
+	CHECK(!strstr(plan, "index_assessments_assessment_type"));
+	free(sql);
+	free(plan);
+
+	/* Quick filters look at each trace's own assessments. */
+	req.quick = QF_UNLABELLED | QF_HAS_JUDGE | QF_DISAGREE;
+	req.me = "me";
+	CHECK_INT(sq_page_plan(st, &req, &sql, &plan, &err), 0);
+	CHECK_HAS(plan, "SEARCH ti USING INDEX index_trace_info_experiment_id_timestamp_ms");
+	CHECK(!strstr(plan, "SCAN"));
+	CHECK(!strstr(plan, "index_assessments_assessment_type"));
 	free(sql);
 	free(plan);
 	trace_row_free(&row);
@@ -1147,7 +1163,92 @@ TEST(assessments_stamp_moves_on_any_write)
 	CHECK_INT(count2, 1);
 	CHECK_INT(store_assessments_stamp(st, 0, &stamp2, &count2, &err), 0);
 	CHECK_INT(count2, 0);
+	/* Two experiments with feedback: each counts its own. */
+	{
+		struct trace t;
+
+		make_trace(&t, "tr-default", 0, 1, 1, "OK", NULL, NULL);
+		CHECK_INT(store_put_trace(st, &t, &err), 0);
+		trace_free(&t);
+	}
+	log_fb(st, "tr-default", "x", "1", "HUMAN", "me", 7000, NULL, id);
+	log_fb(st, "tr-default", "y", "1", "HUMAN", "me", 7001, NULL, id);
+	CHECK_INT(store_assessments_stamp(st, 0, &stamp2, &count2, &err), 0);
+	CHECK_INT(stamp2, 7001);
+	CHECK_INT(count2, 2);
+	CHECK_INT(store_assessments_stamp(st, exp, &stamp2, &count2, &err), 0);
+	CHECK_INT(stamp2, 6000);
+	CHECK_INT(count2, 1);
 	store_close(st);
+	free(path);
+}
+
+TEST(newer_store_columns_are_filled)
+{
+	char *path = test_copy_fixture(REAL, "newer.db");
+	struct store *st;
+	struct assessment_new a = { 0 };
+	struct assessment_update u = { 0 };
+	struct trace t;
+	struct page_req req = { 0 };
+	struct err err = { 0 };
+	char id[64], *s, sql[512];
+	sqlite3 *db = raw(path);
+	int64_t exp;
+
+	/* A later MLflow's columns (data-model ref. 1.9), plus one we know nothing of. */
+	exec_ok(db, "ALTER TABLE assessments ADD COLUMN experiment_id INTEGER;"
+		"ALTER TABLE assessments ADD COLUMN trace_timestamp_ms BIGINT;"
+		"ALTER TABLE assessments ADD COLUMN aggregate_value FLOAT;"
+		"ALTER TABLE assessments ADD COLUMN is_numeric_value BOOLEAN DEFAULT 0 NOT NULL;"
+		"ALTER TABLE trace_info ADD COLUMN trace_name VARCHAR(500);"
+		"ALTER TABLE trace_info ADD COLUMN session_id VARCHAR(500);"
+		"ALTER TABLE trace_info ADD COLUMN db_payload_generation INTEGER DEFAULT 0 NOT NULL;"
+		"ALTER TABLE spans ADD COLUMN dimension_attributes JSON;"
+		"ALTER TABLE spans ADD COLUMN links JSON;");
+	st = open_ok(path);
+	CHECK_INT(store_ensure_experiment(st, "newer", &exp, &err), 0);
+	make_trace(&t, "tr-new", exp, 1767225600000, 3, "OK", "agent", NULL);
+	t.info.session = xstrdup("s-9");
+	add_span(&t, "00000000000000c0", NULL, "root", 1);
+	CHECK_INT(store_put_trace(st, &t, &err), 0);
+	trace_free(&t);
+	s = q_all(db, "SELECT trace_name, session_id, db_payload_generation FROM trace_info"
+		  " WHERE request_id = 'tr-new'");
+	CHECK_STR(s, "agent|s-9|0\n");
+	free(s);
+
+	a.trace_id = "tr-new";
+	a.name = "score";
+	a.value_json = "4";
+	CHECK_INT(store_log_assessment(st, &a, id, &err), 0);
+	snprintf(sql, sizeof sql, "SELECT experiment_id, trace_timestamp_ms, aggregate_value,"
+		 " is_numeric_value FROM assessments WHERE assessment_id = '%s'", id);
+	s = q_all(db, sql);
+	{
+		char *want = xasprintf("%lld|1767225600000|4.0|1\n", (long long)exp);
+
+		CHECK_STR(s, want);
+		free(want);
+	}
+	free(s);
+	u.value_json = "\"good\"";
+	CHECK_INT(store_update_assessment(st, id, &u, &err), 0);
+	snprintf(sql, sizeof sql, "SELECT value, coalesce(aggregate_value, 'none'),"
+		 " is_numeric_value FROM assessments WHERE assessment_id = '%s'", id);
+	s = q_all(db, sql);
+	CHECK_STR(s, "\"good\"|none|0\n");
+	free(s);
+	u.value_json = "false";
+	CHECK_INT(store_update_assessment(st, id, &u, &err), 0);
+	s = q_all(db, sql);
+	CHECK_STR(s, "false|0.0|1\n");
+	free(s);
+	req.experiment_id = exp;
+	req.sort = SORT_NAME;
+	CHECK_INT(page_count(st, &req), 1);
+	store_close(st);
+	sqlite3_close(db);
 	free(path);
 }
 
@@ -1325,6 +1426,7 @@ int main(void)
 	RUN(busy_store_fails_fast_and_writes_nothing);
 	RUN(wal_store_reads_and_writes);
 	RUN(assessments_stamp_moves_on_any_write);
+	RUN(newer_store_columns_are_filled);
 	RUN(put_trace_replaces_a_trace);
 	RUN(ensure_experiment_like_mlflow);
 	RUN(create_store_has_mlflow_schema);
