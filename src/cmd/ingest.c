@@ -71,6 +71,38 @@ static int put(struct ingest *in, const char *path, struct trace *t, struct err 
 	return 0;
 }
 
+/* For the progress bar: the number of records of a JSON Lines file (a
+ * first line holding a whole object), else 0 (unknown: the other formats
+ * are read whole before the first trace comes out). */
+static int64_t jsonl_records(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	char *line = NULL, buf[65536];
+	size_t cap = 0, n;
+	ssize_t len;
+	int64_t count = 0;
+
+	if (!f)
+		return 0;
+	len = getline(&line, &cap, f);
+	while (len > 0 && strchr(" \t\r\n", line[len - 1]))
+		len--;
+	if (len > 1 && line[strspn(line, " \t")] == '{' && line[len - 1] == '}') {
+		count = 1;
+		while ((n = fread(buf, 1, sizeof buf, f)) > 0) {
+			const char *p = buf, *end = buf + n;
+
+			while ((p = memchr(p, '\n', (size_t)(end - p))) != NULL) {
+				count++;
+				p++;
+			}
+		}
+	}
+	free(line);
+	fclose(f);
+	return count;
+}
+
 int ingest_source(struct ingest *in, const char *path, const char *data, size_t len,
 		  struct err *err)
 {
@@ -86,7 +118,8 @@ int ingest_source(struct ingest *in, const char *path, const char *data, size_t 
 	if (rc < 0)
 		goto out;
 	rc = -1;
-	progress_begin(&in->prog, in->show_progress, path, "traces", 0);
+	progress_begin(&in->prog, in->show_progress, path, "traces",
+		       in->show_progress && !data ? jsonl_records(path) : 0);
 	while ((got = import_next(r, &t, &rec)) != 0) {
 		if (got < 0) {
 			/* "file:line: message"; the reader goes on with the next record. */
@@ -98,7 +131,7 @@ int ingest_source(struct ingest *in, const char *path, const char *data, size_t 
 		if (put(in, path, &t, err) < 0)
 			goto out;
 		trace_free(&t);
-		progress_update(&in->prog, 0, in->traces);
+		progress_update(&in->prog, (int64_t)import_stats(r)->records, in->traces);
 	}
 	rc = 0;
 out:
