@@ -30,7 +30,10 @@
  *       are the negation of that on an existing assessment; LIKE and ILIKE
  *       look at the raw JSON text.  IS NULL: no such valid assessment.
  *       Session-scoped assessments (assessment_metadata naming
- *       mlflow.trace.session) count for every trace of that session.
+ *       mlflow.trace.session) count for every trace of that session: a
+ *       list of their sessions is read once per query (a pass over the
+ *       assessments of that type), unless FSQL_NO_SESSION_SCOPE says the
+ *       store holds none.
  *   span.name, span.type, span.status, span.content, span.attributes.<k>
  *       every span condition of one AND group goes into a single EXISTS over
  *       the trace's spans (primary key (trace_id, span_id)), so they hold on
@@ -59,6 +62,7 @@
 struct comp {
 	struct sql_where *w;
 	struct strbuf *sb;
+	unsigned opts;    /* FSQL_* */
 	struct err *err;
 };
 
@@ -235,6 +239,10 @@ static void assessment_expr(struct comp *c, const char *type, const struct filte
 	param_text(c, n->key);
 	sb_adds(sb, " AND fa.valid = 1");
 	assessment_value(c, n);
+	if (c->opts & FSQL_NO_SESSION_SCOPE) {
+		sb_adds(sb, "))");
+		return;
+	}
 	sb_adds(sb, ") OR EXISTS (SELECT 1 FROM trace_request_metadata fsm WHERE fsm.key = ");
 	param_text(c, META_SESSION);
 	sb_adds(sb, " AND fsm.request_id = ti.request_id AND fsm.value IN ("
@@ -478,6 +486,12 @@ static int compile(struct comp *c, const struct filter_node *n)
 
 int filter_to_sql(const char *filter, struct sql_where *out, struct err *err)
 {
+	return filter_to_sql_opts(filter, 0, out, err);
+}
+
+int filter_to_sql_opts(const char *filter, unsigned opts, struct sql_where *out,
+		       struct err *err)
+{
 	struct filter_node *tree = NULL;
 	const struct filter_node *bad;
 	struct comp c;
@@ -496,6 +510,7 @@ int filter_to_sql(const char *filter, struct sql_where *out, struct err *err)
 	}
 	c.w = out;
 	c.sb = &out->sql;
+	c.opts = opts;
 	c.err = err;
 	bad = find_rlike(tree);
 	if (bad) {

@@ -41,4 +41,25 @@ struct sql_where {
 int filter_to_sql(const char *filter, struct sql_where *out, struct err *err);
 void sql_where_free(struct sql_where *w);
 
+/* Compile options (filter_to_sql uses none). */
+enum {
+	/* Leave out session-scoped assessments (MLflow: feedback whose
+	 * assessment_metadata names mlflow.trace.session applies to every trace
+	 * of that session).  Finding them reads every assessment row of the
+	 * type, once per query: a store that knows it holds none (see
+	 * FILTER_SQL_SESSION_PROBE) passes this and keeps feedback filters on
+	 * the per-trace index alone. */
+	FSQL_NO_SESSION_SCOPE = 1u << 0,
+};
+
+int filter_to_sql_opts(const char *filter, unsigned opts, struct sql_where *out,
+		       struct err *err);
+
+/* One row, one column: 1 when the store holds session-scoped assessments.
+ * A full read of the assessments table: run it once and remember the answer
+ * until the data changes. */
+#define FILTER_SQL_SESSION_PROBE \
+	"SELECT EXISTS (SELECT 1 FROM assessments" \
+	" WHERE assessment_metadata LIKE '%\"mlflow.trace.session\"%')"
+
 #endif

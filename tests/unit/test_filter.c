@@ -946,7 +946,7 @@ static bool eval(const struct filter_node *n, const struct t_trace *t)
 }
 
 /* Matching ids, sorted and joined by spaces, from the store or brute force. */
-static char *ids_sql(const char *filter, struct err *err)
+static char *ids_sql_opts(const char *filter, unsigned opts, struct err *err)
 {
 	struct sql_where w;
 	struct strbuf q = STRBUF_INIT, out = STRBUF_INIT;
@@ -954,7 +954,7 @@ static char *ids_sql(const char *filter, struct err *err)
 	size_t i;
 	int rc;
 
-	if (filter_to_sql(filter, &w, err) < 0)
+	if (filter_to_sql_opts(filter, opts, &w, err) < 0)
 		return NULL;
 	sb_addf(&q, "SELECT request_id FROM trace_info ti WHERE experiment_id = ? AND (%s)"
 		" ORDER BY request_id", sb_str(&w.sql));
@@ -986,6 +986,11 @@ out:
 		return NULL;
 	}
 	return sb_take(&out);
+}
+
+static char *ids_sql(const char *filter, struct err *err)
+{
+	return ids_sql_opts(filter, 0, err);
 }
 
 static int cmp_str(const void *a, const void *b)
@@ -1168,6 +1173,34 @@ TEST(equivalence_spot_checks)
 	free(s);
 }
 
+TEST(session_scope_probe_and_opt_out)
+{
+	struct err err = { 0 };
+	sqlite3_stmt *st = NULL;
+	char *s;
+
+	CHECK_INT(sqlite3_prepare_v2(db, FILTER_SQL_SESSION_PROBE, -1, &st, NULL), SQLITE_OK);
+	CHECK_INT(sqlite3_step(st), SQLITE_ROW);
+	CHECK_INT(sqlite3_column_int(st, 0), 1);
+	sqlite3_finalize(st);
+	/* without session scope only the trace holding the row matches */
+	s = ids_sql_opts("feedback.session_ok = 'true'", FSQL_NO_SESSION_SCOPE, &err);
+	CHECK_STR(s, traces[3].id);
+	free(s);
+	s = ids_sql_opts("feedback.session_ok IS NOT NULL", FSQL_NO_SESSION_SCOPE, &err);
+	CHECK_STR(s, traces[3].id);
+	free(s);
+	/* other feedback is the same either way */
+	{
+		char *a = ids_sql_opts("feedback.correct = 'true'", FSQL_NO_SESSION_SCOPE, &err);
+		char *b = ids_sql("feedback.correct = 'true'", &err);
+
+		CHECK_STR(a, b);
+		free(a);
+		free(b);
+	}
+}
+
 /* The compiled SQL reaches rows through the indexes MLflow created. */
 static char *plan(const char *filter)
 {
@@ -1253,6 +1286,7 @@ int main(void)
 	build_store();
 	RUN(equivalence_with_brute_force);
 	RUN(equivalence_spot_checks);
+	RUN(session_scope_probe_and_opt_out);
 	RUN(plans_use_mlflow_indexes);
 	sqlite3_close(db);
 	free_traces();
