@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "core/textbuf.h"
 #include "core/util.h"
 
 #define BUSY_MS_DEFAULT 5000
@@ -60,6 +61,17 @@ int sq_fail(struct sq *s, int rc, struct err *err)
 	default:
 		return err_set(err, ERR_RUNTIME, "%s", msg);
 	}
+}
+
+int sq_not_found(struct err *err, const char *fmt, const char *a, const char *b)
+{
+	char *sa = sanitize_dup(a ? a : "", a ? strnlen(a, SQ_ID_SHOWN) : 0);
+	char *sb = sanitize_dup(b ? b : "", b ? strnlen(b, SQ_ID_SHOWN) : 0);
+
+	err_set(err, ERR_NOTFOUND, fmt, sa, sb);
+	free(sa);
+	free(sb);
+	return -1;
 }
 
 /* ---- statements -------------------------------------------------------- */

@@ -76,6 +76,11 @@ void sq_done(struct sq *s, sqlite3_stmt *stmt);
 /* Fills err from a result code and the connection's message; returns -1.
  * Busy and read-only codes get their own error codes and texts. */
 int sq_fail(struct sq *s, int rc, struct err *err);
+/* ERR_NOTFOUND naming ids that come from users or from the store: each is
+ * made safe to show (no control characters, one line) and cut to
+ * SQ_ID_SHOWN bytes.  fmt has one or two %s; b is NULL when it has one. */
+#define SQ_ID_SHOWN 200
+int sq_not_found(struct err *err, const char *fmt, const char *a, const char *b);
 /* Prepares, binds the params, steps to the end; for statements without rows. */
 int sq_run(struct sq *s, const char *sql, const struct sql_param *p, size_t n,
 	   struct err *err);

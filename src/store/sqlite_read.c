@@ -673,7 +673,7 @@ int sq_get_row(struct store *st, const char *trace_id, const char *me, struct tr
 	sq_done(s, stmt);
 	stmt = NULL;
 	if (!found) {
-		err_set(err, ERR_NOTFOUND, "no trace %s in this store", trace_id);
+		sq_not_found(err, "no trace %s in this store", trace_id, NULL);
 		goto out;
 	}
 	if (fold_feedback(s, out, 1, me, err) < 0)
@@ -843,7 +843,7 @@ int sq_find_experiment(struct store *st, const char *id_or_name, int64_t *id, st
 			goto out;
 	}
 	if (!found) {
-		err_set(err, ERR_NOTFOUND, "no experiment '%s' in this store", id_or_name);
+		sq_not_found(err, "no experiment '%s' in this store", id_or_name, NULL);
 		goto out;
 	}
 	*id = v;
@@ -980,7 +980,7 @@ int sq_load_trace(struct store *st, const char *trace_id, struct trace *out, str
 	sq_done(s, stmt);
 	stmt = NULL;
 	if (!found) {
-		err_set(err, ERR_NOTFOUND, "no trace %s in this store", trace_id);
+		sq_not_found(err, "no trace %s in this store", trace_id, NULL);
 		goto out;
 	}
 	if (load_kv(s, "SELECT key, value FROM trace_tags WHERE request_id = ? ORDER BY key",
@@ -1042,7 +1042,7 @@ int sq_get_assessment(struct store *st, const char *assessment_id, struct assess
 		read_assessment(stmt, out);
 		ret = 0;
 	} else if (rc == SQLITE_DONE) {
-		err_set(err, ERR_NOTFOUND, "no assessment %s in this store", assessment_id);
+		sq_not_found(err, "no assessment %s in this store", assessment_id, NULL);
 	} else {
 		sq_fail(s, rc, err);
 	}
@@ -1076,7 +1076,7 @@ int sq_target(struct sq *s, const char *trace_id, const char *span_id, int64_t *
 	if (one_row(s, trace_sql, p, 1, v, 2, &found, err) < 0)
 		goto out;
 	if (!found) {
-		err_set(err, ERR_NOTFOUND, "no trace %s in this store", trace_id);
+		sq_not_found(err, "no trace %s in this store", trace_id, NULL);
 		goto out;
 	}
 	if (experiment_id)
@@ -1087,7 +1087,7 @@ int sq_target(struct sq *s, const char *trace_id, const char *span_id, int64_t *
 		if (one_row(s, span_sql, p, 2, v, 2, &found, err) < 0)
 			goto out;
 		if (v[0] && !v[1]) {
-			err_set(err, ERR_NOTFOUND, "no span %s in trace %s", span_id, trace_id);
+			sq_not_found(err, "no span %s in trace %s", span_id, trace_id);
 			goto out;
 		}
 	}

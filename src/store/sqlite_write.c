@@ -276,7 +276,7 @@ int sq_log_assessment(struct store *st, const struct assessment_new *a, char *ou
 			goto out;
 		}
 		if (sqlite3_changes(s->db) == 0) {
-			err_set(err, ERR_NOTFOUND, "no assessment %s on trace %s", a->overrides,
+			sq_not_found(err, "no assessment %s on trace %s", a->overrides,
 				a->trace_id);
 			goto out;
 		}
@@ -341,7 +341,7 @@ int sq_update_assessment(struct store *st, const char *assessment_id,
 		goto out;
 	}
 	if (sqlite3_changes(s->db) == 0) {
-		err_set(err, ERR_NOTFOUND, "no assessment %s in this store", assessment_id);
+		sq_not_found(err, "no assessment %s in this store", assessment_id, NULL);
 		goto out;
 	}
 	ret = 0;

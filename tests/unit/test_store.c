@@ -911,6 +911,13 @@ TEST(spans_elsewhere_are_reported_missing)
 	CHECK_INT(store_check_target(st, "tr-bare", "0123456789abcdef", &err), 0);
 	CHECK_INT(store_check_target(st, "tr-none", NULL, &err), -1);
 	CHECK_INT(err.code, ERR_NOTFOUND);
+	/* Ids in messages are shown safely, on one line. */
+	CHECK_INT(store_check_target(st, "tr-\033]0;owned\007\n\302\233x", NULL, &err), -1);
+	CHECK_INT(err.code, ERR_NOTFOUND);
+	CHECK_HAS(err.msg, "no trace tr-");
+	CHECK_HAS(err.msg, " in this store");
+	CHECK(!strchr(err.msg, '\033') && !strchr(err.msg, '\007') && !strchr(err.msg, '\n'));
+	CHECK(!strstr(err.msg, "\302\233"));
 	trace_free(&t);
 	store_close(st);
 	free(path);
