@@ -3,8 +3,9 @@
  * update, delete), trace import and experiments, and new stores holding
  * MLflow's own schema.  Each write is one transaction (a savepoint inside an
  * import batch); on any failure it is rolled back and the database's own
- * message is returned.  Referential integrity is kept here, since MLflow
- * does not switch on SQLite's foreign keys.
+ * message is returned.  Referential integrity is kept here: SQLite's
+ * foreign keys are off unless a connection turns them on, and this one never
+ * changes that setting.
  */
 #include "store/sqlite_int.h"
 
@@ -92,27 +93,32 @@ static int new_assessment_id(char *buf, struct err *err)
 	return 0;
 }
 
-/* A JSON number (RFC 8259 grammar) or a boolean: its value as a double. */
-static bool numeric_value(const char *v, double *out)
+/* A value that counts as numeric for the aggregate columns of newer stores:
+ * a boolean or a JSON number (RFC 8259 grammar). */
+enum numeric {
+	NUM_NONE = 0,
+	NUM_BOOL,
+	NUM_NUMBER,
+};
+
+static enum numeric numeric_kind(const char *v)
 {
 	const char *p = v;
 
 	if (!v)
-		return false;
-	if (strcmp(v, "true") == 0 || strcmp(v, "false") == 0) {
-		*out = v[0] == 't';
-		return true;
-	}
+		return NUM_NONE;
+	if (strcmp(v, "true") == 0 || strcmp(v, "false") == 0)
+		return NUM_BOOL;
 	if (*p == '-')
 		p++;
 	if (*p < '0' || *p > '9')
-		return false;
+		return NUM_NONE;
 	while (*p >= '0' && *p <= '9')
 		p++;
 	if (*p == '.') {
 		p++;
 		if (*p < '0' || *p > '9')
-			return false;
+			return NUM_NONE;
 		while (*p >= '0' && *p <= '9')
 			p++;
 	}
@@ -121,14 +127,23 @@ static bool numeric_value(const char *v, double *out)
 		if (*p == '+' || *p == '-')
 			p++;
 		if (*p < '0' || *p > '9')
-			return false;
+			return NUM_NONE;
 		while (*p >= '0' && *p <= '9')
 			p++;
 	}
-	if (*p)
-		return false;
-	*out = strtod(v, NULL);
-	return true;
+	return *p ? NUM_NONE : NUM_NUMBER;
+}
+
+/* Binds the aggregate of value at i, for "CAST(?i AS REAL)": SQLite reads
+ * the number itself (independent of the C locale); booleans are 1 and 0. */
+static void bind_aggregate(sqlite3_stmt *stmt, int i, const char *value, enum numeric kind)
+{
+	if (kind == NUM_BOOL)
+		sqlite3_bind_int(stmt, i, value[0] == 't');
+	else if (kind == NUM_NUMBER)
+		sqlite3_bind_text(stmt, i, value, -1, SQLITE_TRANSIENT);
+	else
+		sqlite3_bind_null(stmt, i);
 }
 
 /* ---- assessment rows --------------------------------------------------- */
@@ -147,14 +162,14 @@ static int run_text(struct sq *s, const char *sql, const char *v, struct err *er
 	return rc == SQLITE_DONE ? 0 : sq_fail(s, rc, err);
 }
 
-
+/* One assessments row, with the columns of newer stores when they exist
+ * (experiment and trace time from the trace, the aggregate of the value). */
 static int insert_assessment(struct sq *s, const struct arow *a, int64_t experiment_id,
 			     int64_t trace_ts, struct err *err)
 {
 	struct strbuf sql = STRBUF_INIT;
 	sqlite3_stmt *stmt = NULL;
-	double num = 0;
-	bool numeric = numeric_value(a->value, &num);
+	enum numeric kind = numeric_kind(a->value);
 	int rc, ret = -1;
 
 	sb_adds(&sql, "INSERT INTO assessments (assessment_id, trace_id, name, assessment_type,"
@@ -180,7 +195,7 @@ static int insert_assessment(struct sq *s, const struct arow *a, int64_t experim
 	if (s->a_trace_timestamp_ms)
 		sb_adds(&sql, ", ?18");
 	if (s->a_aggregate_value)
-		sb_adds(&sql, ", ?19");
+		sb_adds(&sql, ", CAST(?19 AS REAL)");
 	if (s->a_is_numeric_value)
 		sb_adds(&sql, ", ?20");
 	sb_adds(&sql, ")");
@@ -207,10 +222,10 @@ static int insert_assessment(struct sq *s, const struct arow *a, int64_t experim
 		sqlite3_bind_int64(stmt, 17, experiment_id);
 	if (s->a_trace_timestamp_ms)
 		sqlite3_bind_int64(stmt, 18, trace_ts);
-	if (s->a_aggregate_value && numeric)
-		sqlite3_bind_double(stmt, 19, num);
+	if (s->a_aggregate_value)
+		bind_aggregate(stmt, 19, a->value, kind);
 	if (s->a_is_numeric_value)
-		sqlite3_bind_int(stmt, 20, numeric);
+		sqlite3_bind_int(stmt, 20, kind != NUM_NONE);
 	rc = sqlite3_step(stmt);
 	if (rc != SQLITE_DONE) {
 		sq_fail(s, rc, err);
@@ -271,6 +286,8 @@ int sq_log_assessment(struct store *st, const struct assessment_new *a, char *ou
 		sq_bind_str(stmt, 1, a->trace_id);
 		sq_bind_str(stmt, 2, a->overrides);
 		rc = sqlite3_step(stmt);
+		sq_done(s, stmt);
+		stmt = NULL;
 		if (rc != SQLITE_DONE) {
 			sq_fail(s, rc, err);
 			goto out;
@@ -298,13 +315,12 @@ int sq_update_assessment(struct store *st, const char *assessment_id,
 	struct sq *s = sq_of(st);
 	struct strbuf sql = STRBUF_INIT;
 	sqlite3_stmt *stmt = NULL;
-	double num = 0;
-	bool numeric;
+	enum numeric kind;
 	int rc, ret = -1;
 
 	if (!u || !assessment_id)
 		return err_set(err, ERR_USAGE, "an update needs an assessment id and changes");
-	numeric = numeric_value(u->value_json, &num);
+	kind = numeric_kind(u->value_json);
 
 	sb_adds(&sql, "UPDATE assessments SET name = coalesce(?1, name),"
 		" value = coalesce(?2, value),"
@@ -314,7 +330,7 @@ int sq_update_assessment(struct store *st, const char *assessment_id,
 	/* Columns derived from the value follow it. */
 	if (s->a_aggregate_value)
 		sb_adds(&sql, ", aggregate_value = CASE WHEN ?2 IS NULL THEN aggregate_value"
-			" ELSE ?8 END");
+			" ELSE CAST(?8 AS REAL) END");
 	if (s->a_is_numeric_value)
 		sb_adds(&sql, ", is_numeric_value = CASE WHEN ?2 IS NULL THEN is_numeric_value"
 			" ELSE ?9 END");
@@ -331,10 +347,10 @@ int sq_update_assessment(struct store *st, const char *assessment_id,
 	sq_bind_str(stmt, 5, u->metadata_json);
 	sqlite3_bind_int64(stmt, 6, u->updated_ms > 0 ? u->updated_ms : now_ms());
 	sq_bind_str(stmt, 7, assessment_id);
-	if (s->a_aggregate_value && numeric)
-		sqlite3_bind_double(stmt, 8, num);
+	if (s->a_aggregate_value)
+		bind_aggregate(stmt, 8, u->value_json, kind);
 	if (s->a_is_numeric_value)
-		sqlite3_bind_int(stmt, 9, numeric);
+		sqlite3_bind_int(stmt, 9, kind != NUM_NONE);
 	rc = sqlite3_step(stmt);
 	if (rc != SQLITE_DONE) {
 		sq_fail(s, rc, err);
@@ -445,7 +461,8 @@ void sq_rollback(struct store *st)
 	batch_end(s);
 }
 
-/* Everything a trace owns, children first (foreign keys are not enforced). */
+/* Everything a trace owns, children first: with foreign keys off, nothing
+ * cascades by itself. */
 static int delete_trace(struct sq *s, const char *id, struct err *err)
 {
 	if (run_text(s, "DELETE FROM assessments WHERE trace_id = ?", id, err) < 0)

@@ -1251,6 +1251,11 @@ TEST(newer_store_columns_are_filled)
 	s = q_all(db, sql);
 	CHECK_STR(s, "false|0.0|1\n");
 	free(s);
+	u.value_json = "-0.85e1";
+	CHECK_INT(store_update_assessment(st, id, &u, &err), 0);
+	s = q_all(db, sql);
+	CHECK_STR(s, "-0.85e1|-8.5|1\n");
+	free(s);
 	req.experiment_id = exp;
 	req.sort = SORT_NAME;
 	CHECK_INT(page_count(st, &req), 1);
