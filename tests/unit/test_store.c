@@ -178,11 +178,13 @@ static struct store *store_with_trace(const char *as, char **path, int64_t *exp)
 
 	*path = test_copy_fixture(REAL, as);
 	st = open_ok(*path);
+	CHECK(store_begin(st, &err) == 0);
 	CHECK(store_ensure_experiment(st, "feedback-tests", exp, &err) == 0);
 	make_trace(&t, "tr-one", *exp, 1767225600000, 842, "OK", "answer", "{\"q\": 1}");
 	add_span(&t, "00000000000000a0", NULL, "root", 100);
 	add_span(&t, "00000000000000a1", "00000000000000a0", "child", 200);
 	CHECK(store_put_trace(st, &t, &err) == 0);
+	CHECK(store_commit(st, &err) == 0);
 	trace_free(&t);
 	return st;
 }
@@ -405,16 +407,49 @@ static int expect_cmp(const void *a, const void *b)
 	return strcmp(x->id, y->id);
 }
 
+/* Copies a file within the temporary directory. */
+static void copy_file(const char *from, const char *to)
+{
+	size_t n;
+	char *data = read_file(from, &n);
+	FILE *f = fopen(to, "wb");
+
+	if (!data || !f || fwrite(data, 1, n, f) != n || fclose(f) != 0) {
+		printf("    cannot copy %s to %s\n", from, to);
+		exit(1);
+	}
+	free(data);
+}
+
+/* A store with NPAGE traces in experiment "paging", built once and copied
+ * for each test; expected[] describes them in import order. */
+/* Import order: the last 24 characters of an id are its index. */
+static int expect_by_import(const void *a, const void *b)
+{
+	const struct expect *x = a, *y = b;
+
+	return strcmp(x->id + 11, y->id + 11);
+}
+
 static struct store *paging_store(char **path, int64_t *exp)
 {
+	static char *built;
 	struct store *st;
 	struct err err = { 0 };
 	int i;
 
-	*path = test_copy_fixture(REAL, "paging.db");
-	st = open_ok(*path);
-	CHECK(store_ensure_experiment(st, "paging", exp, &err) == 0);
+	*path = test_path("paging.db");
+	if (built) {
+		copy_file(built, *path);
+		st = open_ok(*path);
+		CHECK(store_find_experiment(st, "paging", exp, &err) == 0);
+		qsort(expected, NPAGE, sizeof expected[0], expect_by_import);
+		return st;
+	}
+	built = test_copy_fixture(REAL, "paging-built.db");
+	st = open_ok(built);
 	CHECK(store_begin(st, &err) == 0);
+	CHECK(store_ensure_experiment(st, "paging", exp, &err) == 0);
 	for (i = 0; i < NPAGE; i++) {
 		struct expect *e = &expected[i];
 		struct trace t;
@@ -439,7 +474,8 @@ static struct store *paging_store(char **path, int64_t *exp)
 		trace_free(&t);
 	}
 	CHECK(store_commit(st, &err) == 0);
-	return st;
+	store_close(st);
+	return paging_store(path, exp);
 }
 
 static bool same_ids(char **got, size_t n, enum sort_key sort, bool asc, const char *how)
@@ -1204,7 +1240,7 @@ TEST(newer_store_columns_are_filled)
 	int64_t exp;
 
 	/* A later MLflow's columns (data-model ref. 1.9), plus one we know nothing of. */
-	exec_ok(db, "ALTER TABLE assessments ADD COLUMN experiment_id INTEGER;"
+	exec_ok(db, "BEGIN; ALTER TABLE assessments ADD COLUMN experiment_id INTEGER;"
 		"ALTER TABLE assessments ADD COLUMN trace_timestamp_ms BIGINT;"
 		"ALTER TABLE assessments ADD COLUMN aggregate_value FLOAT;"
 		"ALTER TABLE assessments ADD COLUMN is_numeric_value BOOLEAN DEFAULT 0 NOT NULL;"
@@ -1212,7 +1248,7 @@ TEST(newer_store_columns_are_filled)
 		"ALTER TABLE trace_info ADD COLUMN session_id VARCHAR(500);"
 		"ALTER TABLE trace_info ADD COLUMN db_payload_generation INTEGER DEFAULT 0 NOT NULL;"
 		"ALTER TABLE spans ADD COLUMN dimension_attributes JSON;"
-		"ALTER TABLE spans ADD COLUMN links JSON;");
+		"ALTER TABLE spans ADD COLUMN links JSON; COMMIT");
 	st = open_ok(path);
 	CHECK_INT(store_ensure_experiment(st, "newer", &exp, &err), 0);
 	make_trace(&t, "tr-new", exp, 1767225600000, 3, "OK", "agent", NULL);
