@@ -475,6 +475,7 @@ static struct store *paging_store(char **path, int64_t *exp)
 	}
 	CHECK(store_commit(st, &err) == 0);
 	store_close(st);
+	free(*path);
 	return paging_store(path, exp);
 }
 
