@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "core/strbuf.h"
+#include "core/textbuf.h"
 #include "core/util.h"
 #include "ui/ui.h"
 
@@ -396,18 +397,31 @@ int cmd_choice(const char *option, const char *const *names, const char *value, 
 	return -1;
 }
 
+void cmd_say(const char *prefix, const char *msg)
+{
+	char *safe = sanitize_dup(msg, strlen(msg));
+
+	fprintf(stderr, "%s%s\n", prefix ? prefix : "", safe);
+	free(safe);
+}
+
+static void say_for(const struct command *c, const char *msg)
+{
+	char *prefix = c ? xasprintf("tracelab: %s: ", c->name) : xstrdup("tracelab: ");
+
+	cmd_say(prefix, msg);
+	free(prefix);
+}
+
 void cmd_warn(const struct cmd_ctx *ctx, const char *fmt, ...)
 {
+	char msg[ERR_MSG_MAX];
 	va_list ap;
 
-	if (ctx->cmd)
-		fprintf(stderr, "tracelab: %s: ", ctx->cmd->name);
-	else
-		fputs("tracelab: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vsnprintf(msg, sizeof msg, fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
+	say_for(ctx->cmd, msg);
 }
 
 /* ---- the browser ------------------------------------------------------------ */
@@ -522,10 +536,7 @@ int cmd_main(int argc, char **argv)
 	}
 done:
 	if (rc < 0) {
-		if (ctx.cmd)
-			fprintf(stderr, "tracelab: %s: %s\n", ctx.cmd->name, err.msg);
-		else
-			fprintf(stderr, "tracelab: %s\n", err.msg);
+		say_for(ctx.cmd, err.msg);
 		rc = err_exit_code(&err);
 	} else {
 		rc = 0;

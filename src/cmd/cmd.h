@@ -102,6 +102,9 @@ int cmd_choice(const char *option, const char *const *names, const char *value, 
 /* A warning line on stderr: "tracelab: COMMAND: message". */
 void cmd_warn(const struct cmd_ctx *ctx, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+/* One line on stderr, made safe to show: messages carry names, ids and
+ * paths from the store and from files, which may hold escape sequences. */
+void cmd_say(const char *prefix, const char *msg);
 
 /* The commands (one file each). */
 int cmd_import(struct cmd_ctx *ctx, int argc, char **argv, struct err *err);

@@ -124,7 +124,7 @@ int ingest_source(struct ingest *in, const char *path, const char *data, size_t 
 		if (got < 0) {
 			/* "file:line: message"; the reader goes on with the next record. */
 			progress_end(&in->prog);
-			fprintf(stderr, "%s\n", rec.msg);
+			cmd_say(NULL, rec.msg);
 			in->skipped++;
 			continue;
 		}

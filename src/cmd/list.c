@@ -15,6 +15,8 @@
 
 #define END_OPTS { NULL, 0, OPT_FLAG, 0, NULL, NULL, false }
 #define LIST_DEFAULT_LIMIT 100
+#define ID_COLS 35       /* "tr-" + 32 hex */
+#define STATUS_COLS 5
 #define NAME_COLS 18
 #define USER_COLS 24
 #define PREVIEW_COLS 60
@@ -45,24 +47,23 @@ struct list_state {
 	struct strbuf line;
 };
 
-/* Untrusted text made safe, cut to `cols` columns ("…" when cut) and
- * padded to them when pad is set. */
-static void add_cell(struct strbuf *sb, const char *s, int cols, bool pad)
+/* Untrusted text made safe, cut to `max` columns ("…" when cut; 0: never
+ * cut) and padded to `width` columns. */
+static void add_cell(struct strbuf *sb, const char *s, int width, int max)
 {
 	char *safe = sanitize_dup(s ? s : "-", strlen(s ? s : "-"));
-	size_t len = strlen(safe), fit;
-	int used;
+	size_t len = strlen(safe), fit = len;
+	int used = text_width(safe, len);
 
-	fit = text_fit(safe, len, cols, &used);
-	if (fit < len) {
-		fit = text_fit(safe, len, cols - 1, &used);
+	if (max > 0 && used > max) {
+		fit = text_fit(safe, len, max - 1, &used);
 		sb_add(sb, safe, fit);
 		sb_adds(sb, "\xe2\x80\xa6");
 		used++;
 	} else {
 		sb_add(sb, safe, fit);
 	}
-	for (; pad && used < cols; used++)
+	for (; used < width; used++)
 		sb_addc(sb, ' ');
 	free(safe);
 }
@@ -75,12 +76,16 @@ static int text_row(struct list_state *ls, const struct trace_row *r)
 	sb_reset(sb);
 	fmt_time_ms(when, sizeof when, r->timestamp_ms, false);
 	fmt_duration_ms(dur, sizeof dur, r->duration_ms);
-	sb_addf(sb, "%s  %-35s  %-5s  %7s  ", when, r->id, r->status ? r->status : "-", dur);
-	add_cell(sb, r->name, NAME_COLS, true);
+	sb_addf(sb, "%s  ", when);
+	add_cell(sb, r->id, ID_COLS, 0);
 	sb_adds(sb, "  ");
-	add_cell(sb, r->user, USER_COLS, true);
+	add_cell(sb, r->status, STATUS_COLS, 0);
+	sb_addf(sb, "  %7s  ", dur);
+	add_cell(sb, r->name, NAME_COLS, NAME_COLS);
 	sb_adds(sb, "  ");
-	add_cell(sb, r->request_preview, PREVIEW_COLS, false);
+	add_cell(sb, r->user, USER_COLS, USER_COLS);
+	sb_adds(sb, "  ");
+	add_cell(sb, r->request_preview, 0, PREVIEW_COLS);
 	puts(sb_str(sb));
 	return 0;
 }
@@ -112,7 +117,128 @@ static const char *field_at(const void *base, size_t off)
 	return *(char *const *)(const void *)((const char *)base + off);
 }
 
-/* Stored feedback values are JSON written by json.dumps: embedded as is. */
+/* ---- checking stored values ---------------------------------------------------- */
+
+#define JSON_MAX_DEPTH 256
+
+static const char *skip_ws(const char *p)
+{
+	return p + strspn(p, " \t\r\n");
+}
+
+/* The end of the JSON string at p, or NULL. */
+static const char *skip_string(const char *p)
+{
+	for (p++; *p != '"'; p++) {
+		if ((unsigned char)*p < 0x20)
+			return NULL;
+		if (*p == '\\') {
+			p++;
+			if (*p == 'u') {
+				if (strspn(p + 1, "0123456789abcdefABCDEF") < 4)
+					return NULL;
+				p += 4;
+			} else if (!*p || !strchr("\"\\/bfnrt", *p)) {
+				return NULL;
+			}
+		}
+	}
+	return p + 1;
+}
+
+/* The end of the JSON number at p, or NULL. */
+static const char *skip_number(const char *p)
+{
+	p += *p == '-';
+	if (*p == '0')
+		p++;
+	else if (*p >= '1' && *p <= '9')
+		p += strspn(p, "0123456789");
+	else
+		return NULL;
+	if (*p == '.') {
+		if (!strspn(p + 1, "0123456789"))
+			return NULL;
+		p += 1 + strspn(p + 1, "0123456789");
+	}
+	if (*p == 'e' || *p == 'E') {
+		p += 1 + (p[1] == '+' || p[1] == '-');
+		if (!strspn(p, "0123456789"))
+			return NULL;
+		p += strspn(p, "0123456789");
+	}
+	return p;
+}
+
+/* Is s exactly one JSON value (RFC 8259, nesting up to JSON_MAX_DEPTH)?
+ * Values in the store are written by json.dumps, but the store is not
+ * ours: a value that is not JSON must not break the output around it. */
+static bool is_json(const char *s)
+{
+	char open[JSON_MAX_DEPTH];
+	int depth = 0;
+	const char *p = skip_ws(s);
+
+	for (;;) {
+		/* a value */
+		if (*p == '{' || *p == '[') {
+			if (depth == JSON_MAX_DEPTH)
+				return false;
+			open[depth++] = *p;
+			p = skip_ws(p + 1);
+			if (*p == (open[depth - 1] == '{' ? '}' : ']')) {
+				depth--;
+				p++;
+				goto after;
+			}
+			if (open[depth - 1] == '[')
+				continue;
+			goto key;
+		}
+		if (*p == '"')
+			p = skip_string(p);
+		else if (str_starts(p, "true") || str_starts(p, "null"))
+			p += 4;
+		else if (str_starts(p, "false"))
+			p += 5;
+		else
+			p = skip_number(p);
+		if (!p)
+			return false;
+after:
+		p = skip_ws(p);
+		if (depth == 0)
+			return *p == '\0';
+		if (*p == (open[depth - 1] == '{' ? '}' : ']')) {
+			depth--;
+			p++;
+			goto after;
+		}
+		if (*p != ',')
+			return false;
+		p = skip_ws(p + 1);
+		if (open[depth - 1] == '[')
+			continue;
+key:
+		if (*p != '"' || !(p = skip_string(p)))
+			return false;
+		p = skip_ws(p);
+		if (*p != ':')
+			return false;
+		p = skip_ws(p + 1);
+	}
+}
+
+/* Stored feedback values are JSON written by json.dumps: embedded as they
+ * are; anything else becomes a JSON string of its text. */
+static void json_value(struct strbuf *sb, const char *v)
+{
+	if (is_json(v))
+		sb_adds(sb, v);
+	else
+		pyjson_string(sb, v, strlen(v));
+}
+
 static void json_feedback(struct strbuf *sb, const struct trace_row *r)
 {
 	static const struct {
@@ -132,14 +258,15 @@ static void json_feedback(struct strbuf *sb, const struct trace_row *r)
 
 		if (i)
 			sb_adds(sb, ", ");
-		pyjson_string(sb, r->fb[i].name, strlen(r->fb[i].name));
+		json_str_or_null(sb, r->fb[i].name);
 		sb_adds(sb, ": {");
 		for (k = 0; k < sizeof kinds / sizeof kinds[0]; k++) {
 			const char *v = field_at(&r->fb[i], kinds[k].off);
 
 			if (!v)
 				continue;
-			sb_addf(sb, "%s\"%s\": %s", first ? "" : ", ", kinds[k].key, v);
+			sb_addf(sb, "%s\"%s\": ", first ? "" : ", ", kinds[k].key);
+			json_value(sb, v);
 			first = false;
 		}
 		sb_adds(sb, "}");

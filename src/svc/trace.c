@@ -2,8 +2,11 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "core/strbuf.h"
 #include "core/util.h"
@@ -77,6 +80,56 @@ relative:
 	return xasprintf("%s/%s", store_dir, location);
 }
 
+/* traces.json larger than this is not loaded (it would be parsed whole). */
+#define TRACES_JSON_MAX ((off_t)512 << 20)
+
+/* Reads a regular file whole; never blocks on a FIFO or a device and never
+ * reads more than TRACES_JSON_MAX.  NULL with *why set (malloc'd) or errno
+ * (ENOENT / ENOTDIR: there is no such file). */
+static char *read_regular(const char *path, size_t *len, char **why)
+{
+	struct stat sb;
+	char *buf = NULL;
+	size_t got = 0;
+	ssize_t n;
+	int fd;
+
+	*why = NULL;
+	fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0)
+		return NULL;
+	if (fstat(fd, &sb) != 0) {
+		*why = xasprintf("cannot read %s: %s", path, strerror(errno));
+		goto out;
+	}
+	if (!S_ISREG(sb.st_mode)) {
+		*why = xasprintf("%s is not a regular file", path);
+		goto out;
+	}
+	if (sb.st_size > TRACES_JSON_MAX) {
+		*why = xasprintf("%s is too large to load (%lld MB)", path,
+				 (long long)(sb.st_size >> 20));
+		goto out;
+	}
+	buf = xmalloc((size_t)sb.st_size + 1);
+	while (got < (size_t)sb.st_size &&
+	       (n = read(fd, buf + got, (size_t)sb.st_size - got)) != 0) {
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			*why = xasprintf("cannot read %s: %s", path, strerror(errno));
+			FREE(buf);
+			goto out;
+		}
+		got += (size_t)n;
+	}
+	buf[got] = '\0';
+	*len = got;
+out:
+	close(fd);
+	return buf;
+}
+
 static void set_note(struct trace *t, enum spans_state state, char *note)
 {
 	t->spans_state = state;
@@ -88,7 +141,7 @@ static void set_note(struct trace *t, enum spans_state state, char *note)
 static void load_artifact_spans(struct store *st, struct trace *t)
 {
 	const char *loc = kv_list_get(&t->tags, "mlflow.artifactLocation");
-	char *dir = NULL, *path = NULL, *text = NULL;
+	char *dir = NULL, *path = NULL, *text = NULL, *why = NULL;
 	struct err e = { 0 };
 	size_t len;
 
@@ -103,9 +156,11 @@ static void load_artifact_spans(struct store *st, struct trace *t)
 		goto out;
 	}
 	path = xasprintf("%s/traces.json", dir);
-	text = read_file(path, &len);
+	text = read_regular(path, &len, &why);
 	if (!text) {
-		if (errno == ENOENT || errno == ENOTDIR)
+		if (why)
+			set_note(t, SPANS_ERROR, why);
+		else if (errno == ENOENT || errno == ENOTDIR)
 			set_note(t, SPANS_MISSING, xasprintf("spans not found: %s does not exist",
 							     path));
 		else

@@ -145,3 +145,30 @@ EOF
 expect_eq "list --format json" "$(cat "$T/listjson")" "json ok"
 run_tl list "$D" --filter "status = 'NOPE'" --format json
 expect_eq "list --format json, no rows" "$rc:$out" "0:[]"
+
+# Values in a store are not ours: text that is not JSON still gives valid
+# JSON output (as a string); JSON values are embedded as they are.
+W="$T/weird.db"
+cp "$D" "$W"
+agent=tr-29576a88d16ffa45c32ccf33eed978c7
+for v in '{"a": [1, 2.5e-3, null]}' 'not json' '{"a": 1,}' '01' '"unterminated' '[[[[[[[[[[1]]]]]]]]]]'; do
+	n=$((${n:-0} + 1))
+	sqlite3 "$W" "INSERT INTO assessments (assessment_id, trace_id, name, assessment_type, value,
+		created_timestamp, last_updated_timestamp, source_type, source_id, valid)
+		VALUES ('a-weird$n', '$agent', 'weird_$n', 'feedback', '$(printf '%s' "$v" | sed "s/'/''/g")',
+		1, 1, 'CODE', 'x', 1)"
+done
+run_tl list "$W" --format json --filter "request_id = '$agent'"
+printf '%s\n' "$out" >"$T/weird.json"
+python3 - "$T/weird.json" >"$T/weird" 2>&1 <<'PYEOF'
+import json, sys
+fb = json.load(open(sys.argv[1]))[0]["feedback"]
+assert fb["weird_1"]["code"] == {"a": [1, 2.5e-3, None]}, fb["weird_1"]
+assert fb["weird_2"]["code"] == "not json"
+assert fb["weird_3"]["code"] == '{"a": 1,}'
+assert fb["weird_4"]["code"] == "01"
+assert fb["weird_5"]["code"] == '"unterminated'
+assert fb["weird_6"]["code"] == [[[[[[[[[[1]]]]]]]]]]
+print("weird ok")
+PYEOF
+expect_eq "list --format json with values that are not JSON" "$(cat "$T/weird")" "weird ok"

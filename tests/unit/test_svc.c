@@ -226,6 +226,27 @@ TEST(unreadable_traces_json_is_an_error_note)
 	free(dir);
 }
 
+TEST(traces_json_must_be_a_regular_file)
+{
+	struct store *st = open_store();
+	struct trace t = { 0 };
+	struct err err = { 0 };
+	char *dir = test_path("fifo/artifacts");
+	char *file = xasprintf("%s/traces.json", dir);
+
+	/* A FIFO nobody writes to must not block the reader. */
+	mkdirs(dir);
+	CHECK_INT(mkfifo(file, 0600), 0);
+	put_trace(st, "tr-00000000000000000000000000000004", dir);
+	CHECK_INT(svc_load_trace(st, "tr-00000000000000000000000000000004", &t, &err), 0);
+	CHECK_INT(t.spans_state, SPANS_ERROR);
+	CHECK_HAS(t.spans_note, "not a regular file");
+	trace_free(&t);
+	store_close(st);
+	free(file);
+	free(dir);
+}
+
 TEST(unknown_trace_fails)
 {
 	struct store *st = open_store();
@@ -396,6 +417,7 @@ int main(void)
 	RUN(missing_traces_json_is_a_note);
 	RUN(remote_location_is_named);
 	RUN(unreadable_traces_json_is_an_error_note);
+	RUN(traces_json_must_be_a_regular_file);
 	RUN(unknown_trace_fails);
 	RUN(log_feedback_writes_mlflow_row);
 	RUN(log_feedback_checks_before_writing);
