@@ -6,6 +6,7 @@
  */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "cmd/cmd.h"
@@ -56,7 +57,10 @@ int cmd_demo(struct cmd_ctx *ctx, int argc, char **argv, struct err *err)
 		err_set(err, ERR_USAGE, "unexpected argument '%s'", ctx->args.v[1]);
 		goto out;
 	}
+	/* sqlite:///rel.db and sqlite:////abs.db name files as MLflow's URIs do. */
 	path = ctx->args.v[0];
+	if (str_starts(path, "sqlite:///"))
+		path += strlen("sqlite:///");
 	if (store_create(path, err) < 0)
 		goto out;
 	created = true;

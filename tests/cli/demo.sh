@@ -83,3 +83,8 @@ before=$(md5sum <"$D")
 run_tl demo "$D"
 expect_eq "demo over an existing store: usage error" "$rc" 2
 expect_eq "demo over an existing store: untouched" "$(md5sum <"$D")" "$before"
+
+# MLflow's URI form names the same file
+run_tl demo "sqlite:///$T/uri.db"
+expect_eq "demo sqlite:////abs.db" "$rc:$(q "$T/uri.db" "SELECT count(*) FROM trace_info")" \
+	"0:$(n "SELECT count(*) FROM trace_info")"
