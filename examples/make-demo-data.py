@@ -6,8 +6,8 @@ names.  Run from the repository root after changing a scenario:
     python3 examples/make-demo-data.py
 
 demo.jsonl holds one MLflow Trace.to_dict() per line (info in V3 form, spans
-in the span dict formats MLflow 3 writes: v3 with base64 ids for most, v4
-with hex ids for some), with the traces' feedback in info.assessments.
+in the v3 span dict form that every MLflow 3 reads: base64 ids, STATUS_CODE_*
+status), with the traces' feedback in info.assessments.
 demo-otlp.json is an OTLP/JSON TracesData export of one more trace.
 """
 import base64
@@ -80,7 +80,7 @@ def exception_event(at_ms, etype, message, stack):
     }
 
 
-def span_dict(span, parent, trace_id, otel_hex, version):
+def span_dict(span, parent, otel_hex, trace_id):
     attrs = {
         "mlflow.traceRequestId": json.dumps(trace_id),
         "mlflow.spanType": json.dumps(span.type),
@@ -91,29 +91,16 @@ def span_dict(span, parent, trace_id, otel_hex, version):
         attrs[k] = json.dumps(v)
     if span.outputs is not None:
         attrs["mlflow.spanOutputs"] = json.dumps(span.outputs)
-    if version == 3:
-        return {
-            "trace_id": b64(otel_hex),
-            "span_id": b64(span.id),
-            "parent_span_id": b64(parent.id) if parent else "",
-            "name": span.name,
-            "start_time_unix_nano": span.start_ns,
-            "end_time_unix_nano": span.end_ns,
-            "events": span.events,
-            "status": {"code": "STATUS_CODE_" + span.status, "message": span.message},
-            "attributes": attrs,
-        }
     return {
-        "trace_id": trace_id,
-        "span_id": span.id,
-        "parent_span_id": parent.id if parent else None,
+        "trace_id": b64(otel_hex),
+        "span_id": b64(span.id),
+        "parent_span_id": b64(parent.id) if parent else "",
         "name": span.name,
         "start_time_unix_nano": span.start_ns,
         "end_time_unix_nano": span.end_ns,
         "events": span.events,
-        "status": {"code": span.status, "message": span.message},
+        "status": {"code": "STATUS_CODE_" + span.status, "message": span.message},
         "attributes": attrs,
-        "otel_trace_id": otel_hex,
     }
 
 
@@ -157,7 +144,7 @@ def assessment_dict(trace_id, fb):
 TRACES = []
 
 
-def trace(seed, root, user=None, session=None, version=3, feedbacks=(), tags=None,
+def trace(seed, root, user=None, session=None, feedbacks=(), tags=None,
           client_request_id=None, env="production"):
     otel_hex = hexid("trace", seed, 32)
     trace_id = "tr-" + otel_hex
@@ -202,7 +189,7 @@ def trace(seed, root, user=None, session=None, version=3, feedbacks=(), tags=Non
     info["trace_metadata"] = metadata
     info["tags"] = all_tags
     info["assessments"] = [assessment_dict(trace_id, fb) for fb in feedbacks]
-    data = {"spans": [span_dict(s, p, trace_id, otel_hex, version) for s, p in spans]}
+    data = {"spans": [span_dict(s, p, otel_hex, trace_id) for s, p in spans]}
     TRACES.append((start_ms, {"info": info, "data": data}))
     return trace_id
 
@@ -266,7 +253,7 @@ def jitter(seed, lo, hi):
 
 
 def rag(seed, t, question, docs, answer, user, session, feedbacks_fn=None, inp=None,
-        out=None, version=3, env="production", retrieve_ms=None, llm_ms=None):
+        out=None, env="production", retrieve_ms=None, llm_ms=None):
     retrieve_ms = retrieve_ms or jitter(seed + "r", 90, 420)
     llm_ms = llm_ms or jitter(seed + "l", 1_300, 4_200)
     inp = inp or jitter(seed + "i", 700, 1_400)
@@ -289,7 +276,7 @@ def rag(seed, t, question, docs, answer, user, session, feedbacks_fn=None, inp=N
                              inp, out))
     spans = {"root": root, "embed": emb, "retriever": ret, "llm": llm}
     fbs = feedbacks_fn(spans) if feedbacks_fn else ()
-    return trace(seed, root, user, session, version, fbs, env=env)
+    return trace(seed, root, user, session, fbs, env=env)
 
 
 # ---- (a) the RAG chain --------------------------------------------------------------
@@ -481,7 +468,7 @@ def agent_trace():
                  "concrete next step. No filler or apology language.", span=final),
     ]
     return trace("agent-invoice", root, "dev-ops@lumen-analytics.com", "sess-f27a90",
-                 3, fbs, client_request_id="req-5d1c9e0b")
+                 fbs, client_request_id="req-5d1c9e0b")
 
 
 AGENT = agent_trace()
@@ -552,7 +539,7 @@ def chat_session():
             fbs.append(feedback("user-thumbs", "user_satisfaction", True, "HUMAN", user,
                                 t + 95_000, None,
                                 metadata={"channel": "web-widget"}))
-        ids.append(trace(f"chat-{i}", root, user, session, 3, fbs))
+        ids.append(trace(f"chat-{i}", root, user, session, fbs))
         t += 48_000 + 21_000 * i
     return ids
 
@@ -562,7 +549,7 @@ CHAT = chat_session()
 
 # ---- small traces over a few days --------------------------------------------------
 
-def classify(seed, t, text, label, user, session, version=3, feedbacks=(), status="OK"):
+def classify(seed, t, text, label, user, session, feedbacks=(), status="OK"):
     inp = 95 + len(text) // 4
     llm_ms = 560 + len(text) * 3
     root = Span("classify_intent", "CHAIN", t, llm_ms + 30, {"text": text}, label,
@@ -573,8 +560,7 @@ def classify(seed, t, text, label, user, session, version=3, feedbacks=(), statu
                          "account, sales, other. Answer with the label."},
                         {"role": "user", "content": text}],
                        label, inp, 2, temperature=0.0))
-    return trace(seed, root, user, session, version,
-                 [f(root) for f in feedbacks])
+    return trace(seed, root, user, session, [f(root) for f in feedbacks])
 
 
 STACK_RATE = (
@@ -590,7 +576,7 @@ STACK_RATE = (
     "'rate_limit_exceeded'}}\n")
 
 
-def rag_error(seed, t, question, user, session, version=3):
+def rag_error(seed, t, question, user, session):
     root = Span("rag_answer", "CHAIN", t, 1_930, {"question": question}, None,
                 {"mlflow.spanFunctionName": "rag_answer"}, status="ERROR",
                 message="RateLimitError: Error code: 429")
@@ -605,7 +591,7 @@ def rag_error(seed, t, question, user, session, version=3):
                        None, 0, 0, status="ERROR",
                        message="RateLimitError: Error code: 429", events=[ev]))
     root.events = [dict(ev, time_unix_nano=(t + 1_925) * 1_000_000)]
-    return trace(seed, root, user, session, version)
+    return trace(seed, root, user, session)
 
 
 def judge(name, value, rationale, span_key=None, source=JUDGE, delay=45_000):
@@ -685,7 +671,7 @@ SMALL = [
                 "Run `fern deploy rollback <service> --to <deploy-id>`; traffic switches "
                 "back in under 5 seconds. Environment variables roll back too unless you "
                 "add --keep-env. [doc: deploy/rollbacks]",
-                "sam@northpeak.co", "sess-2f7d61", version=4,
+                "sam@northpeak.co", "sess-2f7d61",
                 feedbacks_fn=fbs(judge("relevance_to_query", "yes",
                                        "Directly answers how to return to the previous "
                                        "deployment with the exact command."),
@@ -707,7 +693,7 @@ SMALL = [
                                            "limit reached for gpt-4o-mini"})]),
     lambda: classify("cls-2", ms_at(3, 8, 2, 11, 930),
                      "Can I get an invoice with our VAT number on it?", "billing",
-                     "j.okafor@tessellate.ng", "sess-c03e4a", version=4),
+                     "j.okafor@tessellate.ng", "sess-c03e4a"),
     lambda: rag("rag-webhooks", ms_at(3, 8, 5, 40, 17),
                 "How do I verify a webhook signature in Node?", WEBHOOK_DOCS,
                 "Read the Fernhill-Signature header (t=<timestamp>,v1=<hmac>), compute "
@@ -755,8 +741,7 @@ SMALL = [
                           "Addresses the delayed certificate directly.")),
                 env="staging"),
     lambda: rag_error("rag-err-2", ms_at(3, 17, 31, 8, 64),
-                      "Is there a Terraform provider?", "anon-1190", "sess-0b6f3c",
-                      version=4),
+                      "Is there a Terraform provider?", "anon-1190", "sess-0b6f3c"),
     lambda: classify("cls-4", ms_at(4, 7, 55, 3, 250),
                      "Do you offer discounts for non-profits?", "sales",
                      "ops@greenfield.org", "sess-e81c55"),
@@ -779,7 +764,7 @@ SMALL = [
                 "Yes. When creating the key, give it the `deploy` scope only: keys can "
                 "be limited to read-only, deploy or billing scopes. "
                 "[doc: security/api-keys#scopes]",
-                "anon-4821", "sess-77d0e9", version=4,
+                "anon-4821", "sess-77d0e9",
                 feedbacks_fn=fbs(code("contains_citation", True),
                                  judge("relevance_to_query", "yes",
                                        "Direct yes with the scope to use."))),
@@ -810,8 +795,7 @@ SMALL = [
                           "The question asks for the number of retries and their time "
                           "span; the response provides neither."))),
     lambda: classify("cls-6", ms_at(5, 8, 41, 17, 33),
-                     "cancel my subscription", "account", "anon-2207", "sess-8e0a11",
-                     version=4),
+                     "cancel my subscription", "account", "anon-2207", "sess-8e0a11"),
     lambda: rag("rag-domain-2", ms_at(5, 10, 15, 5, 150),
                 "Can I use an apex domain like example.com?", DOMAIN_DOCS,
                 "Yes. Apex domains cannot use CNAME records at most DNS providers, so use "

@@ -6,6 +6,8 @@
 #   run_tl ARGS...                    runs tracelab; sets $out, $err, $rc
 #   fresh_store NAME                  copies the real MLflow store into $T/NAME
 #   q DB SQL                          sqlite3 query, one value per line
+#   span_id_mismatches DB             spans whose content ids (base64, v3) are
+#                                     not the row's hex ids; prints the count
 # $T is a private temporary directory removed at exit.
 TOP=${TOP:-$(cd "$(dirname "$0")/../.." && pwd)}
 BUILD=${BUILD:-build}
@@ -50,3 +52,23 @@ fresh_store() {
 }
 
 q() { sqlite3 -batch -noheader "$1" "$2"; }
+
+span_id_mismatches() {
+	python3 - "$1" <<'EOF'
+import base64, json, sqlite3, sys
+db = sqlite3.connect("file:%s?mode=ro" % sys.argv[1], uri=True)
+def h(v):
+    return base64.b64decode(v, validate=True).hex() if v else None
+bad = 0
+for tid, sid, pid, content in db.execute(
+        "SELECT trace_id, span_id, parent_span_id, content FROM spans"):
+    d = json.loads(content)
+    try:
+        ok = (h(d["span_id"]) == sid and h(d["parent_span_id"]) == pid
+              and "tr-" + h(d["trace_id"]) == tid)
+    except Exception:
+        ok = False
+    bad += not ok
+print(bad)
+EOF
+}

@@ -749,15 +749,21 @@ static cJSON *any_value(const cJSON *av)
 
 /* Span attributes as MLflow keeps them: each value a JSON-encoded string.
  * Strings under mlflow.* that already hold JSON were encoded by MLflow
- * itself and stay as they are. */
+ * itself and stay as they are.  mlflow.traceRequestId and mlflow.spanType
+ * come first, as in the spans MLflow writes; a span that does not say its
+ * type gets the one MLflow derives from OpenInference or OTel GenAI
+ * attributes, else UNKNOWN (MLflow's default span type). */
 static cJSON *span_attributes(const cJSON *list, const char *trace_id)
 {
 	cJSON *out = cJSON_CreateObject();
 	const cJSON *c;
 	struct strbuf sb = STRBUF_INIT;
+	bool have_type = false;
+	char *type;
 
 	pyjson_string(&sb, trace_id, strlen(trace_id));
 	cJSON_AddItemToObject(out, "mlflow.traceRequestId", cJSON_CreateString(sb.buf));
+	cJSON_AddItemToObject(out, "mlflow.spanType", cJSON_CreateString(""));
 	for (c = cJSON_IsArray(list) ? list->child : NULL; c; c = c->next) {
 		const char *key = jt_str(c, "key");
 		const cJSON *sv;
@@ -766,6 +772,8 @@ static cJSON *span_attributes(const cJSON *list, const char *trace_id)
 
 		if (!key)
 			continue;
+		if (strcmp(key, "mlflow.spanType") == 0)
+			have_type = true;
 		sv = jt_get(jt_get(c, "value"), "stringValue");
 		if (cJSON_IsString(sv) && str_starts(key, "mlflow.") &&
 		    jt_valid(sv->valuestring, strlen(sv->valuestring))) {
@@ -782,6 +790,13 @@ static cJSON *span_attributes(const cJSON *list, const char *trace_id)
 			cJSON_AddItemToObject(out, key, cJSON_CreateString(text));
 		free(text);
 	}
+	if (!have_type) {
+		type = span_type_derived(out);
+		sb_reset(&sb);
+		pyjson_string(&sb, type ? type : "UNKNOWN", strlen(type ? type : "UNKNOWN"));
+		cJSON_ReplaceItemInObjectCaseSensitive(out, "mlflow.spanType", cJSON_CreateString(sb.buf));
+		free(type);
+	}
 	sb_free(&sb);
 	return out;
 }
@@ -797,20 +812,21 @@ static cJSON *raw_attributes(const cJSON *list)
 	return out;
 }
 
+/* An OTLP status code as the proto enum name a v3 span dict holds. */
 static const char *otlp_status(const cJSON *code)
 {
 	int64_t n;
 
 	if (cJSON_IsString(code)) {
 		if (strstr(code->valuestring, "ERROR"))
-			return "ERROR";
+			return "STATUS_CODE_ERROR";
 		if (strstr(code->valuestring, "OK"))
-			return "OK";
-		return "UNSET";
+			return "STATUS_CODE_OK";
+		return "STATUS_CODE_UNSET";
 	}
 	if (jt_int64(code, &n) == 0)
-		return n == 1 ? "OK" : n == 2 ? "ERROR" : "UNSET";
-	return "UNSET";
+		return n == 1 ? "STATUS_CODE_OK" : n == 2 ? "STATUS_CODE_ERROR" : "STATUS_CODE_UNSET";
+	return "STATUS_CODE_UNSET";
 }
 
 static cJSON *ns_value(const cJSON *v)
@@ -820,7 +836,11 @@ static cJSON *ns_value(const cJSON *v)
 	return v && jt_int64(v, &n) == 0 ? jt_new_int(n) : cJSON_CreateNull();
 }
 
-/* One OTLP span as an MLflow span dict, version 4. */
+/* One OTLP span as an MLflow span dict in the v3 form every MLflow 3 reads,
+ * keys in the order MLflow writes them: base64 ids (null parent for a
+ * root), times in ns, events, status with the proto enum name, attributes
+ * JSON-encoded.  The spans table columns (hex ids, OK/ERROR/UNSET) are
+ * filled from it by span_parse. */
 static cJSON *otlp_span_dict(const cJSON *sp, const char *hex_trace, const char *trace_id,
 			     struct err *err)
 {
@@ -828,21 +848,25 @@ static cJSON *otlp_span_dict(const cJSON *sp, const char *hex_trace, const char 
 	const cJSON *c, *status = jt_get(sp, "status");
 	const char *sid = jt_str(sp, "spanId"), *pid = jt_str(sp, "parentSpanId");
 	const char *name = jt_str(sp, "name"), *msg = jt_str(status, "message");
-	char id[17], parent[17];
+	char tid64[25], id64[13], parent64[13];
 
-	if (!sid || span_id_normalize(sid, id) < 0) {
+	if (!sid || span_id_base64(sid, id64) < 0) {
 		err_set(err, ERR_PARSE, "spanId \"%.40s\" is not a span id", sid ? sid : "");
 		return NULL;
 	}
-	if (pid && *pid && span_id_normalize(pid, parent) < 0) {
+	if (pid && *pid && span_id_base64(pid, parent64) < 0) {
 		err_set(err, ERR_PARSE, "parentSpanId \"%.40s\" is not a span id", pid);
 		return NULL;
 	}
+	if (trace_id_base64(hex_trace, tid64) < 0) {
+		err_set(err, ERR_PARSE, "traceId \"%.40s\" is not a trace id", hex_trace);
+		return NULL;
+	}
 	o = cJSON_CreateObject();
-	cJSON_AddItemToObject(o, "trace_id", cJSON_CreateString(trace_id));
-	cJSON_AddItemToObject(o, "span_id", cJSON_CreateString(id));
+	cJSON_AddItemToObject(o, "trace_id", cJSON_CreateString(tid64));
+	cJSON_AddItemToObject(o, "span_id", cJSON_CreateString(id64));
 	cJSON_AddItemToObject(o, "parent_span_id",
-			      pid && *pid ? cJSON_CreateString(parent) : cJSON_CreateNull());
+			      pid && *pid ? cJSON_CreateString(parent64) : cJSON_CreateNull());
 	cJSON_AddItemToObject(o, "name", cJSON_CreateString(name ? name : ""));
 	cJSON_AddItemToObject(o, "start_time_unix_nano", ns_value(jt_get(sp, "startTimeUnixNano")));
 	cJSON_AddItemToObject(o, "end_time_unix_nano", ns_value(jt_get(sp, "endTimeUnixNano")));
@@ -861,7 +885,6 @@ static cJSON *otlp_span_dict(const cJSON *sp, const char *hex_trace, const char 
 	cJSON_AddItemToObject(st, "message", cJSON_CreateString(msg ? msg : ""));
 	cJSON_AddItemToObject(o, "status", st);
 	cJSON_AddItemToObject(o, "attributes", span_attributes(jt_get(sp, "attributes"), trace_id));
-	cJSON_AddItemToObject(o, "otel_trace_id", cJSON_CreateString(hex_trace));
 	return o;
 }
 

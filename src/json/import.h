@@ -12,9 +12,11 @@
  *   - a traces.json artifact, {"spans": [...]}: spans grouped into traces by
  *     their mlflow.traceRequestId attribute;
  *   - OTLP/JSON, {"resourceSpans": [...]}: spans grouped by traceId, each
- *     turned into an MLflow span dict (version 4: hex ids, attributes
- *     JSON-encoded, "mlflow.traceRequestId" = "tr-<trace id>"), resource
- *     attributes (service.name, ...) as trace tags.
+ *     turned into an MLflow span dict in the v3 form MLflow 3 writes and
+ *     every MLflow 3 reads (base64 ids, "STATUS_CODE_*" status, attributes
+ *     JSON-encoded, "mlflow.traceRequestId" = "tr-<trace id>",
+ *     "mlflow.spanType"), resource attributes (service.name, ...) as trace
+ *     tags.
  *
  * What a record does not say is derived from its spans as MLflow's
  * log_spans does: start = earliest span start, duration and status from

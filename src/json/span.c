@@ -117,6 +117,45 @@ int trace_id_normalize(const char *id, char out[33])
 	return id_normalize(id, 16, out);
 }
 
+static int hex_value(char c)
+{
+	return c >= '0' && c <= '9' ? c - '0' : c - 'a' + 10;
+}
+
+/* nbytes = 8 or 16; out gets 4 * ceil(nbytes / 3) characters and a NUL. */
+static int id_base64(const char *id, size_t nbytes, char *out)
+{
+	static const char b64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+	char hex[33];
+	unsigned char raw[18] = { 0 };
+	size_t i, o = 0;
+
+	if (id_normalize(id, nbytes, hex) < 0)
+		return -1;
+	for (i = 0; i < nbytes; i++)
+		raw[i] = (unsigned char)(hex_value(hex[2 * i]) << 4 | hex_value(hex[2 * i + 1]));
+	for (i = 0; i < nbytes; i += 3) {
+		uint32_t v = (uint32_t)raw[i] << 16 | (uint32_t)raw[i + 1] << 8 | raw[i + 2];
+
+		out[o++] = b64[v >> 18 & 63];
+		out[o++] = b64[v >> 12 & 63];
+		out[o++] = i + 1 < nbytes ? b64[v >> 6 & 63] : '=';
+		out[o++] = i + 2 < nbytes ? b64[v & 63] : '=';
+	}
+	out[o] = '\0';
+	return 0;
+}
+
+int span_id_base64(const char *id, char out[13])
+{
+	return id_base64(id, 8, out);
+}
+
+int trace_id_base64(const char *id, char out[25])
+{
+	return id_base64(id, 16, out);
+}
+
 /* ---- light parse -------------------------------------------------------- */
 
 static enum span_format detect_format(const cJSON *o)
@@ -154,8 +193,7 @@ static const char *status_message_of(const cJSON *o, enum span_format fmt)
 	return jt_str(jt_get(o, "status"), "message");
 }
 
-/* A span type from other conventions when mlflow.spanType is absent. */
-static char *derived_type(const cJSON *attrs)
+char *span_type_derived(const cJSON *attrs)
 {
 	static const struct {
 		const char *from, *to;
@@ -247,7 +285,7 @@ static int parse_tree(const cJSON *o, const char *json, size_t len, struct span 
 	s.name = xstrdup(name);
 	s.type = jt_attr_text(jt_get(attrs, ATTR_SPAN_TYPE));
 	if (!s.type)
-		s.type = derived_type(attrs);
+		s.type = span_type_derived(attrs);
 	s.status = status_of(o, fmt);
 	s.content = xstrndup(json, len);
 	s.parent = s.first_child = s.next_sibling = SPAN_NONE;

@@ -7,8 +7,8 @@
  *   v2  MLflow 2.x: "context": {"span_id", "trace_id"}, "parent_id",
  *       "start_time"/"end_time" (ns), "status_code", "status_message";
  *       ids in hex (a "0x" prefix is tolerated);
- *   v3  MLflow 3.0 .. ~3.14 (protobuf MessageToDict): base64 ids, "" parent
- *       for a root, "status": {"code": "STATUS_CODE_OK", ...};
+ *   v3  MLflow 3.0 .. ~3.14: base64 ids, "" or null parent for a root,
+ *       "status": {"code": "STATUS_CODE_OK", ...};
  *   v4  newest: 16/32 lowercase hex ids, "otel_trace_id", null parent,
  *       "status": {"code": "OK", ...}.
  *
@@ -56,6 +56,20 @@ int spans_parse_traces_json(const char *text, size_t len, struct trace *t, struc
 int span_id_normalize(const char *id, char out[17]);
 /* The same for a trace id (16 bytes): 32 lowercase hex in out[33]. */
 int trace_id_normalize(const char *id, char out[33]);
+
+/* The ids as a v3 span dict holds them: standard base64 (with padding) of
+ * the big-endian bytes, from any form span_id_normalize / trace_id_normalize
+ * take.  Span ids give 12 characters in out[13], trace ids 24 in out[25].
+ * 0 or -1. */
+int span_id_base64(const char *id, char out[13]);
+int trace_id_base64(const char *id, char out[25]);
+
+struct cJSON;
+/* The span type of a span dict's "attributes" object (values JSON-encoded)
+ * that has no mlflow.spanType, from OpenInference (openinference.span.kind)
+ * or OTel GenAI (gen_ai.operation.name) attributes, as MLflow derives it
+ * when it reads such a span; NULL when neither says.  Caller frees. */
+char *span_type_derived(const struct cJSON *attrs);
 
 /* ---- the full detail of one span --------------------------------------- */
 

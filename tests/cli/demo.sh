@@ -42,9 +42,17 @@ expect_eq "demo: several users" \
 	"$(n "SELECT count(DISTINCT value) > 5 FROM trace_request_metadata WHERE key = 'mlflow.trace.user'")" 1
 expect_eq "demo: traces over several days" \
 	"$(n "SELECT count(DISTINCT timestamp_ms / 86400000) >= 3 FROM trace_info")" 1
-expect_eq "demo: v3 (base64) and v4 (hex) span dicts" \
-	"$(n "SELECT (SELECT count(*) > 0 FROM spans WHERE content LIKE '%\"otel_trace_id\"%'),
-	             (SELECT count(*) > 0 FROM spans WHERE content LIKE '%STATUS_CODE_%')")" "1|1"
+# every span dict in the v3 form every MLflow 3 reads, as MLflow 3 writes it:
+# base64 ids in the JSON, hex ids and OK/ERROR/UNSET in the columns
+expect_eq "demo: no span dict without base64 ids" \
+	"$(n "SELECT count(*) FROM spans WHERE content LIKE '%\"otel_trace_id\"%'
+	      OR json_extract(content, '$.trace_id') NOT LIKE '%=='
+	      OR length(json_extract(content, '$.trace_id')) != 24
+	      OR length(json_extract(content, '$.span_id')) != 12
+	      OR json_extract(content, '$.status.code') NOT LIKE 'STATUS_CODE_%'")" 0
+expect_eq "demo: span dict ids decode to the row's ids" "$(span_id_mismatches "$D")" 0
+expect_eq "demo: status columns" "$(n "SELECT group_concat(DISTINCT status) FROM (SELECT status FROM spans ORDER BY 1)")" \
+	"ERROR,OK,UNSET"
 
 # the feedback
 expect_eq "demo: LLM judge feedback with rationales of several sentences" \

@@ -5,7 +5,7 @@
 DEMO="$TOP/examples/demo.jsonl"
 count() { q "$1" "SELECT count(*) FROM $2"; }
 
-# ---- JSON Lines of MLflow traces (V3 info, v3 and v4 span dicts) --------------
+# ---- JSON Lines of MLflow traces (V3 info, v3 span dicts) ---------------------
 
 S=$(fresh_store lines.db)
 run_tl import "$S" "$DEMO"
@@ -116,6 +116,20 @@ expect_eq "OTLP demo trace: imported" "$rc:$out" "0:imported 1 trace, 3 spans"
 expect_eq "OTLP demo trace: user and session from span attributes" \
 	"$(q "$S" "SELECT group_concat(value, ',') FROM (SELECT value FROM trace_request_metadata WHERE key IN ('mlflow.trace.user', 'mlflow.trace.session') ORDER BY key)")" \
 	"sess-nl-0305,marketing@fernhill.dev"
+# span dicts as MLflow 3 writes them (v3): base64 ids in the JSON, hex in the
+# columns, the keys of a real store's spans in the same order
+keys_sql="SELECT DISTINCT (SELECT group_concat(key, ',') FROM json_each(content)) FROM spans"
+expect_eq "OTLP: span dict keys as in a real store" "$(q "$S" "$keys_sql")" \
+	"$(q "$FIX/mlflow-3-dspy-react-agent.db" "$keys_sql")"
+expect_eq "OTLP: span dict ids decode to the row's ids" "$(span_id_mismatches "$S")" 0
+expect_eq "OTLP: no hex span dicts" \
+	"$(q "$S" "SELECT count(*) FROM spans WHERE content LIKE '%\"otel_trace_id\"%'")" 0
+expect_eq "OTLP: status as the proto enum name, the column as MLflow's" \
+	"$(q "$S" "SELECT group_concat(status || '=' || json_extract(content, '$.status.code'), ',') FROM (SELECT * FROM spans ORDER BY start_time_unix_nano)")" \
+	"UNSET=STATUS_CODE_UNSET,UNSET=STATUS_CODE_UNSET,OK=STATUS_CODE_OK,OK=STATUS_CODE_OK"
+expect_eq "OTLP: span types (derived, else UNKNOWN)" \
+	"$(q "$S" "SELECT group_concat(type || '=' || json_extract(content, '$.attributes.\"mlflow.spanType\"'), ',') FROM (SELECT * FROM spans ORDER BY start_time_unix_nano)")" \
+	'UNKNOWN="UNKNOWN",UNKNOWN="UNKNOWN",UNKNOWN="UNKNOWN",CHAT_MODEL="CHAT_MODEL"'
 
 # ---- several files at once, counts add up ------------------------------------------
 

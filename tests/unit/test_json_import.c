@@ -1,10 +1,13 @@
 /* Reading traces from MLflow trace JSON (V3 and V2 info, arrays, JSON
  * Lines), traces.json and OTLP/JSON files. */
+#include <sqlite3.h>
+
 #include "core/model.h"
 #include "core/strbuf.h"
 #include "core/util.h"
 #include "json/emit.h"
 #include "json/import.h"
+#include "json/jtree.h"
 #include "json/span.h"
 #include "test.h"
 
@@ -71,6 +74,45 @@ static const struct assessment *find_assessment(const struct trace *t, const cha
 	return NULL;
 }
 
+/* The top-level keys of a JSON object text, in order, joined by ','. */
+static char *keys_of(const char *json)
+{
+	struct err err = { 0 };
+	struct strbuf sb = STRBUF_INIT;
+	cJSON *o = jt_parse(json, strlen(json), &err);
+	const cJSON *c;
+
+	for (c = o ? o->child : NULL; c; c = c->next)
+		sb_addf(&sb, "%s%s", c == o->child ? "" : ",", c->string);
+	cJSON_Delete(o);
+	return sb_take(&sb);
+}
+
+/* The keys of a span dict that MLflow 3 itself wrote into a real store
+ * (the first child span and the root span; NULL when the store cannot be
+ * read). */
+static void real_span_keys(char **child, char **root)
+{
+	char *db = test_copy_fixture("mlflow-3-dspy-react-agent.db", "dspy-keys.db");
+	sqlite3 *h = NULL;
+	sqlite3_stmt *st = NULL;
+
+	*child = *root = NULL;
+	if (sqlite3_open_v2(db, &h, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK &&
+	    sqlite3_prepare_v2(h, "SELECT parent_span_id IS NULL, content FROM spans "
+			       "ORDER BY start_time_unix_nano", -1, &st, NULL) == SQLITE_OK) {
+		while (sqlite3_step(st) == SQLITE_ROW && (!*child || !*root)) {
+			char **to = sqlite3_column_int(st, 0) ? root : child;
+
+			if (!*to)
+				*to = keys_of((const char *)sqlite3_column_text(st, 1));
+		}
+	}
+	sqlite3_finalize(st);
+	sqlite3_close(h);
+	free(db);
+}
+
 TEST(otlp_fixture)
 {
 	char *path = test_copy_fixture("otlp-proto-example-trace.json", "otlp.json");
@@ -104,17 +146,87 @@ TEST(otlp_fixture)
 		CHECK_INT(t->info.duration_ms, 1000);
 		CHECK_STR(t->info.status, "OK");
 		CHECK_INT(t->info.experiment_id, 0);
-		/* The content is an MLflow span dict, version 4. */
-		CHECK_HAS(s->content, "\"span_id\": \"eee19b7ec3c1b174\", \"parent_span_id\": \"eee19b7ec3c1b173\"");
-		CHECK_HAS(s->content, "\"status\": {\"code\": \"UNSET\", \"message\": \"\"}");
-		CHECK_HAS(s->content, "\"otel_trace_id\": \"5b8efff798038103d269b633813fc60c\"");
+		/* The content is an MLflow span dict in the v3 form MLflow 3 writes
+		 * and reads: the ids in base64 of their bytes. */
+		CHECK_HAS(s->content, "{\"trace_id\": \"W47/95gDgQPSabYzgT/GDA==\", "
+			  "\"span_id\": \"7uGbfsPBsXQ=\", \"parent_span_id\": \"7uGbfsPBsXM=\", "
+			  "\"name\": \"I'm a server span\", \"start_time_unix_nano\": 1544712660000000000, "
+			  "\"end_time_unix_nano\": 1544712661000000000, \"events\": [], "
+			  "\"status\": {\"code\": \"STATUS_CODE_UNSET\", \"message\": \"\"}, "
+			  "\"attributes\": {\"mlflow.traceRequestId\": "
+			  "\"\\\"tr-5b8efff798038103d269b633813fc60c\\\"\", "
+			  "\"mlflow.spanType\": \"\\\"UNKNOWN\\\"\", ");
+		CHECK(!strstr(s->content, "otel_trace_id"));
 		CHECK_INT(span_detail_parse(s->content, &d, &err), 0);
-		CHECK_INT(d.format, SPAN_FMT_V4);
+		CHECK_INT(d.format, SPAN_FMT_V3);
 		CHECK_STR(span_detail_attr(&d, "my.span.attr"), "\"some value\"");
 		CHECK_STR(span_detail_attr(&d, "mlflow.traceRequestId"),
 			  "\"tr-5b8efff798038103d269b633813fc60c\"");
 		span_detail_free(&d);
 	}
+	free_all(v, n);
+	free(errors);
+	free(path);
+}
+
+/* The v3 content of an OTLP span: its base64 ids are the OTLP hex ids, its
+ * keys are those of the span dicts MLflow 3 wrote into a real store, and
+ * reading it back gives the hex ids again. */
+TEST(otlp_content_is_v3)
+{
+	char *path = test_copy_fixture("otlp-proto-example-trace.json", "otlp-v3.json");
+	char *errors, *want_child, *want_root, *keys, *rid = NULL;
+	size_t n;
+	struct trace *v = read_all(path, &n, &errors);
+	struct err err = { 0 };
+	struct span back;
+	char hex[33];
+	cJSON *o;
+
+	real_span_keys(&want_child, &want_root);
+	CHECK(want_child != NULL);
+	CHECK_STR(want_child, want_root);   /* a root has the same keys */
+	CHECK_STR(errors, "");
+	CHECK_INT(n, 1);
+	if (n == 1 && v[0].nspans == 1) {
+		const char *content = v[0].spans[0].content;
+
+		keys = keys_of(content);
+		CHECK_STR(keys, want_child);
+		free(keys);
+
+		o = jt_parse(content, strlen(content), &err);
+		CHECK(o != NULL);
+		/* each id decodes to the OTLP one (upper-case hex in the file) */
+		CHECK_INT(trace_id_normalize(jt_str(o, "trace_id"), hex), 0);
+		CHECK_STR(hex, "5b8efff798038103d269b633813fc60c");
+		CHECK_INT(strlen(jt_str(o, "trace_id")), 24);
+		CHECK_INT(span_id_normalize(jt_str(o, "span_id"), hex), 0);
+		CHECK_STR(hex, "eee19b7ec3c1b174");
+		CHECK_INT(strlen(jt_str(o, "span_id")), 12);
+		CHECK_INT(span_id_normalize(jt_str(o, "parent_span_id"), hex), 0);
+		CHECK_STR(hex, "eee19b7ec3c1b173");
+		CHECK_STR(jt_str(jt_get(o, "status"), "code"), "STATUS_CODE_UNSET");
+		CHECK_STR(jt_str(jt_get(o, "status"), "message"), "");
+		CHECK(jt_get(o, "otel_trace_id") == NULL);
+		/* ns times are exact integers */
+		CHECK_STR(jt_get(o, "start_time_unix_nano")->valuestring, "1544712660000000000");
+		CHECK_STR(jt_get(o, "end_time_unix_nano")->valuestring, "1544712661000000000");
+		cJSON_Delete(o);
+
+		/* read back: hex ids, as the spans table columns hold them */
+		CHECK_INT(span_parse(content, strlen(content), &back, &rid, &err), 0);
+		CHECK_STR(back.id, "eee19b7ec3c1b174");
+		CHECK_STR(back.parent_id, "eee19b7ec3c1b173");
+		CHECK_STR(back.type, "UNKNOWN");
+		CHECK_INT(back.status, SPAN_UNSET);
+		CHECK_STR(rid, "tr-5b8efff798038103d269b633813fc60c");
+		CHECK(back.start_ns == 1544712660000000000LL);
+		span_free(&back);
+		free(rid);
+	}
+	free(want_child);
+	free(want_root);
 	free_all(v, n);
 	free(errors);
 	free(path);
@@ -164,6 +276,16 @@ TEST(otlp_rich)
 		CHECK_STR(t.spans[0].name, "root");
 		CHECK_STR(t.spans[1].parent_id, "b7ad6b7169203331");
 		CHECK_INT(t.spans[1].status, SPAN_OK);
+		/* v3: a root's parent is null; status codes as proto enum names;
+		 * events as MLflow writes them; a child without events has [] */
+		CHECK_HAS(t.spans[0].content, "\"span_id\": \"t61rcWkgMzE=\", \"parent_span_id\": null, ");
+		CHECK_HAS(t.spans[0].content, "\"events\": [{\"name\": \"exception\", "
+			  "\"time_unix_nano\": 1700000001000000000, "
+			  "\"attributes\": {\"exception.type\": \"ValueError\"}}], "
+			  "\"status\": {\"code\": \"STATUS_CODE_ERROR\", \"message\": \"failed\"}, ");
+		CHECK_HAS(t.spans[1].content, "\"parent_span_id\": \"t61rcWkgMzE=\", ");
+		CHECK_HAS(t.spans[1].content, "\"events\": [], \"status\": {\"code\": \"STATUS_CODE_OK\", ");
+		CHECK_STR(t.spans[0].type, "UNKNOWN");
 		CHECK_INT(span_detail_parse(t.spans[0].content, &d, &err), 0);
 		CHECK_STR(span_detail_attr(&d, "mlflow.spanInputs"), "{\"q\": 1}");
 		CHECK_STR(span_detail_attr(&d, "n"), "42");
@@ -611,6 +733,7 @@ int main(void)
 {
 	setenv("TRACELAB_NOW_MS", "1767225600000", 1);
 	RUN(otlp_fixture);
+	RUN(otlp_content_is_v3);
 	RUN(otlp_rich);
 	RUN(v3_info_trace);
 	RUN(v2_info_trace);

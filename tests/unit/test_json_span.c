@@ -209,6 +209,34 @@ TEST(id_normalize)
 	CHECK_STR(tid, "5b8efff798038103d269b633813fc60c");
 }
 
+/* Hex ids to the base64 of a v3 span dict, and back. */
+TEST(id_base64)
+{
+	char b[25], id[17], tid[33];
+
+	CHECK_INT(span_id_base64("b20f811b4aed2d4d", b), 0);
+	CHECK_STR(b, "sg+BG0rtLU0=");
+	CHECK_INT(span_id_base64("0xB20F811B4AED2D4D", b), 0);
+	CHECK_STR(b, "sg+BG0rtLU0=");
+	CHECK_INT(span_id_base64("sg+BG0rtLU0=", b), 0);
+	CHECK_STR(b, "sg+BG0rtLU0=");
+	CHECK_INT(span_id_base64("ffffffffffffffff", b), 0);
+	CHECK_STR(b, "//////////8=");
+	CHECK_INT(span_id_normalize(b, id), 0);
+	CHECK_STR(id, "ffffffffffffffff");
+	CHECK_INT(span_id_base64("1", b), 0);
+	CHECK_STR(b, "AAAAAAAAAAE=");
+	CHECK_INT(span_id_base64("not an id!", b), -1);
+	CHECK_INT(span_id_base64("c3f8ccfcfd1ce910d7277a703eedd5e9", b), -1);
+	CHECK_INT(trace_id_base64("c3f8ccfcfd1ce910d7277a703eedd5e9", b), 0);
+	CHECK_STR(b, "w/jM/P0c6RDXJ3pwPu3V6Q==");
+	CHECK_INT(trace_id_normalize(b, tid), 0);
+	CHECK_STR(tid, "c3f8ccfcfd1ce910d7277a703eedd5e9");
+	CHECK_INT(trace_id_base64("00000000000000000000000000000000", b), 0);
+	CHECK_STR(b, "AAAAAAAAAAAAAAAAAAAAAA==");
+	CHECK_INT(trace_id_base64("0123456789abcdef0123456789abcdef01", b), -1);
+}
+
 /* Every span of the real store: the JSON (base64 ids) must agree with the
  * row columns (hex ids) MLflow wrote next to it. */
 TEST(fixture_spans_match_columns)
@@ -433,6 +461,7 @@ int main(void)
 	RUN(derived_span_type);
 	RUN(garbage_is_named);
 	RUN(id_normalize);
+	RUN(id_base64);
 	RUN(fixture_spans_match_columns);
 	RUN(traces_json_file);
 	RUN(detail_of_real_span);
