@@ -28,6 +28,9 @@
 #define IDLE_TICK_MS 500
 /* Keys handled before a draw when keys keep arriving. */
 #define MAX_UNDRAWN 32
+/* Experiments up to this many traces get the full list of feedback names
+ * (a scan of their feedback); bigger ones show the names of the rows seen. */
+#define NAMES_SCAN_MAX 100000
 
 /* ---- messages ----------------------------------------------------------- */
 
@@ -152,11 +155,53 @@ void ui_hint(const struct ui *ui, const char *ctx, enum action a, const char *la
 
 static void free_names(struct list_state *ls)
 {
-	store_free_names(ls->fb_names, ls->nfb);
+	size_t i;
+
+	for (i = 0; i < ls->nfb; i++)
+		free(ls->fb_names[i]);
+	free(ls->fb_names);
 	ls->fb_names = NULL;
-	ls->nfb = 0;
+	ls->nfb = ls->capfb = 0;
+}
+
+void ui_names_add(struct list_state *ls, const char *name)
+{
+	size_t lo = 0, hi = ls->nfb;
+
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		int c = strcmp(ls->fb_names[mid], name);
+
+		if (c == 0)
+			return;
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	GROW(ls->fb_names, ls->capfb, ls->nfb + 1);
+	memmove(ls->fb_names + lo + 1, ls->fb_names + lo, (ls->nfb - lo) * sizeof *ls->fb_names);
+	ls->fb_names[lo] = xstrdup(name);
+	ls->nfb++;
+}
+
+/* What "unlabelled" means: no feedback of mine named after one of the
+ * configured labels (or, with none configured, any name seen). */
+static void set_qf_names(struct ui *ui)
+{
+	struct list_state *ls = &ui->list;
+	size_t i, n = ui->cfg ? ui->cfg->nlabels : 0;
+
 	free(ls->qf_names);
-	ls->qf_names = NULL;
+	if (n) {
+		ls->qf_names = xcalloc(n + 1, sizeof *ls->qf_names);
+		for (i = 0; i < n; i++)
+			ls->qf_names[i] = ui->cfg->labels[i].name;
+	} else {
+		ls->qf_names = xcalloc(ls->nfb + 1, sizeof *ls->qf_names);
+		for (i = 0; i < ls->nfb; i++)
+			ls->qf_names[i] = ls->fb_names[i];
+	}
 }
 
 static void sync_req(struct ui *ui)
@@ -203,12 +248,33 @@ static int load_experiment(struct ui *ui, int64_t id, struct err *err)
 		ls->exp_name = xasprintf("%" PRId64, id);
 	ls->exp_id = id;
 	free_names(ls);
-	if (store_feedback_names(ui->st, id, &ls->fb_names, &ls->nfb, err) < 0)
-		return -1;
-	ls->qf_names = xcalloc(ls->nfb + 1, sizeof *ls->qf_names);
-	for (i = 0; i < ls->nfb; i++)
-		ls->qf_names[i] = ls->fb_names[i];
+	set_qf_names(ui);
+	/* The feedback names (columns) cost a scan of the experiment's
+	 * feedback: the rows read bring theirs at once, the whole list comes
+	 * when idle (on stores small enough for the scan to be quick). */
+	ls->names_pending = true;
 	return ui_list_reload(ui, err);
+}
+
+/* The experiment's feedback names: the list's columns, and what the
+ * unlabelled filter looks at. */
+static int load_names(struct ui *ui, struct err *err)
+{
+	struct list_state *ls = &ui->list;
+	char **names = NULL;
+	size_t n = 0, i;
+
+	ls->names_pending = false;
+	if (store_feedback_names(ui->st, ls->exp_id, &names, &n, err) < 0)
+		return -1;
+	for (i = 0; i < n; i++)
+		ui_names_add(ls, names[i]);
+	store_free_names(names, n);
+	if (!ui->cfg || !ui->cfg->nlabels) {
+		set_qf_names(ui);
+		ls->tl.req.names = ls->qf_names;
+	}
+	return 0;
 }
 
 int ui_set_experiment(struct ui *ui, const char *id_or_name, struct err *err)
@@ -399,6 +465,9 @@ static unsigned reload_list(struct ui *ui)
 
 static unsigned toggle_quick(struct ui *ui, unsigned bit, const char *what)
 {
+	struct err err;
+
+	err_clear(&err);
 	ui->list.quick ^= bit;
 	ui_msg(ui, SLOT_MSG_OK, "%s: %s", what, ui->list.quick & bit ? "on" : "off");
 	return reload_list(ui);
@@ -902,7 +971,8 @@ const char *ui_command_name(size_t i, const char **help)
 
 static bool list_busy(const struct ui *ui)
 {
-	return ui->list.loaded && !tlist_counted(&ui->list.tl);
+	return ui->list.loaded && (ui->list.names_pending || tlist_wants(&ui->list.tl) ||
+				   ui->list.tl.total == -1);
 }
 
 static bool busy(struct ui *ui)
@@ -920,11 +990,29 @@ static bool idle(struct ui *ui)
 
 	if (v->ops->busy && v->ops->busy(v, ui))
 		return v->ops->idle(v, ui);
-	if (list_busy(ui)) {
-		err_clear(&err);
+	err_clear(&err);
+	/* Cheapest first: rows near the screen, the column names, the count. */
+	if (ui->list.loaded && tlist_wants(&ui->list.tl)) {
+		if (tlist_prefetch(&ui->list.tl, &err) < 0) {
+			ui->list.loaded = false;  /* do not try again until a reload */
+			ui_error(ui, &err);
+		}
+		return false;
+	}
+	if (ui->list.loaded && ui->list.tl.total == -1) {
 		if (tlist_count(&ui->list.tl, &err) < 0) {
 			ui->list.tl.total = -2;  /* do not try again */
 			ui_error(ui, &err);
+		}
+		return true;
+	}
+	if (ui->list.names_pending) {
+		/* A scan of every feedback row: only where that is quick. */
+		if (ui->list.tl.total >= 0 && ui->list.tl.total <= NAMES_SCAN_MAX) {
+			if (load_names(ui, &err) < 0)
+				ui_error(ui, &err);
+		} else {
+			ui->list.names_pending = false;
 		}
 		return true;
 	}
@@ -1100,6 +1188,7 @@ static void ui_free(struct ui *ui)
 	free(ui->views);
 	tlist_free(&ui->list.tl);
 	free_names(&ui->list);
+	free(ui->list.qf_names);
 	free(ui->list.exp_name);
 	free(ui->list.filter);
 	free(ui->list.search);

@@ -96,9 +96,12 @@ struct list_state {
 	struct tlist tl;
 	int64_t exp_id;
 	char *exp_name;
-	char **fb_names;           /* feedback names of the experiment (columns) */
-	size_t nfb;
-	const char **qf_names;     /* NULL-terminated view of fb_names for QF_UNLABELLED */
+	char **fb_names;           /* feedback names (columns), sorted, owned: those of
+	                              the rows seen, and all of them on small stores */
+	size_t nfb, capfb;
+	const char **qf_names;     /* NULL-terminated: the names QF_UNLABELLED looks
+	                              at (the configured labels); borrowed strings */
+	bool names_pending;        /* the full list of names not read yet */
 	char *filter;              /* NULL: none */
 	unsigned quick;
 	enum sort_key sort;
@@ -163,6 +166,8 @@ void ui_hint(const struct ui *ui, const char *ctx, enum action a, const char *la
 
 /* Reloads the trace list (after a change of experiment, sort or filter). */
 int ui_list_reload(struct ui *ui, struct err *err);
+/* Adds a feedback name to the list's columns (kept sorted, no repeats). */
+void ui_names_add(struct list_state *ls, const char *name);
 /* Switches experiment (by id or name). */
 int ui_set_experiment(struct ui *ui, const char *id_or_name, struct err *err);
 

@@ -159,17 +159,17 @@ static void trim(struct tlist *t)
 	}
 }
 
-/* Scrolls so that the selection is visible, then makes sure the visible
- * rows and a margin on each side are held. */
+/* Scrolls so that the selection is visible and makes sure the visible
+ * rows are held; the margins beyond them are left to tlist_prefetch. */
 static int settle_view(struct tlist *t, struct err *err)
 {
-	size_t h = t->height > 0 ? (size_t)t->height : 1, margin = page_size(t) - h;
+	size_t h = t->height > 0 ? (size_t)t->height : 1;
 
 	if (t->sel < t->top)
 		t->top = t->sel;
 	if (t->sel >= t->top + h)
 		t->top = t->sel - h + 1;
-	if (t->top + h + margin / 2 > t->n && t->more_after) {
+	if (t->top + h > t->n && t->more_after) {
 		if (fetch_after(t, page_size(t), err) < 0)
 			return -1;
 	}
@@ -185,7 +185,35 @@ static int settle_view(struct tlist *t, struct err *err)
 		if (t->top > want)
 			t->top = want;
 	}
-	if (t->top < margin / 2 && t->more_before) {
+	trim(t);
+	return 0;
+}
+
+static bool want_after(const struct tlist *t)
+{
+	size_t h = t->height > 0 ? (size_t)t->height : 1, margin = page_size(t) - h;
+
+	return t->more_after && t->top + h + margin / 2 > t->n;
+}
+
+static bool want_before(const struct tlist *t)
+{
+	size_t margin = page_size(t) - (t->height > 0 ? (size_t)t->height : 1);
+
+	return t->more_before && t->top < margin / 2;
+}
+
+bool tlist_wants(const struct tlist *t)
+{
+	return t->n && (want_after(t) || want_before(t));
+}
+
+int tlist_prefetch(struct tlist *t, struct err *err)
+{
+	if (want_after(t)) {
+		if (fetch_after(t, page_size(t), err) < 0)
+			return -1;
+	} else if (want_before(t)) {
 		if (fetch_before(t, page_size(t), err) < 0)
 			return -1;
 	}

@@ -64,6 +64,11 @@ int tlist_find(struct tlist *t, const char *text, int dir, bool *found, bool *wr
 /* Re-reads one row (after a write) when it is in the window. */
 int tlist_refresh_row(struct tlist *t, const char *trace_id, struct err *err);
 
+/* Rows near the visible ones are read ahead when idle: does the window
+ * want some, and read them (one page). */
+bool tlist_wants(const struct tlist *t);
+int tlist_prefetch(struct tlist *t, struct err *err);
+
 /* Counts the rows matching the filter (deferred work). */
 int tlist_count(struct tlist *t, struct err *err);
 bool tlist_counted(const struct tlist *t);

@@ -60,8 +60,12 @@ static void layout(const struct ui *ui, int cols, struct columns *c)
 		c->prev = cols - used;
 		if (c->prev >= MIN_PREVIEW(cols))
 			break;
+		/* Give up, in order: user/session, feedback columns beyond
+		 * four, width of the name, the id, the other feedback columns. */
 		if (c->user)
 			c->user = 0;
+		else if (c->nfb > 4)
+			c->nfb--;
 		else if (c->name > 12)
 			c->name = 12;
 		else if (c->id)
@@ -317,6 +321,13 @@ static void list_render(struct view *v, struct ui *ui, struct frame *f)
 		err_clear(&err);
 		if (tlist_set_height(&ls->tl, height, &err) < 0)
 			ui_error(ui, &err);
+	}
+	/* Columns for every feedback name on screen. */
+	for (i = ls->tl.top; i < ls->tl.n && i < ls->tl.top + (size_t)height; i++) {
+		size_t k;
+
+		for (k = 0; k < ls->tl.rows[i].nfb; k++)
+			ui_names_add(ls, ls->tl.rows[i].fb[k].name);
 	}
 	layout(ui, ui->cols, &c);
 	render_header(ui, f);

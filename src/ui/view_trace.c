@@ -660,65 +660,117 @@ static enum slot source_slot(const struct assessment *a, const char *me)
 	return SLOT_FB_HUMAN;
 }
 
-/* Wraps untrusted text to width columns, each line indented. */
+/* Copies the bytes [from, to) of src (on code point boundaries) to dst,
+ * keeping the slots; *seg is where to start looking in src's segments and
+ * moves forward, so copying a line piece by piece is linear. */
+static void copy_bytes(struct tb_line *dst, const struct tb_line *src, size_t from, size_t to,
+		       size_t *seg)
+{
+	while (*seg < src->nsegs && src->segs[*seg].off + src->segs[*seg].len <= from)
+		(*seg)++;
+	for (size_t k = *seg; k < src->nsegs && src->segs[k].off < to; k++) {
+		size_t a = src->segs[k].off > from ? src->segs[k].off : from;
+		size_t e = src->segs[k].off + src->segs[k].len < to ?
+			   src->segs[k].off + src->segs[k].len : to;
+
+		if (e > a)
+			tb_line_put(dst, (enum slot)src->segs[k].slot, src->text + a, e - a);
+	}
+}
+
+#define WRAP_MAX_BYTES (64 * 1024)   /* of one text shown in the feedback pane */
+#define WRAP_MAX_LINES 400
+
+/* Wraps untrusted text to width columns, each line indented, at spaces
+ * when it can.  Long texts are cut with a note saying how much is left. */
 static void put_wrapped(struct textbuf *tb, enum slot slot, const char *s, int width,
 			int indent, enum slot over, uint32_t ref)
 {
-	const char *p = s;
+	size_t total = strlen(s), n = total > WRAP_MAX_BYTES ? WRAP_MAX_BYTES : total;
+	const char *p = s, *end = s + n;
+	int room, lines = 0;
 
 	if (width - indent < 10)
 		width = indent + 10;
-	while (p) {
-		const char *nl = strchr(p, '\n');
-		size_t n = nl ? (size_t)(nl - p) : strlen(p);
+	room = width - indent;
+	/* Do not cut a code point at the byte limit. */
+	while (end > s && end < s + total && ((unsigned char)*end & 0xc0) == 0x80)
+		end--;
+	while (p && p < end && lines < WRAP_MAX_LINES) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		size_t len = nl ? (size_t)(nl - p) : (size_t)(end - p), i = 0, start = 0, seg = 0;
+		size_t brk = 0;
+		int col = 0, brk_col = -1;
 		struct tb_line tmp;
-		int col = 0, total;
 
 		memset(&tmp, 0, sizeof tmp);
-		if (n && p[n - 1] == '\r')
-			n--;
-		tb_line_put_untrusted(&tmp, slot, p, n);
-		total = tmp.width;
-		do {
-			/* Break at the last space that fits. */
-			int room = width - indent, end = col + room, brk = -1, c = 0;
-			size_t i = 0;
-			struct tb_line *l;
+		if (len && p[len - 1] == '\r')
+			len--;
+		tb_line_put_untrusted(&tmp, slot, p, len);
+		for (;;) {
+			uint32_t cp;
+			int cl = 0, cw = 0;
+			bool flush = i >= tmp.len;
 
-			if (end < total) {
-				while (i < tmp.len && c <= end) {
-					uint32_t cp;
-					int len = utf8_decode(tmp.text + i, tmp.len - i, &cp), cw;
-
-					if (len <= 0)
-						len = 1, cp = '?';
-					cw = cp_width(cp) > 0 ? cp_width(cp) : 0;
-					if (cp == ' ' && c > col && c <= end)
-						brk = c;
-					c += cw;
-					i += (size_t)len;
+			if (!flush) {
+				cl = utf8_decode(tmp.text + i, tmp.len - i, &cp);
+				if (cl <= 0)
+					cl = 1, cp = '?';
+				cw = cp_width(cp) > 0 ? cp_width(cp) : 0;
+				if (cp == ' ' && i > start) {
+					brk = i;
+					brk_col = col;
 				}
-				if (brk > col)
-					end = brk;
+				flush = col + cw > room;
 			}
-			l = tb_newline(tb);
-			l->ref = ref;
-			tb_line_pad(l, SLOT_DEFAULT, indent);
-			tb_line_slice(l, &tmp, col, end - col);
-			if (over != SLOT_KEEP) {
-				size_t k;
+			if (flush) {
+				size_t cut = i >= tmp.len || brk_col < 0 ? i : brk;
+				struct tb_line *l;
 
-				for (k = 0; k < l->nsegs; k++)
-					if (l->segs[k].slot != SLOT_ESCAPE)
-						l->segs[k].slot = (uint16_t)over;
+				if (lines++ >= WRAP_MAX_LINES)
+					break;
+				l = tb_newline(tb);
+				l->ref = ref;
+				tb_line_pad(l, SLOT_DEFAULT, indent);
+				copy_bytes(l, &tmp, start, cut, &seg);
+				if (over != SLOT_KEEP) {
+					size_t k;
+
+					for (k = 0; k < l->nsegs; k++)
+						if (l->segs[k].slot != SLOT_ESCAPE)
+							l->segs[k].slot = (uint16_t)over;
+				}
+				if (i >= tmp.len)
+					break;
+				/* The next line starts after the break (its space
+				 * dropped) or at the character that did not fit. */
+				start = cut == brk && brk_col >= 0 ? brk + 1 : cut;
+				i = start;
+				col = 0;
+				brk_col = -1;
+				continue;
 			}
-			col = end;
-			if (brk == end)
-				col++;  /* the space at the break */
-		} while (col < total);
+			col += cw;
+			i += (size_t)cl;
+		}
 		free(tmp.text);
 		free(tmp.segs);
 		p = nl ? nl + 1 : NULL;
+	}
+	if (total > (size_t)(end - s) || (p && p < end)) {
+		struct tb_line *l = tb_newline(tb);
+		char note[64];
+		double more = (double)(total - (size_t)((p && p < end ? p : end) - s));
+
+		l->ref = ref;
+		tb_line_pad(l, SLOT_DEFAULT, indent);
+		if (more >= 1024 * 1024)
+			snprintf(note, sizeof note, "… %.1f MB more", more / (1024 * 1024));
+		else if (more >= 1024)
+			snprintf(note, sizeof note, "… %.1f KB more", more / 1024);
+		else
+			snprintf(note, sizeof note, "… %.0f bytes more", more);
+		tb_line_put(l, SLOT_MARKER, note, strlen(note));
 	}
 }
 
