@@ -110,8 +110,27 @@ static void time_range(struct trace_view *tv)
 		if (s->start_ns > tv->t1)
 			tv->t1 = s->start_ns;
 	}
-	if (tv->t1 <= tv->t0)
-		tv->t1 = tv->t0 + 1;
+	if (!t->nspans)
+		tv->t0 = 0, tv->t1 = 1;
+	/* Times are untrusted: no arithmetic here may overflow. */
+	if (tv->t1 <= tv->t0) {
+		if (tv->t0 < INT64_MAX)
+			tv->t1 = tv->t0 + 1;
+		else
+			tv->t0 = tv->t1 - 1;
+	}
+}
+
+/* A span's duration in ms, or -1 when unknown (end missing or before the
+ * start); computed without overflow for any stored times. */
+static int64_t span_ms(const struct span *s)
+{
+	double d;
+
+	if (s->end_ns < 0 || s->end_ns < s->start_ns)
+		return -1;
+	d = ((double)s->end_ns - (double)s->start_ns) / 1e6;
+	return d > 9e15 ? (int64_t)9e15 : (int64_t)d;
 }
 
 static void detail_reset(struct trace_view *tv)
@@ -262,8 +281,9 @@ static void render_title(struct frame *f, struct rect r, bool focus, const char 
 
 static void put_bar(struct trace_view *tv, const struct span *s, int bw, struct tb_line *l)
 {
-	int64_t total = tv->t1 - tv->t0, st = s->start_ns - tv->t0,
-		en = (s->end_ns >= 0 ? s->end_ns : tv->t1) - tv->t0;
+	double total = (double)tv->t1 - (double)tv->t0,
+	       st = (double)s->start_ns - (double)tv->t0,
+	       en = (double)(s->end_ns >= 0 ? s->end_ns : tv->t1) - (double)tv->t0;
 	int a, b, c;
 	enum slot slot = s->status == SPAN_ERROR ? SLOT_WATERFALL_ERROR : SLOT_WATERFALL;
 	const char *fill = s->end_ns >= 0 ? "█" : "░";
@@ -272,8 +292,18 @@ static void put_bar(struct trace_view *tv, const struct span *s, int bw, struct 
 		st = 0;
 	if (en < st)
 		en = st;
-	a = (int)((double)st * bw / (double)total);
-	b = (int)(((double)en * bw + (double)total - 1) / (double)total);
+	if (total <= 0)
+		total = 1;
+	{
+		double x = st * bw / total, y = en * bw / total;
+
+		x = x < 0 ? 0 : x > bw ? bw : x;
+		y = y < 0 ? 0 : y > bw ? bw : y;
+		a = (int)x;
+		b = (int)y;
+		if (b < y)
+			b++;  /* a bar covers every cell its span touches */
+	}
 	if (a >= bw)
 		a = bw - 1;
 	if (b <= a)
@@ -348,9 +378,7 @@ static void render_tree_row(struct trace_view *tv, struct ui *ui, size_t si, int
 					  s->type ? strlen(s->type) : 0, tw, false);
 		tb_line_pad(l, SLOT_DEFAULT, left + 1 + tw);
 	}
-	fmt_duration_ms(dur, sizeof dur,
-			s->end_ns >= 0 && s->end_ns >= s->start_ns ?
-			(s->end_ns - s->start_ns) / 1000000 : -1);
+	fmt_duration_ms(dur, sizeof dur, span_ms(s));
 	tb_line_put(l, SLOT_DEFAULT, " ", 1);
 	tb_line_pad(l, SLOT_DEFAULT, l->width + dw - text_width(dur, strlen(dur)));
 	tb_line_put(l, SLOT_DURATION, dur, strlen(dur));
@@ -482,10 +510,9 @@ static void render_span_head(struct trace_view *tv, size_t si, struct textbuf *t
 
 	put_kv(tb, "span", SLOT_ID, s->id);
 	put_kv(tb, "type", SLOT_SPAN_TYPE, s->type ? s->type : "-");
-	snprintf(buf, sizeof buf, "+%.3fs", (double)(s->start_ns - tv->t0) / 1e9);
+	snprintf(buf, sizeof buf, "+%.3fs", ((double)s->start_ns - (double)tv->t0) / 1e9);
 	put_kv(tb, "start", SLOT_TIME, buf);
-	fmt_duration_ms(buf, sizeof buf, s->end_ns >= s->start_ns ?
-			(s->end_ns - s->start_ns) / 1000000 : -1);
+	fmt_duration_ms(buf, sizeof buf, span_ms(s));
 	put_kv(tb, "duration", SLOT_DURATION, buf);
 	put_kv(tb, "status", s->status == SPAN_ERROR ? SLOT_STATUS_ERROR :
 	       s->status == SPAN_OK ? SLOT_STATUS_OK : SLOT_STATUS_OTHER,
