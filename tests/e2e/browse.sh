@@ -69,6 +69,34 @@ if pane | grep -q "BEFORE-TRACELAB" && ! pane | grep -q " tracelab  e2e.db"; the
 else
 	not_ok "e2e: the shell's screen is restored" "$(pane)"
 fi
+# The tty is back in its usual mode: what is typed is echoed, lines end
+# at Enter.
+tmux_keys "echo TYPED-\$((40 + 2))" Enter
+if tmux_wait "^TYPED-42" && pane | grep -q 'echo TYPED-'; then
+	ok "e2e: the tty echoes and reads lines again"
+else
+	not_ok "e2e: the tty echoes and reads lines again" "$(pane)"
+fi
+tmux_stop
+
+# $EDITOR for the input line: the text goes to the editor and comes back.
+cat >"$T/fake-editor.sh" <<'ED'
+#!/bin/sh
+printf 'sort duration\n' >"$1"
+ED
+chmod +x "$T/fake-editor.sh"
+SOCK=$SOCK-editor
+tmux_start "VISUAL='$T/fake-editor.sh' $TLQ"
+tmux_wait " 1 / 44" >/dev/null
+tmux_keys : C-g
+if tmux_wait "^:sort duration"; then ok "e2e: Ctrl-g edits the input line in \$VISUAL"; else not_ok "e2e: editor" "$(pane)"; fi
+tmux_keys Enter
+if tmux_wait "sort duration ↓"; then ok "e2e: the edited command runs"; else not_ok "e2e: edited command" "$(pane)"; fi
+a=$(tm display -p -t e2e '#{alternate_on}')
+expect_eq "e2e: back on the browser's screen after the editor" "$a" 1
+tmux_keys q
+tmux_wait "SHELL-IS-BACK" >/dev/null
+expect_eq "e2e: exit status 0 after the editor" "$(cat "$T/rc" 2>/dev/null)" 0
 tmux_stop
 
 # Signals: SIGTERM and SIGHUP restore the terminal too.
