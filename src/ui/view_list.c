@@ -75,6 +75,9 @@ static void layout(const struct ui *ui, int cols, struct columns *c)
 		else
 			break;
 	}
+	/* Columns left out are counted at the end of the header row. */
+	if (c->nfb < ls->nfb && c->prev > MIN_PREVIEW(cols) / 2 + 4)
+		c->prev -= 4;
 	if (c->prev < 0)
 		c->prev = 0;
 }
@@ -232,6 +235,12 @@ static void render_colhead(struct ui *ui, const struct columns *c, struct tb_lin
 		tb_line_put_untrusted_fit(l, SLOT_COLHEAD, ui->list.fb_names[i],
 					  strlen(ui->list.fb_names[i]), c->fbw[i], false);
 		tb_line_pad(l, SLOT_COLHEAD, start + 1 + c->fbw[i]);
+	}
+	if (c->nfb < ui->list.nfb) {
+		char more[32];
+
+		snprintf(more, sizeof more, " +%zu", ui->list.nfb - c->nfb);
+		tb_line_put(l, SLOT_COLHEAD, more, strlen(more));
 	}
 	/* The whole header row is in the header slot, with the defaults' gaps. */
 	for (i = 0; i < (int)l->nsegs; i++)

@@ -36,6 +36,13 @@ static const char *const tab_names[TAB_COUNT_] = {
 /* Feedback pane line flags. */
 #define FB_ITEM_START 1u
 
+/* What feedback a span has (valid rows only). */
+enum {
+	FBM_HUMAN = 1u << 0,
+	FBM_JUDGE = 1u << 1,
+	FBM_OTHER = 1u << 2,
+};
+
 struct trace_view {
 	char *id;
 	struct trace tr;
@@ -45,6 +52,7 @@ struct trace_view {
 	size_t *vis;
 	size_t nvis, capvis;
 	bool *folded;
+	unsigned char *fbmark;     /* per span: FBM_* bits of the feedback on it */
 	size_t tsel, ttop;
 	int theight;
 	int64_t t0, t1;
@@ -69,6 +77,12 @@ struct trace_view {
 };
 
 /* ---- loading ------------------------------------------------------------ */
+
+/* Sorts {id, index} pairs by id (the id is the first member). */
+static int id_cmp(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
 
 static size_t selected_span(const struct trace_view *tv)
 {
@@ -152,11 +166,15 @@ static void unload(struct trace_view *tv)
 	trace_free(&tv->tr);
 	free(tv->folded);
 	tv->folded = NULL;
+	free(tv->fbmark);
+	tv->fbmark = NULL;
 	tv->nvis = 0;
 	tv->tsel = tv->ttop = 0;
 	pane_clear(&tv->fp);
 	tv->fstale = true;
 }
+
+static void mark_feedback(struct trace_view *tv);
 
 static int load(struct trace_view *tv, struct ui *ui, const char *id, struct err *err)
 {
@@ -172,12 +190,47 @@ static int load(struct trace_view *tv, struct ui *ui, const char *id, struct err
 	free(tv->id);
 	tv->id = xstrdup(id);
 	tv->folded = xcalloc(t.nspans ? t.nspans : 1, sizeof *tv->folded);
+	mark_feedback(tv);
 	time_range(tv);
 	rebuild_vis(tv);
 	tv->dspan = SPAN_NONE;
 	tv->dstale = true;
 	tv->fstale = true;
 	return 0;
+}
+
+/* Which spans have feedback, for a mark in the tree. */
+static void mark_feedback(struct trace_view *tv)
+{
+	const struct trace *t = &tv->tr;
+	struct id_ix {
+		const char *id;
+		size_t ix;
+	} *ids;
+	size_t i, n = t->nspans;
+
+	tv->fbmark = xcalloc(n ? n : 1, 1);
+	if (!n || !t->assessments.n)
+		return;
+	ids = xcalloc(n, sizeof *ids);
+	for (i = 0; i < n; i++) {
+		ids[i].id = t->spans[i].id ? t->spans[i].id : "";
+		ids[i].ix = i;
+	}
+	qsort(ids, n, sizeof *ids, id_cmp);
+	for (i = 0; i < t->assessments.n; i++) {
+		const struct assessment *a = &t->assessments.v[i];
+		struct id_ix key = { a->span_id, 0 }, *hit;
+
+		if (!a->span_id || !a->valid)
+			continue;
+		hit = bsearch(&key, ids, n, sizeof *ids, id_cmp);
+		if (!hit)
+			continue;
+		tv->fbmark[hit->ix] |= str_eq(a->source_type, "HUMAN") ? FBM_HUMAN :
+				       str_eq(a->source_type, "LLM_JUDGE") ? FBM_JUDGE : FBM_OTHER;
+	}
+	free(ids);
 }
 
 static void select_vis(struct trace_view *tv, size_t i)
@@ -353,6 +406,16 @@ static void render_tree_row(struct trace_view *tv, struct ui *ui, size_t si, int
 		tb_line_put_untrusted_fit(l, s->status == SPAN_ERROR ? SLOT_STATUS_ERROR : SLOT_NAME,
 					  s->name ? s->name : "", s->name ? strlen(s->name) : 0,
 					  left - l->width, true);
+	if (tv->fbmark[si] && left - l->width > 2) {
+		/* Feedback on this span: ● a human's, ◆ a judge's. */
+		tb_line_put(l, SLOT_DEFAULT, " ", 1);
+		if (tv->fbmark[si] & FBM_HUMAN)
+			tb_line_put(l, SLOT_FB_HUMAN, "●", strlen("●"));
+		if (tv->fbmark[si] & FBM_JUDGE)
+			tb_line_put(l, SLOT_FB_JUDGE, "◆", strlen("◆"));
+		if (tv->fbmark[si] & FBM_OTHER)
+			tb_line_put(l, SLOT_FB_CODE, "▪", strlen("▪"));
+	}
 	if (kids && tv->folded[si]) {
 		/* How much is hidden. */
 		size_t n = 0, i = s->first_child;

@@ -19,7 +19,7 @@ expect_grep "trace: span count" "$T/open.txt" "^ Spans (4)"
 expect_grep "trace: root with type, duration and a full bar" "$T/open.txt" \
 	"^▾ rag_answer  *CHAIN  *2.30s ████████████████████$"
 expect_grep "trace: child indented, bar starts later" "$T/open.txt" \
-	"^  ▾ chat_completion  *CHAT_MODEL  *1.78s    █████████████████$"
+	"^  ▾ chat_completion ●  *CHAT_MODEL  *1.78s    █████████████████$"
 expect_grep "trace: grandchild" "$T/open.txt" "^      lookup_docs  *TOOL  *300ms      ███ *$"
 expect_grep "trace: inputs of the root" "$T/open.txt" '"question": "How do I rotate my API key?"'
 expect_grep "trace: detail tabs" "$T/open.txt" "\[Inputs/Outputs\]  Chat  Attributes  Events"
