@@ -645,19 +645,17 @@ out:
 
 /* ---- rows and counts --------------------------------------------------- */
 
-int sq_get_row(struct store *st, const char *trace_id, const char *me, struct trace_row *out,
-	       struct err *err)
+/* Reads the row of one trace (without its feedback cells) inside the
+ * caller's read transaction; ERR_NOTFOUND when there is none. */
+static int read_row_by_id(struct sq *s, const char *trace_id, struct trace_row *out,
+			  struct err *err)
 {
-	struct sq *s = sq_of(st);
 	struct strbuf sql = STRBUF_INIT;
 	sqlite3_stmt *stmt = NULL;
-	bool began = false, found = false;
 	int rc, ret = -1;
 
 	row_select(s, &sql);
 	sb_adds(&sql, " WHERE ti.request_id = ?");
-	if (sq_read_begin(s, &began, err) < 0)
-		goto out;
 	stmt = sq_stmt(s, sb_str(&sql), err);
 	if (!stmt)
 		goto out;
@@ -665,24 +663,35 @@ int sq_get_row(struct store *st, const char *trace_id, const char *me, struct tr
 	rc = sqlite3_step(stmt);
 	if (rc == SQLITE_ROW) {
 		read_row(stmt, out);
-		found = true;
-	} else if (rc != SQLITE_DONE) {
-		sq_fail(s, rc, err);
-		goto out;
-	}
-	sq_done(s, stmt);
-	stmt = NULL;
-	if (!found) {
+		ret = 0;
+	} else if (rc == SQLITE_DONE) {
 		sq_not_found(err, "no trace %s in this store", trace_id, NULL);
-		goto out;
+	} else {
+		sq_fail(s, rc, err);
 	}
+out:
+	sq_done(s, stmt);
+	sb_free(&sql);
+	return ret;
+}
+
+int sq_get_row(struct store *st, const char *trace_id, const char *me, struct trace_row *out,
+	       struct err *err)
+{
+	struct sq *s = sq_of(st);
+	bool began = false;
+	int ret = -1;
+
+	memset(out, 0, sizeof *out);
+	if (sq_read_begin(s, &began, err) < 0)
+		goto out;
+	if (read_row_by_id(s, trace_id, out, err) < 0)
+		goto out;
 	if (fold_feedback(s, out, 1, me, err) < 0)
 		goto out;
 	ret = 0;
 out:
-	sq_done(s, stmt);
 	sq_read_end(s, began);
-	sb_free(&sql);
 	if (ret < 0)
 		trace_row_free(out);
 	return ret;
@@ -953,36 +962,16 @@ out:
 int sq_load_trace(struct store *st, const char *trace_id, struct trace *out, struct err *err)
 {
 	struct sq *s = sq_of(st);
-	struct strbuf sql = STRBUF_INIT;
-	sqlite3_stmt *stmt = NULL;
 	const char *where;
-	bool began = false, found = false;
-	int rc, ret = -1;
+	bool began = false;
+	int ret = -1;
 
 	memset(out, 0, sizeof *out);
 	out->first_root = SPAN_NONE;
-	row_select(s, &sql);
-	sb_adds(&sql, " WHERE ti.request_id = ?");
 	if (sq_read_begin(s, &began, err) < 0)
 		goto out;
-	stmt = sq_stmt(s, sb_str(&sql), err);
-	if (!stmt)
+	if (read_row_by_id(s, trace_id, &out->info, err) < 0)
 		goto out;
-	sq_bind_str(stmt, 1, trace_id);
-	rc = sqlite3_step(stmt);
-	if (rc == SQLITE_ROW) {
-		read_row(stmt, &out->info);
-		found = true;
-	} else if (rc != SQLITE_DONE) {
-		sq_fail(s, rc, err);
-		goto out;
-	}
-	sq_done(s, stmt);
-	stmt = NULL;
-	if (!found) {
-		sq_not_found(err, "no trace %s in this store", trace_id, NULL);
-		goto out;
-	}
 	if (load_kv(s, "SELECT key, value FROM trace_tags WHERE request_id = ? ORDER BY key",
 		    trace_id, &out->tags, err) < 0 ||
 	    load_kv(s, "SELECT key, value FROM trace_request_metadata WHERE request_id = ?"
@@ -1005,9 +994,7 @@ int sq_load_trace(struct store *st, const char *trace_id, struct trace *out, str
 	}
 	ret = 0;
 out:
-	sq_done(s, stmt);
 	sq_read_end(s, began);
-	sb_free(&sql);
 	if (ret < 0)
 		trace_free(out);
 	return ret;
