@@ -324,20 +324,37 @@ out:
 
 /* ---- the input line ----------------------------------------------------- */
 
-void ui_prompt_open(struct ui *ui, enum prompt_kind kind, const char *initial)
+void ui_prompt_open(struct ui *ui, enum prompt_kind kind, const char *lead,
+		    const char *initial)
 {
-	struct le_history *h = kind == PROMPT_SEARCH ? &ui->hist_search :
-			       kind == PROMPT_FILTER ? &ui->hist_filter : &ui->hist_cmd;
+	struct le_history *h;
 
+	switch (kind) {
+	case PROMPT_SEARCH: h = &ui->hist_search; break;
+	case PROMPT_FILTER: h = &ui->hist_filter; break;
+	case PROMPT_RATIONALE: h = &ui->hist_rationale; break;
+	case PROMPT_VALUE: h = &ui->hist_value; break;
+	case PROMPT_CONFIRM: h = NULL; break;
+	default: h = &ui->hist_cmd; break;
+	}
+	if (!lead)
+		lead = kind == PROMPT_SEARCH ? "/" : kind == PROMPT_FILTER ? "filter: " : ":";
 	le_free(&ui->le);
 	le_init(&ui->le, initial, h);
+	free(ui->prompt_lead);
+	ui->prompt_lead = xstrdup(lead);
 	ui->prompt = kind;
 }
 
 static void prompt_close(struct ui *ui)
 {
+	enum prompt_kind kind = ui->prompt;
+
 	ui->prompt = PROMPT_NONE;
 	le_free(&ui->le);
+	FREE(ui->prompt_lead);
+	if (kind == PROMPT_VALUE || kind == PROMPT_RATIONALE || kind == PROMPT_CONFIRM)
+		ui_label_cancel(ui);
 }
 
 static unsigned apply_effects(struct ui *ui, unsigned eff);
@@ -381,9 +398,19 @@ static unsigned prompt_accept(struct ui *ui)
 	unsigned eff = EFF_HANDLED | EFF_REDRAW;
 	struct err err;
 
-	le_history_add(ui->le.hist, text);
-	prompt_close(ui);
+	if (ui->le.hist)
+		le_history_add(ui->le.hist, text);
+	/* Close the line without cancelling what it was for. */
+	ui->prompt = PROMPT_NONE;
+	le_free(&ui->le);
+	FREE(ui->prompt_lead);
 	switch (kind) {
+	case PROMPT_VALUE:
+	case PROMPT_RATIONALE:
+		eff |= ui_label_accept(ui, kind, text);
+		break;
+	case PROMPT_CONFIRM:
+		break;
 	case PROMPT_COMMAND:
 		eff |= ui_command(ui, text);
 		break;
@@ -417,6 +444,17 @@ static unsigned prompt_key(struct ui *ui, int key)
 	struct err err;
 	char *edited = NULL;
 
+	if (ui->prompt == PROMPT_CONFIRM) {
+		int answer = key == 'y' || key == 'Y' ? 1 : key == 'n' || key == 'N' ? 0 :
+			     key == TBK_ESC || key == 'q' || key == 3 ? -1 : -2;
+
+		if (answer == -2)
+			return EFF_HANDLED;
+		ui->prompt = PROMPT_NONE;
+		le_free(&ui->le);
+		FREE(ui->prompt_lead);
+		return ui_label_answer(ui, answer) | EFF_REDRAW;
+	}
 	if (key >= 0x20 && key < TBK_BASE_ && key != 0x7f && ui->nseq == 0) {
 		le_insert_cp(&ui->le, (uint32_t)key);
 		return EFF_HANDLED | EFF_REDRAW;
@@ -500,17 +538,17 @@ static unsigned global_action(struct ui *ui, enum action a)
 			ui_error(ui, &err);
 		return EFF_HANDLED | EFF_REDRAW;
 	case ACT_COMMAND:
-		ui_prompt_open(ui, PROMPT_COMMAND, "");
+		ui_prompt_open(ui, PROMPT_COMMAND, NULL, "");
 		return EFF_HANDLED | EFF_REDRAW;
 	case ACT_SEARCH:
-		ui_prompt_open(ui, PROMPT_SEARCH, "");
+		ui_prompt_open(ui, PROMPT_SEARCH, NULL, "");
 		return EFF_HANDLED | EFF_REDRAW;
 	case ACT_SEARCH_NEXT:
 		return run_search(ui, ui->search, 1) | EFF_REDRAW;
 	case ACT_SEARCH_PREV:
 		return run_search(ui, ui->search, -1) | EFF_REDRAW;
 	case ACT_FILTER:
-		ui_prompt_open(ui, PROMPT_FILTER, ui->list.filter ? ui->list.filter : "");
+		ui_prompt_open(ui, PROMPT_FILTER, NULL, ui->list.filter ? ui->list.filter : "");
 		return EFF_HANDLED | EFF_REDRAW;
 	case ACT_CLEAR_FILTER:
 		FREE(ui->list.filter);
@@ -552,21 +590,8 @@ static unsigned global_action(struct ui *ui, enum action a)
 		return snapshot(ui, NULL);
 	case ACT_REFRESH:
 		return reload_list(ui);
-	case ACT_RATIONALE:
-	case ACT_DELETE_LABEL:
-	case ACT_UNDO:
-	case ACT_REDO:
-	case ACT_REPEAT:
-	case ACT_NEXT_UNLABELLED:
-	case ACT_PREV_UNLABELLED:
-	case ACT_TOGGLE_ADVANCE:
-	case ACT_RETRY_PENDING:
-	case ACT_DISCARD_PENDING:
-		ui_msg(ui, SLOT_MSG_INFO, "%s: labelling is not available in this build",
-		       action_info(a)->name);
-		return EFF_HANDLED | EFF_REDRAW;
 	default:
-		return EFF_UNHANDLED;
+		return ui_label_action(ui, a);
 	}
 }
 
@@ -616,6 +641,9 @@ static void handle_key(struct ui *ui, int key, struct pending *pend)
 {
 	enum action a = ACT_NONE;
 	int r;
+	enum keymatch lr = KEYMATCH_NONE;
+	const struct label_schema *ls = NULL;
+	const struct label_key *lk = NULL;
 
 	if (key == TBK_RESIZE) {
 		term_size(ui->term, &ui->rows, &ui->cols);
@@ -628,7 +656,9 @@ static void handle_key(struct ui *ui, int key, struct pending *pend)
 	FREE(ui->msg);
 	ui->seq[ui->nseq++] = key;
 	r = ui_keys_lookup(ui->keys, top_context(ui), ui->seq, ui->nseq, &a);
-	if ((r & KB_PREFIX) && ui->nseq < KEYSEQ_MAX) {
+	if (ui->cfg && ui->lb && ui_label_context(top_context(ui)))
+		lr = label_lookup(ui->cfg, ui->seq, ui->nseq, &ls, &lk);
+	if (((r & KB_PREFIX) || lr == KEYMATCH_PREFIX) && ui->nseq < KEYSEQ_MAX) {
 		pend->set = (r & KB_MATCH) != 0;
 		pend->a = a;
 		return;
@@ -637,6 +667,13 @@ static void handle_key(struct ui *ui, int key, struct pending *pend)
 		ui->nseq = 0;
 		pend->set = false;
 		dispatch(ui, a);
+		return;
+	}
+	if (lr == KEYMATCH_ACTION) {
+		/* A label key (the keymap has nothing on these keys). */
+		ui->nseq = 0;
+		pend->set = false;
+		apply_effects(ui, ui_label_key(ui, ls, lk));
 		return;
 	}
 	/* No binding: a shorter sequence that was bound runs, and the last
@@ -686,19 +723,23 @@ static void draw_status(struct ui *ui, struct frame *f)
 	if (y < 0)
 		return;
 	if (ui->prompt != PROMPT_NONE) {
-		const char *lead = ui->prompt == PROMPT_COMMAND ? ":" :
-				   ui->prompt == PROMPT_SEARCH ? "/" : "filter: ";
-		int cx;
+		const char *lead = ui->prompt_lead ? ui->prompt_lead : ":";
+		int cx, lw;
 
 		l = frame_line(f, y, 0, w, SLOT_PROMPT);
 		if (!l)
 			return;
-		tb_line_put(l, SLOT_PROMPT, lead, strlen(lead));
-		cx = le_render(&ui->le, w - l->width - 1, l, SLOT_PROMPT);
+		/* A long question keeps at least a third of the line for the text. */
+		lw = tb_line_put_fit(l, ui->prompt == PROMPT_CONFIRM ? SLOT_MSG_INFO : SLOT_PROMPT,
+				     lead, ui->prompt == PROMPT_CONFIRM ? w - 1 : w * 2 / 3);
+		if (ui->prompt == PROMPT_CONFIRM) {
+			f->cur_y = y;
+			f->cur_x = lw < w ? lw : w - 1;
+			return;
+		}
+		cx = le_render(&ui->le, w - lw - 1, l, SLOT_PROMPT);
 		f->cur_y = y;
-		f->cur_x = (int)strlen(lead) + cx;
-		if (ui->prompt == PROMPT_FILTER)
-			f->cur_x = 8 + cx;
+		f->cur_x = lw + cx;
 		return;
 	}
 	l = frame_line(f, y, 0, w, SLOT_STATUSBAR);
@@ -707,6 +748,8 @@ static void draw_status(struct ui *ui, struct frame *f)
 	used += tb_line_put_fit(l, SLOT_STATUSBAR, " ", w);
 	used += tb_line_put_fit(l, SLOT_STATUSBAR, v->ops->mode, w - used);
 	used += tb_line_put_fit(l, SLOT_STATUSBAR, " ", w - used);
+	ui_label_status(ui, l, w - used);
+	used = l->width;
 	if (v->ops->hints)
 		v->ops->hints(v, ui, &hints);
 	if (ui->msg) {
@@ -716,14 +759,21 @@ static void draw_status(struct ui *ui, struct frame *f)
 		used += tb_line_put_fit(l, SLOT_STATUSBAR, " ", w - used);
 		used += tb_line_put_fit(l, ui->msg_slot, ui->msg, room > 0 ? room : 0);
 	} else if (hints.len) {
-		int hw = text_width(sb_str(&hints), hints.len);
+		/* Whole hints only, from the left, as many as fit. */
+		int room = w - used - 1;
+		size_t keep = hints.len;
 
-		if (hw + 1 < w - used) {
-			tb_line_pad(l, SLOT_STATUSBAR, w - hw - 1);
-			tb_line_put(l, SLOT_STATUSBAR, sb_str(&hints), hints.len);
-		} else {
-			used += tb_line_put_fit(l, SLOT_STATUSBAR, " ", w - used);
-			tb_line_put_fit(l, SLOT_STATUSBAR, sb_str(&hints), w - used);
+		while (keep && text_width(sb_str(&hints), keep) > room) {
+			const char *p = sb_str(&hints);
+			size_t k = keep;
+
+			while (k > 1 && !(p[k - 1] == ' ' && p[k - 2] == ' '))
+				k--;
+			keep = k > 1 ? k - 2 : 0;
+		}
+		if (keep) {
+			tb_line_pad(l, SLOT_STATUSBAR, w - text_width(sb_str(&hints), keep) - 1);
+			tb_line_put(l, SLOT_STATUSBAR, sb_str(&hints), keep);
 		}
 	}
 	sb_free(&hints);
@@ -979,7 +1029,7 @@ static bool busy(struct ui *ui)
 {
 	struct view *v = ui_top(ui);
 
-	return list_busy(ui) || (v->ops->busy && v->ops->busy(v, ui));
+	return list_busy(ui) || (v->ops->busy && v->ops->busy(v, ui)) || ui_label_busy(ui);
 }
 
 /* One piece of deferred work; true when the screen changed. */
@@ -1006,6 +1056,8 @@ static bool idle(struct ui *ui)
 		}
 		return true;
 	}
+	if (ui_label_busy(ui))
+		return ui_label_idle(ui);
 	if (ui->list.names_pending) {
 		/* A scan of every feedback row: only where that is quick. */
 		if (ui->list.tl.total >= 0 && ui->list.tl.total <= NAMES_SCAN_MAX) {
@@ -1196,6 +1248,10 @@ static void ui_free(struct ui *ui)
 	le_history_free(&ui->hist_cmd);
 	le_history_free(&ui->hist_search);
 	le_history_free(&ui->hist_filter);
+	le_history_free(&ui->hist_rationale);
+	le_history_free(&ui->hist_value);
+	free(ui->prompt_lead);
+	ui_label_free(ui);
 	frame_free(&ui->frame);
 	ui_keys_free(ui->keys);
 	ui_look_free(ui->look);
@@ -1264,6 +1320,8 @@ int ui_run(const struct ui_args *args, struct err *err)
 	if (store_open(ui.store_url, args->readonly ? STORE_READONLY : 0, &ui.st, err) < 0)
 		goto out;
 	ui.me = find_me(&ui);
+	if (ui_label_init(&ui, err) < 0)
+		goto out;
 	tlist_init(&ui.list.tl, ui.st);
 	if (args->experiment && *args->experiment) {
 		if (store_find_experiment(ui.st, args->experiment, &exp_id, err) < 0)

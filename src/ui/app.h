@@ -53,6 +53,8 @@ enum {
 	EFF_CLOSE     = 1u << 4,   /* close this view (back) */
 };
 
+struct label_target;
+
 struct view_ops {
 	const char *name;          /* "list", "trace", "help", "experiments" */
 	const char *mode;          /* shown in the status bar: "LIST", "TRACE", ... */
@@ -72,11 +74,24 @@ struct view_ops {
 	bool (*busy)(const struct view *v, struct ui *ui);  /* has deferred work */
 	/* Short key hints for the status bar ("Enter open  / search"). */
 	void (*hints)(const struct view *v, struct ui *ui, struct strbuf *out);
+	/* What a label key would label here; false: nothing (NULL: never). */
+	bool (*target)(const struct view *v, struct ui *ui, struct label_target *out);
+	/* Feedback of a trace changed in the store: show it (NULL: nothing). */
+	void (*refresh)(struct view *v, struct ui *ui, const char *trace_id);
 };
 
 struct view {
 	const struct view_ops *ops;
 	void *priv;
+};
+
+/* What a label key labels: a trace, or a span of it (with the span tree
+ * focused).  Strings are borrowed from the view until its next change. */
+struct label_target {
+	const char *trace_id;
+	const char *span_id;      /* NULL: the whole trace */
+	const char *span_name;    /* for messages; may be NULL */
+	const char *fb_name;      /* my feedback under the cursor (feedback pane), or NULL */
 };
 
 extern const struct view_ops list_view_ops;
@@ -89,6 +104,29 @@ enum prompt_kind {
 	PROMPT_COMMAND,            /* : */
 	PROMPT_SEARCH,             /* / */
 	PROMPT_FILTER,             /* filter: (the list's search_traces filter) */
+	PROMPT_VALUE,              /* the value of a text label */
+	PROMPT_RATIONALE,          /* the rationale of a label */
+	PROMPT_CONFIRM,            /* a yes / no question (one key) */
+};
+
+/* A label being given, while it waits for the user (a text value, the
+ * override question, a rationale).  Owned strings. */
+enum label_stage {
+	LS_NONE = 0,
+	LS_VALUE,                  /* waiting for the text of a text label */
+	LS_CONFIRM,                /* waiting for yes / no to an override */
+	LS_RATIONALE,              /* waiting for the rationale of a new label */
+	LS_EDIT_RATIONALE,         /* waiting for the rationale of my feedback (r) */
+};
+
+struct label_flow {
+	enum label_stage stage;
+	char *trace_id, *span_id, *span_name;
+	char *name;                /* the feedback name */
+	char *value;               /* as typed / as the key gives it */
+	int type;                  /* enum value_type */
+	int rationale;             /* enum rationale_mode of the schema */
+	bool allow_override;
 };
 
 /* The list's settings, owned by the ui (the tlist borrows the strings). */
@@ -130,8 +168,18 @@ struct ui {
 
 	/* The input line. */
 	enum prompt_kind prompt;
+	char *prompt_lead;         /* what the line starts with (trusted or sanitised) */
 	struct lineedit le;
-	struct le_history hist_cmd, hist_search, hist_filter;
+	struct le_history hist_cmd, hist_search, hist_filter, hist_rationale, hist_value;
+
+	/* Labelling (label.c). */
+	struct labeler *lb;
+	struct label_flow lab;
+	bool advance;              /* move on after a label */
+	bool progress_dirty;       /* labelled / total to count again */
+	int64_t progress_done, progress_total;  /* -1: unknown */
+	int64_t fb_stamp, fb_count;             /* the store's feedback, last seen */
+	int64_t next_check_ms;     /* next look for others' feedback */
 
 	/* A key sequence being typed ("g g"). */
 	int seq[KEYSEQ_MAX];
@@ -179,8 +227,37 @@ unsigned ui_command(struct ui *ui, const char *line);
 /* The : commands, for the help screen. */
 size_t ui_command_count(void);
 const char *ui_command_name(size_t i, const char **help);
-/* Opens the input line. */
-void ui_prompt_open(struct ui *ui, enum prompt_kind kind, const char *initial);
+/* Opens the input line; lead NULL: the kind's usual ":" "/" "filter: ". */
+void ui_prompt_open(struct ui *ui, enum prompt_kind kind, const char *lead,
+		    const char *initial);
+
+/* ---- labelling (label.c) ------------------------------------------------ */
+
+struct label_schema;
+struct label_key;
+
+int ui_label_init(struct ui *ui, struct err *err);
+void ui_label_free(struct ui *ui);
+/* Do label keys work in this keymap context? */
+bool ui_label_context(const char *ctx);
+/* A label key was pressed. */
+unsigned ui_label_key(struct ui *ui, const struct label_schema *ls, const struct label_key *k);
+/* The labelling actions (rationale, delete, undo, redo, repeat, next /
+ * previous unlabelled, advance, pending); EFF_UNHANDLED for the others. */
+unsigned ui_label_action(struct ui *ui, enum action a);
+/* The input line of a label was accepted / cancelled; the confirm answer
+ * (1 yes, 0 no, -1 cancel). */
+unsigned ui_label_accept(struct ui *ui, enum prompt_kind kind, const char *text);
+void ui_label_cancel(struct ui *ui);
+unsigned ui_label_answer(struct ui *ui, int answer);
+/* Pending labels and progress for the status bar (appends to out). */
+void ui_label_status(struct ui *ui, struct tb_line *l, int width);
+/* Labelling's deferred work: progress counts, the periodic look for
+ * others' feedback.  busy: is some due now? */
+bool ui_label_busy(struct ui *ui);
+bool ui_label_idle(struct ui *ui);
+/* Feedback of a trace changed: refresh its list row and the open views. */
+void ui_feedback_changed(struct ui *ui, const char *trace_id);
 
 /* ---- key bindings (keys.c) ---------------------------------------------- */
 

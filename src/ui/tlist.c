@@ -374,6 +374,50 @@ int tlist_move(struct tlist *t, long delta, struct err *err)
 
 static bool row_has(const struct trace_row *r, const char *text);
 
+int tlist_find_quick(struct tlist *t, unsigned quick, int dir, bool *found, bool *wrapped,
+		     struct err *err)
+{
+	const struct trace_row *from = tlist_selected(t);
+	enum page_dir pd = dir >= 0 ? PAGE_AFTER : PAGE_BEFORE;
+	unsigned keep = t->req.quick;
+	struct trace_page p;
+	struct trace_row hit;
+	size_t i;
+	int rc;
+
+	*found = *wrapped = false;
+	if (!from)
+		return 0;
+	t->req.quick |= quick;
+	rc = fetch(t, pd, from, 1, NULL, &p, err);
+	if (rc == 0 && !p.n) {
+		trace_page_free(&p);
+		rc = fetch(t, pd, NULL, 1, NULL, &p, err);
+		*wrapped = true;
+	}
+	t->req.quick = keep;
+	if (rc < 0)
+		return -1;
+	if (!p.n || strcmp(p.v[0].id, from->id) == 0) {
+		*wrapped = false;
+		trace_page_free(&p);
+		return 0;
+	}
+	trace_row_copy(&hit, &p.v[0]);
+	trace_page_free(&p);
+	*found = true;
+	for (i = 0; i < t->n; i++) {
+		if (strcmp(t->rows[i].id, hit.id) == 0) {
+			trace_row_free(&hit);
+			t->sel = i;
+			return settle_view(t, err);
+		}
+	}
+	rc = anchor_at(t, &hit, err);
+	trace_row_free(&hit);
+	return rc;
+}
+
 int tlist_find(struct tlist *t, const char *text, int dir, bool *found, bool *wrapped,
 	       struct err *err)
 {

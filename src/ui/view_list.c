@@ -277,6 +277,8 @@ static void render_header(struct ui *ui, struct frame *f)
 			 ls->ascending ? "↑" : "↓");
 		tb_line_put(l, SLOT_HEADER, sort, strlen(sort));
 	}
+	if (store_is_readonly(ui->st))
+		tb_line_put(l, SLOT_HEADER, "  [read-only]", 13);
 	if (ls->quick & QF_ERRORS)
 		tb_line_put(l, SLOT_HEADER, "  [errors]", 10);
 	if (ls->quick & QF_UNLABELLED)
@@ -467,6 +469,17 @@ static void list_close(struct view *v, struct ui *ui)
 	v->priv = NULL;
 }
 
+static bool list_target(const struct view *v, struct ui *ui, struct label_target *out)
+{
+	const struct trace_row *r = tlist_selected(&ui->list.tl);
+
+	(void)v;
+	if (!r)
+		return false;
+	out->trace_id = r->id;
+	return true;
+}
+
 static const char *list_context(const struct view *v)
 {
 	(void)v;
@@ -483,4 +496,5 @@ const struct view_ops list_view_ops = {
 	.handle = list_handle,
 	.search = list_search,
 	.hints = list_hints,
+	.target = list_target,
 };

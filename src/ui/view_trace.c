@@ -1494,6 +1494,57 @@ static void trace_hints(const struct view *v, struct ui *ui, struct strbuf *out)
 	ui_hint(ui, c, ACT_HELP, "help", out);
 }
 
+static bool trace_target(const struct view *v, struct ui *ui, struct label_target *out)
+{
+	const struct trace_view *tv = v->priv;
+	size_t si = selected_span(tv);
+
+	out->trace_id = tv->tr.info.id ? tv->tr.info.id : tv->id;
+	if (tv->focus == PANE_TREE && si != SPAN_NONE) {
+		out->span_id = tv->tr.spans[si].id;
+		out->span_name = tv->tr.spans[si].name;
+	}
+	if (tv->focus == PANE_FEEDBACK && tv->fp.sel < tv->fp.tb.n && tv->tr.assessments.n) {
+		const struct assessment *a = &tv->tr.assessments.v[tv->fp.tb.lines[tv->fp.sel].ref];
+
+		/* My feedback under the cursor: r and x act on it, on its target. */
+		if (str_eq(a->source_type, "HUMAN") && str_eq(a->source_id, ui->me) && a->valid) {
+			out->fb_name = a->name;
+			out->span_id = a->span_id;
+			out->span_name = NULL;
+			if (a->span_id) {
+				const struct span *sp = span_by_id(&tv->tr, a->span_id);
+
+				out->span_name = sp ? sp->name : NULL;
+			}
+		}
+	}
+	return true;
+}
+
+/* Feedback of this trace changed in the store: read it again. */
+static void trace_refresh(struct view *v, struct ui *ui, const char *trace_id)
+{
+	struct trace_view *tv = v->priv;
+	struct assessment_list al;
+	struct err err;
+
+	if (!trace_id || !str_eq(trace_id, tv->id))
+		return;
+	memset(&al, 0, sizeof al);
+	err_clear(&err);
+	if (store_load_assessments(ui->st, trace_id, &al, &err) < 0) {
+		ui_error(ui, &err);
+		return;
+	}
+	assessment_list_free(&tv->tr.assessments);
+	tv->tr.assessments = al;
+	free(tv->fbmark);
+	tv->fbmark = NULL;
+	mark_feedback(tv);
+	tv->fstale = true;
+}
+
 static const char *trace_context(const struct view *v)
 {
 	const struct trace_view *tv = v->priv;
@@ -1547,4 +1598,6 @@ const struct view_ops trace_view_ops = {
 	.idle = trace_idle,
 	.busy = trace_busy,
 	.hints = trace_hints,
+	.target = trace_target,
+	.refresh = trace_refresh,
 };

@@ -65,8 +65,8 @@ else
 fi
 expect_grep "hostile browse: the hostile experiment name is escaped" "$S/exps.txt" \
 	'hostile-exp ^\[\]0;HOSTILE-TITLE-EXP^G<U+'
-expect_grep "hostile browse: a hostile trace status is escaped" "$S/list-wide.txt" \
-	'H:hostile t.* \^\[\[2'
+expect_grep "hostile browse: a hostile trace id and status are escaped" "$S/list-top.txt" \
+	'tr-^\[\]0;.*H:hostile t.* \^\[\[2'
 
 # ---- every trace, every pane --------------------------------------------------------
 

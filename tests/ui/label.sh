@@ -1,0 +1,82 @@
+#!/bin/sh
+# Labelling from the keyboard with the default label schemas (+/- for
+# user_satisfaction, 1-5 for quality, t for notes): the rows written, the
+# override of a judge, span labels, rationales, delete, undo / redo,
+# repeat, advancing, pending labels.
+. "$(dirname "$0")/../lib.sh"
+. "$(dirname "$0")/snap.lib"
+
+db=$(fixture_store label.db)
+mine() { q "$db" "SELECT name || '=' || value || coalesce(' span=' || span_id, '') || coalesce(' why=' || rationale, '')
+	FROM assessments WHERE trace_id = '$1' AND source_type = 'HUMAN' AND source_id = 'me-tester' AND valid = 1
+	ORDER BY name"; }
+
+# The first trace: + (true); the list moves on to the next trace without
+# my user_satisfaction (agent_run has mine already: rag_answer); then 4
+# on the first trace moves on to agent_run (no quality of mine there).
+run_keys "$db" + ":snapshot $T/l1.txt" g 4 ":snapshot $T/l2.txt"
+expect_eq "label: script exits 0" "$rc" 0
+expect_grep "label: confirmed in the status bar" "$T/l1.txt" "user_satisfaction = true on tr-c0000000…"
+expect_grep "label: moved on past a trace I labelled" "$T/l1.txt" " 3 / 44 *$"
+expect_grep "label: moved on after 4" "$T/l2.txt" " 2 / 44 *$"
+expect_eq "label: rows written" "$(mine tr-c0000000000000000000000000000003)" \
+	"quality=4
+user_satisfaction=true"
+expect_grep "label: progress" "$T/l2.txt" "labelled 2 / 44"
+
+# Labelling again updates (one row, new value).
+run_keys "$db" - 
+n=$(q "$db" "SELECT count(*) FROM assessments WHERE trace_id = 'tr-c0000000000000000000000000000003' AND name = 'user_satisfaction'")
+expect_eq "label: a second label updates my row" "$n" 1
+expect_eq "label: new value" "$(mine tr-c0000000000000000000000000000003 | grep user_)" "user_satisfaction=false"
+
+# agent_run has the judge's quality 1: 5 asks, y overrides, with a reason.
+run_keys "$db" j 5 ":snapshot $T/ask.txt" y ":snapshot $T/why.txt" ":type judge was too harsh" Enter \
+	":snapshot $T/over.txt"
+expect_grep "label: the override question" "$T/ask.txt" "override it with 5?"
+expect_grep "label: the rationale prompt" "$T/why.txt" "quality = 5, rationale (Enter: none):"
+expect_grep "label: override confirmed" "$T/over.txt" "quality = 5 on tr-b0000000… (overrides)"
+expect_eq "label: override row" \
+	"$(q "$db" "SELECT value || ' ' || overrides || ' ' || rationale FROM assessments WHERE trace_id = 'tr-b0000000000000000000000000000002' AND name = 'quality' AND source_type = 'HUMAN'")" \
+	"5 a-b0000000000000000000000000000002 judge was too harsh"
+expect_eq "label: the judge's row is no longer valid" \
+	"$(q "$db" "SELECT valid FROM assessments WHERE assessment_id = 'a-b0000000000000000000000000000002'")" 0
+
+# Esc at the question (bob has a quality here) writes nothing.
+run_keys "$db" j j 1 ":snapshot $T/ask2.txt" Esc ":snapshot $T/esc.txt"
+expect_grep "label: Esc cancels" "$T/esc.txt" "cancelled: nothing written"
+n=$(q "$db" "SELECT count(*) FROM assessments WHERE trace_id = 'tr-a0000000000000000000000000000001' AND source_id = 'me-tester'")
+expect_eq "label: nothing written after Esc" "$n" 0
+
+# A text label, then a span label from the tree, a rationale, delete,
+# undo and redo.
+COLUMNS=140 LINES=60 run_keys "$db" j j t ":type rotation steps are right" Enter k Enter j + ":snapshot $T/span.txt" \
+	r ":type the retriever found it" Enter ":snapshot $T/why2.txt"
+expect_grep "label: span label confirmed" "$T/span.txt" "user_satisfaction = true on tr-a0000000… span retrieve_docs"
+expect_eq "label: text and span labels" "$(mine tr-a0000000000000000000000000000001)" \
+	"notes=\"rotation steps are right\"
+user_satisfaction=true span=aaaa000000000002 why=the retriever found it"
+expect_grep "label: the tree marks the span" "$T/why2.txt" "retrieve_docs ●"
+expect_grep "label: the feedback pane shows it" "$T/why2.txt" "user_satisfaction = true  HUMAN me-tester (you)"
+
+run_keys "$db" j j Enter j x ":snapshot $T/del.txt" u ":snapshot $T/undo.txt" Ctrl-r ":snapshot $T/redo.txt"
+expect_grep "label: delete confirmed" "$T/del.txt" "deleted user_satisfaction on tr-a0000000…"
+expect_grep "label: undo" "$T/undo.txt" "undone: user_satisfaction"
+expect_grep "label: redo" "$T/redo.txt" "redone: user_satisfaction"
+expect_eq "label: after delete, undo, redo: gone" "$(mine tr-a0000000000000000000000000000001 | grep -c span=)" 0
+
+# Repeat the last label on another trace, and jump to the next unlabelled.
+run_keys "$db" G 3 k . ":snapshot $T/rep.txt" g "] u" ":snapshot $T/next.txt"
+expect_eq "label: repeat gives the same label" "$(mine tr-e0000000000000000000000000000039)" "quality=3"
+expect_grep "label: ] u goes to the first trace without my labels" "$T/next.txt" " 4 / 44 *$"
+
+# A read-only store: the label stays pending, then is written.
+db2=$(fixture_store pending.db)
+UI_ARGS=--read-only COLUMNS=140 run_keys "$db2" 2 ":snapshot $T/pend.txt" ":action discard-pending" \
+	":snapshot $T/disc.txt"
+expect_grep "label: read-only said in the header" "$T/pend.txt" "\[read-only\]"
+expect_grep "label: pending shown" "$T/pend.txt" "1 pending"
+expect_grep "label: pending says why" "$T/pend.txt" "not written, pending"
+expect_grep "label: discarded on request" "$T/disc.txt" "1 pending label discarded"
+n=$(q "$db2" "SELECT count(*) FROM assessments WHERE source_id = 'me-tester' AND name = 'quality'")
+expect_eq "label: nothing written to a read-only store" "$n" 0
