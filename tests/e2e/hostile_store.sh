@@ -29,6 +29,8 @@ tmux_start "echo BEFORE-TRACELAB; $limit sh -c 'echo \$\$ >$T/tl.pid; exec env T
 # sequence that got through would show.
 tm set-option -g set-clipboard on >/dev/null 2>&1
 tm set-option -g allow-rename on >/dev/null 2>&1
+tm set-option -g automatic-rename off >/dev/null 2>&1
+tm rename-window -t e2e hostile-e2e >/dev/null 2>&1
 title0=$(tm display -p -t e2e '#{pane_title}')
 wname0=$(tm display -p -t e2e '#{window_name}')
 

@@ -156,7 +156,7 @@ static const struct hostile hostiles[] = {
 	H("nul", "before\0after NUL"),
 	H("newlines", "line one\nline two\r\nline three\rreturn\xe2\x80\xa8ls\xe2\x80\xa9ps"),
 	H("mixed", "\x1b]0;HOSTILE-TITLE-M\x07\xc2\x9b" "2J\xe2\x80\xae\xff\x1b[2J"
-	  "\x1b]52;c;bWl4ZWQ=\x07\x0e"),
+	  "\x1b]52;c;bWl4ZWQ=\x07\x0e\x1bkHOSTILE-WINDOW\x1b\\"),
 };
 
 #define NHOSTILE (sizeof hostiles / sizeof hostiles[0])
