@@ -253,6 +253,8 @@ static int load_experiment(struct ui *ui, int64_t id, struct err *err)
 	 * feedback: the rows read bring theirs at once, the whole list comes
 	 * when idle (on stores small enough for the scan to be quick). */
 	ls->names_pending = true;
+	ui_label_baseline(ui);
+	ui->progress_dirty = true;
 	return ui_list_reload(ui, err);
 }
 
@@ -1111,6 +1113,8 @@ static int run_interactive(struct ui *ui, struct err *err)
 			} else if (undrawn) {
 				draw(ui);
 				undrawn = 0;
+			} else if (ui->prompt == PROMPT_NONE && ui_label_tick(ui)) {
+				draw(ui);
 			}
 			continue;
 		}

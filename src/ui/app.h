@@ -256,6 +256,11 @@ void ui_label_status(struct ui *ui, struct tb_line *l, int width);
  * others' feedback.  busy: is some due now? */
 bool ui_label_busy(struct ui *ui);
 bool ui_label_idle(struct ui *ui);
+/* The periodic look for others' feedback (interactive runs, when idle);
+ * true when something changed and was read again. */
+bool ui_label_tick(struct ui *ui);
+/* What the store's feedback looks like now (after opening an experiment). */
+void ui_label_baseline(struct ui *ui);
 /* Feedback of a trace changed: refresh its list row and the open views. */
 void ui_feedback_changed(struct ui *ui, const char *trace_id);
 

@@ -629,3 +629,57 @@ bool ui_label_idle(struct ui *ui)
 	ui->progress_done = ls->tl.total - unl >= 0 ? ls->tl.total - unl : 0;
 	return true;
 }
+
+void ui_label_baseline(struct ui *ui)
+{
+	struct err err;
+
+	err_clear(&err);
+	if (store_assessments_stamp(ui->st, ui->list.exp_id, &ui->fb_stamp, &ui->fb_count,
+				    &err) < 0)
+		ui->fb_stamp = ui->fb_count = -1;
+	ui->next_check_ms = 0;
+}
+
+/* Every refresh_seconds while idle: has anyone written feedback in this
+ * experiment?  One cheap query; the rows on screen and the open trace are
+ * read again only when something changed. */
+bool ui_label_tick(struct ui *ui)
+{
+	int secs = ui->cfg ? ui->cfg->refresh_seconds : 5;
+	int64_t now = now_ms(), stamp, count;
+	struct err err;
+	size_t i;
+
+	if (secs <= 0 || now < ui->next_check_ms)
+		return false;
+	ui->next_check_ms = now + (int64_t)secs * 1000;
+	err_clear(&err);
+	if (store_assessments_stamp(ui->st, ui->list.exp_id, &stamp, &count, &err) < 0)
+		return false;
+	if (ui->fb_stamp < 0) {
+		ui->fb_stamp = stamp;
+		ui->fb_count = count;
+		return false;
+	}
+	if (stamp == ui->fb_stamp && count == ui->fb_count)
+		return false;
+	ui->fb_stamp = stamp;
+	ui->fb_count = count;
+	for (i = 0; i < ui->list.tl.n; i++)
+		tlist_refresh_row(&ui->list.tl, ui->list.tl.rows[i].id, &err);
+	for (i = 0; i < ui->nviews; i++) {
+		struct view *v = ui->views[i];
+		struct label_target t;
+
+		memset(&t, 0, sizeof t);
+		if (v->ops->refresh && v->ops->target && v->ops->target(v, ui, &t) && t.trace_id) {
+			char *id = xstrdup(t.trace_id);
+
+			v->ops->refresh(v, ui, id);
+			free(id);
+		}
+	}
+	ui->progress_dirty = true;
+	return true;
+}
