@@ -161,14 +161,14 @@ static unsigned exps_search(struct view *v, struct ui *ui, const char *text, int
 static void exps_hints(const struct view *v, struct ui *ui, struct strbuf *out)
 {
 	(void)v;
-	ui_hint(ui, "list", ACT_OPEN, "switch", out);
-	ui_hint(ui, "help", ACT_BACK, "back", out);
+	ui_hint(ui, "experiments", ACT_OPEN, "switch", out);
+	ui_hint(ui, "experiments", ACT_BACK, "back", out);
 }
 
 static const char *exps_context(const struct view *v)
 {
 	(void)v;
-	return "list";
+	return "experiments";
 }
 
 const struct view_ops exps_view_ops = {

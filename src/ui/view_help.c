@@ -121,8 +121,7 @@ static void build(struct ui *ui, struct textbuf *tb)
 
 	tb_newline(tb);
 	tb_put(tb, SLOT_HELP_GROUP, "tracelab keys");
-	tb_put(tb, SLOT_DIM, "   (contexts: list, tree, detail, feedback, editor; "
-	       "the rest are global)");
+	tb_put(tb, SLOT_DIM, "   (keys marked with a context work there; the others everywhere)");
 	for (g = 0; g < AG_COUNT_; g++) {
 		tb_newline(tb);
 		tb_newline(tb);
