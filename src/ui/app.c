@@ -226,6 +226,7 @@ int ui_list_reload(struct ui *ui, struct err *err)
 	sync_req(ui);
 	rc = tlist_reload(&ui->list.tl, err);
 	ui->list.loaded = rc == 0;
+	ui->progress_dirty = true;  /* labelled / total of the new list */
 	return rc;
 }
 
