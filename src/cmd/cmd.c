@@ -461,7 +461,7 @@ static int run_browser(struct cmd_ctx *ctx, int argc, char **argv, struct err *e
 		return err_set(err, ERR_USAGE, "unexpected argument '%s'", ctx->args.v[1]);
 	if (cmd_config(ctx, &cfg, err) < 0)
 		return -1;
-	ua.config = cfg;
+	ua.config = &ctx->cfg;  /* the loaded one (cfg); its labels are checked */
 	ua.experiment = o.experiment;
 	ua.theme = o.theme;
 	ua.keymap = o.keymap;

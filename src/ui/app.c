@@ -451,6 +451,10 @@ static unsigned prompt_key(struct ui *ui, int key)
 		int answer = key == 'y' || key == 'Y' ? 1 : key == 'n' || key == 'N' ? 0 :
 			     key == TBK_ESC || key == 'q' || key == 3 ? -1 : -2;
 
+		if (answer == -2 && (ui_keys_lookup(ui->keys, "global", &key, 1, &a) & KB_MATCH) &&
+		    a == ACT_RETRY_PENDING)
+			answer = 2;
+
 		if (answer == -2)
 			return EFF_HANDLED;
 		ui->prompt = PROMPT_NONE;
@@ -523,6 +527,8 @@ static unsigned global_action(struct ui *ui, enum action a)
 	err_clear(&err);
 	switch (a) {
 	case ACT_QUIT:
+		if (!ui_label_may_quit(ui))
+			return EFF_HANDLED | EFF_REDRAW;
 		return EFF_QUIT;
 	case ACT_BACK:
 		if (ui->nviews > 1)
@@ -824,8 +830,9 @@ struct command_def {
 
 static unsigned cmd_quit(struct ui *ui, const char *arg)
 {
-	(void)ui;
 	(void)arg;
+	if (!ui_label_may_quit(ui))
+		return EFF_HANDLED | EFF_REDRAW;
 	return EFF_QUIT;
 }
 
@@ -1271,6 +1278,26 @@ static void ui_free(struct ui *ui)
 	}
 }
 
+/* Label keys the keymap binds in the list or the tree (or that begin or
+ * continue one of its sequences) would never reach the label: those labels
+ * are dropped, with the reasons on stderr before the screen starts and the
+ * first in the status bar. */
+static void check_label_keys(struct ui *ui, struct config *cfg)
+{
+	struct diag_list diags;
+
+	if (!cfg || !ui->keys)
+		return;
+	memset(&diags, 0, sizeof diags);
+	config_check_labels(cfg, ui_keymap(ui), &diags);
+	if (diags.n) {
+		diag_print(&diags, stderr, "tracelab");
+		ui_msg(ui, SLOT_MSG_ERROR, "labels: %s%s", diags.v[0].msg,
+		       diags.n > 1 ? " (and more)" : "");
+	}
+	diag_list_free(&diags);
+}
+
 int ui_run(const struct ui_args *args, struct err *err)
 {
 	struct ui ui;
@@ -1339,6 +1366,7 @@ int ui_run(const struct ui_args *args, struct err *err)
 	}
 	if (ui_keys_load(&ui, err) < 0)
 		goto out;
+	check_label_keys(&ui, args->config ? args->config : ui.own_cfg);
 	to.scripted = ui.scripted;
 	to.rows = env_int("LINES", 24);
 	to.cols = env_int("COLUMNS", 80);

@@ -117,6 +117,8 @@ enum label_stage {
 	LS_CONFIRM,                /* waiting for yes / no to an override */
 	LS_RATIONALE,              /* waiting for the rationale of a new label */
 	LS_EDIT_RATIONALE,         /* waiting for the rationale of my feedback (r) */
+	LS_ASK_QUIT,               /* quit although labels are pending? */
+	LS_ASK_DISCARD,            /* discard the pending labels? */
 };
 
 struct label_flow {
@@ -124,6 +126,7 @@ struct label_flow {
 	char *trace_id, *span_id, *span_name;
 	char *name;                /* the feedback name */
 	char *value;               /* as typed / as the key gives it */
+	const char *instructions;  /* the schema's, borrowed from the config, or NULL */
 	int type;                  /* enum value_type */
 	int rationale;             /* enum rationale_mode of the schema */
 	bool allow_override;
@@ -246,10 +249,22 @@ unsigned ui_label_key(struct ui *ui, const struct label_schema *ls, const struct
  * previous unlabelled, advance, pending); EFF_UNHANDLED for the others. */
 unsigned ui_label_action(struct ui *ui, enum action a);
 /* The input line of a label was accepted / cancelled; the confirm answer
- * (1 yes, 0 no, -1 cancel). */
+ * (1 yes, 0 no, -1 cancel, 2 the retry-pending key). */
 unsigned ui_label_accept(struct ui *ui, enum prompt_kind kind, const char *text);
 void ui_label_cancel(struct ui *ui);
 unsigned ui_label_answer(struct ui *ui, int answer);
+/* May the program end now?  With labels pending, asks first (they would be
+ * lost; retry is offered) and returns false. */
+bool ui_label_may_quit(struct ui *ui);
+/* The schema instructions of the label being given, or NULL (shown above
+ * the input line while it waits for a rationale or an answer). */
+const char *ui_label_instructions(const struct ui *ui);
+/* Is an operation pending on this trace (and this feedback name; NULL:
+ * any)? */
+bool ui_label_pending_on(const struct ui *ui, const char *trace_id, const char *name);
+/* Lines for the feedback pane: the pending operations on this trace. */
+void ui_label_pending_lines(const struct ui *ui, const char *trace_id, struct textbuf *tb,
+			    int width);
 /* Pending labels and progress for the status bar (appends to out). */
 void ui_label_status(struct ui *ui, struct tb_line *l, int width);
 /* Labelling's deferred work: progress counts, the periodic look for

@@ -1,8 +1,10 @@
 /*
  * Labelling from the keyboard: label keys (from the configured label
  * schemas), the override question, rationales in the input line, delete,
- * undo / redo, repeat, jumps to unlabelled traces, pending labels and the
- * labelled / total progress in the status bar.  The writes themselves and
+ * undo / redo, repeat, jumps to unlabelled traces, pending labels (in the
+ * status bar, the list's feedback cells and the feedback pane, with the
+ * questions before discarding them or quitting) and the labelled / total
+ * progress in the status bar.  The writes themselves and
  * their MLflow semantics are the labeling engine's (svc/label.h); this
  * file decides what to ask and shows what happened.
  */
@@ -13,9 +15,12 @@
 
 #include "config/config.h"
 #include "core/strbuf.h"
+#include "core/textbuf.h"
 #include "core/util.h"
 #include "svc/label.h"
 #include "ui/app.h"
+
+static unsigned answer_pending(struct ui *ui, int answer);
 
 /* ---- set-up ------------------------------------------------------------- */
 
@@ -139,29 +144,31 @@ static bool target_of(struct ui *ui, struct label_target *t)
 
 /* ---- advancing --------------------------------------------------------- */
 
-/* After a label on the list: the next trace below without my feedback of
- * this name (in the rows the list holds; it reads more as it goes). */
+/* Selects the next (dir > 0) or previous trace of the list, in its order
+ * and filter, without my feedback named `name` (NULL: any configured
+ * label): a store query from the selected row's keyset position, wrapping
+ * around once when asked. */
+static int find_unlabelled(struct ui *ui, const char *name, int dir, bool wrap, bool *found,
+			   bool *wrapped, struct err *err)
+{
+	const char *one[2] = { name, NULL };
+
+	return tlist_find_quick(&ui->list.tl, QF_UNLABELLED, name ? one : NULL, dir, wrap, found,
+				wrapped, err);
+}
+
+/* After a label on the list: the next trace below that still lacks my
+ * feedback of this name (none below: the selection stays). */
 static void advance(struct ui *ui, const char *name)
 {
-	struct tlist *tl = &ui->list.tl;
 	struct err err;
-	size_t steps;
+	bool found, wrapped;
 
 	if (!ui->advance || ui_top(ui)->ops != &list_view_ops)
 		return;
 	err_clear(&err);
-	for (steps = 0; steps < 500; steps++) {
-		const struct trace_row *r;
-		const struct fb_cell *c;
-		size_t before = tl->sel;
-
-		if (tlist_move(tl, 1, &err) < 0 || tl->sel == before)
-			break;
-		r = tlist_selected(tl);
-		c = r ? trace_row_fb(r, name) : NULL;
-		if (!c || !c->mine)
-			return;
-	}
+	if (find_unlabelled(ui, name, 1, false, &found, &wrapped, &err) < 0)
+		ui_error(ui, &err);
 }
 
 /* ---- giving a label ------------------------------------------------------ */
@@ -267,6 +274,7 @@ unsigned ui_label_key(struct ui *ui, const struct label_schema *ls, const struct
 	f->span_id = xstrdup_or_null(t.span_id);
 	f->span_name = xstrdup_or_null(t.span_name);
 	f->name = xstrdup(ls->name);
+	f->instructions = ls->instructions;
 	f->type = (int)label_value_type(ls);
 	f->rationale = (int)ls->rationale;
 	if (!k->value) {
@@ -299,8 +307,12 @@ unsigned ui_label_answer(struct ui *ui, int answer)
 {
 	struct label_flow *f = &ui->lab;
 
+	if (f->stage == LS_ASK_QUIT || f->stage == LS_ASK_DISCARD)
+		return answer_pending(ui, answer);
 	if (f->stage != LS_CONFIRM)
 		return EFF_HANDLED;
+	if (answer > 1)
+		answer = 0;
 	if (answer < 0) {
 		flow_reset(f);
 		ui_msg(ui, SLOT_MSG_INFO, "cancelled: nothing written");
@@ -368,31 +380,36 @@ void ui_label_cancel(struct ui *ui)
 /* ---- the other labelling actions ------------------------------------------ */
 
 /* Which of my feedback an action on the target means: the one under the
- * cursor in the feedback pane, else the last label I gave. */
+ * cursor in the feedback pane; else my only feedback there (of the
+ * configured names); else, of several, the last label I gave when it is
+ * among them, else the first in schema order.  NULL when I have none. */
 static const char *which_name(struct ui *ui, const struct label_target *t)
 {
 	const struct label_last *last = labeler_last(ui->lb);
-	const char *only = NULL;
+	const char *first = NULL;
 	size_t i, found = 0;
+	bool last_here = false;
 
 	if (t->fb_name)
 		return t->fb_name;
-	if (last)
-		return last->name;
-	/* Else the one label of mine on the target, when there is one. */
 	for (i = 0; ui->cfg && i < ui->cfg->nlabels; i++) {
+		const char *name = ui->cfg->labels[i].name;
 		struct assessment a;
 		struct err err;
 
 		memset(&a, 0, sizeof a);
-		if (labeler_mine(ui->lb, t->trace_id, t->span_id, ui->cfg->labels[i].name, &a,
-				 &err) == 0) {
-			only = ui->cfg->labels[i].name;
-			found++;
+		err_clear(&err);
+		if (labeler_mine(ui->lb, t->trace_id, t->span_id, name, &a, &err) == 0) {
+			if (!found++)
+				first = name;
+			if (last && strcmp(last->name, name) == 0)
+				last_here = true;
 		}
 		assessment_free(&a);
 	}
-	return found == 1 ? only : NULL;
+	if (found > 1 && last_here)
+		return last->name;
+	return first;
 }
 
 static unsigned edit_rationale(struct ui *ui)
@@ -408,7 +425,8 @@ static unsigned edit_rationale(struct ui *ui)
 		return EFF_HANDLED | EFF_REDRAW;
 	name = which_name(ui, &t);
 	if (!name) {
-		ui_msg(ui, SLOT_MSG_INFO, "which feedback? select mine in the feedback pane");
+		ui_msg(ui, SLOT_MSG_INFO, "no feedback of mine %s", t.span_id ? "on this span" :
+		       "on this trace");
 		return EFF_HANDLED | EFF_REDRAW;
 	}
 	memset(&mine, 0, sizeof mine);
@@ -423,6 +441,8 @@ static unsigned edit_rationale(struct ui *ui)
 	f->span_id = xstrdup_or_null(t.span_id);
 	f->span_name = xstrdup_or_null(t.span_name);
 	f->name = xstrdup(name);
+	f->instructions = ui->cfg && config_label(ui->cfg, name) ?
+			  config_label(ui->cfg, name)->instructions : NULL;
 	lead = xasprintf("rationale of %s: ", name);
 	safe = sanitize_dup(lead, strlen(lead));
 	ui_prompt_open(ui, PROMPT_RATIONALE, safe, mine.rationale ? mine.rationale : "");
@@ -444,7 +464,8 @@ static unsigned delete_mine(struct ui *ui)
 		return EFF_HANDLED | EFF_REDRAW;
 	name = which_name(ui, &t);
 	if (!name) {
-		ui_msg(ui, SLOT_MSG_INFO, "which feedback? select mine in the feedback pane");
+		ui_msg(ui, SLOT_MSG_INFO, "no feedback of mine %s", t.span_id ? "on this span" :
+		       "on this trace");
 		return EFF_HANDLED | EFF_REDRAW;
 	}
 	memset(&res, 0, sizeof res);
@@ -501,35 +522,254 @@ static unsigned repeat(struct ui *ui)
 	f->name = xstrdup(last->name);
 	f->value = xstrdup(last->value_text);
 	f->type = (int)last->type;
+	f->instructions = ls ? ls->instructions : NULL;
 	f->rationale = ls ? (int)ls->rationale : RATIONALE_OPTIONAL;
 	return after_value(ui);
 }
 
 static unsigned next_unlabelled(struct ui *ui, int dir)
 {
-	struct list_state *ls = &ui->list;
+	const struct view_ops *top = ui_top(ui)->ops;
+	const struct trace_row *sel;
 	bool found, wrapped;
+	struct label_target t;
 	struct err err;
 
-	if (ui_top(ui)->ops != &list_view_ops) {
-		ui_msg(ui, SLOT_MSG_INFO, "jumps to unlabelled traces work in the trace list");
+	if (top != &list_view_ops && top != &trace_view_ops) {
+		ui_msg(ui, SLOT_MSG_INFO, "jumps to unlabelled traces work in the list and a trace");
+		return EFF_HANDLED | EFF_REDRAW;
+	}
+	/* From a trace: from the list's row of that trace. */
+	if (top == &trace_view_ops && target_of(ui, &t) &&
+	    (!(sel = tlist_selected(&ui->list.tl)) || strcmp(sel->id, t.trace_id) != 0)) {
+		ui_msg(ui, SLOT_MSG_INFO, "this trace is not in the list");
 		return EFF_HANDLED | EFF_REDRAW;
 	}
 	err_clear(&err);
-	if (tlist_find_quick(&ls->tl, QF_UNLABELLED, dir, &found, &wrapped, &err) < 0)
+	if (find_unlabelled(ui, NULL, dir, true, &found, &wrapped, &err) < 0) {
 		ui_error(ui, &err);
-	else if (!found)
-		ui_msg(ui, SLOT_MSG_OK, "every trace here has my labels");
-	else if (wrapped)
+		return EFF_HANDLED | EFF_REDRAW;
+	}
+	if (!found) {
+		ui_msg(ui, SLOT_MSG_OK, "no other trace here lacks my labels");
+		return EFF_HANDLED | EFF_REDRAW;
+	}
+	if (wrapped)
 		ui_msg(ui, SLOT_MSG_INFO, "wrapped around");
+	if (top == &trace_view_ops && (sel = tlist_selected(&ui->list.tl))) {
+		char *id = xstrdup(sel->id);
+
+		if (ui_open_trace(ui, id, &err) < 0)
+			ui_error(ui, &err);
+		free(id);
+	}
 	return EFF_HANDLED | EFF_REDRAW;
+}
+
+/* ---- pending labels ------------------------------------------------------- */
+
+/* Copies of the trace ids with pending operations (one each, in order). */
+static size_t pending_traces(struct ui *ui, char ***out)
+{
+	size_t i, j, n = labeler_pending_count(ui->lb), k = 0;
+	char **v = xcalloc(n ? n : 1, sizeof *v);
+
+	for (i = 0; i < n; i++) {
+		const char *id = labeler_pending_at(ui->lb, i)->trace_id;
+
+		for (j = 0; j < k && strcmp(v[j], id) != 0; j++)
+			;
+		if (j == k)
+			v[k++] = xstrdup(id);
+	}
+	*out = v;
+	return k;
+}
+
+static void traces_changed(struct ui *ui, char **ids, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		ui_feedback_changed(ui, ids[i]);
+		free(ids[i]);
+	}
+	free(ids);
+}
+
+/* Writes the pending labels; true when none remain. */
+static bool retry_pending(struct ui *ui)
+{
+	size_t written = 0, left, n;
+	char **ids;
+	struct err err;
+	int rc;
+
+	if (!labeler_pending_count(ui->lb)) {
+		ui_msg(ui, SLOT_MSG_INFO, "nothing pending");
+		return true;
+	}
+	n = pending_traces(ui, &ids);
+	err_clear(&err);
+	rc = labeler_retry(ui->lb, &written, &err);
+	traces_changed(ui, ids, n);
+	left = labeler_pending_count(ui->lb);
+	if (rc == 0)
+		ui_msg(ui, SLOT_MSG_OK, "%zu pending label%s written", written,
+		       written == 1 ? "" : "s");
+	else
+		ui_msg(ui, SLOT_PENDING, "%zu written, %zu still pending: %s", written, left,
+		       err.msg);
+	return left == 0;
+}
+
+static void discard_pending(struct ui *ui)
+{
+	size_t n = labeler_pending_count(ui->lb), nt;
+	char **ids;
+
+	nt = pending_traces(ui, &ids);
+	labeler_discard_all(ui->lb);
+	traces_changed(ui, ids, nt);
+	ui_msg(ui, SLOT_MSG_OK, "%zu pending label%s discarded", n, n == 1 ? "" : "s");
+}
+
+/* "W" for the retry key in the questions ("" when unbound). */
+static void pending_keys(const struct ui *ui, struct strbuf *retry, struct strbuf *discard)
+{
+	ui_keys_text(ui, "global", ACT_RETRY_PENDING, retry, 1);
+	if (discard)
+		ui_keys_text(ui, "global", ACT_DISCARD_PENDING, discard, 1);
+}
+
+static void ask_pending(struct ui *ui, enum label_stage stage)
+{
+	size_t n = labeler_pending_count(ui->lb);
+	struct strbuf q = STRBUF_INIT, r = STRBUF_INIT;
+
+	flow_reset(&ui->lab);
+	ui->lab.stage = stage;
+	pending_keys(ui, &r, NULL);
+	sb_addf(&q, "%zu label%s not written yet will be lost: ", n, n == 1 ? "" : "s");
+	if (stage == LS_ASK_QUIT) {
+		if (r.len)
+			sb_addf(&q, "%s retry first, ", sb_str(&r));
+		sb_adds(&q, "y quit anyway, n stay ");
+	} else {
+		sb_adds(&q, "discard them? (y/n) ");
+	}
+	ui_prompt_open(ui, PROMPT_CONFIRM, sb_str(&q), "");
+	sb_free(&q);
+	sb_free(&r);
+}
+
+bool ui_label_may_quit(struct ui *ui)
+{
+	if (!ui->lb || !labeler_pending_count(ui->lb))
+		return true;
+	ask_pending(ui, LS_ASK_QUIT);
+	return false;
+}
+
+static unsigned answer_pending(struct ui *ui, int answer)
+{
+	enum label_stage stage = ui->lab.stage;
+
+	flow_reset(&ui->lab);
+	if (stage == LS_ASK_QUIT) {
+		if (answer == 1)
+			return EFF_HANDLED | EFF_QUIT;
+		if (answer == 2 && retry_pending(ui))
+			return EFF_HANDLED | EFF_QUIT;
+		if (answer != 2)
+			ui_msg(ui, SLOT_MSG_INFO, "not quitting: labels still pending");
+		return EFF_HANDLED | EFF_REDRAW;
+	}
+	if (answer == 1)
+		discard_pending(ui);
+	else
+		ui_msg(ui, SLOT_MSG_INFO, "pending labels kept");
+	return EFF_HANDLED | EFF_REDRAW;
+}
+
+bool ui_label_pending_on(const struct ui *ui, const char *trace_id, const char *name)
+{
+	size_t i, n = ui->lb ? labeler_pending_count(ui->lb) : 0;
+
+	for (i = 0; i < n; i++) {
+		const struct label_pending *p = labeler_pending_at(ui->lb, i);
+
+		if (str_eq(p->trace_id, trace_id) && (!name || str_eq(p->name, name)))
+			return true;
+	}
+	return false;
+}
+
+void ui_label_pending_lines(const struct ui *ui, const char *trace_id, struct textbuf *tb,
+			    int width)
+{
+	size_t i, n = ui->lb ? labeler_pending_count(ui->lb) : 0, shown = 0;
+	struct tb_line *l;
+
+	for (i = 0; i < n; i++) {
+		const struct label_pending *p = labeler_pending_at(ui->lb, i);
+		char *v;
+
+		if (!str_eq(p->trace_id, trace_id))
+			continue;
+		if (!shown++) {
+			struct strbuf r = STRBUF_INIT, d = STRBUF_INIT, h = STRBUF_INIT;
+
+			pending_keys(ui, &r, &d);
+			sb_adds(&h, " Not written yet (pending)");
+			if (r.len)
+				sb_addf(&h, " — %s retry", sb_str(&r));
+			if (d.len)
+				sb_addf(&h, ", %s discard", sb_str(&d));
+			l = tb_newline(tb);
+			tb_line_put_fit(l, SLOT_PENDING, sb_str(&h), width);
+			sb_free(&r);
+			sb_free(&d);
+			sb_free(&h);
+		}
+		l = tb_newline(tb);
+		tb_line_put(l, SLOT_PENDING, " ◌ ", strlen(" ◌ "));
+		if (p->op == LABEL_OP_RATIONALE)
+			tb_line_put(l, SLOT_PENDING, "rationale of ", 13);
+		else if (p->op == LABEL_OP_DELETE)
+			tb_line_put(l, SLOT_PENDING, "delete ", 7);
+		tb_line_put_untrusted_fit(l, SLOT_NAME, p->name, strlen(p->name), 30, true);
+		if (p->op == LABEL_OP_SET && p->value) {
+			v = shown_value(p->value);
+			tb_line_put(l, SLOT_DIM, " = ", 3);
+			tb_line_put_untrusted_fit(l, SLOT_PENDING, v, strlen(v), 30, true);
+			free(v);
+		}
+		if (p->span_id) {
+			tb_line_put(l, SLOT_DIM, "  span ", 7);
+			tb_line_put_untrusted_fit(l, SLOT_ID, p->span_id, strlen(p->span_id), 20,
+						  true);
+		}
+		if (p->error) {
+			l = tb_newline(tb);
+			tb_line_pad(l, SLOT_DEFAULT, 4);
+			tb_line_put_untrusted_fit(l, SLOT_MSG_ERROR, p->error, strlen(p->error),
+						  width > 8 ? width - 5 : 3, true);
+		}
+	}
+}
+
+const char *ui_label_instructions(const struct ui *ui)
+{
+	const struct label_flow *f = &ui->lab;
+
+	if (f->stage != LS_CONFIRM && f->stage != LS_RATIONALE && f->stage != LS_EDIT_RATIONALE)
+		return NULL;
+	return f->instructions && *f->instructions ? f->instructions : NULL;
 }
 
 unsigned ui_label_action(struct ui *ui, enum action a)
 {
-	struct err err;
-	size_t written = 0;
-
 	if (!ui->lb)
 		return EFF_UNHANDLED;
 	switch (a) {
@@ -552,31 +792,13 @@ unsigned ui_label_action(struct ui *ui, enum action a)
 		ui_msg(ui, SLOT_MSG_OK, "move on after a label: %s", ui->advance ? "on" : "off");
 		return EFF_HANDLED | EFF_REDRAW;
 	case ACT_RETRY_PENDING:
-		err_clear(&err);
-		if (!labeler_pending_count(ui->lb))
-			ui_msg(ui, SLOT_MSG_INFO, "nothing pending");
-		else if (labeler_retry(ui->lb, &written, &err) < 0)
-			ui_msg(ui, SLOT_PENDING, "%zu written, still pending: %s", written, err.msg);
-		else
-			ui_msg(ui, SLOT_MSG_OK, "%zu pending written", written);
-		if (written) {
-			size_t i;
-
-			/* Refresh whatever the list shows. */
-			for (i = 0; i < ui->list.tl.n; i++)
-				tlist_refresh_row(&ui->list.tl, ui->list.tl.rows[i].id, &err);
-			ui->progress_dirty = true;
-		}
+		retry_pending(ui);
 		return EFF_HANDLED | EFF_REDRAW;
 	case ACT_DISCARD_PENDING:
-		if (!labeler_pending_count(ui->lb)) {
+		if (!labeler_pending_count(ui->lb))
 			ui_msg(ui, SLOT_MSG_INFO, "nothing pending");
-		} else {
-			size_t n = labeler_pending_count(ui->lb);
-
-			labeler_discard_all(ui->lb);
-			ui_msg(ui, SLOT_MSG_OK, "%zu pending label%s discarded", n, n == 1 ? "" : "s");
-		}
+		else
+			ask_pending(ui, LS_ASK_DISCARD);
 		return EFF_HANDLED | EFF_REDRAW;
 	default:
 		return EFF_UNHANDLED;
@@ -591,9 +813,32 @@ void ui_label_status(struct ui *ui, struct tb_line *l, int width)
 	char buf[96], a[32], b[32];
 
 	if (pending && width > 12) {
-		snprintf(buf, sizeof buf, "%zu pending ", pending);
-		tb_line_put_fit(l, SLOT_PENDING, buf, width);
-		width -= (int)strlen(buf);
+		const struct label_pending *p = labeler_pending_at(ui->lb, 0);
+		struct strbuf r = STRBUF_INIT, d = STRBUF_INIT, tail = STRBUF_INIT;
+		int used;
+
+		/* "2 pending (database is locked) — W retry, Ctrl-x discard" */
+		snprintf(buf, sizeof buf, "%zu pending", pending);
+		used = tb_line_put_fit(l, SLOT_PENDING, buf, width);
+		pending_keys(ui, &r, &d);
+		if (r.len)
+			sb_addf(&tail, " — %s retry", sb_str(&r));
+		if (d.len)
+			sb_addf(&tail, "%s %s discard", r.len ? "," : " —", sb_str(&d));
+		sb_adds(&tail, " ");
+		if (p && p->error && width - used > (int)tail.len + 8) {
+			int room = width - used - text_width(sb_str(&tail), tail.len) - 3;
+
+			used += tb_line_put_fit(l, SLOT_PENDING, " (", width - used);
+			used += tb_line_put_untrusted_fit(l, SLOT_PENDING, p->error, strlen(p->error),
+							  room > 32 ? 32 : room, true);
+			used += tb_line_put_fit(l, SLOT_PENDING, ")", width - used);
+		}
+		used += tb_line_put_fit(l, SLOT_PENDING, sb_str(&tail), width - used);
+		width -= used;
+		sb_free(&r);
+		sb_free(&d);
+		sb_free(&tail);
 	}
 	if (ui->progress_total > 0 && ui->progress_done >= 0 && width > 30) {
 		fmt_count(a, sizeof a, ui->progress_done);

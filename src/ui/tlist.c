@@ -374,9 +374,10 @@ int tlist_move(struct tlist *t, long delta, struct err *err)
 
 static bool row_has(const struct trace_row *r, const char *text);
 
-int tlist_find_quick(struct tlist *t, unsigned quick, int dir, bool *found, bool *wrapped,
-		     struct err *err)
+int tlist_find_quick(struct tlist *t, unsigned quick, const char *const *names, int dir,
+		     bool wrap, bool *found, bool *wrapped, struct err *err)
 {
+	const char *const *keep_names = t->req.names;
 	const struct trace_row *from = tlist_selected(t);
 	enum page_dir pd = dir >= 0 ? PAGE_AFTER : PAGE_BEFORE;
 	unsigned keep = t->req.quick;
@@ -389,13 +390,16 @@ int tlist_find_quick(struct tlist *t, unsigned quick, int dir, bool *found, bool
 	if (!from)
 		return 0;
 	t->req.quick |= quick;
+	if (names)
+		t->req.names = names;
 	rc = fetch(t, pd, from, 1, NULL, &p, err);
-	if (rc == 0 && !p.n) {
+	if (rc == 0 && !p.n && wrap) {
 		trace_page_free(&p);
 		rc = fetch(t, pd, NULL, 1, NULL, &p, err);
 		*wrapped = true;
 	}
 	t->req.quick = keep;
+	t->req.names = keep_names;
 	if (rc < 0)
 		return -1;
 	if (!p.n || strcmp(p.v[0].id, from->id) == 0) {

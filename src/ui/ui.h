@@ -14,7 +14,8 @@
  * the script.
  *
  * Ownership: every pointer in struct ui_args is borrowed for the duration of
- * ui_run.  The caller keeps ownership of the config.
+ * ui_run.  The caller keeps ownership of the config; ui_run drops from it
+ * the label schemas whose keys the keymap binds (config_check_labels).
  */
 #include "core/err.h"
 
@@ -22,7 +23,7 @@ struct config;
 
 struct ui_args {
 	const char *store_url;       /* path or sqlite:///path; NULL: config / ./mlflow.db */
-	const struct config *config; /* loaded configuration, or NULL for built-in defaults */
+	struct config *config;       /* loaded configuration, or NULL for built-in defaults */
 	const char *config_path;     /* used only when config is NULL: a file to load */
 	const char *experiment;      /* id or name to open first, or NULL (config / first) */
 	const char *theme;           /* theme name overriding the config, or NULL */

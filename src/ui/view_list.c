@@ -116,8 +116,9 @@ static enum slot status_slot(const char *status)
 
 /* One feedback cell: my / a human's value at its left edge, the judge's
  * (or code's) value in its right half, each in its source's slot; the
- * places never move, so a lone value still tells whose it is. */
-static void put_fb_cell(struct tb_line *l, const struct fb_cell *fc, int w)
+ * places never move, so a lone value still tells whose it is.  A label of
+ * mine not written yet shows as ◌ in my place. */
+static void put_fb_cell(struct tb_line *l, const struct fb_cell *fc, bool pending, int w)
 {
 	struct strbuf left = STRBUF_INIT, right = STRBUF_INIT;
 	enum slot ls = SLOT_DEFAULT, rs = SLOT_FB_JUDGE, vs;
@@ -126,6 +127,11 @@ static void put_fb_cell(struct tb_line *l, const struct fb_cell *fc, int w)
 	if (fc && (fc->mine || fc->human)) {
 		ui_fb_glyph(fc->mine ? fc->mine : fc->human, lpart, &left, &vs);
 		ls = fc->mine ? SLOT_FB_MINE : vs;
+	}
+	if (pending && lpart > 0) {
+		sb_reset(&left);
+		sb_adds(&left, "◌");
+		ls = SLOT_PENDING;
 	}
 	if (fc && (fc->judge || fc->code)) {
 		ui_fb_glyph(fc->judge ? fc->judge : fc->code, rpart, &right, &vs);
@@ -203,7 +209,8 @@ static void render_row(struct ui *ui, struct list_view *lv, const struct columns
 	}
 	for (i = 0; i < (int)c->nfb; i++) {
 		tb_line_put(l, SLOT_DEFAULT, " ", 1);
-		put_fb_cell(l, trace_row_fb(r, ui->list.fb_names[i]), c->fbw[i]);
+		put_fb_cell(l, trace_row_fb(r, ui->list.fb_names[i]),
+			    ui_label_pending_on(ui, r->id, ui->list.fb_names[i]), c->fbw[i]);
 	}
 }
 

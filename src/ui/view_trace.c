@@ -17,6 +17,7 @@
 #include "core/util.h"
 #include "json/render.h"
 #include "json/span.h"
+#include "svc/label.h"
 #include "svc/trace.h"
 #include "ui/app.h"
 #include "ui/pane.h"
@@ -35,6 +36,8 @@ static const char *const tab_names[TAB_COUNT_] = {
 
 /* Feedback pane line flags. */
 #define FB_ITEM_START 1u
+/* The ref of a feedback pane line that shows no assessment. */
+#define FB_NO_ITEM UINT32_MAX
 
 /* What feedback a span has (valid rows only). */
 enum {
@@ -892,7 +895,8 @@ static char *value_text(const struct assessment *a)
 	return s ? s : xstrdup(a->value);
 }
 
-static void render_item(struct trace_view *tv, struct ui *ui, size_t idx, int width)
+static void render_item(struct trace_view *tv, struct ui *ui, size_t idx, bool disagree,
+			int width)
 {
 	const struct trace *t = &tv->tr;
 	const struct assessment *a = &t->assessments.v[idx];
@@ -942,6 +946,8 @@ static void render_item(struct trace_view *tv, struct ui *ui, size_t idx, int wi
 	if (val) {
 		tb_line_put(l, SLOT_DIM, " = ", 3);
 		tb_line_put_untrusted_fit(l, SLOT_FB_VALUE, val, strlen(val), 24, true);
+		if (disagree)
+			tb_line_put(l, SLOT_MSG_ERROR, " ≠", strlen(" ≠"));
 	} else if (a->error) {
 		tb_line_put(l, SLOT_DIM, " = ", 3);
 		tb_line_put(l, SLOT_STATUS_ERROR, "error", 5);
@@ -1033,17 +1039,106 @@ static void render_item(struct trace_view *tv, struct ui *ui, size_t idx, int wi
 	sb_free(&g);
 }
 
+/* Pairs of rows compared for the ≠ marks of one feedback name. */
+#define DISAGREE_PAIRS_MAX 100000
+
+struct fb_ord {
+	const char *name;
+	size_t first, i;
+};
+
+static int ord_by_name(const void *a, const void *b)
+{
+	const struct fb_ord *x = a, *y = b;
+	int c = strcmp(x->name, y->name);
+
+	return c ? c : x->i < y->i ? -1 : x->i > y->i;
+}
+
+static int ord_by_first(const void *a, const void *b)
+{
+	const struct fb_ord *x = a, *y = b;
+
+	if (x->first != y->first)
+		return x->first < y->first ? -1 : 1;
+	return x->i < y->i ? -1 : x->i > y->i;
+}
+
+static bool is_feedback(const struct assessment *a)
+{
+	return a->valid && a->value && (!a->type || strcmp(a->type, "feedback") == 0);
+}
+
+/* The pane's order: feedback grouped by name (the groups in the order of
+ * their first row, rows in store order within a group), so mine sits next
+ * to the judge's; disagree[i] when row i is my valid feedback and a valid
+ * LLM_JUDGE one of the same name on the same target does not agree with
+ * it (both rows are marked). */
+static void feedback_order(const struct assessment_list *l, const char *me, size_t *order,
+			   bool *disagree)
+{
+	struct fb_ord *o;
+	size_t i, g, n = l->n;
+
+	if (!n)
+		return;
+	memset(disagree, 0, n * sizeof *disagree);
+	o = xcalloc(n, sizeof *o);
+	for (i = 0; i < n; i++) {
+		o[i].name = l->v[i].name ? l->v[i].name : "";
+		o[i].i = i;
+	}
+	qsort(o, n, sizeof *o, ord_by_name);
+	for (g = 0; g < n;) {
+		size_t end = g, a, b, pairs = 0;
+
+		while (end < n && strcmp(o[end].name, o[g].name) == 0)
+			o[end++].first = o[g].i;
+		for (a = g; a < end && pairs < DISAGREE_PAIRS_MAX; a++) {
+			const struct assessment *m = &l->v[o[a].i];
+
+			if (!is_feedback(m) || label_owner_of(m, me) != OWNER_ME)
+				continue;
+			for (b = g; b < end && pairs < DISAGREE_PAIRS_MAX; b++, pairs++) {
+				const struct assessment *j = &l->v[o[b].i];
+
+				if (!is_feedback(j) || label_owner_of(j, me) != OWNER_JUDGE ||
+				    !str_eq(m->span_id, j->span_id) ||
+				    label_values_agree(m->value, j->value))
+					continue;
+				disagree[o[a].i] = true;
+				disagree[o[b].i] = true;
+			}
+		}
+		g = end;
+	}
+	qsort(o, n, sizeof *o, ord_by_first);
+	for (i = 0; i < n; i++)
+		order[i] = o[i].i;
+	free(o);
+}
+
 static void render_feedback(struct trace_view *tv, struct ui *ui, int width)
 {
-	size_t i, keep = tv->fp.sel, keep_top = tv->fp.top;
+	size_t i, keep = tv->fp.sel, keep_top = tv->fp.top, n = tv->tr.assessments.n, from;
 	uint32_t keep_ref = keep < tv->fp.tb.n ? tv->fp.tb.lines[keep].ref : 0;
 	bool had = tv->fp.tb.n > 0;
+	size_t *order = xcalloc(n ? n : 1, sizeof *order);
+	bool *disagree = xcalloc(n ? n : 1, sizeof *disagree);
 
 	tb_clear(&tv->fp.tb);
-	for (i = 0; i < tv->tr.assessments.n; i++)
-		render_item(tv, ui, i, width);
-	if (!tv->tr.assessments.n)
+	feedback_order(&tv->tr.assessments, ui->me, order, disagree);
+	for (i = 0; i < n; i++)
+		render_item(tv, ui, order[i], disagree[order[i]], width);
+	if (!n)
 		tb_put(&tv->fp.tb, SLOT_DIM, " No feedback on this trace yet.");
+	free(order);
+	free(disagree);
+	/* Labels of mine not written yet; their lines are no item. */
+	from = tv->fp.tb.n;
+	ui_label_pending_lines(ui, tv->tr.info.id ? tv->tr.info.id : tv->id, &tv->fp.tb, width);
+	for (i = from; i < tv->fp.tb.n; i++)
+		tv->fp.tb.lines[i].ref = FB_NO_ITEM;
 	tv->fstale = false;
 	tv->fwidth = width;
 	tv->fp.sel = 0;
@@ -1271,7 +1366,8 @@ static unsigned feedback_handle(struct trace_view *tv, enum action a)
 		return EFF_HANDLED | EFF_REDRAW;
 	case ACT_OPEN:
 		/* Go to the span the feedback is about. */
-		if (tv->fp.sel >= tv->fp.tb.n || !tv->tr.assessments.n)
+		if (tv->fp.sel >= tv->fp.tb.n ||
+		    tv->fp.tb.lines[tv->fp.sel].ref >= tv->tr.assessments.n)
 			return EFF_HANDLED;
 		as = &tv->tr.assessments.v[tv->fp.tb.lines[tv->fp.sel].ref];
 		sp = span_by_id(&tv->tr, as->span_id);
@@ -1504,7 +1600,8 @@ static bool trace_target(const struct view *v, struct ui *ui, struct label_targe
 		out->span_id = tv->tr.spans[si].id;
 		out->span_name = tv->tr.spans[si].name;
 	}
-	if (tv->focus == PANE_FEEDBACK && tv->fp.sel < tv->fp.tb.n && tv->tr.assessments.n) {
+	if (tv->focus == PANE_FEEDBACK && tv->fp.sel < tv->fp.tb.n &&
+	    tv->fp.tb.lines[tv->fp.sel].ref < tv->tr.assessments.n) {
 		const struct assessment *a = &tv->tr.assessments.v[tv->fp.tb.lines[tv->fp.sel].ref];
 
 		/* My feedback under the cursor: r and x act on it, on its target. */

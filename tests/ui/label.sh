@@ -72,11 +72,21 @@ expect_grep "label: ] u goes to the first trace without my labels" "$T/next.txt"
 
 # A read-only store: the label stays pending, then is written.
 db2=$(fixture_store pending.db)
-UI_ARGS=--read-only COLUMNS=140 run_keys "$db2" 2 ":snapshot $T/pend.txt" ":action discard-pending" \
-	":snapshot $T/disc.txt"
+UI_ARGS=--read-only COLUMNS=160 run_keys "$db2" 2 ":snapshot $T/pend.txt" Enter Tab Tab ":snapshot $T/pane.txt" \
+	Esc q ":snapshot $T/quit.txt" n ":snapshot $T/stay.txt" Ctrl-w ":snapshot $T/ask.txt" n \
+	":snapshot $T/kept.txt" Ctrl-w y ":snapshot $T/disc.txt" q ":snapshot $T/gone.txt"
 expect_grep "label: read-only said in the header" "$T/pend.txt" "\[read-only\]"
-expect_grep "label: pending shown" "$T/pend.txt" "1 pending"
+expect_grep "label: pending in the status bar, with the keys" "$T/pend.txt" "1 pending (.*) — W retry, Ctrl-w discard"
 expect_grep "label: pending says why" "$T/pend.txt" "not written, pending"
+expect_grep "label: pending in the feedback pane" "$T/pane.txt" "Not written yet (pending) — W retry, Ctrl-w discard"
+expect_grep "label: the pending label in the pane" "$T/pane.txt" "◌ quality = 2"
+expect_grep "label: quitting asks first" "$T/quit.txt" "1 label not written yet will be lost: W retry first, y quit anyway, n stay"
+expect_grep "label: n stays" "$T/stay.txt" "not quitting: labels still pending"
+expect_grep "label: discard asks first" "$T/ask.txt" "discard them? (y/n)"
+expect_grep "label: n keeps them" "$T/kept.txt" "pending labels kept"
 expect_grep "label: discarded on request" "$T/disc.txt" "1 pending label discarded"
+expect_nogrep "label: nothing pending after discard" "$T/disc.txt" "1 pending ("
+if [ -f "$T/gone.txt" ]; then not_ok "label: quits at once with nothing pending" "still running"
+else ok "label: quits at once with nothing pending"; fi
 n=$(q "$db2" "SELECT count(*) FROM assessments WHERE source_id = 'me-tester' AND name = 'quality'")
 expect_eq "label: nothing written to a read-only store" "$n" 0
