@@ -733,7 +733,16 @@ static void draw_status(struct ui *ui, struct frame *f)
 		return;
 	if (ui->prompt != PROMPT_NONE) {
 		const char *lead = ui->prompt_lead ? ui->prompt_lead : ":";
+		const char *ins = ui_label_instructions(ui);
 		int cx, lw;
+
+		/* The label's instructions, on the line above the question or
+		 * the rationale. */
+		if (ins && y > 1 && (l = frame_line(f, y - 1, 0, w, SLOT_MSG_INFO))) {
+			int iw = tb_line_put_fit(l, SLOT_MSG_INFO, " ", w);
+
+			tb_line_put_untrusted_fit(l, SLOT_MSG_INFO, ins, strlen(ins), w - iw, true);
+		}
 
 		l = frame_line(f, y, 0, w, SLOT_PROMPT);
 		if (!l)

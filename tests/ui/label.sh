@@ -35,6 +35,8 @@ run_keys "$db" j 5 ":snapshot $T/ask.txt" y ":snapshot $T/why.txt" ":type judge 
 	":snapshot $T/over.txt"
 expect_grep "label: the override question" "$T/ask.txt" "override it with 5?"
 expect_grep "label: the rationale prompt" "$T/why.txt" "quality = 5, rationale (Enter: none):"
+expect_grep "label: instructions with the question" "$T/ask.txt" "Overall quality, from 1 (unusable) to 5"
+expect_grep "label: instructions with the rationale" "$T/why.txt" "Overall quality, from 1 (unusable) to 5"
 expect_grep "label: override confirmed" "$T/over.txt" "quality = 5 on tr-b0000000… (overrides)"
 expect_eq "label: override row" \
 	"$(q "$db" "SELECT value || ' ' || overrides || ' ' || rationale FROM assessments WHERE trace_id = 'tr-b0000000000000000000000000000002' AND name = 'quality' AND source_type = 'HUMAN'")" \
@@ -90,3 +92,21 @@ if [ -f "$T/gone.txt" ]; then not_ok "label: quits at once with nothing pending"
 else ok "label: quits at once with nothing pending"; fi
 n=$(q "$db2" "SELECT count(*) FROM assessments WHERE source_id = 'me-tester' AND name = 'quality'")
 expect_eq "label: nothing written to a read-only store" "$n" 0
+
+# A label key the keymap binds (j: move-down) is reported and its label
+# dropped; the others still work.
+cat >"$T/clash.yaml" <<'EOF'
+labels:
+  - name: clashing
+    type: boolean
+    keys: {j: true, "+": false}
+  - name: fine
+    type: boolean
+    keys: {"-": true}
+EOF
+db3=$(fixture_store clash.db)
+TRACELAB_CONFIG=$T/clash.yaml run_keys "$db3" ":snapshot $T/clash.txt" - j
+expect_grep "label: a clashing key said in the status bar" "$T/clash.txt" "labels: .*clash.yaml:4"
+expect_has "label: a clashing key said on stderr" "$(cat "$T/.err")" "clash.yaml:4"
+expect_eq "label: the clashing label is not given, the other is" \
+	"$(q "$db3" "SELECT group_concat(name) FROM assessments WHERE source_id = 'me-tester' AND name IN ('clashing', 'fine')")" "fine"
