@@ -87,7 +87,8 @@ static const char *kind_verb(enum label_kind k)
 	}
 }
 
-void ui_feedback_changed(struct ui *ui, const char *trace_id)
+/* The list row and the views showing this trace read it again. */
+static void views_changed(struct ui *ui, const char *trace_id)
 {
 	struct err err;
 	size_t i;
@@ -100,7 +101,92 @@ void ui_feedback_changed(struct ui *ui, const char *trace_id)
 	for (i = 0; i < ui->nviews; i++)
 		if (ui->views[i]->ops->refresh)
 			ui->views[i]->ops->refresh(ui->views[i], ui, trace_id);
+}
+
+void ui_feedback_changed(struct ui *ui, const char *trace_id)
+{
+	views_changed(ui, trace_id);
 	ui->progress_dirty = true;
+}
+
+/* ---- progress ------------------------------------------------------------ */
+
+static bool configured(const struct ui *ui, const char *name)
+{
+	const char *const *n;
+
+	for (n = ui->list.qf_names; name && n && *n; n++)
+		if (strcmp(*n, name) == 0)
+			return true;
+	return false;
+}
+
+static bool in_window(const struct ui *ui, const char *trace_id)
+{
+	size_t i;
+
+	for (i = 0; i < ui->list.tl.n; i++)
+		if (strcmp(ui->list.tl.rows[i].id, trace_id) == 0)
+			return true;
+	return false;
+}
+
+/* My valid feedback of the configured names on a trace (its spans too):
+ * how many rows, or -1 when they cannot be read. */
+static long mine_on_trace(struct ui *ui, const char *trace_id)
+{
+	struct assessment_list al;
+	struct err err;
+	size_t i;
+	long n = 0;
+
+	memset(&al, 0, sizeof al);
+	err_clear(&err);
+	if (store_load_assessments(ui->st, trace_id, &al, &err) < 0)
+		return -1;
+	for (i = 0; i < al.n; i++) {
+		const struct assessment *a = &al.v[i];
+
+		if (a->valid && (!a->type || strcmp(a->type, "feedback") == 0) &&
+		    label_owner_of(a, ui->me) == OWNER_ME && configured(ui, a->name))
+			n++;
+	}
+	assessment_list_free(&al);
+	return n;
+}
+
+/* After a write that added (change > 0) or removed (< 0) a row of mine
+ * named `name` on a trace of the list: the labelled count moves by one
+ * when the trace went from unlabelled to labelled or back, without
+ * counting again.  Anything unsure is counted again as idle work. */
+static void progress_step(struct ui *ui, const char *trace_id, const char *name, int change)
+{
+	long c;
+
+	if (!change || !trace_id || !configured(ui, name))
+		return;
+	if (ui->progress_dirty || ui->progress_done < 0 || ui->progress_total < 0 ||
+	    !in_window(ui, trace_id) || (c = mine_on_trace(ui, trace_id)) < 0) {
+		ui->progress_dirty = true;
+		return;
+	}
+	if (change > 0 && c == 1 && ui->progress_done < ui->progress_total)
+		ui->progress_done++;
+	else if (change < 0 && c == 0 && ui->progress_done > 0)
+		ui->progress_done--;
+}
+
+/* Did an operation (as its result describes it) add or remove a row of
+ * mine?  undo: the reverse. */
+static int row_change(const struct label_result *r, bool undo)
+{
+	int c = 0;
+
+	if (r->op == LABEL_OP_SET && (r->kind == LABEL_CREATE || r->kind == LABEL_OVERRIDE))
+		c = 1;
+	else if (r->op == LABEL_OP_DELETE)
+		c = -1;
+	return undo ? -c : c;
 }
 
 /* Says what a write did, or that it is pending. */
@@ -182,6 +268,7 @@ static unsigned finish(struct ui *ui, const char *rationale)
 	struct err err;
 	char *trace = NULL, *name = NULL;
 	bool queued = false;
+	int change = 0;
 
 	memset(&req, 0, sizeof req);
 	memset(&res, 0, sizeof res);
@@ -200,11 +287,13 @@ static unsigned finish(struct ui *ui, const char *rationale)
 		trace = xstrdup(f->trace_id);
 		name = xstrdup(f->name);
 		queued = res.queued;
+		change = queued ? 0 : row_change(&res, false);
 	}
 	label_result_free(&res);
 	flow_reset(f);
 	if (trace) {
-		ui_feedback_changed(ui, trace);
+		progress_step(ui, trace, name, change);
+		views_changed(ui, trace);
 		if (!queued)
 			advance(ui, name);
 	}
@@ -362,7 +451,7 @@ unsigned ui_label_accept(struct ui *ui, enum prompt_kind kind, const char *text)
 			report(ui, &res, f->span_name);
 		label_result_free(&res);
 		flow_reset(f);
-		ui_feedback_changed(ui, trace);
+		views_changed(ui, trace);
 		free(trace);
 		return EFF_HANDLED | EFF_REDRAW;
 	}
@@ -471,12 +560,15 @@ static unsigned delete_mine(struct ui *ui)
 	memset(&res, 0, sizeof res);
 	err_clear(&err);
 	trace = xstrdup(t.trace_id);
-	if (labeler_delete(ui->lb, t.trace_id, t.span_id, name, &res, &err) < 0)
+	if (labeler_delete(ui->lb, t.trace_id, t.span_id, name, &res, &err) < 0) {
 		ui_error(ui, &err);
-	else
+	} else {
 		report(ui, &res, t.span_name);
+		if (!res.queued)
+			progress_step(ui, trace, res.name, -1);
+	}
 	label_result_free(&res);
-	ui_feedback_changed(ui, trace);
+	views_changed(ui, trace);
 	free(trace);
 	return EFF_HANDLED | EFF_REDRAW;
 }
@@ -496,7 +588,8 @@ static unsigned undo_redo(struct ui *ui, bool redo)
 	short_id(id, sizeof id, res.trace_id);
 	ui_msg(ui, SLOT_MSG_OK, "%s: %s on %s", redo ? "redone" : "undone",
 	       res.name ? res.name : "?", id);
-	ui_feedback_changed(ui, res.trace_id);
+	progress_step(ui, res.trace_id, res.name, row_change(&res, !redo));
+	views_changed(ui, res.trace_id);
 	label_result_free(&res);
 	return EFF_HANDLED | EFF_REDRAW;
 }
@@ -586,15 +679,19 @@ static size_t pending_traces(struct ui *ui, char ***out)
 	return k;
 }
 
-static void traces_changed(struct ui *ui, char **ids, size_t n)
+/* The rows and views of these traces read again (and frees ids); written:
+ * the store changed, so the progress is counted again. */
+static void traces_changed(struct ui *ui, char **ids, size_t n, bool written)
 {
 	size_t i;
 
 	for (i = 0; i < n; i++) {
-		ui_feedback_changed(ui, ids[i]);
+		views_changed(ui, ids[i]);
 		free(ids[i]);
 	}
 	free(ids);
+	if (written)
+		ui->progress_dirty = true;
 }
 
 /* Writes the pending labels; true when none remain. */
@@ -612,7 +709,7 @@ static bool retry_pending(struct ui *ui)
 	n = pending_traces(ui, &ids);
 	err_clear(&err);
 	rc = labeler_retry(ui->lb, &written, &err);
-	traces_changed(ui, ids, n);
+	traces_changed(ui, ids, n, written > 0);
 	left = labeler_pending_count(ui->lb);
 	if (rc == 0)
 		ui_msg(ui, SLOT_MSG_OK, "%zu pending label%s written", written,
@@ -630,7 +727,7 @@ static void discard_pending(struct ui *ui)
 
 	nt = pending_traces(ui, &ids);
 	labeler_discard_all(ui->lb);
-	traces_changed(ui, ids, nt);
+	traces_changed(ui, ids, nt, false);
 	ui_msg(ui, SLOT_MSG_OK, "%zu pending label%s discarded", n, n == 1 ? "" : "s");
 }
 
@@ -859,19 +956,25 @@ bool ui_label_idle(struct ui *ui)
 {
 	struct list_state *ls = &ui->list;
 	struct err err;
-	int64_t unl;
+	int64_t unl, total;
 
 	if (!ui_label_busy(ui))
 		return false;
 	ui->progress_dirty = false;
 	err_clear(&err);
-	if (store_count_traces(ui->st, ls->exp_id, ls->filter, ls->quick | QF_UNLABELLED, ui->me,
+	/* M: the traces of the filter, the unlabelled quick filter aside (with
+	 * it on, the list holds only the unlabelled ones). */
+	total = ls->tl.total;
+	if (((ls->quick & QF_UNLABELLED) &&
+	     store_count_traces(ui->st, ls->exp_id, ls->filter, ls->quick & ~(unsigned)QF_UNLABELLED,
+				ui->me, ls->qf_names, &total, &err) < 0) ||
+	    store_count_traces(ui->st, ls->exp_id, ls->filter, ls->quick | QF_UNLABELLED, ui->me,
 			       ls->qf_names, &unl, &err) < 0) {
 		ui->progress_done = ui->progress_total = -1;
 		return true;
 	}
-	ui->progress_total = ls->tl.total;
-	ui->progress_done = ls->tl.total - unl >= 0 ? ls->tl.total - unl : 0;
+	ui->progress_total = total;
+	ui->progress_done = total - unl >= 0 ? total - unl : 0;
 	return true;
 }
 

@@ -110,3 +110,24 @@ expect_grep "label: a clashing key said in the status bar" "$T/clash.txt" "label
 expect_has "label: a clashing key said on stderr" "$(cat "$T/.err")" "clash.yaml:4"
 expect_eq "label: the clashing label is not given, the other is" \
 	"$(q "$db3" "SELECT group_concat(name) FROM assessments WHERE source_id = 'me-tester' AND name IN ('clashing', 'fine')")" "fine"
+
+# Progress with the unlabelled quick filter on: M stays the whole filter;
+# a label and its undo move N by one.
+db4=$(fixture_store progress.db)
+COLUMNS=140 run_keys "$db4" U ":snapshot $T/p0.txt" + ":snapshot $T/p1.txt" u ":snapshot $T/p2.txt"
+expect_grep "label: progress with the unlabelled filter on" "$T/p0.txt" "labelled 1 / 44 (2.3%)"
+expect_grep "label: progress after a label" "$T/p1.txt" "labelled 2 / 44 (4.5%)"
+expect_grep "label: progress after its undo" "$T/p2.txt" "labelled 1 / 44 (2.3%)"
+
+# Mine beside the judge's (n at the question): grouped by name, ≠ on both.
+COLUMNS=140 LINES=40 run_keys "$db4" j 5 n Enter k Enter Tab Tab ":snapshot $T/ne.txt"
+expect_grep "label: my value marked ≠" "$T/ne.txt" "quality = 5 ≠  HUMAN me-tester (you)"
+expect_grep "label: the judge's value marked ≠" "$T/ne.txt" "quality = 1 ≠  LLM_JUDGE"
+
+# ] u in a trace opens the next trace without my labels.
+run_keys "$db4" Enter "] u" ":snapshot $T/nu.txt"
+expect_grep "label: ] u from a trace opens the next unlabelled" "$T/nu.txt" "trace tr-a0000000"
+
+# r with two labels of mine here: the last one given.
+run_keys "$db4" G + 4 r ":snapshot $T/r2.txt"
+expect_grep "label: r takes the last label given" "$T/r2.txt" "rationale of quality:"
