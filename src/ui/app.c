@@ -451,7 +451,9 @@ static unsigned prompt_key(struct ui *ui, int key)
 		int answer = key == 'y' || key == 'Y' ? 1 : key == 'n' || key == 'N' ? 0 :
 			     key == TBK_ESC || key == 'q' || key == 3 ? -1 : -2;
 
-		if (answer == -2 && (ui_keys_lookup(ui->keys, "global", &key, 1, &a) & KB_MATCH) &&
+		/* Before quitting with labels pending, the retry key answers too. */
+		if (answer == -2 && ui->lab.stage == LS_ASK_QUIT &&
+		    (ui_keys_lookup(ui->keys, "global", &key, 1, &a) & KB_MATCH) &&
 		    a == ACT_RETRY_PENDING)
 			answer = 2;
 

@@ -400,8 +400,6 @@ unsigned ui_label_answer(struct ui *ui, int answer)
 		return answer_pending(ui, answer);
 	if (f->stage != LS_CONFIRM)
 		return EFF_HANDLED;
-	if (answer > 1)
-		answer = 0;
 	if (answer < 0) {
 		flow_reset(f);
 		ui_msg(ui, SLOT_MSG_INFO, "cancelled: nothing written");
