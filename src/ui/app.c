@@ -1401,6 +1401,7 @@ int ui_run(const struct ui_args *args, struct err *err)
 out:
 	term_close(ui.term);
 	ui.term = NULL;
+	ui_label_report_unwritten(&ui);
 	ui_free(&ui);
 	script_free(&sc);
 	return rc;

@@ -262,6 +262,10 @@ const char *ui_label_instructions(const struct ui *ui);
 /* Is an operation pending on this trace (and this feedback name; NULL:
  * any)? */
 bool ui_label_pending_on(const struct ui *ui, const char *trace_id, const char *name);
+/* At exit, after the terminal is restored: the labels still pending (the
+ * user chose to lose them, or a signal ended the program) listed on stderr,
+ * so that none disappears without a word. */
+void ui_label_report_unwritten(const struct ui *ui);
 /* Lines for the feedback pane: the pending operations on this trace. */
 void ui_label_pending_lines(const struct ui *ui, const char *trace_id, struct textbuf *tb,
 			    int width);

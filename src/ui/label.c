@@ -854,6 +854,32 @@ void ui_label_pending_lines(const struct ui *ui, const char *trace_id, struct te
 	}
 }
 
+void ui_label_report_unwritten(const struct ui *ui)
+{
+	size_t i, n = ui->lb ? labeler_pending_count(ui->lb) : 0;
+
+	for (i = 0; i < n; i++) {
+		const struct label_pending *p = labeler_pending_at(ui->lb, i);
+		struct strbuf sb = STRBUF_INIT;
+		char *safe;
+
+		if (p->op == LABEL_OP_SET)
+			sb_addf(&sb, "%s = %s", p->name, p->value ? p->value : "?");
+		else
+			sb_addf(&sb, "%s %s", p->op == LABEL_OP_DELETE ? "delete" : "rationale of",
+				p->name);
+		sb_addf(&sb, " on %s", p->trace_id);
+		if (p->span_id)
+			sb_addf(&sb, " span %s", p->span_id);
+		if (p->error)
+			sb_addf(&sb, " (%s)", p->error);
+		safe = sanitize_dup(sb_str(&sb), sb.len);
+		fprintf(stderr, "tracelab: label not written: %s\n", safe);
+		free(safe);
+		sb_free(&sb);
+	}
+}
+
 const char *ui_label_instructions(const struct ui *ui)
 {
 	const struct label_flow *f = &ui->lab;

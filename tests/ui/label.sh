@@ -131,3 +131,9 @@ expect_grep "label: ] u from a trace opens the next unlabelled" "$T/nu.txt" "tra
 # r with two labels of mine here: the last one given.
 run_keys "$db4" G + 4 r ":snapshot $T/r2.txt"
 expect_grep "label: r takes the last label given" "$T/r2.txt" "rationale of quality:"
+
+# Quitting anyway (y) with a label pending: it is named on stderr.
+UI_ARGS=--read-only run_keys "$db2" 3 q y ":snapshot $T/after.txt"
+expect_eq "label: y at the question quits" "$(test -f "$T/after.txt" && echo running || echo quit)" quit
+expect_has "label: the unwritten label named on stderr" "$(cat "$T/.err")" \
+	"label not written: quality = 3 on tr-c0000000000000000000000000000003 (store is read-only"
