@@ -288,6 +288,8 @@ static unsigned finish(struct ui *ui, const char *rationale)
 		name = xstrdup(f->name);
 		queued = res.queued;
 		change = queued ? 0 : row_change(&res, false);
+		/* The list gets a column for it, where its pending mark shows. */
+		ui_names_add(&ui->list, f->name);
 	}
 	label_result_free(&res);
 	flow_reset(f);
