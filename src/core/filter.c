@@ -10,8 +10,9 @@
 #include "core/strbuf.h"
 #include "core/util.h"
 
-/* Deeper nesting than this is refused rather than recursed into. */
-#define FILTER_MAX_DEPTH 200
+/* Deeper nesting than this is refused: the compiled SQL must stay within
+ * what SQLite's parser takes (its stack holds about 100 pending terms). */
+#define FILTER_MAX_DEPTH 16
 
 /* ---- tokens ------------------------------------------------------------ */
 
@@ -780,7 +781,7 @@ static struct filter_node *parse_unary(struct parser *p)
 	struct filter_node *n = NULL;
 
 	if (++p->depth > FILTER_MAX_DEPTH) {
-		fail(p, t->pos, "too deeply nested");
+		fail(p, t->pos, "too deeply nested (at most %d levels)", FILTER_MAX_DEPTH);
 		goto out;
 	}
 	if (is_kw(t, "NOT")) {

@@ -52,7 +52,8 @@
  * SQLite has no REGEXP function unless one is loaded.
  *
  * NOT is two-valued: NOT x matches every trace x does not match, including
- * those where x compares with a NULL column.
+ * those where x compares with a NULL column (a comparison with a NULL column
+ * is false, never NULL).
  */
 
 #define TAG_TRACE_NAME "mlflow.traceName"
@@ -170,6 +171,19 @@ static void cmp_expr(struct comp *c, const char *lhs, const struct filter_node *
 	case FOP_RLIKE:
 		break;  /* refused before we get here */
 	}
+}
+
+/* The same for a column that may be NULL: a comparison with NULL is false
+ * (not NULL), so that NOT can stay a plain SQL NOT. */
+static void cmp_nullable(struct comp *c, const char *lhs, const struct filter_node *n)
+{
+	if (n->op == FOP_IS_NULL || n->op == FOP_IS_NOT_NULL) {
+		cmp_expr(c, lhs, n);
+		return;
+	}
+	sb_addf(c->sb, "(%s IS NOT NULL AND ", lhs);
+	cmp_expr(c, lhs, n);
+	sb_addc(c->sb, ')');
 }
 
 /* tags.<k> / metadata.<k> (and name, run_id through their fixed keys). */
@@ -325,9 +339,9 @@ static void span_group(struct comp *c, const struct filter_node *const *kids, si
 static void text_expr(struct comp *c, const struct filter_node *n)
 {
 	sb_addc(c->sb, '(');
-	cmp_expr(c, "ti.request_preview", n);
+	cmp_nullable(c, "ti.request_preview", n);
 	sb_adds(c->sb, " OR ");
-	cmp_expr(c, "ti.response_preview", n);
+	cmp_nullable(c, "ti.response_preview", n);
 	sb_adds(c->sb, " OR EXISTS (SELECT 1 FROM spans fs WHERE fs.trace_id = ti.request_id AND ");
 	cmp_expr(c, "fs.content", n);
 	sb_adds(c->sb, "))");
@@ -350,13 +364,13 @@ static int compile_cmp(struct comp *c, const struct filter_node *n)
 		cmp_expr(c, "ti.request_id", n);
 		break;
 	case FF_CLIENT_REQUEST_ID:
-		cmp_expr(c, "ti.client_request_id", n);
+		cmp_nullable(c, "ti.client_request_id", n);
 		break;
 	case FF_TIMESTAMP:
 		cmp_expr(c, "ti.timestamp_ms", n);
 		break;
 	case FF_EXEC_TIME:
-		cmp_expr(c, "ti.execution_time_ms", n);
+		cmp_nullable(c, "ti.execution_time_ms", n);
 		break;
 	case FF_END_TIME:
 		cmp_expr(c, "(ti.timestamp_ms + COALESCE(ti.execution_time_ms, 0))", n);
@@ -421,7 +435,9 @@ static bool is_span_cmp(const struct filter_node *n)
 }
 
 /* AND: the span comparisons among the children form one group, written
- * where the first of them stood. */
+ * where the first of them stood.  The fragment has as few parentheses as
+ * the precedence needs (SQLite's parser stack is shallow); the caller puts
+ * the whole of it in parentheses. */
 static int compile_and(struct comp *c, const struct filter_node *n)
 {
 	const struct filter_node **spans = xcalloc(n->nkids, sizeof *spans);
@@ -432,7 +448,6 @@ static int compile_and(struct comp *c, const struct filter_node *n)
 	for (i = 0; i < n->nkids; i++)
 		if (is_span_cmp(n->kids[i]))
 			spans[nspans++] = n->kids[i];
-	sb_addc(c->sb, '(');
 	for (i = 0; i < n->nkids; i++) {
 		const struct filter_node *k = n->kids[i];
 
@@ -444,11 +459,16 @@ static int compile_and(struct comp *c, const struct filter_node *n)
 		if (is_span_cmp(k)) {
 			span_group(c, spans, nspans);
 			group_done = true;
-		} else if (compile(c, k) < 0) {
-			goto out;
+			continue;
 		}
+		/* Only OR binds looser than AND; every other piece is an atom. */
+		if (k->kind == FILTER_OR)
+			sb_addc(c->sb, '(');
+		if (compile(c, k) < 0)
+			goto out;
+		if (k->kind == FILTER_OR)
+			sb_addc(c->sb, ')');
 	}
-	sb_addc(c->sb, ')');
 	rc = 0;
 out:
 	free(spans);
@@ -465,21 +485,31 @@ static int compile(struct comp *c, const struct filter_node *n)
 	case FILTER_AND:
 		return compile_and(c, n);
 	case FILTER_OR:
-		sb_addc(c->sb, '(');
 		for (i = 0; i < n->nkids; i++) {
 			if (i)
 				sb_adds(c->sb, " OR ");
 			if (compile(c, n->kids[i]) < 0)
 				return -1;
 		}
-		sb_addc(c->sb, ')');
 		return 0;
-	case FILTER_NOT:
-		sb_adds(c->sb, "NOT COALESCE(");
-		if (compile(c, n->kids[0]) < 0)
+	case FILTER_NOT: {
+		bool negate = true;
+
+		/* Every condition is true or false, never NULL (see
+		 * cmp_nullable), so NOT NOT x is x. */
+		n = n->kids[0];
+		while (n->kind == FILTER_NOT) {
+			negate = !negate;
+			n = n->kids[0];
+		}
+		if (negate)
+			sb_adds(c->sb, "NOT (");
+		if (compile(c, n) < 0)
 			return -1;
-		sb_adds(c->sb, ", 0)");
+		if (negate)
+			sb_addc(c->sb, ')');
 		return 0;
+	}
 	}
 	return 0;
 }

@@ -247,7 +247,7 @@ TEST(parse_depth_limit)
 		sb_addc(&sb, '(');
 	sb_adds(&sb, "status = 'x'");
 	CHECK_INT(filter_parse(sb_str(&sb), &n, &col, &err), -1);
-	CHECK_HAS(err.msg, "too deeply nested");
+	CHECK_STR(err.msg, "col 17: too deeply nested (at most 16 levels)");
 	CHECK(n == NULL);
 	sb_reset(&sb);
 	for (i = 0; i < 5000; i++)
@@ -1201,6 +1201,64 @@ TEST(session_scope_probe_and_opt_out)
 	}
 }
 
+/* Every nesting the parser takes compiles to SQL that SQLite parses, even
+ * inside a subquery of the caller's query. */
+TEST(deepest_filters_prepare)
+{
+	static const char *const open_close[][2] = {
+		{ "NOT (", ")" },
+		{ "(status = 'OK' OR (", "))" },
+		{ "NOT (feedback.f = 'a' OR (", "))" },
+		{ "span.name = 'a' AND (text LIKE 'x' OR NOT (", "))" },
+		{ "NOT NOT (tags.t = 'x' AND (", "))" },
+		{ "(execution_time_ms > 1 AND (client_request_id = 'c' OR (", ")))" },
+		{ "feedback.f IS NULL OR NOT (span.type = 'LLM' AND span.name = 'x' AND (", "))" },
+		{ "NOT (text ILIKE '%a%' OR span.attributes.k IN ('a', 'b') OR (", "))" },
+	};
+	static const char leaf[] = "feedback.`Relevance to Query` IS NULL";
+	size_t i;
+	int k, deepest;
+
+	for (i = 0; i < sizeof open_close / sizeof open_close[0]; i++) {
+		deepest = -1;
+		for (k = 0; k < 40; k++) {
+			struct strbuf f = STRBUF_INIT, q = STRBUF_INIT;
+			struct sql_where w;
+			struct err err = { 0 };
+			sqlite3_stmt *st = NULL;
+			int j, rc;
+
+			for (j = 0; j < k; j++)
+				sb_adds(&f, open_close[i][0]);
+			sb_adds(&f, leaf);
+			for (j = 0; j < k; j++)
+				sb_adds(&f, open_close[i][1]);
+			rc = filter_to_sql(sb_str(&f), &w, &err);
+			if (rc == 0) {
+				deepest = k;
+				sb_addf(&q, "SELECT * FROM (SELECT request_id FROM trace_info ti WHERE"
+					" experiment_id = ? AND (timestamp_ms > 0 OR (%s)))",
+					sb_str(&w.sql));
+				rc = sqlite3_prepare_v2(db, sb_str(&q), -1, &st, NULL);
+				if (rc != SQLITE_OK) {
+					printf("    depth %d of [%s]: %s\n", k, open_close[i][0],
+					       sqlite3_errmsg(db));
+					test_failed_checks++;
+				}
+				sqlite3_finalize(st);
+				sql_where_free(&w);
+			} else {
+				CHECK_HAS(err.msg, "too deeply nested");
+			}
+			sb_free(&f);
+			sb_free(&q);
+			if (rc != SQLITE_OK)
+				break;
+		}
+		CHECK(deepest >= 3);
+	}
+}
+
 /* The compiled SQL reaches rows through the indexes MLflow created. */
 static char *plan(const char *filter)
 {
@@ -1287,6 +1345,7 @@ int main(void)
 	RUN(equivalence_with_brute_force);
 	RUN(equivalence_spot_checks);
 	RUN(session_scope_probe_and_opt_out);
+	RUN(deepest_filters_prepare);
 	RUN(plans_use_mlflow_indexes);
 	sqlite3_close(db);
 	free_traces();
