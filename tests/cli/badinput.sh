@@ -12,7 +12,7 @@
 TRACE=tr-c3f8ccfcfd1ce910d7277a703eedd5e9
 SPAN=4bdc7814b1ece4a4
 LIMIT=${BADINPUT_TIMEOUT:-20}
-[ -n "${TRACELAB_VALGRIND_CMD:-}" ] && LIMIT=$((LIMIT * 10))
+[ -n "${TRACELAB_VALGRIND_CMD:-}" ] && LIMIT=$((LIMIT * 3))
 export TERM=${TERM:-xterm}
 [ "$TERM" = dumb ] && export TERM=xterm
 
