@@ -86,8 +86,12 @@ run_one() {
 		echo "ok - fuzz $t (${execs:-?} runs in ${SECS}s)"
 	else
 		echo "not ok - fuzz $t: exit $rc, see $log"
-		grep -E 'ERROR:|SUMMARY:|fuzz check failed|runtime error|Test unit written' "$log" |
-			head -n 20 | sed 's/^/    /'
+		if grep -qE 'ERROR:|SUMMARY:|fuzz check failed|runtime error|Test unit written' "$log"; then
+			grep -E 'ERROR:|SUMMARY:|fuzz check failed|runtime error|Test unit written' "$log" |
+				head -n 20 | sed 's/^/    /'
+		else
+			tail -n 5 "$log" | sed 's/^/    /'
+		fi
 	fi
 	return $rc
 }
