@@ -12,10 +12,10 @@
 #     invalid exactly when a row overriding it exists);
 #   - at most one unacknowledged row per writer per kill;
 #   - PRAGMA integrity_check is ok.
-# CRASH_ROUNDS (default 25) rounds; CRASH_SEED fixes the random kill times.
+# CRASH_ROUNDS (default 30) rounds; CRASH_SEED fixes the random kill times.
 . "$(dirname "$0")/../lib.sh"
 
-ROUNDS=${CRASH_ROUNDS:-25}
+ROUNDS=${CRASH_ROUNDS:-30}
 WRITERS=${CRASH_WRITERS:-2}
 SEED=${CRASH_SEED:-$(od -An -N4 -tu4 /dev/urandom | tr -d ' ')}
 echo "# crash: $ROUNDS rounds, $WRITERS writers, seed $SEED (CRASH_SEED=$SEED to repeat)"
