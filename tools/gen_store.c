@@ -10,7 +10,7 @@
  * every ~2.6 s of simulated time: tags (mlflow.traceName,
  * mlflow.trace.spansLocation, mlflow.artifactLocation, environment,
  * app_version), metadata (schema version, user, session, token usage),
- * previews, 2 to 5 spans in the spans table with MLflow's v3 span JSON,
+ * previews, 2 to 4 spans in the spans table with MLflow's v3 span JSON,
  * LLM_JUDGE feedback on about 20% of the traces (relevance_to_query "yes"/
  * "no", safety true/false) and a little HUMAN feedback (correct true/false).
  * One trace, in the middle, has 10,000 spans.  The same seed gives the same
@@ -580,11 +580,6 @@ out:
 
 /* ---- JSON Lines -------------------------------------------------------- */
 
-static void rfc3339(char *buf, size_t size, int64_t ms)
-{
-	fmt_rfc3339_ms(buf, size, ms);
-}
-
 /* One trace as Trace.to_dict() on one line: info, then data.spans with
  * nspans spans (a root and a chain of children). */
 static void jsonl_trace(struct gen *g, FILE *out, long long i, int nspans)
@@ -604,7 +599,7 @@ static void jsonl_trace(struct gen *g, FILE *out, long long i, int nspans)
 	dur = 200 + rnd(&r, 3000);
 	snprintf(question, sizeof question, PICK(&r, questions), PICK(&r, topics));
 	answer = PICK(&r, answers);
-	rfc3339(when, sizeof when, ts);
+	fmt_rfc3339_ms(when, sizeof when, ts);
 	sb_reset(c);
 	sb_addf(c, "{\"info\": {\"trace_id\": \"%s\", \"trace_location\": {\"type\":"
 		" \"MLFLOW_EXPERIMENT\", \"mlflow_experiment\": {\"experiment_id\": \"1\"}},"
@@ -701,6 +696,8 @@ int main(int argc, char **argv)
 	if (!out || g.ntraces < 1 || nspans < 1)
 		return usage();
 	g.big_index = g.ntraces / 2;
+	/* The experiments' creation times too: the same seed, the same file. */
+	setenv("TRACELAB_NOW_MS", "1772323200000", 0);
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	rc = jsonl ? gen_jsonl(&g, out, nspans, &err) : gen_store(&g, out, &err);
 	clock_gettime(CLOCK_MONOTONIC, &t1);

@@ -614,7 +614,7 @@ static int parse_value(struct parser *p, struct filter_node *n, const char *afte
 	struct tok *t = &p->tok;
 	struct filter_value v;
 	bool numeric = filter_field_numeric(n->field);
-	const char *fname = n->field == FF_TEXT ? "text" : filter_field_name(n->field);
+	const char *fname = filter_field_name(n->field);
 
 	memset(&v, 0, sizeof v);
 	v.col = col_of(p, t->pos);

@@ -4,8 +4,9 @@
  * Bulk loading of a freshly created MLflow store, for generators (the
  * million-trace benchmark store): rows go straight into MLflow's tables
  * through prepared statements in one transaction, with the rollback journal
- * and fsync off.  Nothing is checked or replaced: the caller writes each row
- * once, consistent with the others.
+ * and fsync off, and the secondary indexes built once at the end.  Nothing
+ * is checked or replaced: the caller writes each row once, consistent with
+ * the others.  The finished file has exactly the schema store_create made.
  *
  * Only for a file the caller has just made with store_create and that nothing
  * else has open: a crash during the load leaves the file unusable (the caller
@@ -64,7 +65,9 @@ int bulk_span(struct bulk *b, const struct bulk_span *s, struct err *err);
  * "feedback", source_type NULL is "HUMAN", updated_ms 0 is created_ms. */
 int bulk_assessment(struct bulk *b, const struct assessment_new *a, struct err *err);
 
-/* Commits, restores the journal, closes and frees b.  Returns 0 or -1. */
+/* Builds the secondary indexes of the trace tables (dropped while loading,
+ * rebuilt from their own CREATE INDEX text), commits, closes and frees b.
+ * Returns 0 or -1. */
 int bulk_finish(struct bulk *b, struct err *err);
 /* Rolls back, closes and frees b (NULL is fine). */
 void bulk_abort(struct bulk *b);
