@@ -94,8 +94,11 @@ valgrind: $(BIN) $(TEST_BIN) $(TOOL_BIN)
 fuzz:
 	@FUZZ_SECONDS=$(or $(FUZZ_SECONDS),60) sh tests/fuzz/run.sh $(FUZZ_TARGETS)
 
+# Writes demo.db once (labels made in it survive the next `make demo`), then
+# opens it.
 demo: tracelab
-	@rm -f demo.db && ./tracelab demo demo.db && ./tracelab demo.db
+	@test -f demo.db || ./tracelab demo demo.db
+	@./tracelab demo.db
 
 bench: tracelab $(TOOL_BIN)
 	@BUILD=$(BUILD) sh tests/bench.sh
