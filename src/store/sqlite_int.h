@@ -43,6 +43,15 @@ struct sq_stamp {
 	int64_t stamp, count;
 };
 
+/* The last FILTER_SQL_SESSION_PROBE answer, reused while no other
+ * connection committed and this one wrote no session-scoped assessment. */
+struct sq_session {
+	bool set;
+	bool any;
+	int64_t data_version;
+	uint64_t writes;
+};
+
 struct sq {
 	struct store base;             /* first: a struct store * points here */
 	sqlite3 *db;
@@ -58,6 +67,8 @@ struct sq {
 	bool batch;                    /* inside store_begin .. commit/rollback */
 	uint64_t writes;               /* own committed writes */
 	struct sq_stamp stamp;
+	uint64_t session_writes;       /* own writes of session-scoped assessments */
+	struct sq_session session;
 	struct sq_cached cache[SQ_CACHE_MAX];
 	uint64_t tick;
 };

@@ -341,18 +341,64 @@ static void add_search(const struct sq *s, struct sql_where *q, const char *sear
 	sb_free(&pat);
 }
 
-/* The filter expression, compiled by filter_sql.c, with its params after ours. */
-static int add_filter(struct sql_where *q, const char *filter, struct err *err)
+static int one_row(struct sq *s, const char *sql, const struct sql_param *p, size_t np,
+		   int64_t *v, size_t n, bool *found, struct err *err);
+
+/* Whether the store holds session-scoped assessments.  The probe reads the
+ * whole assessments table, so its answer is kept until another connection
+ * commits (PRAGMA data_version) or this one writes an assessment naming a
+ * session. */
+static int session_scoped(struct sq *s, bool *any, struct err *err)
 {
-	struct sql_where w;
+	int64_t dv = 0, v = 1;
+	bool found;
+
+	if (one_row(s, "PRAGMA data_version", NULL, 0, &dv, 1, &found, err) < 0)
+		return -1;
+	if (s->session.set && s->session.data_version == dv &&
+	    s->session.writes == s->session_writes) {
+		*any = s->session.any;
+		return 0;
+	}
+	if (one_row(s, FILTER_SQL_SESSION_PROBE, NULL, 0, &v, 1, &found, err) < 0)
+		return -1;
+	s->session.set = true;
+	s->session.any = !found || v != 0;
+	s->session.data_version = dv;
+	s->session.writes = s->session_writes;
+	*any = s->session.any;
+	return 0;
+}
+
+/* The filter expression, compiled by filter_sql.c, with its params after
+ * ours.  Feedback and expectation conditions leave out session scope when
+ * the store holds no session-scoped assessments: the probe runs only for a
+ * filter whose SQL depends on it. */
+static int add_filter(struct sq *s, struct sql_where *q, const char *filter, struct err *err)
+{
+	struct sql_where w, narrow;
 	size_t i;
+	bool any;
 	int ret = -1;
 
 	memset(&w, 0, sizeof w);
+	memset(&narrow, 0, sizeof narrow);
 	if (!filter || !*filter)
 		return 0;
+	if (filter_to_sql_opts(filter, FSQL_NO_SESSION_SCOPE, &narrow, err) < 0)
+		goto out;
 	if (filter_to_sql(filter, &w, err) < 0)
 		goto out;
+	if (strcmp(sb_str(&w.sql), sb_str(&narrow.sql)) != 0) {
+		if (session_scoped(s, &any, err) < 0)
+			goto out;
+		if (!any) {
+			struct sql_where t = w;
+
+			w = narrow;
+			narrow = t;
+		}
+	}
 	if (w.sql.len) {
 		sb_addf(&q->sql, " AND (%s)", sb_str(&w.sql));
 		for (i = 0; i < w.n; i++) {
@@ -364,6 +410,7 @@ static int add_filter(struct sql_where *q, const char *filter, struct err *err)
 	ret = 0;
 out:
 	sql_where_free(&w);
+	sql_where_free(&narrow);
 	return ret;
 }
 
@@ -425,7 +472,7 @@ static void add_keyset(struct sql_where *q, const struct sort_spec *sp, const st
 	sq_param_text(q, c->id);
 }
 
-static int page_query(const struct sq *s, const struct page_req *req, struct sql_where *q,
+static int page_query(struct sq *s, const struct page_req *req, struct sql_where *q,
 		      struct err *err)
 {
 	const struct sort_spec *sp;
@@ -450,7 +497,7 @@ static int page_query(const struct sq *s, const struct page_req *req, struct sql
 		add_keyset(q, sp, req->cursor, forward, qasc);
 	add_quick(q, req->quick, req->me, req->names);
 	add_search(s, q, req->search);
-	if (add_filter(q, req->filter, err) < 0)
+	if (add_filter(s, q, req->filter, err) < 0)
 		return -1;
 	sb_adds(&q->sql, " ORDER BY ");
 	if (sp->nullable)
@@ -537,9 +584,11 @@ int sq_page_traces(struct store *st, const struct page_req *req, struct trace_pa
 	int rc, ret = -1;
 
 	memset(&q, 0, sizeof q);
-	if (page_query(s, req, &q, err) < 0)
-		goto out;
+	/* The snapshot first: the session probe inside page_query sees the
+	 * same data as the page. */
 	if (sq_read_begin(s, &began, err) < 0)
+		goto out;
+	if (page_query(s, req, &q, err) < 0)
 		goto out;
 	stmt = sq_stmt(s, sb_str(&q.sql), err);
 	if (!stmt)
@@ -738,7 +787,7 @@ int sq_count_traces(struct store *st, int64_t experiment_id, const char *filter,
 	sb_adds(&q.sql, "SELECT count(*) FROM trace_info AS ti WHERE ti.experiment_id = ?");
 	sq_param_int(&q, experiment_id);
 	add_quick(&q, quick, me, names);
-	if (add_filter(&q, filter, err) < 0)
+	if (add_filter(s, &q, filter, err) < 0)
 		goto out;
 	ret = one_row(s, sb_str(&q.sql), q.params, q.n, count, 1, &found, err);
 out:

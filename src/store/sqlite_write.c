@@ -172,6 +172,8 @@ static int insert_assessment(struct sq *s, const struct arow *a, int64_t experim
 	enum numeric kind = numeric_kind(a->value);
 	int rc, ret = -1;
 
+	if (a->metadata && strstr(a->metadata, META_SESSION))
+		s->session_writes++;
 	sb_adds(&sql, "INSERT INTO assessments (assessment_id, trace_id, name, assessment_type,"
 		" value, error, created_timestamp, last_updated_timestamp, source_type, source_id,"
 		" run_id, span_id, rationale, overrides, valid, assessment_metadata");
@@ -321,6 +323,8 @@ int sq_update_assessment(struct store *st, const char *assessment_id,
 	if (!u || !assessment_id)
 		return err_set(err, ERR_USAGE, "an update needs an assessment id and changes");
 	kind = numeric_kind(u->value_json);
+	if (u->metadata_json && strstr(u->metadata_json, META_SESSION))
+		s->session_writes++;
 
 	sb_adds(&sql, "UPDATE assessments SET name = coalesce(?1, name),"
 		" value = coalesce(?2, value),"

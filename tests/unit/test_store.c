@@ -1227,6 +1227,72 @@ TEST(assessments_stamp_moves_on_any_write)
 	free(path);
 }
 
+/* Session-scoped feedback applies to every trace of its session; the store
+ * remembers that it holds none only until someone writes one. */
+static int64_t count_filter(struct store *st, int64_t exp, const char *filter)
+{
+	struct err err = { 0 };
+	int64_t n = -1;
+
+	if (store_count_traces(st, exp, filter, 0, NULL, NULL, &n, &err) < 0)
+		printf("    count %s failed: %s\n", filter, err.msg);
+	return n;
+}
+
+static void log_session_fb(struct store *st, const char *trace, const char *name,
+			   const char *session)
+{
+	struct assessment_new a = { 0 };
+	struct err err = { 0 };
+	char meta[128], id[64];
+
+	snprintf(meta, sizeof meta, "{\"mlflow.trace.session\": \"%s\"}", session);
+	a.trace_id = trace;
+	a.name = name;
+	a.value_json = "true";
+	a.source_type = "HUMAN";
+	a.source_id = "me";
+	a.created_ms = 9000;
+	a.metadata_json = meta;
+	if (store_log_assessment(st, &a, id, &err) < 0)
+		printf("    log %s failed: %s\n", name, err.msg);
+}
+
+TEST(session_scoped_feedback_found_after_it_appears)
+{
+	int64_t exp;
+	char *path, id[64];
+	struct store *st = store_with_trace("session.db", &path, &exp), *other;
+	struct err err = { 0 };
+	struct trace t;
+
+	make_trace(&t, "tr-two", exp, 1767225600001, 5, "OK", NULL, NULL);
+	t.info.session = xstrdup("s-1");
+	CHECK_INT(store_put_trace(st, &t, &err), 0);
+	trace_free(&t);
+	make_trace(&t, "tr-three", exp, 1767225600002, 5, "OK", NULL, NULL);
+	t.info.session = xstrdup("s-1");
+	CHECK_INT(store_put_trace(st, &t, &err), 0);
+	trace_free(&t);
+	log_fb(st, "tr-one", "q", "true", "HUMAN", "me", 5000, NULL, id);
+	/* the first feedback filters, on two connections: no session-scoped
+	 * rows yet */
+	other = open_ok(path);
+	CHECK_INT(count_filter(other, exp, "feedback.q = 'true'"), 1);
+	CHECK_INT(count_filter(other, exp, "feedback.s = 'true'"), 0);
+	CHECK_INT(count_filter(other, exp, "feedback.s IS NULL"), 3);
+	CHECK_INT(count_filter(st, exp, "feedback.s IS NULL"), 3);
+	/* one connection adds feedback for session s-1: both find it */
+	log_session_fb(st, "tr-two", "s", "s-1");
+	CHECK_INT(count_filter(st, exp, "feedback.s = 'true'"), 2);
+	CHECK_INT(count_filter(other, exp, "feedback.s = 'true'"), 2);
+	CHECK_INT(count_filter(other, exp, "feedback.s IS NULL"), 1);
+	CHECK_INT(count_filter(other, exp, "feedback.q = 'true'"), 1);
+	store_close(other);
+	store_close(st);
+	free(path);
+}
+
 TEST(newer_store_columns_are_filled)
 {
 	char *path = test_copy_fixture(REAL, "newer.db");
@@ -1475,6 +1541,7 @@ int main(void)
 	RUN(busy_store_fails_fast_and_writes_nothing);
 	RUN(wal_store_reads_and_writes);
 	RUN(assessments_stamp_moves_on_any_write);
+	RUN(session_scoped_feedback_found_after_it_appears);
 	RUN(newer_store_columns_are_filled);
 	RUN(put_trace_replaces_a_trace);
 	RUN(ensure_experiment_like_mlflow);
