@@ -774,6 +774,46 @@ out:
 	return ret;
 }
 
+/* The unlabelled traces of a whole experiment: all of them less those with
+ * the human feedback asked for.  The feedback rows are few and each finds
+ * its trace by primary key (CROSS JOIN keeps that order), where the
+ * NOT EXISTS of add_quick would look up every trace's assessments. */
+static int count_unlabelled(struct sq *s, int64_t experiment_id, const char *me,
+			    const char *const *names, int64_t *count, struct err *err)
+{
+	struct sql_where q;
+	size_t i;
+	bool found, began = false;
+	int ret = -1;
+
+	memset(&q, 0, sizeof q);
+	sb_adds(&q.sql, "SELECT (SELECT count(*) FROM trace_info WHERE experiment_id = ?1)"
+		" - (SELECT count(DISTINCT qu.trace_id) FROM assessments AS qu"
+		" CROSS JOIN trace_info AS ti WHERE +qu.assessment_type = 'feedback'"
+		" AND qu.valid = 1 AND qu.source_type = 'HUMAN'");
+	sq_param_int(&q, experiment_id);
+	if (me) {
+		sb_adds(&q.sql, " AND qu.source_id = ?");
+		sq_param_text(&q, me);
+	}
+	if (names && names[0]) {
+		sb_adds(&q.sql, " AND qu.name IN (");
+		for (i = 0; names[i]; i++) {
+			sb_adds(&q.sql, i ? ", ?" : "?");
+			sq_param_text(&q, names[i]);
+		}
+		sb_adds(&q.sql, ")");
+	}
+	sb_adds(&q.sql, " AND ti.request_id = qu.trace_id AND ti.experiment_id = ?1)");
+	if (sq_read_begin(s, &began, err) < 0)
+		goto out;
+	ret = one_row(s, sb_str(&q.sql), q.params, q.n, count, 1, &found, err);
+	sq_read_end(s, began);
+out:
+	sql_where_free(&q);
+	return ret;
+}
+
 int sq_count_traces(struct store *st, int64_t experiment_id, const char *filter, unsigned quick,
 		    const char *me, const char *const *names, int64_t *count, struct err *err)
 {
@@ -784,6 +824,8 @@ int sq_count_traces(struct store *st, int64_t experiment_id, const char *filter,
 
 	memset(&q, 0, sizeof q);
 	*count = 0;
+	if (quick == QF_UNLABELLED && (!filter || !*filter))
+		return count_unlabelled(s, experiment_id, me, names, count, err);
 	sb_adds(&q.sql, "SELECT count(*) FROM trace_info AS ti WHERE ti.experiment_id = ?");
 	sq_param_int(&q, experiment_id);
 	add_quick(&q, quick, me, names);
@@ -795,25 +837,62 @@ out:
 	return ret;
 }
 
+/* 1 in *alone when no other experiment has traces: a query over every
+ * assessment then needs no join with trace_info.  Two probes of the
+ * experiment index, whichever side the other experiments are. */
+static int experiment_alone(struct sq *s, int64_t experiment_id, bool *alone, struct err *err)
+{
+	static const char sql[] =
+		"SELECT NOT (EXISTS (SELECT 1 FROM trace_info WHERE experiment_id < ?1)"
+		" OR EXISTS (SELECT 1 FROM trace_info WHERE experiment_id > ?1))";
+	struct sql_param p;
+	int64_t v = 0;
+	bool found;
+
+	memset(&p, 0, sizeof p);
+	p.kind = SQLP_INT;
+	p.i = experiment_id;
+	if (one_row(s, sql, &p, 1, &v, 1, &found, err) < 0)
+		return -1;
+	*alone = found && v != 0;
+	return 0;
+}
+
 int sq_feedback_names(struct store *st, int64_t experiment_id, char ***names, size_t *n,
 		      struct err *err)
 {
-	static const char sql[] =
-		"SELECT DISTINCT a.name FROM trace_info AS ti"
-		" JOIN assessments AS a ON a.trace_id = ti.request_id"
-		" WHERE ti.experiment_id = ? AND +a.assessment_type = 'feedback' AND a.valid = 1"
+	/* Alone, the experiment's feedback is every feedback row (MLflow
+	 * deletes a trace's assessments with the trace): a scan of the
+	 * assessments table only.  Otherwise each feedback row looks up its
+	 * trace by primary key (CROSS JOIN keeps that order), which still reads
+	 * no trace without feedback. */
+	static const char all_sql[] =
+		"SELECT DISTINCT a.name FROM assessments AS a"
+		" WHERE a.assessment_type = 'feedback' AND a.valid = 1"
+		" ORDER BY a.name";
+	static const char some_sql[] =
+		"SELECT DISTINCT a.name FROM assessments AS a CROSS JOIN trace_info AS ti"
+		" WHERE ti.request_id = a.trace_id AND ti.experiment_id = ?"
+		" AND a.assessment_type = 'feedback' AND a.valid = 1"
 		" ORDER BY a.name";
 	struct sq *s = sq_of(st);
-	sqlite3_stmt *stmt = sq_stmt(s, sql, err);
+	sqlite3_stmt *stmt = NULL;
 	char **v = NULL;
 	size_t nv = 0, cap = 0;
+	bool alone = false, began = false;
 	int rc, ret = -1;
 
 	*names = NULL;
 	*n = 0;
-	if (!stmt)
+	if (sq_read_begin(s, &began, err) < 0)
 		return -1;
-	sqlite3_bind_int64(stmt, 1, experiment_id);
+	if (experiment_alone(s, experiment_id, &alone, err) < 0)
+		goto out;
+	stmt = sq_stmt(s, alone ? all_sql : some_sql, err);
+	if (!stmt)
+		goto out;
+	if (!alone)
+		sqlite3_bind_int64(stmt, 1, experiment_id);
 	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
 		char *name = sq_col_str(stmt, 0);
 
@@ -833,6 +912,7 @@ int sq_feedback_names(struct store *st, int64_t experiment_id, char ***names, si
 	ret = 0;
 out:
 	sq_done(s, stmt);
+	sq_read_end(s, began);
 	store_free_names(v, nv);
 	return ret;
 }

@@ -830,6 +830,17 @@ TEST(feedback_cells_and_quick_filters)
 	CHECK_INT(store_count_traces(st, exp, NULL, QF_UNLABELLED | QF_ERRORS, "nobody", NULL,
 				     &count, &err), 0);
 	CHECK_INT(count, NPAGE / 3);
+	/* the unlabelled count agrees with the pages, for any reviewer */
+	req.quick = QF_UNLABELLED;
+	req.me = NULL;
+	CHECK_INT(store_count_traces(st, exp, NULL, QF_UNLABELLED, NULL, NULL, &count, &err), 0);
+	CHECK_INT((int64_t)page_count(st, &req), count);
+	req.me = "me";
+	req.names = only_correctness;
+	CHECK_INT(store_count_traces(st, exp, NULL, QF_UNLABELLED, "me", only_correctness,
+				     &count, &err), 0);
+	CHECK_INT((int64_t)page_count(st, &req), count);
+	req.names = NULL;
 	{
 		struct trace_page p = { 0 };
 		size_t i;
