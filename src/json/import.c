@@ -393,7 +393,8 @@ static int add_span_dict(struct builder *b, const cJSON *sp, size_t index, char 
 	char *content = jt_print(sp);
 	int rc;
 
-	rc = span_parse(content, strlen(content), &s, request_id, err);
+	/* The dict is parsed already: only its text is made, for the content. */
+	rc = span_parse_node(sp, content, strlen(content), &s, request_id, err);
 	free(content);
 	if (rc < 0)
 		return err_prefix(err, "span %zu", index + 1);

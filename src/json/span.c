@@ -312,6 +312,15 @@ int span_parse(const char *json, size_t len, struct span *out, char **trace_requ
 	return rc;
 }
 
+int span_parse_node(const struct cJSON *o, const char *json, size_t len, struct span *out,
+		    char **trace_request_id, struct err *err)
+{
+	memset(out, 0, sizeof *out);
+	if (trace_request_id)
+		*trace_request_id = NULL;
+	return parse_tree(o, json, len, out, trace_request_id, err);
+}
+
 int spans_parse_traces_json(const char *text, size_t len, struct trace *t, struct err *err)
 {
 	cJSON *root;

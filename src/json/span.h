@@ -65,6 +65,11 @@ int span_id_base64(const char *id, char out[13]);
 int trace_id_base64(const char *id, char out[25]);
 
 struct cJSON;
+/* span_parse for a dict already parsed: o is the dict, json its text (the
+ * content kept), as jt_print writes it. */
+int span_parse_node(const struct cJSON *o, const char *json, size_t len, struct span *out,
+		    char **trace_request_id, struct err *err);
+
 /* The span type of a span dict's "attributes" object (values JSON-encoded)
  * that has no mlflow.spanType, from OpenInference (openinference.span.kind)
  * or OTel GenAI (gen_ai.operation.name) attributes, as MLflow derives it
