@@ -80,15 +80,20 @@ sqlite3_stmt *sq_stmt(struct sq *s, const char *sql, struct err *err)
 {
 	struct sq_cached *victim = NULL;
 	sqlite3_stmt *stmt = NULL;
+	const char *p;
+	uint32_t hash = 2166136261u;
 	size_t i;
 	int rc;
 
+	/* Statements differ mostly far into the text: compare hashes first. */
+	for (p = sql; *p; p++)
+		hash = (hash ^ (unsigned char)*p) * 16777619u;
 	for (i = 0; i < SQ_CACHE_MAX; i++) {
 		struct sq_cached *c = &s->cache[i];
 
 		if (c->busy)
 			continue;
-		if (c->sql && strcmp(c->sql, sql) == 0) {
+		if (c->sql && c->hash == hash && strcmp(c->sql, sql) == 0) {
 			c->busy = true;
 			c->last_use = ++s->tick;
 			return c->stmt;
@@ -109,6 +114,7 @@ sqlite3_stmt *sq_stmt(struct sq *s, const char *sql, struct err *err)
 		sqlite3_finalize(victim->stmt);
 		free(victim->sql);
 		victim->sql = xstrdup(sql);
+		victim->hash = hash;
 		victim->stmt = stmt;
 		victim->busy = true;
 		victim->last_use = ++s->tick;
@@ -386,6 +392,10 @@ static int sq_open(const char *path, unsigned flags, struct store **out, struct 
 	}
 	if (S_ISDIR(sb.st_mode))
 		return err_set(err, ERR_USAGE, "%s: is a directory, not an SQLite database", path);
+	/* A FIFO or a device would block the open or never end: only regular
+	 * files are databases. */
+	if (!S_ISREG(sb.st_mode))
+		return err_set(err, ERR_USAGE, "%s: not a regular file, not an SQLite database", path);
 	s = xcalloc(1, sizeof *s);
 	s->path = xstrdup(path);
 	s->base.dir = sq_abs_dir(path);

@@ -29,6 +29,7 @@
 
 struct sq_cached {
 	char *sql;
+	uint32_t hash;                 /* of sql, checked before comparing it */
 	sqlite3_stmt *stmt;
 	uint64_t last_use;
 	bool busy;

@@ -149,6 +149,15 @@ static void bind_aggregate(sqlite3_stmt *stmt, int i, const char *value, enum nu
 /* ---- assessment rows --------------------------------------------------- */
 
 /* Runs sql with one text parameter. */
+/* A string that stays put until the statement is reset (NULL binds NULL). */
+static void bind_static(sqlite3_stmt *stmt, int i, const char *v)
+{
+	if (v)
+		sqlite3_bind_text(stmt, i, v, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(stmt, i);
+}
+
 static int run_text(struct sq *s, const char *sql, const char *v, struct err *err)
 {
 	sqlite3_stmt *stmt = sq_stmt(s, sql, err);
@@ -466,9 +475,22 @@ void sq_rollback(struct store *st)
 }
 
 /* Everything a trace owns, children first: with foreign keys off, nothing
- * cascades by itself. */
+ * cascades by itself.  A trace not in the store yet (the common case of an
+ * import) costs one primary-key probe instead of a delete per table. */
 static int delete_trace(struct sq *s, const char *id, struct err *err)
 {
+	sqlite3_stmt *stmt = sq_stmt(s, "SELECT 1 FROM trace_info WHERE request_id = ?", err);
+	int rc;
+
+	if (!stmt)
+		return -1;
+	sqlite3_bind_text(stmt, 1, id, -1, SQLITE_STATIC);
+	rc = sqlite3_step(stmt);
+	sq_done(s, stmt);
+	if (rc == SQLITE_DONE)
+		return 0;
+	if (rc != SQLITE_ROW)
+		return sq_fail(s, rc, err);
 	if (run_text(s, "DELETE FROM assessments WHERE trace_id = ?", id, err) < 0)
 		return -1;
 	if (s->has_span_metrics &&
@@ -581,33 +603,43 @@ static int insert_spans(struct sq *s, const struct trace *t, struct err *err)
 		" VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 	sqlite3_stmt *stmt;
 	size_t i;
-	int rc;
+	int rc = SQLITE_DONE;
 
-	for (i = 0; i < t->nspans; i++) {
+	if (!t->nspans)
+		return 0;
+	stmt = sq_stmt(s, sql, err);
+	if (!stmt)
+		return -1;
+	/* The strings outlive each step: SQLite need not copy them. */
+	bind_static(stmt, 1, t->info.id);
+	sqlite3_bind_int64(stmt, 2, t->info.experiment_id);
+	for (i = 0; i < t->nspans && rc == SQLITE_DONE; i++) {
 		const struct span *sp = &t->spans[i];
 
-		if (!sp->id || !*sp->id)
+		if (!sp->id || !*sp->id) {
+			sq_done(s, stmt);
 			return err_set(err, ERR_USAGE, "a span of trace %s has no id", t->info.id);
-		stmt = sq_stmt(s, sql, err);
-		if (!stmt)
-			return -1;
-		sq_bind_str(stmt, 1, t->info.id);
-		sqlite3_bind_int64(stmt, 2, t->info.experiment_id);
-		sq_bind_str(stmt, 3, sp->id);
-		sq_bind_str(stmt, 4, sp->parent_id && *sp->parent_id ? sp->parent_id : NULL);
-		sq_bind_str(stmt, 5, sp->name);
-		sq_bind_str(stmt, 6, sp->type);
-		sq_bind_str(stmt, 7, span_status_name(sp->status));
+		}
+		bind_static(stmt, 3, sp->id);
+		bind_static(stmt, 4, sp->parent_id && *sp->parent_id ? sp->parent_id : NULL);
+		bind_static(stmt, 5, sp->name);
+		bind_static(stmt, 6, sp->type);
+		bind_static(stmt, 7, span_status_name(sp->status));
 		sqlite3_bind_int64(stmt, 8, sp->start_ns);
 		if (sp->end_ns >= 0)
 			sqlite3_bind_int64(stmt, 9, sp->end_ns);
-		sq_bind_str(stmt, 10, sp->content ? sp->content : "{}");
+		else
+			sqlite3_bind_null(stmt, 9);
+		bind_static(stmt, 10, sp->content ? sp->content : "{}");
 		rc = sqlite3_step(stmt);
-		sq_done(s, stmt);
 		if (rc != SQLITE_DONE)
-			return sq_fail(s, rc, err);
+			break;
+		sqlite3_reset(stmt);
 	}
-	return 0;
+	if (rc != SQLITE_DONE)
+		sq_fail(s, rc, err);
+	sq_done(s, stmt);
+	return rc == SQLITE_DONE ? 0 : -1;
 }
 
 static int insert_trace_assessments(struct sq *s, const struct trace *t, struct err *err)
