@@ -19,6 +19,21 @@
 
 /* Checks --type, --value against it, and every --metadata pair, so that a
  * mistake is reported against the option that holds it. */
+/* An option given as "" is a mistake worth naming, not an id to look up. */
+static int check_not_empty(const char *trace, const char *name, const char *span,
+			   struct err *err)
+{
+	const struct {
+		const char *opt, *val;
+	} given[] = { { "--trace", trace }, { "--name", name }, { "--span", span } };
+	size_t i;
+
+	for (i = 0; i < sizeof given / sizeof given[0]; i++)
+		if (given[i].val && !*given[i].val)
+			return err_set(err, ERR_USAGE, "%s is empty", given[i].opt);
+	return 0;
+}
+
 static int check_value(const char *value, const char *type_name, enum value_type *type,
 		       struct err *err)
 {
@@ -114,14 +129,8 @@ int cmd_log_feedback(struct cmd_ctx *ctx, int argc, char **argv, struct err *err
 		err_set(err, ERR_USAGE, "missing %s", o.trace ? "--name" : "--trace");
 		goto out;
 	}
-	if (o.trace && !*o.trace) {
-		err_set(err, ERR_USAGE, "--trace is empty");
+	if (check_not_empty(o.trace, o.name, o.span, err) < 0)
 		goto out;
-	}
-	if (o.name && !*o.name) {
-		err_set(err, ERR_USAGE, "--name is empty");
-		goto out;
-	}
 	if (check_value(o.value, o.type, &req.type, err) < 0 ||
 	    check_metadata(&o.metadata, err) < 0)
 		goto out;

@@ -100,7 +100,7 @@ int ydoc_load_file(struct ydoc *d, const char *path, struct err *err)
 	memset(d, 0, sizeof *d);
 	if (!data)
 		return err_set(err, errno == ENOENT ? ERR_NOTFOUND : ERR_RUNTIME, "%s: %s", path,
-			       strerror(errno));
+			       errno == EINVAL ? "not a regular file" : strerror(errno));
 	rc = ydoc_load(d, path, data, len, err);
 	free(data);
 	return rc;

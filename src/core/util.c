@@ -1,6 +1,7 @@
 #include "core/util.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -8,6 +9,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 static void (*fatal_hook)(void);
 
@@ -265,13 +267,31 @@ int parse_int64(const char *s, int64_t *out)
 
 char *read_file(const char *path, size_t *len)
 {
-	FILE *f = fopen(path, "rb");
+	FILE *f = NULL;
 	char *buf = NULL;
 	size_t cap = 0, n = 0, r;
-	int saved;
+	struct stat st;
+	int fd, saved = 0;
 
-	if (!f)
+	/* Non-blocking, so that opening a FIFO does not wait for a writer;
+	 * anything but a regular file is refused before it is read. */
+	fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0)
 		return NULL;
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		saved = S_ISREG(st.st_mode) ? errno : EINVAL;
+		close(fd);
+		errno = saved;
+		return NULL;
+	}
+	fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
+	f = fdopen(fd, "rb");
+	if (!f) {
+		saved = errno;
+		close(fd);
+		errno = saved;
+		return NULL;
+	}
 	for (;;) {
 		GROW(buf, cap, n + 65536 + 1);
 		r = fread(buf + n, 1, cap - n - 1, f);

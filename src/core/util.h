@@ -52,8 +52,9 @@ bool str_starts(const char *s, const char *prefix);
 /* Parses a whole decimal integer; returns 0 or -1 (trailing junk, overflow). */
 int parse_int64(const char *s, int64_t *out);
 
-/* Reads a whole file into a NUL-terminated buffer (*len excludes the NUL).
- * Returns NULL with errno set on failure. */
+/* Reads a whole regular file into a NUL-terminated buffer (*len excludes
+ * the NUL).  Returns NULL with errno set on failure; a FIFO, device or
+ * directory is refused at once with EINVAL (never waited on). */
 char *read_file(const char *path, size_t *len);
 
 #endif
