@@ -87,7 +87,8 @@ static int id_normalize(const char *id, size_t nbytes, char *out)
 		out[n] = '\0';
 		return 0;
 	}
-	got = h == id ? b64_decode(id, raw, sizeof raw) : -1;
+	/* Base64 of the id as given: "0x/SIG/2yYs=" is base64, not hex. */
+	got = b64_decode(id, raw, sizeof raw);
 	if (got == (int)nbytes) {
 		for (i = 0; i < nbytes; i++) {
 			out[2 * i] = hexd[raw[i] >> 4];

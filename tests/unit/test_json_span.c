@@ -203,6 +203,13 @@ TEST(id_normalize)
 	CHECK_INT(span_id_normalize("1", id), 0);
 	CHECK_STR(id, "0000000000000001");
 	CHECK_INT(span_id_normalize("not an id!", id), -1);
+	/* base64 that happens to start with "0x" is still base64 */
+	CHECK_INT(span_id_normalize("0x/SIG/2yYs=", id), 0);
+	CHECK_STR(id, "d31fd2206ff6c98b");
+	CHECK_INT(trace_id_normalize("0x/SIG/2yYsRIjNEVWZ3iA==", tid), 0);
+	CHECK_STR(tid, "d31fd2206ff6c98b1122334455667788");
+	CHECK_INT(span_id_normalize("0x1f", id), 0);
+	CHECK_STR(id, "000000000000001f");
 	CHECK_INT(trace_id_normalize("w/jM/P0c6RDXJ3pwPu3V6Q==", tid), 0);
 	CHECK_STR(tid, "c3f8ccfcfd1ce910d7277a703eedd5e9");
 	CHECK_INT(trace_id_normalize("5B8EFFF798038103D269B633813FC60C", tid), 0);
