@@ -231,10 +231,22 @@ static int exec(struct sq *s, const char *sql, struct err *err)
 	return rc == SQLITE_OK ? 0 : sq_fail(s, rc, err);
 }
 
+int sq_check_file(struct sq *s, struct err *err)
+{
+	struct stat sb;
+
+	if (stat(s->path, &sb) < 0 || sb.st_dev != s->dev || sb.st_ino != s->ino)
+		return err_set(err, ERR_RUNTIME, "store file %s was deleted or replaced while "
+			       "open; the label is kept as pending", s->path);
+	return 0;
+}
+
 int sq_write_begin(struct sq *s, struct err *err)
 {
 	if (s->base.readonly)
 		return err_set(err, ERR_READONLY, "store is read-only: %s", s->path);
+	if (sq_check_file(s, err) < 0)
+		return -1;
 	return exec(s, s->batch ? "SAVEPOINT tracelab_write" : "BEGIN IMMEDIATE", err);
 }
 
@@ -398,6 +410,8 @@ static int sq_open(const char *path, unsigned flags, struct store **out, struct 
 		return err_set(err, ERR_USAGE, "%s: not a regular file, not an SQLite database", path);
 	s = xcalloc(1, sizeof *s);
 	s->path = xstrdup(path);
+	s->dev = sb.st_dev;
+	s->ino = sb.st_ino;
 	s->base.dir = sq_abs_dir(path);
 	s->base.readonly = (flags & STORE_READONLY) || must_read_only(path, &sb, s->base.dir);
 	rc = sqlite3_open_v2(path, &s->db,

@@ -15,6 +15,7 @@
 #include <sqlite3.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include "core/err.h"
 #include "core/model.h"
@@ -57,6 +58,8 @@ struct sq {
 	struct store base;             /* first: a struct store * points here */
 	sqlite3 *db;
 	char *path;                    /* the file, as opened */
+	dev_t dev;                     /* its device and inode at open, to notice */
+	ino_t ino;                     /* the path deleted or replaced later */
 
 	/* Optional columns and tables, found with PRAGMA table_info. */
 	bool ti_client_request_id, ti_request_preview, ti_response_preview;
@@ -103,8 +106,12 @@ char *sq_col_str(sqlite3_stmt *stmt, int i);                 /* copy or NULL */
 /* The absolute directory holding path (caller frees). */
 char *sq_abs_dir(const char *path);
 
+/* ERR_RUNTIME when the path no longer names the file opened: SQLite would
+ * go on writing into a deleted inode, and the label would vanish. */
+int sq_check_file(struct sq *s, struct err *err);
 /* One write transaction: BEGIN IMMEDIATE, or a savepoint inside a batch.
- * Fails with ERR_READONLY on a read-only store, ERR_BUSY when locked. */
+ * Fails with ERR_READONLY on a read-only store, ERR_BUSY when locked,
+ * ERR_RUNTIME when the file was deleted or replaced since open. */
 int sq_write_begin(struct sq *s, struct err *err);
 /* Commits when rc == 0, else rolls back; returns 0 or -1 (err filled). */
 int sq_write_end(struct sq *s, int rc, struct err *err);

@@ -431,6 +431,8 @@ int sq_begin(struct store *st, struct err *err)
 		return err_set(err, ERR_READONLY, "store is read-only: %s", s->path);
 	if (s->batch)
 		return err_set(err, ERR_USAGE, "an import batch is already open");
+	if (sq_check_file(s, err) < 0)
+		return -1;
 	rc = sqlite3_exec(s->db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
 	if (rc != SQLITE_OK)
 		return sq_fail(s, rc, err);

@@ -1157,6 +1157,50 @@ TEST(busy_store_fails_fast_and_writes_nothing)
 	free(path);
 }
 
+TEST(store_deleted_or_replaced_while_open_refuses_writes)
+{
+	int64_t exp;
+	char *path, *other, *msg;
+	struct store *st = store_with_trace("gone.db", &path, &exp);
+	struct assessment_new a = { 0 };
+	struct err err = { 0 };
+	char id[64];
+	sqlite3 *db;
+
+	a.trace_id = "tr-one";
+	a.name = "correctness";
+	a.value_json = "true";
+	msg = xasprintf("store file %s was deleted or replaced while open; the label is kept "
+			"as pending", path);
+	/* Deleted: the write fails instead of going into the unlinked inode. */
+	CHECK_INT(unlink(path), 0);
+	CHECK_INT(store_log_assessment(st, &a, id, &err), -1);
+	CHECK_INT(err.code, ERR_RUNTIME);
+	CHECK_STR(err.msg, msg);
+	err_clear(&err);
+	CHECK_INT(store_begin(st, &err), -1);
+	CHECK_INT(err.code, ERR_RUNTIME);
+	err_clear(&err);
+	/* Replaced: another file renamed over the path. */
+	other = test_copy_fixture(REAL, "gone-other.db");
+	CHECK_INT(rename(other, path), 0);
+	CHECK_INT(store_log_assessment(st, &a, id, &err), -1);
+	CHECK_INT(err.code, ERR_RUNTIME);
+	CHECK_STR(err.msg, msg);
+	err_clear(&err);
+	CHECK_INT(store_delete_assessment(st, "a-nothing", &err), -1);
+	CHECK_INT(err.code, ERR_RUNTIME);
+	err_clear(&err);
+	store_close(st);
+	db = raw(path);
+	CHECK_INT(q_int(db, "SELECT count(*) FROM assessments WHERE name = 'correctness'"
+			" AND trace_id = 'tr-one'"), 0);
+	sqlite3_close(db);
+	free(msg);
+	free(other);
+	free(path);
+}
+
 TEST(wal_store_reads_and_writes)
 {
 	int64_t exp;
@@ -1550,6 +1594,7 @@ int main(void)
 	RUN(spans_elsewhere_are_reported_missing);
 	RUN(log_update_override_delete_like_mlflow);
 	RUN(busy_store_fails_fast_and_writes_nothing);
+	RUN(store_deleted_or_replaced_while_open_refuses_writes);
 	RUN(wal_store_reads_and_writes);
 	RUN(assessments_stamp_moves_on_any_write);
 	RUN(session_scoped_feedback_found_after_it_appears);
