@@ -3,6 +3,7 @@
  * feedback that MLflow reads back.  Everything happens in cmd/.
  */
 #include <locale.h>
+#include <signal.h>
 
 #include "cmd/cmd.h"
 
@@ -12,5 +13,9 @@ int main(int argc, char **argv)
 	 * MLflow writes them. */
 	setlocale(LC_ALL, "");
 	setlocale(LC_NUMERIC, "C");
+	/* A file-size limit (ulimit -f) reached while writing the store must
+	 * become a write error, reported with the label kept as pending, not a
+	 * kill that loses it: with SIGXFSZ ignored the write fails with EFBIG. */
+	signal(SIGXFSZ, SIG_IGN);
 	return cmd_main(argc, argv);
 }
