@@ -1176,6 +1176,13 @@ static const char *first_char(const char *s, size_t n)
 	return NULL;
 }
 
+/* A UTF-8 byte order mark, as some Windows tools write before JSON: not
+ * part of the text. */
+static bool has_bom(const char *s, size_t n)
+{
+	return n >= 3 && memcmp(s, "\xef\xbb\xbf", 3) == 0;
+}
+
 /* Decides how to read buf (the whole text). */
 static void choose_mode(struct import_reader *r)
 {
@@ -1212,6 +1219,10 @@ int import_open_text(const char *text, size_t len, const char *name, struct impo
 	struct import_reader *r = reader_new(name ? name : "(text)");
 
 	(void)err;
+	if (has_bom(text, len)) {
+		text += 3;
+		len -= 3;
+	}
 	r->buf = xstrndup(text, len);
 	r->len = len;
 	choose_mode(r);
@@ -1242,6 +1253,10 @@ int import_open(const char *path, struct import_reader **out, struct err *err)
 	 * Whatever is read here is kept in sb in case it is not. */
 	while (k < 2 && (got = getline(&lines[k], &caps[k], r->f)) >= 0) {
 		lineno++;
+		if (lineno == 1 && has_bom(lines[k], (size_t)got)) {
+			memmove(lines[k], lines[k] + 3, (size_t)got - 3 + 1);
+			got -= 3;
+		}
 		sb_add(&sb, lines[k], (size_t)got);
 		if (is_blank(lines[k], (size_t)got))
 			continue;

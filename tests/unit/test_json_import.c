@@ -459,6 +459,41 @@ TEST(v2_info_trace)
 	import_close(r);
 }
 
+/* A leading UTF-8 byte order mark is not part of the JSON, in a file (JSON
+ * Lines) or in memory. */
+TEST(byte_order_mark_skipped)
+{
+	struct strbuf sb = STRBUF_INIT;
+	struct import_reader *r = NULL;
+	struct trace t = { 0 };
+	struct err err = { 0 };
+	char *path, *errors;
+	size_t n;
+	struct trace *v;
+
+	sb_adds(&sb, "\xef\xbb\xbf");
+	sb_addf(&sb, "{\"info\": {\"trace_id\": \"tr-aaaa\", \"state\": \"OK\"}, \"data\": {\"spans\": [%s]}}\n",
+		V3_TOOL);
+	sb_addf(&sb, "{\"info\": {\"trace_id\": \"tr-bbbb\", \"state\": \"OK\"}, \"data\": {\"spans\": [%s]}}\n",
+		V3_ROOT);
+	path = write_tmp("bom.jsonl", sb.buf);
+	v = read_all(path, &n, &errors);
+	CHECK_INT(n, 2);
+	CHECK_STR(errors, "");
+	if (n == 2)
+		CHECK_STR(v[0].info.id, "tr-aaaa");
+	free_all(v, n);
+	free(errors);
+	free(path);
+
+	CHECK_INT(import_open_text(sb.buf, strlen(sb.buf), "bom.jsonl", &r, &err), 0);
+	CHECK_INT(import_next(r, &t, &err), 1);
+	CHECK_STR(t.info.id, "tr-aaaa");
+	trace_free(&t);
+	import_close(r);
+	sb_free(&sb);
+}
+
 TEST(jsonl_with_bad_line)
 {
 	struct strbuf sb = STRBUF_INIT;
@@ -737,6 +772,7 @@ int main(void)
 	RUN(otlp_rich);
 	RUN(v3_info_trace);
 	RUN(v2_info_trace);
+	RUN(byte_order_mark_skipped);
 	RUN(jsonl_with_bad_line);
 	RUN(array_file_and_lines);
 	RUN(garbage_inputs);
