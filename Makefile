@@ -103,7 +103,7 @@ demo: tracelab
 bench: tracelab $(TOOL_BIN)
 	@BUILD=$(BUILD) sh tests/bench.sh
 
-install: tracelab
+install: $(BIN)
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)/keymaps $(DESTDIR)$(DATADIR)/themes
 	install -m 755 $(BIN) $(DESTDIR)$(BINDIR)/tracelab
 	install -m 644 keymaps/*.yaml $(DESTDIR)$(DATADIR)/keymaps/
