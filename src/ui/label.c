@@ -501,6 +501,21 @@ static const char *which_name(struct ui *ui, const struct label_target *t)
 	return first;
 }
 
+/* The item under the cursor and the name of my feedback there that r and x
+ * act on; NULL (with a message when there is an item) when there is none. */
+static const char *mine_target(struct ui *ui, struct label_target *t)
+{
+	const char *name;
+
+	if (!target_of(ui, t))
+		return NULL;
+	name = which_name(ui, t);
+	if (!name)
+		ui_msg(ui, SLOT_MSG_INFO, "no feedback of mine %s", t->span_id ? "on this span" :
+		       "on this trace");
+	return name;
+}
+
 static unsigned edit_rationale(struct ui *ui)
 {
 	struct label_flow *f = &ui->lab;
@@ -510,14 +525,9 @@ static unsigned edit_rationale(struct ui *ui)
 	const char *name;
 	char *lead, *safe;
 
-	if (!target_of(ui, &t))
+	name = mine_target(ui, &t);
+	if (!name)
 		return EFF_HANDLED | EFF_REDRAW;
-	name = which_name(ui, &t);
-	if (!name) {
-		ui_msg(ui, SLOT_MSG_INFO, "no feedback of mine %s", t.span_id ? "on this span" :
-		       "on this trace");
-		return EFF_HANDLED | EFF_REDRAW;
-	}
 	memset(&mine, 0, sizeof mine);
 	err_clear(&err);
 	if (labeler_mine(ui->lb, t.trace_id, t.span_id, name, &mine, &err) < 0) {
@@ -549,14 +559,9 @@ static unsigned delete_mine(struct ui *ui)
 	const char *name;
 	char *trace;
 
-	if (!target_of(ui, &t))
+	name = mine_target(ui, &t);
+	if (!name)
 		return EFF_HANDLED | EFF_REDRAW;
-	name = which_name(ui, &t);
-	if (!name) {
-		ui_msg(ui, SLOT_MSG_INFO, "no feedback of mine %s", t.span_id ? "on this span" :
-		       "on this trace");
-		return EFF_HANDLED | EFF_REDRAW;
-	}
 	memset(&res, 0, sizeof res);
 	err_clear(&err);
 	trace = xstrdup(t.trace_id);

@@ -221,37 +221,34 @@ int tlist_prefetch(struct tlist *t, struct err *err)
 	return 0;
 }
 
-int tlist_reload(struct tlist *t, struct err *err)
+/* Replaces the window with the first page of the list. */
+static int anchor_first(struct tlist *t, struct err *err)
 {
 	struct trace_page p;
 
 	if (fetch(t, PAGE_AFTER, NULL, page_size(t), NULL, &p, err) < 0)
 		return -1;
 	drop_rows(t);
-	t->total = -1;
 	t->before = 0;
 	t->after = -1;
 	t->more_before = false;
 	take_page(t, &p, false);
 	return settle_view(t, err);
+}
+
+int tlist_reload(struct tlist *t, struct err *err)
+{
+	t->total = -1;
+	return anchor_first(t, err);
 }
 
 int tlist_first(struct tlist *t, struct err *err)
 {
-	struct trace_page p;
-
 	if (!t->more_before) {
 		t->sel = t->top = 0;
 		return settle_view(t, err);
 	}
-	if (fetch(t, PAGE_AFTER, NULL, page_size(t), NULL, &p, err) < 0)
-		return -1;
-	drop_rows(t);
-	t->before = 0;
-	t->after = -1;
-	t->more_before = false;
-	take_page(t, &p, false);
-	return settle_view(t, err);
+	return anchor_first(t, err);
 }
 
 int tlist_last(struct tlist *t, struct err *err)
