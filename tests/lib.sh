@@ -12,7 +12,7 @@
 TOP=${TOP:-$(cd "$(dirname "$0")/../.." && pwd)}
 BUILD=${BUILD:-build}
 TL=${TRACELAB_BIN:-$TOP/$BUILD/tracelab}
-FIX=${TRACELAB_FIXTURES:-$TOP/../shared/fixtures/third_party}
+FIX=${TRACELAB_FIXTURES:-$TOP/tests/fixtures/third_party}
 export LC_ALL=C.UTF-8 TZ=UTC
 T=$(mktemp -d "${TMPDIR:-/tmp}/tracelab-sh-XXXXXX")
 export HOME="$T/home" XDG_CONFIG_HOME="$T/home/.config"

@@ -9,7 +9,7 @@ export BUILD
 TOP=$(cd "$(dirname "$0")/.." && pwd)
 export TOP
 export TRACELAB_BIN="$TOP/$BUILD/tracelab"
-export TRACELAB_FIXTURES="${TRACELAB_FIXTURES:-$TOP/../shared/fixtures/third_party}"
+export TRACELAB_FIXTURES="${TRACELAB_FIXTURES:-$TOP/tests/fixtures/third_party}"
 export LC_ALL=C.UTF-8 TZ=UTC
 unset NO_COLOR TRACELAB_CONFIG XDG_CONFIG_HOME
 suites=${*:-unit cli ui e2e}

@@ -8,7 +8,7 @@
  *
  * Helpers for real store files: test_tmpdir() makes a private temporary
  * directory (removed at exit unless TRACELAB_KEEP_TMP is set) and
- * test_copy_fixture() copies a file from ../shared/fixtures/third_party into
+ * test_copy_fixture() copies a file from tests/fixtures/third_party into
  * it, so fixtures are never modified in place.
  */
 #ifndef TB_TEST_H
@@ -109,12 +109,12 @@ static inline const char *test_tmpdir(void)
 	return test_dir;
 }
 
-/* Where the shared fixtures are (TRACELAB_FIXTURES overrides). */
+/* Where the fixture files are: tests/fixtures/third_party (TRACELAB_FIXTURES overrides). */
 static inline const char *test_fixtures(void)
 {
 	const char *f = getenv("TRACELAB_FIXTURES");
 
-	return f ? f : "../shared/fixtures/third_party";
+	return f ? f : "tests/fixtures/third_party";
 }
 
 /* Copies fixture `name` to tmpdir/`as`; returns the new path (static buffer
