@@ -18,6 +18,9 @@ enum err_code {
 	ERR_SCHEMA,    /* not an MLflow 3 store (e.g. no assessments table) */
 	ERR_PARSE,     /* malformed input (JSON, YAML, filter) */
 	ERR_NOMEM,
+	ERR_NETWORK,   /* a server could not be reached or did not answer in time */
+	ERR_AUTH,      /* a server refused our credentials or permission (401/403) */
+	ERR_CANCELLED, /* the user (or shutdown) cancelled the operation */
 };
 
 #define ERR_MSG_MAX 1024

@@ -3,6 +3,7 @@
 #include <locale.h>
 
 #include "core/model.h"
+#include "core/question.h"
 #include "core/strbuf.h"
 #include "core/textbuf.h"
 #include "core/util.h"
@@ -233,6 +234,24 @@ TEST(formatting_helpers)
 	CHECK_INT(parse_rfc3339_ms("yesterday", &ms), -1);
 }
 
+TEST(question_rule_root_span_is_the_trace)
+{
+	/* A judge's row on the root span and a trace-level row: one question. */
+	CHECK(question_target(NULL, "r00t") == NULL);
+	CHECK(question_target("", "r00t") == NULL);
+	CHECK(question_target("r00t", "r00t") == NULL);
+	CHECK_STR(question_target("c41d", "r00t"), "c41d");
+	CHECK_STR(question_target("r00t", NULL), "r00t");
+	CHECK(question_same("correct", NULL, "correct", "r00t", "r00t"));
+	CHECK(question_same("correct", "", "correct", NULL, "r00t"));
+	CHECK(question_same("correct", "c41d", "correct", "c41d", "r00t"));
+	CHECK(!question_same("correct", "c41d", "correct", NULL, "r00t"));
+	CHECK(!question_same("correct", "c41d", "correct", "r00t", "r00t"));
+	CHECK(!question_same("correct", NULL, "helpful", NULL, "r00t"));
+	/* Without a known root, a span row is not the trace's. */
+	CHECK(!question_same("correct", NULL, "correct", "r00t", NULL));
+}
+
 int main(void)
 {
 	setlocale(LC_ALL, "C.UTF-8");
@@ -248,5 +267,6 @@ int main(void)
 	RUN(textbuf_splits_lines);
 	RUN(fit_respects_wide_chars);
 	RUN(formatting_helpers);
+	RUN(question_rule_root_span_is_the_trace);
 	TEST_MAIN_END();
 }
