@@ -26,8 +26,8 @@ WARN := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes 
 DEFS := -D_XOPEN_SOURCE=700 -D_DEFAULT_SOURCE -DNCURSES_WIDECHAR=1 \
 	-DTRACELAB_VERSION='"$(VERSION)"' -DTRACELAB_DATADIR='"$(DATADIR)"'
 
-ALL_CFLAGS = -std=c11 $(DEFS) $(WARN) $(CFLAGS) $(SANFLAGS) -Isrc -I$(BUILD)/gen $(PKG_CFLAGS) -MMD -MP
-ALL_LDFLAGS = $(SANFLAGS) $(LDFLAGS)
+ALL_CFLAGS = -std=c11 -pthread $(DEFS) $(WARN) $(CFLAGS) $(SANFLAGS) -Isrc -I$(BUILD)/gen $(PKG_CFLAGS) -MMD -MP
+ALL_LDFLAGS = -pthread $(SANFLAGS) $(LDFLAGS)
 
 # LIB_DIRS limits the library to some folders of src/ (e.g. "core store"),
 # so one part can be built and tested while another is being written.

@@ -1,19 +1,10 @@
 #include "cmd/progress.h"
 
 #include <stdio.h>
-#include <time.h>
 
 #include "core/util.h"
 
 #define BAR_WIDTH 20
-
-static int64_t mono_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 void progress_begin(struct progress *p, bool on, const char *label, const char *unit,
 		    int64_t total)

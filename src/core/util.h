@@ -33,6 +33,8 @@ void fatal(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn))
 /* Wall clock in milliseconds since the epoch. TRACELAB_NOW_MS, when set,
  * fixes it (tests and reproducible demo stores). */
 int64_t now_ms(void);
+/* A clock for timeouts and intervals (CLOCK_MONOTONIC), in ms. */
+int64_t mono_ms(void);
 
 /* Formats ms since the epoch as "2026-01-01 12:00:00" (UTC, or local time
  * when local is true) into buf (at least 20 bytes). */

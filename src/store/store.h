@@ -161,6 +161,12 @@ struct store_ops {
 	int (*put_trace)(struct store *st, const struct trace *t, struct err *err);
 	int (*ensure_experiment)(struct store *st, const char *name, int64_t *id,
 				 struct err *err);
+	/* Thread-safe: may be called from any thread while another is inside
+	 * a call on this store.  on: the running call returns soon with
+	 * ERR_CANCELLED (a transaction it had open is rolled back), and so
+	 * does every later call until interrupt(st, false).  NULL: this
+	 * backend cannot be interrupted (a call runs to its end). */
+	void (*interrupt)(struct store *st, bool on);
 };
 
 /* Every store begins with this header; backends embed it first. */

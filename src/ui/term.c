@@ -3,6 +3,7 @@
 #include <curses.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -264,6 +265,69 @@ int term_read_key(struct term *t, int timeout_ms)
 		if (code >= 0)
 			return code;
 		/* An unknown function key: ignore it. */
+	}
+}
+
+/* A key already read by curses (or arriving now), without waiting. */
+static int key_now(void)
+{
+	wint_t wc;
+	int code;
+
+	for (;;) {
+		wtimeout(stdscr, 0);
+		code = wget_wch(stdscr, &wc);
+		if (code == ERR)
+			return -1;
+		code = map_key(code, wc);
+		if (code >= 0)
+			return code;
+	}
+}
+
+int term_wait_key(struct term *t, int fd, int timeout_ms, bool *fd_ready)
+{
+	int64_t until = timeout_ms >= 0 ? mono_ms() + timeout_ms : -1;
+	struct pollfd p[2];
+	int key, left, n;
+
+	*fd_ready = false;
+	for (;;) {
+		if (term_signal)
+			return -1;
+		key = key_now();
+		if (key >= 0)
+			return key;
+		left = until < 0 ? -1 : (int)(until - mono_ms());
+		if (until >= 0 && left < 0)
+			left = 0;
+		p[0].fd = fileno(t->in);
+		p[0].events = POLLIN;
+		p[0].revents = 0;
+		p[1].fd = fd;
+		p[1].events = POLLIN;
+		p[1].revents = 0;
+		n = poll(p, fd >= 0 ? 2 : 1, left);
+		if (n < 0 && errno == EINTR)
+			continue;  /* a signal, or SIGWINCH: look again */
+		if (n < 0)
+			return term_read_key(t, left);
+		if (fd >= 0 && (p[1].revents & (POLLIN | POLLHUP | POLLERR))) {
+			*fd_ready = true;
+			return key_now();
+		}
+		if (p[0].revents & (POLLHUP | POLLERR | POLLNVAL))
+			return term_read_key(t, left);  /* the terminal is gone */
+		if (p[0].revents & POLLIN) {
+			/* A key, maybe the start of an escape sequence: curses
+			 * waits its escape delay for the rest. */
+			key = term_read_key(t, ESCDELAY > 0 ? ESCDELAY : 25);
+			if (key >= 0 || term_signal)
+				return key;
+			continue;
+		}
+		if (n == 0)
+			return -1;
 	}
 }
 

@@ -55,7 +55,7 @@ for t in $targets; do
 		# shellcheck disable=SC2086
 		$CC -std=c11 -O1 -g -D_XOPEN_SOURCE=700 -D_DEFAULT_SOURCE -DNCURSES_WIDECHAR=1 \
 			-Wall -Wextra -Werror -Isrc -I$B/gen -Itests/fuzz $PKG_CFLAGS \
-			-fsanitize=fuzzer $SAN -o $B/fuzz/$t $src $B/libtracelab.a $PKG_LIBS -lm ||
+			-fsanitize=fuzzer $SAN -o $B/fuzz/$t $src $B/libtracelab.a $PKG_LIBS -lm -pthread ||
 			exit 1
 	fi
 done
