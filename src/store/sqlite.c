@@ -1,7 +1,8 @@
 /*
  * The SQLite backend: opening an MLflow tracking store, the statement cache,
- * transactions and the mapping of SQLite's result codes to struct err.
- * Queries live in sqlite_read.c, writes in sqlite_write.c.
+ * transactions, the mapping of SQLite's result codes to struct err, and the
+ * backend's table of operations.  Pages and counts live in sqlite_page.c,
+ * other queries in sqlite_read.c, writes in sqlite_write.c.
  */
 #include "store/sqlite_int.h"
 
@@ -13,7 +14,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "core/textbuf.h"
 #include "core/util.h"
 
 #define BUSY_MS_DEFAULT 5000
@@ -61,17 +61,6 @@ int sq_fail(struct sq *s, int rc, struct err *err)
 	default:
 		return err_set(err, ERR_RUNTIME, "%s", msg);
 	}
-}
-
-int sq_not_found(struct err *err, const char *fmt, const char *a, const char *b)
-{
-	char *sa = sanitize_dup(a ? a : "", a ? strnlen(a, SQ_ID_SHOWN) : 0);
-	char *sb = sanitize_dup(b ? b : "", b ? strnlen(b, SQ_ID_SHOWN) : 0);
-
-	err_set(err, ERR_NOTFOUND, fmt, sa, sb);
-	free(sa);
-	free(sb);
-	return -1;
 }
 
 /* ---- statements -------------------------------------------------------- */
@@ -180,28 +169,57 @@ char *sq_col_str(sqlite3_stmt *stmt, int i)
 	return t ? xstrdup((const char *)t) : NULL;
 }
 
+int sq_end(struct sq *s, sqlite3_stmt *stmt, int rc, struct err *err)
+{
+	int ret = rc == SQLITE_DONE ? 0 : sq_fail(s, rc, err);
+
+	sq_done(s, stmt);
+	return ret;
+}
+
+int sq_row(struct sq *s, sqlite3_stmt *stmt, struct err *err)
+{
+	int rc = sqlite3_step(stmt);
+
+	if (rc == SQLITE_ROW)
+		return 1;
+	return rc == SQLITE_DONE ? 0 : sq_fail(s, rc, err);
+}
+
+int sq_ints(struct sq *s, const char *sql, const struct sql_param *p, size_t np, int64_t *v,
+	    size_t n, bool *found, struct err *err)
+{
+	sqlite3_stmt *stmt = sq_stmt(s, sql, err);
+	size_t i;
+	int rc;
+
+	*found = false;
+	if (!stmt)
+		return -1;
+	rc = sq_bind_params(stmt, 1, p, np);
+	if (rc != SQLITE_OK) {
+		sq_done(s, stmt);
+		return sq_fail(s, rc, err);
+	}
+	rc = sq_row(s, stmt, err);
+	*found = rc > 0;
+	for (i = 0; rc > 0 && i < n; i++)
+		v[i] = sqlite3_column_int64(stmt, (int)i);
+	sq_done(s, stmt);
+	return rc < 0 ? -1 : 0;
+}
+
 int sq_run(struct sq *s, const char *sql, const struct sql_param *p, size_t n, struct err *err)
 {
 	sqlite3_stmt *stmt = sq_stmt(s, sql, err);
-	int rc, ret = -1;
+	int rc;
 
 	if (!stmt)
 		return -1;
 	rc = sq_bind_params(stmt, 1, p, n);
-	if (rc != SQLITE_OK) {
-		sq_fail(s, rc, err);
-		goto out;
-	}
-	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW)
-		;
-	if (rc != SQLITE_DONE) {
-		sq_fail(s, rc, err);
-		goto out;
-	}
-	ret = 0;
-out:
-	sq_done(s, stmt);
-	return ret;
+	while (rc == SQLITE_OK || rc == SQLITE_ROW)
+		rc = sqlite3_step(stmt);
+	return sq_end(s, stmt, rc, err);
 }
 
 void sq_param_text(struct sql_where *w, const char *v)
@@ -470,6 +488,7 @@ const struct store_ops sqlite_store_ops = {
 	.accepts = sq_accepts,
 	.open = sq_open,
 	.close = sq_close,
+	.create = sq_create,
 	.list_experiments = sq_list_experiments,
 	.find_experiment = sq_find_experiment,
 	.count_traces = sq_count_traces,

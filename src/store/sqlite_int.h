@@ -2,11 +2,13 @@
 #define TB_STORE_SQLITE_INT_H
 /*
  * Internals of the SQLite backend, shared by its files: sqlite.c (open,
- * close, statement cache, transactions, error mapping), sqlite_read.c
- * (experiments, trace pages, whole traces), sqlite_write.c (feedback writes,
- * import, new stores) and schema.c (MLflow's DDL text).  Nothing outside
- * src/store/ includes this header, except the store's unit test, which reads
- * the page query and its plan through sq_page_plan.
+ * close, statement cache, transactions, error mapping, the ops table),
+ * sqlite_page.c (pages of trace rows, counts, feedback names),
+ * sqlite_read.c (experiments, whole traces, assessments), sqlite_write.c
+ * (feedback writes, import, new stores) and schema.c (MLflow's DDL text).
+ * What is MLflow's rule rather than SQLite's is in store/rules.h.  Nothing
+ * outside src/store/ includes this header, except the store's unit test,
+ * which reads the page query and its plan through sq_page_plan.
  *
  * Ownership: struct sq owns the connection, its path and every cached
  * statement.  A statement from sq_stmt is borrowed until sq_done, which
@@ -19,8 +21,11 @@
 
 #include "core/err.h"
 #include "core/model.h"
+#include "core/strbuf.h"
+#include "store/backend.h"
 #include "store/filter_sql.h"
-#include "store/store.h"
+#include "store/rules.h"
+#include "store/store.h"  /* STORE_READONLY */
 
 #define SQ_CACHE_MAX 32
 
@@ -91,11 +96,18 @@ void sq_done(struct sq *s, sqlite3_stmt *stmt);
 /* Fills err from a result code and the connection's message; returns -1.
  * Busy and read-only codes get their own error codes and texts. */
 int sq_fail(struct sq *s, int rc, struct err *err);
-/* ERR_NOTFOUND naming ids that come from users or from the store: each is
- * made safe to show (no control characters, one line) and cut to
- * SQ_ID_SHOWN bytes.  fmt has one or two %s; b is NULL when it has one. */
-#define SQ_ID_SHOWN 200
-int sq_not_found(struct err *err, const char *fmt, const char *a, const char *b);
+/* Ends a statement from sq_stmt that was stepped until it returned rc:
+ * 0 when rc is SQLITE_DONE, else -1 with err filled; the statement is
+ * reset for reuse either way. */
+int sq_end(struct sq *s, sqlite3_stmt *stmt, int rc, struct err *err);
+/* Steps a statement that gives at most one row: 1 at a row, 0 when there
+ * is none, -1 (err filled) on failure.  The caller reads the row, then
+ * calls sq_done. */
+int sq_row(struct sq *s, sqlite3_stmt *stmt, struct err *err);
+/* Runs a query that yields one row of integers into v[0..n); *found says
+ * whether there was a row. */
+int sq_ints(struct sq *s, const char *sql, const struct sql_param *p, size_t np, int64_t *v,
+	    size_t n, bool *found, struct err *err);
 /* Prepares, binds the params, steps to the end; for statements without rows. */
 int sq_run(struct sq *s, const char *sql, const struct sql_param *p, size_t n,
 	   struct err *err);
@@ -125,10 +137,8 @@ void sq_read_end(struct sq *s, bool began);
 void sq_param_text(struct sql_where *w, const char *v);
 void sq_param_int(struct sql_where *w, int64_t v);
 
-/* ---- sqlite_read.c ----------------------------------------------------- */
+/* ---- sqlite_page.c ----------------------------------------------------- */
 
-int sq_list_experiments(struct store *st, struct experiment_list *out, struct err *err);
-int sq_find_experiment(struct store *st, const char *id_or_name, int64_t *id, struct err *err);
 int sq_count_traces(struct store *st, int64_t experiment_id, const char *filter, unsigned quick,
 		    const char *me, const char *const *names, int64_t *count, struct err *err);
 int sq_feedback_names(struct store *st, int64_t experiment_id, char ***names, size_t *n,
@@ -137,21 +147,8 @@ int sq_page_traces(struct store *st, const struct page_req *req, struct trace_pa
 		   struct err *err);
 int sq_get_row(struct store *st, const char *trace_id, const char *me, struct trace_row *out,
 	       struct err *err);
-int sq_load_trace(struct store *st, const char *trace_id, struct trace *out, struct err *err);
-int sq_load_assessments(struct store *st, const char *trace_id, struct assessment_list *out,
-			struct err *err);
-int sq_get_assessment(struct store *st, const char *assessment_id, struct assessment *out,
-		      struct err *err);
-int sq_check_target(struct store *st, const char *trace_id, const char *span_id,
-		    struct err *err);
 int sq_assessments_stamp(struct store *st, int64_t experiment_id, int64_t *stamp,
 			 int64_t *count, struct err *err);
-
-/* ERR_NOTFOUND unless the trace exists and, with span_id, unless that span
- * is in the spans table (when the trace keeps its spans there).  *experiment_id
- * and *timestamp_ms (either may be NULL) get the trace's. */
-int sq_target(struct sq *s, const char *trace_id, const char *span_id, int64_t *experiment_id,
-	      int64_t *timestamp_ms, struct err *err);
 
 /* The page query store_page_traces would run for req (*sql) and SQLite's
  * EXPLAIN QUERY PLAN of it, one detail per line, followed by the plan of
@@ -159,10 +156,36 @@ int sq_target(struct sq *s, const char *trace_id, const char *span_id, int64_t *
 int sq_page_plan(struct store *st, const struct page_req *req, char **sql, char **plan,
 		 struct err *err);
 
+/* ---- sqlite_read.c ----------------------------------------------------- */
+
+int sq_list_experiments(struct store *st, struct experiment_list *out, struct err *err);
+int sq_find_experiment(struct store *st, const char *id_or_name, int64_t *id, struct err *err);
+int sq_load_trace(struct store *st, const char *trace_id, struct trace *out, struct err *err);
+int sq_load_assessments(struct store *st, const char *trace_id, struct assessment_list *out,
+			struct err *err);
+int sq_get_assessment(struct store *st, const char *assessment_id, struct assessment *out,
+		      struct err *err);
+int sq_check_target(struct store *st, const char *trace_id, const char *span_id,
+		    struct err *err);
+
+/* SELECT ... FROM trace_info AS ti with the joins a trace row needs, in
+ * the order sq_read_row reads the columns. */
+void sq_row_select(const struct sq *s, struct strbuf *sb);
+void sq_read_row(sqlite3_stmt *stmt, struct trace_row *r);
+/* The row of one trace (without its feedback cells) inside the caller's
+ * read transaction; ERR_NOTFOUND when there is none. */
+int sq_read_row_by_id(struct sq *s, const char *trace_id, struct trace_row *out,
+		      struct err *err);
+
+/* ERR_NOTFOUND unless the trace exists and, with span_id, unless that span
+ * is in the spans table (when the trace keeps its spans there).  *experiment_id
+ * and *timestamp_ms (either may be NULL) get the trace's. */
+int sq_target(struct sq *s, const char *trace_id, const char *span_id, int64_t *experiment_id,
+	      int64_t *timestamp_ms, struct err *err);
+
 /* ---- sqlite_write.c ---------------------------------------------------- */
 
-int sq_log_assessment(struct store *st, const struct assessment_new *a, char *out_id,
-		      struct err *err);
+int sq_log_assessment(struct store *st, const struct assessment_row *r, struct err *err);
 int sq_update_assessment(struct store *st, const char *assessment_id,
 			 const struct assessment_update *u, struct err *err);
 int sq_delete_assessment(struct store *st, const char *assessment_id, struct err *err);

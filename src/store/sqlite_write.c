@@ -21,126 +21,19 @@
 #include "core/strbuf.h"
 #include "core/util.h"
 
-#define TAG_NAME "mlflow.traceName"
-#define TAG_SPANS_LOCATION "mlflow.trace.spansLocation"
-#define META_USER "mlflow.trace.user"
-#define META_SESSION "mlflow.trace.session"
-
 /* Page cache of an import batch, in KiB (negative: SQLite's unit). */
 #define BATCH_CACHE_KIB "-131072"
 
-/* An assessment row to insert; every string borrowed. */
-struct arow {
-	const char *id, *trace_id, *name, *type, *value, *error;
-	int64_t created, updated;
-	const char *source_type, *source_id, *run_id, *span_id, *rationale, *overrides;
-	bool valid;
-	const char *metadata;
-	bool run_from_metadata;  /* run_id NULL: take mlflow.assessment.sourceRunId */
-};
-
-/* ---- ids and values ---------------------------------------------------- */
-
-static int random_bytes(unsigned char *buf, size_t n, struct err *err)
-{
-	size_t got = 0;
-	ssize_t r;
-	int fd;
-
-	while (got < n) {
-		r = getrandom(buf + got, n - got, 0);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0)
-			break;
-		got += (size_t)r;
-	}
-	if (got == n)
-		return 0;
-	fd = open("/dev/urandom", O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return err_set(err, ERR_RUNTIME, "no random source: %s", strerror(errno));
-	while (got < n) {
-		r = read(fd, buf + got, n - got);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0)
-			break;
-		got += (size_t)r;
-	}
-	close(fd);
-	if (got < n)
-		return err_set(err, ERR_RUNTIME, "no random source: short read of /dev/urandom");
-	return 0;
-}
-
-/* "a-" + 32 lowercase hex, like MLflow's "a-" + uuid4().hex; buf >= 35 bytes. */
-static int new_assessment_id(char *buf, struct err *err)
-{
-	static const char hex[] = "0123456789abcdef";
-	unsigned char r[16];
-	size_t i;
-
-	if (random_bytes(r, sizeof r, err) < 0)
-		return -1;
-	buf[0] = 'a';
-	buf[1] = '-';
-	for (i = 0; i < sizeof r; i++) {
-		buf[2 + 2 * i] = hex[r[i] >> 4];
-		buf[3 + 2 * i] = hex[r[i] & 15];
-	}
-	buf[34] = '\0';
-	return 0;
-}
-
-/* A value that counts as numeric for the aggregate columns of newer stores:
- * a boolean or a JSON number (RFC 8259 grammar). */
-enum numeric {
-	NUM_NONE = 0,
-	NUM_BOOL,
-	NUM_NUMBER,
-};
-
-static enum numeric numeric_kind(const char *v)
-{
-	const char *p = v;
-
-	if (!v)
-		return NUM_NONE;
-	if (strcmp(v, "true") == 0 || strcmp(v, "false") == 0)
-		return NUM_BOOL;
-	if (*p == '-')
-		p++;
-	if (*p < '0' || *p > '9')
-		return NUM_NONE;
-	while (*p >= '0' && *p <= '9')
-		p++;
-	if (*p == '.') {
-		p++;
-		if (*p < '0' || *p > '9')
-			return NUM_NONE;
-		while (*p >= '0' && *p <= '9')
-			p++;
-	}
-	if (*p == 'e' || *p == 'E') {
-		p++;
-		if (*p == '+' || *p == '-')
-			p++;
-		if (*p < '0' || *p > '9')
-			return NUM_NONE;
-		while (*p >= '0' && *p <= '9')
-			p++;
-	}
-	return *p ? NUM_NONE : NUM_NUMBER;
-}
+/* ---- values ------------------------------------------------------------ */
 
 /* Binds the aggregate of value at i, for "CAST(?i AS REAL)": SQLite reads
  * the number itself (independent of the C locale); booleans are 1 and 0. */
-static void bind_aggregate(sqlite3_stmt *stmt, int i, const char *value, enum numeric kind)
+static void bind_aggregate(sqlite3_stmt *stmt, int i, const char *value,
+			   enum rules_numeric kind)
 {
-	if (kind == NUM_BOOL)
+	if (kind == RULES_NUM_BOOL)
 		sqlite3_bind_int(stmt, i, value[0] == 't');
-	else if (kind == NUM_NUMBER)
+	else if (kind == RULES_NUM_NUMBER)
 		sqlite3_bind_text(stmt, i, value, -1, SQLITE_TRANSIENT);
 	else
 		sqlite3_bind_null(stmt, i);
@@ -148,7 +41,6 @@ static void bind_aggregate(sqlite3_stmt *stmt, int i, const char *value, enum nu
 
 /* ---- assessment rows --------------------------------------------------- */
 
-/* Runs sql with one text parameter. */
 /* A string that stays put until the statement is reset (NULL binds NULL). */
 static void bind_static(sqlite3_stmt *stmt, int i, const char *v)
 {
@@ -158,30 +50,36 @@ static void bind_static(sqlite3_stmt *stmt, int i, const char *v)
 		sqlite3_bind_null(stmt, i);
 }
 
-static int run_text(struct sq *s, const char *sql, const char *v, struct err *err)
+/* Runs sql with n text parameters (a NULL one binds NULL). */
+static int run_texts(struct sq *s, const char *sql, const char *const *v, size_t n,
+		     struct err *err)
 {
 	sqlite3_stmt *stmt = sq_stmt(s, sql, err);
-	int rc;
+	size_t i;
 
 	if (!stmt)
 		return -1;
-	sq_bind_str(stmt, 1, v);
-	rc = sqlite3_step(stmt);
-	sq_done(s, stmt);
-	return rc == SQLITE_DONE ? 0 : sq_fail(s, rc, err);
+	for (i = 0; i < n; i++)
+		sq_bind_str(stmt, (int)i + 1, v[i]);
+	return sq_end(s, stmt, sqlite3_step(stmt), err);
+}
+
+static int run_text(struct sq *s, const char *sql, const char *v, struct err *err)
+{
+	return run_texts(s, sql, &v, 1, err);
 }
 
 /* One assessments row, with the columns of newer stores when they exist
  * (experiment and trace time from the trace, the aggregate of the value). */
-static int insert_assessment(struct sq *s, const struct arow *a, int64_t experiment_id,
-			     int64_t trace_ts, struct err *err)
+static int insert_assessment(struct sq *s, const struct assessment_row *a,
+			     int64_t experiment_id, int64_t trace_ts, struct err *err)
 {
 	struct strbuf sql = STRBUF_INIT;
 	sqlite3_stmt *stmt = NULL;
-	enum numeric kind = numeric_kind(a->value);
-	int rc, ret = -1;
+	enum rules_numeric kind = rules_numeric_kind(a->value);
+	int ret = -1;
 
-	if (a->metadata && strstr(a->metadata, META_SESSION))
+	if (rules_session_scoped(a->metadata))
 		s->session_writes++;
 	sb_adds(&sql, "INSERT INTO assessments (assessment_id, trace_id, name, assessment_type,"
 		" value, error, created_timestamp, last_updated_timestamp, source_type, source_id,"
@@ -219,8 +117,8 @@ static int insert_assessment(struct sq *s, const struct arow *a, int64_t experim
 	sq_bind_str(stmt, 4, a->type);
 	sq_bind_str(stmt, 5, a->value);
 	sq_bind_str(stmt, 6, a->error);
-	sqlite3_bind_int64(stmt, 7, a->created);
-	sqlite3_bind_int64(stmt, 8, a->updated);
+	sqlite3_bind_int64(stmt, 7, a->created_ms);
+	sqlite3_bind_int64(stmt, 8, a->updated_ms);
 	sq_bind_str(stmt, 9, a->source_type);
 	sq_bind_str(stmt, 10, a->source_id);
 	sq_bind_str(stmt, 11, a->run_id);
@@ -236,88 +134,36 @@ static int insert_assessment(struct sq *s, const struct arow *a, int64_t experim
 	if (s->a_aggregate_value)
 		bind_aggregate(stmt, 19, a->value, kind);
 	if (s->a_is_numeric_value)
-		sqlite3_bind_int(stmt, 20, kind != NUM_NONE);
-	rc = sqlite3_step(stmt);
-	if (rc != SQLITE_DONE) {
-		sq_fail(s, rc, err);
-		goto out;
-	}
-	ret = 0;
+		sqlite3_bind_int(stmt, 20, kind != RULES_NUM_NONE);
+	ret = sq_end(s, stmt, sqlite3_step(stmt), err);
 out:
-	sq_done(s, stmt);
 	sb_free(&sql);
 	return ret;
 }
 
-int sq_log_assessment(struct store *st, const struct assessment_new *a, char *out_id,
-		      struct err *err)
+int sq_log_assessment(struct store *st, const struct assessment_row *r, struct err *err)
 {
 	struct sq *s = sq_of(st);
-	struct arow r;
-	char idbuf[40];
+	const char *old[2] = { r->trace_id, r->overrides };
 	int64_t experiment_id = 0, trace_ts = 0;
-	sqlite3_stmt *stmt = NULL;
-	int rc, ret = -1;
-
-	if (!a->trace_id || !a->name || !a->value_json)
-		return err_set(err, ERR_USAGE, "an assessment needs a trace id, a name and a value");
-	memset(&r, 0, sizeof r);
-	r.id = a->id;
-	if (!r.id) {
-		if (new_assessment_id(idbuf, err) < 0)
-			return -1;
-		r.id = idbuf;
-	}
-	r.trace_id = a->trace_id;
-	r.name = a->name;
-	r.type = a->type ? a->type : "feedback";
-	r.value = a->value_json;
-	r.error = a->error_json;
-	r.created = a->created_ms > 0 ? a->created_ms : now_ms();
-	r.updated = a->updated_ms > 0 ? a->updated_ms : r.created;
-	r.source_type = a->source_type ? a->source_type : "HUMAN";
-	r.source_id = a->source_id;
-	r.run_id = a->run_id;
-	r.run_from_metadata = !a->run_id && a->metadata_json;
-	r.span_id = a->span_id;
-	r.rationale = a->rationale;
-	r.overrides = a->overrides;
-	r.valid = true;
-	r.metadata = a->metadata_json;
+	int ret = -1;
 
 	if (sq_write_begin(s, err) < 0)
 		return -1;
-	if (sq_target(s, a->trace_id, a->span_id, &experiment_id, &trace_ts, err) < 0)
+	if (sq_target(s, r->trace_id, r->span_id, &experiment_id, &trace_ts, err) < 0)
 		goto out;
-	if (a->overrides) {
-		stmt = sq_stmt(s, "UPDATE assessments SET valid = 0"
-			       " WHERE trace_id = ? AND assessment_id = ?", err);
-		if (!stmt)
+	if (r->overrides) {
+		if (run_texts(s, "UPDATE assessments SET valid = 0"
+			      " WHERE trace_id = ? AND assessment_id = ?", old, 2, err) < 0)
 			goto out;
-		sq_bind_str(stmt, 1, a->trace_id);
-		sq_bind_str(stmt, 2, a->overrides);
-		rc = sqlite3_step(stmt);
-		sq_done(s, stmt);
-		stmt = NULL;
-		if (rc != SQLITE_DONE) {
-			sq_fail(s, rc, err);
-			goto out;
-		}
 		if (sqlite3_changes(s->db) == 0) {
-			sq_not_found(err, "no assessment %s on trace %s", a->overrides,
-				a->trace_id);
+			rules_no_override(err, r->overrides, r->trace_id);
 			goto out;
 		}
 	}
-	if (insert_assessment(s, &r, experiment_id, trace_ts, err) < 0)
-		goto out;
-	ret = 0;
+	ret = insert_assessment(s, r, experiment_id, trace_ts, err);
 out:
-	sq_done(s, stmt);
-	ret = sq_write_end(s, ret, err);
-	if (ret == 0 && out_id)
-		snprintf(out_id, 64, "%s", r.id);
-	return ret;
+	return sq_write_end(s, ret, err);
 }
 
 int sq_update_assessment(struct store *st, const char *assessment_id,
@@ -326,13 +172,10 @@ int sq_update_assessment(struct store *st, const char *assessment_id,
 	struct sq *s = sq_of(st);
 	struct strbuf sql = STRBUF_INIT;
 	sqlite3_stmt *stmt = NULL;
-	enum numeric kind;
-	int rc, ret = -1;
+	enum rules_numeric kind = rules_numeric_kind(u->value_json);
+	int ret = -1;
 
-	if (!u || !assessment_id)
-		return err_set(err, ERR_USAGE, "an update needs an assessment id and changes");
-	kind = numeric_kind(u->value_json);
-	if (u->metadata_json && strstr(u->metadata_json, META_SESSION))
+	if (rules_session_scoped(u->metadata_json))
 		s->session_writes++;
 
 	sb_adds(&sql, "UPDATE assessments SET name = coalesce(?1, name),"
@@ -363,19 +206,11 @@ int sq_update_assessment(struct store *st, const char *assessment_id,
 	if (s->a_aggregate_value)
 		bind_aggregate(stmt, 8, u->value_json, kind);
 	if (s->a_is_numeric_value)
-		sqlite3_bind_int(stmt, 9, kind != NUM_NONE);
-	rc = sqlite3_step(stmt);
-	if (rc != SQLITE_DONE) {
-		sq_fail(s, rc, err);
+		sqlite3_bind_int(stmt, 9, kind != RULES_NUM_NONE);
+	if (sq_end(s, stmt, sqlite3_step(stmt), err) < 0)
 		goto out;
-	}
-	if (sqlite3_changes(s->db) == 0) {
-		sq_not_found(err, "no assessment %s in this store", assessment_id, NULL);
-		goto out;
-	}
-	ret = 0;
+	ret = sqlite3_changes(s->db) ? 0 : rules_no_assessment(err, assessment_id);
 out:
-	sq_done(s, stmt);
 	ret = sq_write_end(s, ret, err);
 done:
 	sb_free(&sql);
@@ -385,27 +220,22 @@ done:
 int sq_delete_assessment(struct store *st, const char *assessment_id, struct err *err)
 {
 	struct sq *s = sq_of(st);
-	sqlite3_stmt *stmt = NULL;
+	sqlite3_stmt *stmt;
 	char *overrides = NULL;
-	bool found = false;
-	int rc, ret = -1;
+	int found = -1, ret = -1;
 
 	if (sq_write_begin(s, err) < 0)
 		return -1;
 	stmt = sq_stmt(s, "SELECT overrides FROM assessments WHERE assessment_id = ?", err);
-	if (!stmt)
-		goto out;
-	sq_bind_str(stmt, 1, assessment_id);
-	rc = sqlite3_step(stmt);
-	if (rc == SQLITE_ROW) {
-		found = true;
-		overrides = sq_col_str(stmt, 0);
-	} else if (rc != SQLITE_DONE) {
-		sq_fail(s, rc, err);
-		goto out;
+	if (stmt) {
+		sq_bind_str(stmt, 1, assessment_id);
+		found = sq_row(s, stmt, err);
+		if (found > 0)
+			overrides = sq_col_str(stmt, 0);
+		sq_done(s, stmt);
 	}
-	sq_done(s, stmt);
-	stmt = NULL;
+	if (found < 0)
+		goto out;
 	/* The row it replaced is current again (MLflow's delete_assessment). */
 	if (overrides && run_text(s, "UPDATE assessments SET valid = 1 WHERE assessment_id = ?",
 				  overrides, err) < 0)
@@ -415,7 +245,6 @@ int sq_delete_assessment(struct store *st, const char *assessment_id, struct err
 		goto out;
 	ret = 0;
 out:
-	sq_done(s, stmt);
 	free(overrides);
 	return sq_write_end(s, ret, err);
 }
@@ -482,17 +311,15 @@ void sq_rollback(struct store *st)
 static int delete_trace(struct sq *s, const char *id, struct err *err)
 {
 	sqlite3_stmt *stmt = sq_stmt(s, "SELECT 1 FROM trace_info WHERE request_id = ?", err);
-	int rc;
+	int found;
 
 	if (!stmt)
 		return -1;
-	sqlite3_bind_text(stmt, 1, id, -1, SQLITE_STATIC);
-	rc = sqlite3_step(stmt);
+	bind_static(stmt, 1, id);
+	found = sq_row(s, stmt, err);
 	sq_done(s, stmt);
-	if (rc == SQLITE_DONE)
-		return 0;
-	if (rc != SQLITE_ROW)
-		return sq_fail(s, rc, err);
+	if (found <= 0)
+		return found;
 	if (run_text(s, "DELETE FROM assessments WHERE trace_id = ?", id, err) < 0)
 		return -1;
 	if (s->has_span_metrics &&
@@ -547,54 +374,30 @@ static int insert_info(struct sq *s, const struct trace_row *r, struct err *err)
 	return ret;
 }
 
-static int insert_kv(struct sq *s, const char *sql, const char *id, const char *key,
-		     const char *value, struct err *err)
-{
-	sqlite3_stmt *stmt = sq_stmt(s, sql, err);
-	int rc;
+struct kv_insert {
+	struct sq *s;
+	const char *sql;
+	const char *id;
+};
 
-	if (!stmt)
-		return -1;
-	sq_bind_str(stmt, 1, key);
-	sq_bind_str(stmt, 2, value);
-	sq_bind_str(stmt, 3, id);
-	rc = sqlite3_step(stmt);
-	sq_done(s, stmt);
-	return rc == SQLITE_DONE ? 0 : sq_fail(s, rc, err);
+static int insert_kv(void *ctx, const char *key, const char *value, struct err *err)
+{
+	struct kv_insert *k = ctx;
+	const char *v[3] = { key, value, k->id };
+
+	return run_texts(k->s, k->sql, v, 3, err);
 }
 
-/* Tags or metadata.  extra holds key, value pairs the trace row carries
- * (name, user, ...): each is added when its value is set and the list lacks
- * the key.  The key `skip` is never taken from the list. */
-static int insert_kvs(struct sq *s, const char *table, const char *id, const struct kv_list *l,
-		      const char *const *extra, size_t nextra, const char *skip,
-		      struct err *err)
+/* The trace's tags or metadata, with those its row stands for. */
+static int insert_kvs(struct sq *s, const struct trace *t, bool metadata, struct err *err)
 {
-	char *sql = xasprintf("INSERT OR REPLACE INTO %s (key, value, request_id)"
-			      " VALUES (?, ?, ?)", table);
-	size_t i, j;
-	int ret = -1;
+	struct kv_insert k = { s, NULL, t->info.id };
 
-	for (i = 0; i < l->n; i++) {
-		if (str_eq(l->v[i].key, skip))
-			continue;
-		if (insert_kv(s, sql, id, l->v[i].key, l->v[i].value, err) < 0)
-			goto out;
-	}
-	for (i = 0; i + 1 < nextra; i += 2) {
-		bool present = false;
-
-		if (!extra[i + 1])
-			continue;
-		for (j = 0; j < l->n && !str_eq(extra[i], skip); j++)
-			present |= strcmp(l->v[j].key, extra[i]) == 0;
-		if (!present && insert_kv(s, sql, id, extra[i], extra[i + 1], err) < 0)
-			goto out;
-	}
-	ret = 0;
-out:
-	free(sql);
-	return ret;
+	k.sql = metadata
+		? "INSERT OR REPLACE INTO trace_request_metadata (key, value, request_id)"
+		  " VALUES (?, ?, ?)"
+		: "INSERT OR REPLACE INTO trace_tags (key, value, request_id) VALUES (?, ?, ?)";
+	return rules_trace_kvs(t, metadata, insert_kv, &k, err);
 }
 
 static int insert_spans(struct sq *s, const struct trace *t, struct err *err)
@@ -618,10 +421,6 @@ static int insert_spans(struct sq *s, const struct trace *t, struct err *err)
 	for (i = 0; i < t->nspans && rc == SQLITE_DONE; i++) {
 		const struct span *sp = &t->spans[i];
 
-		if (!sp->id || !*sp->id) {
-			sq_done(s, stmt);
-			return err_set(err, ERR_USAGE, "a span of trace %s has no id", t->info.id);
-		}
 		bind_static(stmt, 3, sp->id);
 		bind_static(stmt, 4, sp->parent_id && *sp->parent_id ? sp->parent_id : NULL);
 		bind_static(stmt, 5, sp->name);
@@ -647,36 +446,13 @@ static int insert_spans(struct sq *s, const struct trace *t, struct err *err)
 static int insert_trace_assessments(struct sq *s, const struct trace *t, struct err *err)
 {
 	int64_t now = now_ms();
-	char idbuf[40];
 	size_t i;
 
 	for (i = 0; i < t->assessments.n; i++) {
-		const struct assessment *a = &t->assessments.v[i];
-		struct arow r;
+		struct assessment_row r;
 
-		memset(&r, 0, sizeof r);
-		r.id = a->id;
-		if (!r.id) {
-			if (new_assessment_id(idbuf, err) < 0)
-				return -1;
-			r.id = idbuf;
-		}
-		r.trace_id = t->info.id;
-		r.name = a->name ? a->name : "feedback";
-		r.type = a->type ? a->type : "feedback";
-		r.value = a->value ? a->value : "null";
-		r.error = a->error;
-		r.created = a->created_ms > 0 ? a->created_ms : now;
-		r.updated = a->updated_ms > 0 ? a->updated_ms : r.created;
-		r.source_type = a->source_type ? a->source_type : "SOURCE_TYPE_UNSPECIFIED";
-		r.source_id = a->source_id;
-		r.run_id = a->run_id;
-		r.span_id = a->span_id;
-		r.rationale = a->rationale;
-		r.overrides = a->overrides;
-		r.valid = a->valid;
-		r.metadata = a->metadata;
-		if (insert_assessment(s, &r, t->info.experiment_id, t->info.timestamp_ms, err) < 0)
+		if (rules_import_row(&t->assessments.v[i], t->info.id, now, &r, err) < 0 ||
+		    insert_assessment(s, &r, t->info.experiment_id, t->info.timestamp_ms, err) < 0)
 			return -1;
 	}
 	return 0;
@@ -685,117 +461,82 @@ static int insert_trace_assessments(struct sq *s, const struct trace *t, struct 
 int sq_put_trace(struct store *st, const struct trace *t, struct err *err)
 {
 	struct sq *s = sq_of(st);
-	const char *id = t->info.id;
-	const char *tags[4], *meta[4];
-	sqlite3_stmt *stmt = NULL;
-	int rc, ret = -1;
+	struct sql_param p;
+	int64_t one;
+	bool found;
+	int ret = -1;
 
-	if (!id || !*id)
-		return err_set(err, ERR_USAGE, "a trace to import has no id");
 	if (t->nspans && !s->has_spans)
 		return err_set(err, ERR_SCHEMA, "%s: this store has no spans table "
 			       "(written by MLflow before 3.2?)", s->path);
 	if (sq_write_begin(s, err) < 0)
 		return -1;
-	stmt = sq_stmt(s, "SELECT 1 FROM experiments WHERE experiment_id = ?", err);
-	if (!stmt)
+	memset(&p, 0, sizeof p);
+	p.kind = SQLP_INT;
+	p.i = t->info.experiment_id;
+	if (sq_ints(s, "SELECT 1 FROM experiments WHERE experiment_id = ?", &p, 1, &one, 1,
+		    &found, err) < 0)
 		goto out;
-	sqlite3_bind_int64(stmt, 1, t->info.experiment_id);
-	rc = sqlite3_step(stmt);
-	if (rc == SQLITE_DONE) {
+	if (!found) {
 		err_set(err, ERR_NOTFOUND, "no experiment %" PRId64 " in this store",
 			t->info.experiment_id);
 		goto out;
 	}
-	if (rc != SQLITE_ROW) {
-		sq_fail(s, rc, err);
-		goto out;
-	}
-	sq_done(s, stmt);
-	stmt = NULL;
-	tags[0] = TAG_NAME;
-	tags[1] = t->info.name;
-	tags[2] = TAG_SPANS_LOCATION;
-	tags[3] = t->nspans ? "TRACKING_STORE" : NULL;
-	meta[0] = META_USER;
-	meta[1] = t->info.user;
-	meta[2] = META_SESSION;
-	meta[3] = t->info.session;
-	if (delete_trace(s, id, err) < 0 || insert_info(s, &t->info, err) < 0 ||
-	    insert_kvs(s, "trace_tags", id, &t->tags, tags, 4,
-		       t->nspans ? TAG_SPANS_LOCATION : NULL, err) < 0 ||
-	    insert_kvs(s, "trace_request_metadata", id, &t->metadata, meta, 4, NULL, err) < 0 ||
+	if (delete_trace(s, t->info.id, err) < 0 || insert_info(s, &t->info, err) < 0 ||
+	    insert_kvs(s, t, false, err) < 0 || insert_kvs(s, t, true, err) < 0 ||
 	    insert_spans(s, t, err) < 0 || insert_trace_assessments(s, t, err) < 0)
 		goto out;
 	ret = 0;
 out:
-	sq_done(s, stmt);
 	return sq_write_end(s, ret, err);
 }
 
 int sq_ensure_experiment(struct store *st, const char *name, int64_t *id, struct err *err)
 {
+	static const char insert_sql[] =
+		"INSERT INTO experiments (experiment_id, name, artifact_location,"
+		" lifecycle_stage, creation_time, last_update_time)"
+		" VALUES (?, ?, ?, 'active', ?, ?)";
 	struct sq *s = sq_of(st);
-	sqlite3_stmt *stmt = NULL;
-	char *artifacts = NULL;
+	struct sql_param p[5];
 	int64_t now = now_ms(), next = 0;
 	bool found = false;
-	int rc, ret = -1;
+	int ret = -1;
 
 	if (!name || !*name)
 		return err_set(err, ERR_USAGE, "an experiment needs a name");
 	if (sq_write_begin(s, err) < 0)
 		return -1;
-	stmt = sq_stmt(s, "SELECT experiment_id FROM experiments WHERE name = ?", err);
-	if (!stmt)
+	memset(p, 0, sizeof p);
+	p[0].kind = SQLP_TEXT;
+	p[0].text = xstrdup(name);
+	if (sq_ints(s, "SELECT experiment_id FROM experiments WHERE name = ?", p, 1, id, 1,
+		    &found, err) < 0)
 		goto out;
-	sq_bind_str(stmt, 1, name);
-	rc = sqlite3_step(stmt);
-	if (rc == SQLITE_ROW) {
-		*id = sqlite3_column_int64(stmt, 0);
-		found = true;
-	} else if (rc != SQLITE_DONE) {
-		sq_fail(s, rc, err);
-		goto out;
-	}
-	sq_done(s, stmt);
-	stmt = NULL;
 	if (found) {
 		ret = 0;
 		goto out;
 	}
 	/* Like MLflow's autoincrementing experiment ids on SQLite. */
-	stmt = sq_stmt(s, "SELECT coalesce(max(experiment_id) + 1, 0) FROM experiments", err);
-	if (!stmt)
+	if (sq_ints(s, "SELECT coalesce(max(experiment_id) + 1, 0) FROM experiments", NULL, 0,
+		    &next, 1, &found, err) < 0)
 		goto out;
-	rc = sqlite3_step(stmt);
-	if (rc != SQLITE_ROW) {
-		sq_fail(s, rc, err);
+	p[1] = p[0];
+	p[0].kind = SQLP_INT;
+	p[0].text = NULL;
+	p[0].i = next;
+	p[2].kind = SQLP_TEXT;
+	p[2].text = xasprintf("%s/mlruns/%" PRId64, s->base.dir, next);
+	p[3].kind = p[4].kind = SQLP_INT;
+	p[3].i = p[4].i = now;
+	if (sq_run(s, insert_sql, p, 5, err) < 0)
 		goto out;
-	}
-	next = sqlite3_column_int64(stmt, 0);
-	sq_done(s, stmt);
-	stmt = sq_stmt(s, "INSERT INTO experiments (experiment_id, name, artifact_location,"
-		       " lifecycle_stage, creation_time, last_update_time)"
-		       " VALUES (?, ?, ?, 'active', ?, ?)", err);
-	if (!stmt)
-		goto out;
-	artifacts = xasprintf("%s/mlruns/%" PRId64, s->base.dir, next);
-	sqlite3_bind_int64(stmt, 1, next);
-	sq_bind_str(stmt, 2, name);
-	sq_bind_str(stmt, 3, artifacts);
-	sqlite3_bind_int64(stmt, 4, now);
-	sqlite3_bind_int64(stmt, 5, now);
-	rc = sqlite3_step(stmt);
-	if (rc != SQLITE_DONE) {
-		sq_fail(s, rc, err);
-		goto out;
-	}
 	*id = next;
 	ret = 0;
 out:
-	sq_done(s, stmt);
-	free(artifacts);
+	free(p[0].text);
+	free(p[1].text);
+	free(p[2].text);
 	return sq_write_end(s, ret, err);
 }
 

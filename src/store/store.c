@@ -1,19 +1,24 @@
 /*
- * store_* calls: pick a backend by the URL's scheme, then dispatch through
- * its operations.  The struct store header (ops, url, dir, readonly) sits
- * first in every backend's struct; the backend fills ops, dir and readonly,
- * this file sets url, and store_close frees url and dir after the backend
- * has released its own part.
+ * The registry: store_* calls pick a backend by the URL's scheme, check and
+ * complete what the caller passes with MLflow's rules (store/rules.h), then
+ * dispatch through the backend's operations (store/backend.h).  The struct
+ * store header (ops, url, dir, readonly) sits first in every backend's
+ * struct; the backend fills dir and readonly, this file sets ops and url,
+ * and store_close frees url and dir after the backend has released its own
+ * part.
  */
 #include "store/store.h"
 
 #include <ctype.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "core/util.h"
-#include "store/sqlite_int.h"
+#include "store/backend.h"
+#include "store/rules.h"
 
+/* Every backend, tried in this order: a new one adds its line here. */
 static const struct store_ops *const backends[] = {
 	&sqlite_store_ops,
 };
@@ -36,7 +41,7 @@ static char *url_scheme(const char *url)
 
 static const struct store_ops *pick(const char *url, const char **path, struct err *err)
 {
-	char *scheme;
+	char *scheme, *supported;
 	size_t i;
 
 	for (i = 0; i < NBACKENDS; i++)
@@ -61,7 +66,16 @@ static const struct store_ops *pick(const char *url, const char **path, struct e
 			return NULL;
 		}
 	}
-	err_set(err, ERR_USAGE, "unsupported store URL scheme '%s' (supported: sqlite)", scheme);
+	supported = xstrdup("");
+	for (i = 0; i < NBACKENDS; i++) {
+		char *more = xasprintf("%s%s%s", supported, i ? ", " : "", backends[i]->name);
+
+		free(supported);
+		supported = more;
+	}
+	err_set(err, ERR_USAGE, "unsupported store URL scheme '%s' (supported: %s)", scheme,
+		supported);
+	free(supported);
 	free(scheme);
 	return NULL;
 }
@@ -97,11 +111,16 @@ void store_close(struct store *st)
 
 int store_create(const char *path, struct err *err)
 {
+	const struct store_ops *ops;
 	const char *file = NULL;
 
-	if (!pick(path, &file, err))
+	ops = pick(path, &file, err);
+	if (!ops)
 		return -1;
-	return sq_create(file, err);
+	if (!ops->create)
+		return err_set(err, ERR_USAGE, "%s: a %s store cannot be created here", path,
+			       ops->name);
+	return ops->create(file, err);
 }
 
 const char *store_url(const struct store *st)
@@ -146,11 +165,7 @@ int store_feedback_names(struct store *st, int64_t experiment_id, char ***names,
 
 void store_free_names(char **names, size_t n)
 {
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		free(names[i]);
-	free(names);
+	rules_free_names(names, n);
 }
 
 int store_page_traces(struct store *st, const struct page_req *req, struct trace_page *out,
@@ -197,12 +212,20 @@ int store_assessments_stamp(struct store *st, int64_t experiment_id, int64_t *st
 int store_log_assessment(struct store *st, const struct assessment_new *a, char *out_id,
 			 struct err *err)
 {
-	return st->ops->log_assessment(st, a, out_id, err);
+	struct assessment_row r;
+
+	if (rules_log_row(a, &r, err) < 0 || st->ops->log_assessment(st, &r, err) < 0)
+		return -1;
+	if (out_id)
+		snprintf(out_id, 64, "%s", r.id);
+	return 0;
 }
 
 int store_update_assessment(struct store *st, const char *assessment_id,
 			    const struct assessment_update *u, struct err *err)
 {
+	if (rules_check_update(assessment_id, u, err) < 0)
+		return -1;
 	return st->ops->update_assessment(st, assessment_id, u, err);
 }
 
@@ -228,10 +251,18 @@ void store_rollback(struct store *st)
 
 int store_put_trace(struct store *st, const struct trace *t, struct err *err)
 {
+	if (rules_check_trace(t, err) < 0)
+		return -1;
 	return st->ops->put_trace(st, t, err);
 }
 
 int store_ensure_experiment(struct store *st, const char *name, int64_t *id, struct err *err)
 {
 	return st->ops->ensure_experiment(st, name, id, err);
+}
+
+void store_interrupt(struct store *st, bool on)
+{
+	if (st && st->ops->interrupt)
+		st->ops->interrupt(st, on);
 }

@@ -4,10 +4,18 @@
  * The trace store: MLflow's tracking database behind one interface, so that a
  * PostgreSQL backend can join the SQLite one without touching callers.
  *
- * A store is opened from a URL (a path, "sqlite:///path", later
- * "postgresql://...") and dispatches every call through a const table of
- * operations chosen by the URL's scheme.  Callers never see the database
- * library: this folder alone includes sqlite3.h.
+ * A store is opened from a URL (a path, "sqlite:///path", later an MLflow
+ * tracking server) and dispatches every call through a const table of
+ * operations chosen by the URL's scheme (store/backend.h), after checking
+ * and completing the request with MLflow's rules (store/rules.h).  Callers
+ * never see the database library: this folder alone includes sqlite3.h.
+ *
+ * The folder's layers, top down, none calling up:
+ *   store.c            the registry: URL -> backend, rules, dispatch;
+ *   rules.c            MLflow's rules, the same for every backend;
+ *   sqlite*.c schema.c the SQLite backend (sqlite_int.h: its internals);
+ *   filter_sql.c       search_traces filters as SQL, for SQL backends;
+ *   bulk.c             loading a new store in bulk (generators only).
  *
  * Contract with MLflow (see MLflow's data model):
  *   - the schema, indexes and alembic_version of a user's store are never
@@ -118,65 +126,19 @@ int store_put_trace(struct store *st, const struct trace *t, struct err *err);
 /* Creates an experiment if no experiment has this name; *id = its id. */
 int store_ensure_experiment(struct store *st, const char *name, int64_t *id, struct err *err);
 
+/* ---- cancelling ------------------------------------------------------- */
+
+/* Thread-safe: may be called from any thread while another is inside a
+ * call on this store.  on: the running call returns soon with
+ * ERR_CANCELLED (a transaction it had open is rolled back), and so does
+ * every later call until store_interrupt(st, false).  A backend that cannot
+ * be interrupted lets the call run to its end. */
+void store_interrupt(struct store *st, bool on);
+
 /* ---- backends ---------------------------------------------------------- */
 
-/* A backend's operations.  store.c dispatches to them; a backend file defines
- * one const instance.  Every op has the meaning of the store_* call above. */
-struct store_ops {
-	const char *name;
-	/* Does this backend take the URL?  Sets *path to the part it opens. */
-	bool (*accepts)(const char *url, const char **path);
-	int (*open)(const char *path, unsigned flags, struct store **out, struct err *err);
-	void (*close)(struct store *st);
-	int (*list_experiments)(struct store *st, struct experiment_list *out, struct err *err);
-	int (*find_experiment)(struct store *st, const char *id_or_name, int64_t *id,
-			       struct err *err);
-	int (*count_traces)(struct store *st, int64_t experiment_id, const char *filter,
-			    unsigned quick, const char *me, const char *const *names,
-			    int64_t *count, struct err *err);
-	int (*feedback_names)(struct store *st, int64_t experiment_id, char ***names, size_t *n,
-			      struct err *err);
-	int (*page_traces)(struct store *st, const struct page_req *req, struct trace_page *out,
-			   struct err *err);
-	int (*get_row)(struct store *st, const char *trace_id, const char *me,
-		       struct trace_row *out, struct err *err);
-	int (*load_trace)(struct store *st, const char *trace_id, struct trace *out,
-			  struct err *err);
-	int (*load_assessments)(struct store *st, const char *trace_id,
-				struct assessment_list *out, struct err *err);
-	int (*get_assessment)(struct store *st, const char *assessment_id,
-			      struct assessment *out, struct err *err);
-	int (*check_target)(struct store *st, const char *trace_id, const char *span_id,
-			    struct err *err);
-	int (*assessments_stamp)(struct store *st, int64_t experiment_id, int64_t *stamp,
-				 int64_t *count, struct err *err);
-	int (*log_assessment)(struct store *st, const struct assessment_new *a, char *out_id,
-			      struct err *err);
-	int (*update_assessment)(struct store *st, const char *assessment_id,
-				 const struct assessment_update *u, struct err *err);
-	int (*delete_assessment)(struct store *st, const char *assessment_id, struct err *err);
-	int (*begin)(struct store *st, struct err *err);
-	int (*commit)(struct store *st, struct err *err);
-	void (*rollback)(struct store *st);
-	int (*put_trace)(struct store *st, const struct trace *t, struct err *err);
-	int (*ensure_experiment)(struct store *st, const char *name, int64_t *id,
-				 struct err *err);
-	/* Thread-safe: may be called from any thread while another is inside
-	 * a call on this store.  on: the running call returns soon with
-	 * ERR_CANCELLED (a transaction it had open is rolled back), and so
-	 * does every later call until interrupt(st, false).  NULL: this
-	 * backend cannot be interrupted (a call runs to its end). */
-	void (*interrupt)(struct store *st, bool on);
-};
-
-/* Every store begins with this header; backends embed it first. */
-struct store {
-	const struct store_ops *ops;
-	char *url;
-	char *dir;
-	bool readonly;
-};
-
-extern const struct store_ops sqlite_store_ops;
+/* A backend is a const table of operations (store/backend.h) listed in the
+ * registry (store.c); this header stays the same when one is added.  How
+ * to add one: the opening comment of store/backend.h. */
 
 #endif

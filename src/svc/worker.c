@@ -93,13 +93,6 @@ static struct worker_job *q_take(struct jobq *q, uint64_t id)
 	return NULL;
 }
 
-/* The store's interrupt, where the backend has one (thread-safe). */
-static void interrupt(struct store *st, bool on)
-{
-	if (st && st->ops->interrupt)
-		st->ops->interrupt(st, on);
-}
-
 /* With the mutex held: j goes to the finished list; the pipe is made
  * readable when the list was empty. */
 static void finish_locked(struct worker *w, struct worker_job *j)
@@ -143,7 +136,7 @@ static void *thread_main(void *arg)
 			break;
 		j = q_pop(&w->queue);
 		w->running = j;
-		interrupt(st, false);
+		store_interrupt(st, false);
 		pthread_mutex_unlock(&w->mu);
 
 		err_clear(&j->err);
@@ -251,7 +244,7 @@ bool worker_cancel(struct worker *w, uint64_t id)
 	} else if (w->running && w->running->id == id) {
 		/* Under the mutex, so the interrupt cannot reach the next job. */
 		atomic_store(&w->running->cancelled, true);
-		interrupt(w->st, true);
+		store_interrupt(w->st, true);
 		found = true;
 	}
 	pthread_mutex_unlock(&w->mu);
@@ -344,7 +337,7 @@ void worker_close(struct worker *w)
 	}
 	if (w->running) {
 		atomic_store(&w->running->cancelled, true);
-		interrupt(w->st, true);
+		store_interrupt(w->st, true);
 	}
 	pthread_cond_broadcast(&w->wake);
 	pthread_mutex_unlock(&w->mu);

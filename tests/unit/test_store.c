@@ -1501,6 +1501,77 @@ TEST(put_trace_replaces_a_trace)
 	free(path);
 }
 
+TEST(feedback_beyond_mlflow_column_limits_is_refused)
+{
+	int64_t exp;
+	char *path;
+	struct store *st = store_with_trace("limits.db", &path, &exp);
+	struct assessment_new a = { 0 };
+	struct assessment_update u = { 0 };
+	struct trace t;
+	struct err err = { 0 };
+	struct strbuf name = STRBUF_INIT, value = STRBUF_INIT;
+	char id[64];
+	sqlite3 *db;
+	int i;
+
+	/* 250 characters fit, two bytes each; 251 do not. */
+	for (i = 0; i < 250; i++)
+		sb_adds(&name, "\xc3\xa9");
+	a.trace_id = "tr-one";
+	a.name = sb_str(&name);
+	a.value_json = "true";
+	a.source_id = "lena";
+	CHECK_INT(store_log_assessment(st, &a, id, &err), 0);
+	sb_adds(&name, "x");
+	a.name = sb_str(&name);
+	CHECK_INT(store_log_assessment(st, &a, id, &err), -1);
+	CHECK_INT(err.code, ERR_USAGE);
+	CHECK_STR(err.msg, "the assessment name is longer than MLflow's 250 characters (251)");
+	a.name = "ok";
+	sb_reset(&value);
+	for (i = 0; i < 251; i++)
+		sb_addc(&value, 's');
+	a.source_id = sb_str(&value);
+	CHECK_INT(store_log_assessment(st, &a, id, &err), -1);
+	CHECK_STR(err.msg, "the source id is longer than MLflow's 250 characters (251)");
+	u.name = sb_str(&name);
+	CHECK_INT(store_update_assessment(st, id, &u, &err), -1);
+	CHECK_STR(err.msg, "the assessment name is longer than MLflow's 250 characters (251)");
+
+	/* An explicit spans location gives way to the store's own; the
+	 * trace's name tag to an explicit one. */
+	make_trace(&t, "tr-loc", exp, 100, 10, "OK", "implied", "{}");
+	kv_list_add(&t.tags, "mlflow.trace.spansLocation", "ARTIFACT_REPO");
+	kv_list_add(&t.tags, "mlflow.traceName", "explicit");
+	kv_list_add(&t.metadata, "mlflow.trace.user", NULL);
+	t.info.user = xstrdup("implied-user");
+	add_span(&t, "00000000000000c0", NULL, "root", 100);
+	CHECK_INT(store_put_trace(st, &t, &err), 0);
+	trace_free(&t);
+
+	db = raw(path);
+	CHECK_INT(q_int(db, "SELECT count(*) FROM assessments WHERE trace_id = 'tr-one'"
+			" AND length(name) = 250"), 1);
+	{
+		char *s = q_all(db, "SELECT key, value FROM trace_tags WHERE request_id = 'tr-loc'"
+				" ORDER BY key");
+
+		CHECK_STR(s, "mlflow.trace.spansLocation|TRACKING_STORE\n"
+			  "mlflow.traceName|explicit\n");
+		free(s);
+		s = q_all(db, "SELECT key, value FROM trace_request_metadata"
+			  " WHERE request_id = 'tr-loc'");
+		CHECK_STR(s, "mlflow.trace.user|(null)\n");
+		free(s);
+	}
+	sqlite3_close(db);
+	sb_free(&name);
+	sb_free(&value);
+	store_close(st);
+	free(path);
+}
+
 TEST(ensure_experiment_like_mlflow)
 {
 	char *path = test_copy_fixture(REAL, "exp.db");
@@ -1600,6 +1671,7 @@ int main(void)
 	RUN(session_scoped_feedback_found_after_it_appears);
 	RUN(newer_store_columns_are_filled);
 	RUN(put_trace_replaces_a_trace);
+	RUN(feedback_beyond_mlflow_column_limits_is_refused);
 	RUN(ensure_experiment_like_mlflow);
 	RUN(create_store_has_mlflow_schema);
 	TEST_MAIN_END();

@@ -1,0 +1,125 @@
+#ifndef TB_STORE_BACKEND_H
+#define TB_STORE_BACKEND_H
+/*
+ * What a store backend implements: a const table of operations (struct
+ * store_ops) and a struct that begins with struct store.  The registry
+ * (store.c) picks a backend by URL, checks and completes what callers pass
+ * (store/rules.h) and calls the backend's op; a backend never calls the
+ * store_* functions of store.h, so nothing loops back into the registry.
+ *
+ * Adding a backend (a new file or files in this folder, nothing outside):
+ *   1. define `const struct store_ops NAME_store_ops` with every op below
+ *      (an op a backend cannot do returns ERR_USAGE with a message saying
+ *      so; `create` may be NULL);
+ *   2. declare it at the end of this header and add it to the registry's
+ *      list in store.c (the only line outside the backend's own files);
+ *   3. use store/rules.h for everything that is MLflow's rule rather than
+ *      the backend's own way of storing it: the tags and metadata a trace
+ *      row stands for, where spans are kept, feedback cells of list rows,
+ *      assessment ids, value kinds and the "not found" messages.
+ * The contract of each op is that of the store_* call of the same name in
+ * store.h, except where noted here; the unit tests of test_store.c state it
+ * for the SQLite backend.
+ *
+ * Ownership: the backend allocates its struct in open and frees it in
+ * close, together with anything it owns; the registry owns and frees
+ * base.url and base.dir after close.  The backend fills base.dir (the
+ * directory relative artifact locations resolve against) and base.readonly.
+ */
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/err.h"
+#include "core/model.h"
+
+struct store_ops;
+
+/* Every store begins with this header; backends embed it first. */
+struct store {
+	const struct store_ops *ops;
+	char *url;
+	char *dir;
+	bool readonly;
+};
+
+/* An assessment row exactly as it is to be stored, every column set:
+ * defaults applied, the value and metadata already JSON text, the id
+ * chosen.  Filled by rules_log_row or rules_import_row; every string is
+ * borrowed from the caller's request, except an id generated into idbuf
+ * (so a row is not copied by value). */
+struct assessment_row {
+	const char *id, *trace_id, *name, *type, *value, *error;
+	int64_t created_ms, updated_ms;
+	const char *source_type, *source_id, *run_id, *span_id, *rationale, *overrides;
+	bool valid;
+	const char *metadata;
+	/* run_id is NULL and metadata is set: the run id is the metadata's
+	 * mlflow.assessment.sourceRunId, when it has one (as MLflow does). */
+	bool run_from_metadata;
+	char idbuf[40];
+};
+
+struct store_ops {
+	const char *name;            /* the URL scheme: "sqlite" */
+	/* Does this backend take the URL?  Sets *path to the part it opens. */
+	bool (*accepts)(const char *url, const char **path);
+	int (*open)(const char *path, unsigned flags, struct store **out, struct err *err);
+	void (*close)(struct store *st);
+	/* A new, empty store at path (NULL: this backend cannot make one). */
+	int (*create)(const char *path, struct err *err);
+
+	int (*list_experiments)(struct store *st, struct experiment_list *out, struct err *err);
+	int (*find_experiment)(struct store *st, const char *id_or_name, int64_t *id,
+			       struct err *err);
+	int (*count_traces)(struct store *st, int64_t experiment_id, const char *filter,
+			    unsigned quick, const char *me, const char *const *names,
+			    int64_t *count, struct err *err);
+	int (*feedback_names)(struct store *st, int64_t experiment_id, char ***names, size_t *n,
+			      struct err *err);
+	int (*page_traces)(struct store *st, const struct page_req *req, struct trace_page *out,
+			   struct err *err);
+	int (*get_row)(struct store *st, const char *trace_id, const char *me,
+		       struct trace_row *out, struct err *err);
+	int (*load_trace)(struct store *st, const char *trace_id, struct trace *out,
+			  struct err *err);
+	int (*load_assessments)(struct store *st, const char *trace_id,
+				struct assessment_list *out, struct err *err);
+	int (*get_assessment)(struct store *st, const char *assessment_id,
+			      struct assessment *out, struct err *err);
+	int (*check_target)(struct store *st, const char *trace_id, const char *span_id,
+			    struct err *err);
+	int (*assessments_stamp)(struct store *st, int64_t experiment_id, int64_t *stamp,
+				 int64_t *count, struct err *err);
+
+	/* Writes the row (already checked and completed by the registry) as
+	 * one transaction, after checking that its trace (and span) exist.
+	 * With r->overrides: the row of that id on the same trace becomes
+	 * valid = false in the same transaction; ERR_NOTFOUND
+	 * (rules_no_override) when there is none. */
+	int (*log_assessment)(struct store *st, const struct assessment_row *r, struct err *err);
+	/* u has been checked by the registry. */
+	int (*update_assessment)(struct store *st, const char *assessment_id,
+				 const struct assessment_update *u, struct err *err);
+	/* Deletes the row and, when it overrode another, makes that one valid
+	 * again, in one transaction.  A missing row is not an error. */
+	int (*delete_assessment)(struct store *st, const char *assessment_id, struct err *err);
+	int (*begin)(struct store *st, struct err *err);
+	int (*commit)(struct store *st, struct err *err);
+	void (*rollback)(struct store *st);
+	/* t has been checked by rules_check_trace; the backend completes its
+	 * assessments with rules_import_row and writes the tags and metadata
+	 * rules_trace_kvs gives. */
+	int (*put_trace)(struct store *st, const struct trace *t, struct err *err);
+	int (*ensure_experiment)(struct store *st, const char *name, int64_t *id,
+				 struct err *err);
+	/* store_interrupt; thread-safe.  NULL: this backend cannot be
+	 * interrupted (a call runs to its end). */
+	void (*interrupt)(struct store *st, bool on);
+};
+
+/* ---- the backends the registry knows (store.c lists them) -------------- */
+
+extern const struct store_ops sqlite_store_ops;
+
+#endif

@@ -1,0 +1,798 @@
+/*
+ * Pages of trace rows for the list, by keyset (never OFFSET), with their
+ * feedback cells; counts, feedback names and the "did anyone write?"
+ * stamp.  The SQL of the quick filters, the search and the sort is built
+ * here; filter expressions come compiled from filter_sql.c.  Every value is
+ * bound; every string is copied out of SQLite before the statement moves on.
+ */
+#include "store/sqlite_int.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/strbuf.h"
+#include "core/util.h"
+
+/* trace_id IN (...) lists are cut into chunks of at most this many ids and
+ * padded to a power of two, so that few distinct statements are cached. */
+#define IN_CHUNK_MAX 512
+
+/* ---- feedback cells ---------------------------------------------------- */
+
+/* A trace id and where its row is, sorted by id to find rows by id. */
+struct id_pos {
+	const char *id;
+	size_t pos;
+};
+
+static int id_pos_cmp(const void *a, const void *b)
+{
+	const struct id_pos *x = a, *y = b;
+
+	return strcmp(x->id, y->id);
+}
+
+/* The ids of rows (NULL ids as ""), sorted. */
+static struct id_pos *id_index(char *const *ids, size_t n)
+{
+	struct id_pos *ix = xcalloc(n ? n : 1, sizeof *ix);
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		ix[i].id = ids[i] ? ids[i] : "";
+		ix[i].pos = i;
+	}
+	qsort(ix, n, sizeof *ix, id_pos_cmp);
+	return ix;
+}
+
+/* The row position of an id the store returned, or NULL. */
+static const struct id_pos *id_find(const struct id_pos *ix, size_t n, sqlite3_stmt *stmt,
+				    int col)
+{
+	struct id_pos key = { (const char *)sqlite3_column_text(stmt, col), 0 };
+
+	return key.id ? bsearch(&key, ix, n, sizeof *ix, id_pos_cmp) : NULL;
+}
+
+/* Placeholders of an IN list: "?, ?, ..." */
+static void in_list(struct strbuf *sql, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		sb_adds(sql, i ? ", ?" : "?");
+}
+
+/* IN lists are padded (with NULLs) to a power of two. */
+static size_t in_bucket(size_t n)
+{
+	size_t b = 1;
+
+	while (b < n)
+		b *= 2;
+	return b;
+}
+
+/* The feedback of n traces (n placeholders). */
+static void fold_sql(struct strbuf *sql, size_t n)
+{
+	sb_adds(sql, "SELECT trace_id, name, source_type, source_id, value FROM assessments"
+		" WHERE trace_id IN (");
+	in_list(sql, n);
+	sb_adds(sql, ") AND +assessment_type = 'feedback' AND valid = 1"
+		" AND source_type IN ('HUMAN', 'LLM_JUDGE', 'CODE')"
+		" ORDER BY last_updated_timestamp, assessment_id");
+}
+
+/* A statement over a chunk of ids: sql_of writes its SQL for n
+ * placeholders (n a power of two), the ids ix[from..from+len) are bound in
+ * order and the rest with NULL. */
+static sqlite3_stmt *chunk_stmt(struct sq *s, void (*sql_of)(const struct sq *, struct strbuf *,
+							    size_t),
+				const struct id_pos *ix, size_t from, size_t len, struct err *err)
+{
+	struct strbuf sql = STRBUF_INIT;
+	sqlite3_stmt *stmt;
+	size_t bucket = in_bucket(len), i;
+
+	sql_of(s, &sql, bucket);
+	stmt = sq_stmt(s, sb_str(&sql), err);
+	sb_free(&sql);
+	for (i = 0; stmt && i < bucket; i++)
+		sq_bind_str(stmt, (int)i + 1, i < len ? ix[from + i].id : NULL);
+	return stmt;
+}
+
+typedef void (*id_row_fn)(void *ctx, sqlite3_stmt *stmt, size_t pos);
+
+/* Runs the query of sql_of over ids[0..n), a chunk at a time; row is
+ * called for each row whose column 0 is one of the ids, with its index. */
+static int by_ids(struct sq *s, void (*sql_of)(const struct sq *, struct strbuf *, size_t),
+		  char *const *ids, size_t n, id_row_fn row, void *ctx, struct err *err)
+{
+	struct id_pos *ix = id_index(ids, n);
+	size_t from;
+	int rc, ret = 0;
+
+	for (from = 0; from < n && ret == 0; from += IN_CHUNK_MAX) {
+		size_t len = n - from < IN_CHUNK_MAX ? n - from : IN_CHUNK_MAX;
+		sqlite3_stmt *stmt = chunk_stmt(s, sql_of, ix, from, len, err);
+
+		if (!stmt) {
+			ret = -1;
+			break;
+		}
+		while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+			const struct id_pos *hit = id_find(ix, n, stmt, 0);
+
+			if (hit)
+				row(ctx, stmt, hit->pos);
+		}
+		ret = sq_end(s, stmt, rc, err);
+	}
+	free(ix);
+	return ret;
+}
+
+static void fold_sql_of(const struct sq *s, struct strbuf *sql, size_t n)
+{
+	(void)s;
+	fold_sql(sql, n);
+}
+
+struct fold_ctx {
+	struct trace_row *rows;
+	const char *me;
+};
+
+static void fold_row(void *ctx, sqlite3_stmt *stmt, size_t pos)
+{
+	struct fold_ctx *f = ctx;
+
+	rules_fold(&f->rows[pos], (const char *)sqlite3_column_text(stmt, 1),
+		   (const char *)sqlite3_column_text(stmt, 2),
+		   (const char *)sqlite3_column_text(stmt, 3),
+		   (const char *)sqlite3_column_text(stmt, 4), f->me);
+}
+
+/* Fills fb/nfb of each row: per feedback name, the latest valid value from
+ * HUMAN, LLM_JUDGE, CODE and from `me`.  The query gives valid feedback
+ * oldest first, so the latest of each kind is the one left in the cell.
+ * (+assessment_type: see feedback_from.) */
+static int fold_feedback(struct sq *s, struct trace_row *rows, size_t n, const char *me,
+			 struct err *err)
+{
+	struct fold_ctx f = { rows, me };
+	char **ids;
+	size_t i;
+	int ret;
+
+	if (!n)
+		return 0;
+	ids = xcalloc(n, sizeof *ids);
+	for (i = 0; i < n; i++)
+		ids[i] = rows[i].id;
+	ret = by_ids(s, fold_sql_of, ids, n, fold_row, &f, err);
+	if (ret == 0)
+		rules_fold_end(rows, n);
+	free(ids);
+	return ret;
+}
+
+/* ---- conditions -------------------------------------------------------- */
+
+/* Valid feedback of one source type on the trace `ti`.  The unary + keeps
+ * SQLite (which has no statistics on MLflow stores) from choosing the index
+ * on assessment_type, which would visit every feedback row of the store,
+ * over the one on (trace_id, created_timestamp). */
+static void feedback_from(struct sql_where *q, const char *alias, const char *source_type);
+
+/* Only rows of alias from `me` (when set) and, when names has any, named
+ * one of them. */
+static void mine_named(struct sql_where *q, const char *alias, const char *me,
+		       const char *const *names)
+{
+	size_t i;
+
+	if (me) {
+		sb_addf(&q->sql, " AND %s.source_id = ?", alias);
+		sq_param_text(q, me);
+	}
+	if (names && names[0]) {
+		sb_addf(&q->sql, " AND %s.name IN (", alias);
+		for (i = 0; names[i]; i++) {
+			sb_adds(&q->sql, i ? ", ?" : "?");
+			sq_param_text(q, names[i]);
+		}
+		sb_adds(&q->sql, ")");
+	}
+}
+
+static void feedback_from(struct sql_where *q, const char *alias, const char *source_type)
+{
+	sb_addf(&q->sql, "%s.trace_id = ti.request_id AND +%s.assessment_type = 'feedback'"
+		" AND %s.valid = 1 AND %s.source_type = '%s'", alias, alias, alias, alias,
+		source_type);
+}
+
+static void add_quick(struct sql_where *q, unsigned quick, const char *me,
+		      const char *const *names)
+{
+	if (quick & QF_ERRORS)
+		sb_adds(&q->sql, " AND ti.status = 'ERROR'");
+	if (quick & QF_UNLABELLED) {
+		sb_adds(&q->sql, " AND NOT EXISTS (SELECT 1 FROM assessments AS qu WHERE ");
+		feedback_from(q, "qu", "HUMAN");
+		mine_named(q, "qu", me, names);
+		sb_adds(&q->sql, ")");
+	}
+	if (quick & QF_HAS_JUDGE) {
+		sb_adds(&q->sql, " AND EXISTS (SELECT 1 FROM assessments AS qj WHERE ");
+		feedback_from(q, "qj", "LLM_JUDGE");
+		sb_adds(&q->sql, ")");
+	}
+	if (quick & QF_DISAGREE) {
+		/* My latest value for a name differs from the judges' latest. */
+		sb_adds(&q->sql, " AND EXISTS (SELECT 1 FROM assessments AS qm WHERE ");
+		feedback_from(q, "qm", "HUMAN");
+		mine_named(q, "qm", me, NULL);
+		sb_adds(&q->sql, " AND NOT EXISTS (SELECT 1 FROM assessments AS qn WHERE ");
+		feedback_from(q, "qn", "HUMAN");
+		mine_named(q, "qn", me, NULL);
+		sb_adds(&q->sql, " AND qn.name = qm.name"
+			" AND (qn.last_updated_timestamp > qm.last_updated_timestamp"
+			" OR (qn.last_updated_timestamp = qm.last_updated_timestamp"
+			" AND qn.assessment_id > qm.assessment_id)))"
+			" AND qm.value <> (SELECT qd.value FROM assessments AS qd WHERE ");
+		feedback_from(q, "qd", "LLM_JUDGE");
+		sb_adds(&q->sql, " AND qd.name = qm.name"
+			" ORDER BY qd.last_updated_timestamp DESC, qd.assessment_id DESC LIMIT 1))");
+	}
+}
+
+/* Case-insensitive substring over the previews and the name tag. */
+static void add_search(const struct sq *s, struct sql_where *q, const char *search)
+{
+	struct strbuf pat = STRBUF_INIT;
+	const char *p;
+	bool first = true;
+
+	if (!search || !*search)
+		return;
+	sb_addc(&pat, '%');
+	for (p = search; *p; p++) {
+		if (*p == '%' || *p == '_' || *p == '\\')
+			sb_addc(&pat, '\\');
+		sb_addc(&pat, *p);
+	}
+	sb_addc(&pat, '%');
+	sb_adds(&q->sql, " AND (");
+	if (s->ti_request_preview) {
+		sb_adds(&q->sql, "ti.request_preview LIKE ? ESCAPE '\\'");
+		sq_param_text(q, sb_str(&pat));
+		first = false;
+	}
+	if (s->ti_response_preview) {
+		sb_adds(&q->sql, first ? "" : " OR ");
+		sb_adds(&q->sql, "ti.response_preview LIKE ? ESCAPE '\\'");
+		sq_param_text(q, sb_str(&pat));
+		first = false;
+	}
+	sb_adds(&q->sql, first ? "" : " OR ");
+	sb_adds(&q->sql, "nm.value LIKE ? ESCAPE '\\')");
+	sq_param_text(q, sb_str(&pat));
+	sb_free(&pat);
+}
+
+/* Whether the store holds session-scoped assessments.  The probe reads the
+ * whole assessments table, so its answer is kept until another connection
+ * commits (PRAGMA data_version) or this one writes an assessment naming a
+ * session. */
+static int session_scoped(struct sq *s, bool *any, struct err *err)
+{
+	int64_t dv = 0, v = 1;
+	bool found;
+
+	if (sq_ints(s, "PRAGMA data_version", NULL, 0, &dv, 1, &found, err) < 0)
+		return -1;
+	if (s->session.set && s->session.data_version == dv &&
+	    s->session.writes == s->session_writes) {
+		*any = s->session.any;
+		return 0;
+	}
+	if (sq_ints(s, FILTER_SQL_SESSION_PROBE, NULL, 0, &v, 1, &found, err) < 0)
+		return -1;
+	s->session.set = true;
+	s->session.any = !found || v != 0;
+	s->session.data_version = dv;
+	s->session.writes = s->session_writes;
+	*any = s->session.any;
+	return 0;
+}
+
+/* The filter expression, compiled by filter_sql.c, with its params after
+ * ours.  Feedback and expectation conditions leave out session scope when
+ * the store holds no session-scoped assessments: the probe runs only for a
+ * filter whose SQL depends on it. */
+static int add_filter(struct sq *s, struct sql_where *q, const char *filter, struct err *err)
+{
+	struct sql_where w, narrow;
+	size_t i;
+	bool any;
+	int ret = -1;
+
+	memset(&w, 0, sizeof w);
+	memset(&narrow, 0, sizeof narrow);
+	if (!filter || !*filter)
+		return 0;
+	if (filter_to_sql_opts(filter, FSQL_NO_SESSION_SCOPE, &narrow, err) < 0)
+		goto out;
+	if (filter_to_sql(filter, &w, err) < 0)
+		goto out;
+	if (strcmp(sb_str(&w.sql), sb_str(&narrow.sql)) != 0) {
+		if (session_scoped(s, &any, err) < 0)
+			goto out;
+		if (!any) {
+			struct sql_where t = w;
+
+			w = narrow;
+			narrow = t;
+		}
+	}
+	if (w.sql.len) {
+		sb_addf(&q->sql, " AND (%s)", sb_str(&w.sql));
+		for (i = 0; i < w.n; i++) {
+			GROW(q->params, q->cap, q->n + 1);
+			q->params[q->n++] = w.params[i];
+			w.params[i].text = NULL;
+		}
+	}
+	ret = 0;
+out:
+	sql_where_free(&w);
+	sql_where_free(&narrow);
+	return ret;
+}
+
+/* ---- the page query ---------------------------------------------------- */
+
+struct sort_spec {
+	const char *expr;
+	bool nullable;
+	bool text;
+};
+
+static const struct sort_spec sort_specs[] = {
+	[SORT_TIME] = { "ti.timestamp_ms", false, false },
+	[SORT_DURATION] = { "ti.execution_time_ms", true, false },
+	[SORT_STATUS] = { "ti.status", true, true },
+	[SORT_NAME] = { "nm.value", true, true },
+};
+
+static void param_cursor(struct sql_where *q, const struct sort_spec *sp,
+			 const struct page_cursor *c)
+{
+	if (sp->text)
+		sq_param_text(q, c->str);
+	else
+		sq_param_int(q, c->num);
+}
+
+/* Rows after the cursor in the order the query scans (display order for
+ * PAGE_AFTER, reversed for PAGE_BEFORE).  Display order is: values (NULLs
+ * last), then request_id ascending. */
+static void add_keyset(struct sql_where *q, const struct sort_spec *sp, const struct page_cursor *c,
+		       bool forward, bool qasc)
+{
+	const char *v = sp->expr;
+	const char *gt = qasc ? ">" : "<", *ge = qasc ? ">=" : "<=";
+	const char *idgt = forward ? ">" : "<";
+	bool cnull = sp->text ? c->str == NULL : c->num == INT64_MIN;
+
+	if (!sp->nullable) {
+		sb_addf(&q->sql, " AND %s %s ? AND (%s %s ? OR ti.request_id %s ?)",
+			v, ge, v, gt, idgt);
+		param_cursor(q, sp, c);
+		param_cursor(q, sp, c);
+	} else if (forward && !cnull) {
+		sb_addf(&q->sql, " AND (%s IS NULL OR (%s %s ? AND (%s %s ? OR ti.request_id %s ?)))",
+			v, v, ge, v, gt, idgt);
+		param_cursor(q, sp, c);
+		param_cursor(q, sp, c);
+	} else if (forward) {
+		sb_addf(&q->sql, " AND %s IS NULL AND ti.request_id %s ?", v, idgt);
+	} else if (!cnull) {
+		sb_addf(&q->sql, " AND %s IS NOT NULL AND %s %s ? AND (%s %s ? OR ti.request_id %s ?)",
+			v, v, ge, v, gt, idgt);
+		param_cursor(q, sp, c);
+		param_cursor(q, sp, c);
+	} else {
+		sb_addf(&q->sql, " AND (%s IS NOT NULL OR ti.request_id %s ?)", v, idgt);
+	}
+	sq_param_text(q, c->id);
+}
+
+static int page_query(struct sq *s, const struct page_req *req, struct sql_where *q,
+		      struct err *err)
+{
+	const struct sort_spec *sp;
+	bool forward = req->dir != PAGE_BEFORE;
+	bool qasc = forward ? req->ascending : !req->ascending;
+	const char *vdir = qasc ? "ASC" : "DESC", *iddir = forward ? "ASC" : "DESC";
+	size_t limit = req->limit < INT32_MAX ? req->limit : INT32_MAX;
+
+	if ((unsigned)req->sort >= sizeof sort_specs / sizeof sort_specs[0])
+		return err_set(err, ERR_USAGE, "unknown sort key %d", (int)req->sort);
+	sp = &sort_specs[req->sort];
+	/* Only the ids: the other columns (and their joins) are fetched for the
+	 * page's rows alone, not for every row a sort has to look at.  SQLite
+	 * drops the join on the name tag when neither the sort nor the search
+	 * uses it. */
+	sb_adds(&q->sql, "SELECT ti.request_id FROM trace_info AS ti"
+		" LEFT JOIN trace_tags AS nm"
+		" ON nm.request_id = ti.request_id AND nm.key = '" RULES_TAG_NAME "'"
+		" WHERE ti.experiment_id = ?");
+	sq_param_int(q, req->experiment_id);
+	if (req->cursor && req->cursor->set)
+		add_keyset(q, sp, req->cursor, forward, qasc);
+	add_quick(q, req->quick, req->me, req->names);
+	add_search(s, q, req->search);
+	if (add_filter(s, q, req->filter, err) < 0)
+		return -1;
+	sb_adds(&q->sql, " ORDER BY ");
+	if (sp->nullable)
+		sb_addf(&q->sql, "(%s IS NULL) %s, ", sp->expr, forward ? "ASC" : "DESC");
+	sb_addf(&q->sql, "%s %s, ti.request_id %s LIMIT ?", sp->expr, vdir, iddir);
+	sq_param_int(q, (int64_t)limit + 1);
+	return 0;
+}
+
+static void fetch_sql_of(const struct sq *s, struct strbuf *sql, size_t n)
+{
+	sq_row_select(s, sql);
+	sb_adds(sql, " WHERE ti.request_id IN (");
+	in_list(sql, n);
+	sb_adds(sql, ")");
+}
+
+static void fetch_row(void *ctx, sqlite3_stmt *stmt, size_t pos)
+{
+	struct trace_row *rows = ctx;
+
+	if (!rows[pos].id)
+		sq_read_row(stmt, &rows[pos]);
+}
+
+/* rows[i] = the row of trace ids[i], by primary key, a chunk of ids per
+ * query.  A row that is gone stays zeroed (id NULL). */
+static int fetch_rows(struct sq *s, char *const *ids, size_t n, struct trace_row *rows,
+		      struct err *err)
+{
+	return by_ids(s, fetch_sql_of, ids, n, fetch_row, rows, err);
+}
+
+int sq_page_traces(struct store *st, const struct page_req *req, struct trace_page *out,
+		   struct err *err)
+{
+	struct sq *s = sq_of(st);
+	struct sql_where q;
+	sqlite3_stmt *stmt = NULL;
+	char **ids = NULL;
+	size_t nids = 0, cap = 0, i, j;
+	bool began = false;
+	int rc, ret = -1;
+
+	memset(&q, 0, sizeof q);
+	/* The snapshot first: the session probe inside page_query sees the
+	 * same data as the page. */
+	if (sq_read_begin(s, &began, err) < 0)
+		goto out;
+	if (page_query(s, req, &q, err) < 0)
+		goto out;
+	stmt = sq_stmt(s, sb_str(&q.sql), err);
+	if (!stmt)
+		goto out;
+	rc = sq_bind_params(stmt, 1, q.params, q.n);
+	while (rc == SQLITE_OK || rc == SQLITE_ROW) {
+		rc = sqlite3_step(stmt);
+		if (rc != SQLITE_ROW)
+			break;
+		GROW(ids, cap, nids + 1);
+		ids[nids++] = sq_col_str(stmt, 0);
+	}
+	if (rc != SQLITE_DONE) {
+		sq_fail(s, rc, err);
+		goto out;
+	}
+	sq_done(s, stmt);
+	stmt = NULL;
+	out->more = nids > req->limit;
+	while (nids > req->limit)
+		free(ids[--nids]);
+	if (req->dir == PAGE_BEFORE) {
+		for (i = 0; i < nids / 2; i++) {
+			char *tmp = ids[i];
+
+			ids[i] = ids[nids - 1 - i];
+			ids[nids - 1 - i] = tmp;
+		}
+	}
+	GROW(out->v, out->cap, nids ? nids : 1);
+	memset(out->v, 0, nids * sizeof *out->v);
+	if (fetch_rows(s, ids, nids, out->v, err) < 0) {
+		out->n = nids;
+		goto out;
+	}
+	for (i = j = 0; i < nids; i++)  /* rows are read in one snapshot: none is gone */
+		if (out->v[i].id)
+			out->v[j++] = out->v[i];
+	out->n = j;
+	if (fold_feedback(s, out->v, out->n, req->me, err) < 0)
+		goto out;
+	ret = 0;
+out:
+	sq_done(s, stmt);
+	sq_read_end(s, began);
+	sql_where_free(&q);
+	for (i = 0; i < nids; i++)
+		free(ids[i]);
+	free(ids);
+	if (ret < 0)
+		trace_page_free(out);
+	return ret;
+}
+
+/* EXPLAIN QUERY PLAN details of sql with params, one per line, onto out. */
+static int explain(struct sq *s, const char *sql, const struct sql_param *p, size_t n,
+		   struct strbuf *out, struct err *err)
+{
+	char *text = xasprintf("EXPLAIN QUERY PLAN %s", sql);
+	sqlite3_stmt *stmt = NULL;
+	int rc;
+
+	rc = sqlite3_prepare_v2(s->db, text, -1, &stmt, NULL);
+	if (rc == SQLITE_OK)
+		rc = sq_bind_params(stmt, 1, p, n);
+	while (rc == SQLITE_OK || rc == SQLITE_ROW) {
+		rc = sqlite3_step(stmt);
+		if (rc == SQLITE_ROW)
+			sb_addf(out, "%s\n", (const char *)sqlite3_column_text(stmt, 3));
+	}
+	sqlite3_finalize(stmt);
+	free(text);
+	return rc == SQLITE_DONE ? 0 : sq_fail(s, rc, err);
+}
+
+int sq_page_plan(struct store *st, const struct page_req *req, char **sql, char **plan,
+		 struct err *err)
+{
+	struct sq *s = sq_of(st);
+	struct sql_where q;
+	struct strbuf fold = STRBUF_INIT, lines = STRBUF_INIT;
+	int ret = -1;
+
+	*sql = *plan = NULL;
+	memset(&q, 0, sizeof q);
+	if (page_query(s, req, &q, err) < 0 ||
+	    explain(s, sb_str(&q.sql), q.params, q.n, &lines, err) < 0)
+		goto out;
+	/* The feedback query that follows each page (a page of 64 rows). */
+	fold_sql(&fold, 64);
+	sb_adds(&lines, "-- feedback of the page\n");
+	if (explain(s, sb_str(&fold), NULL, 0, &lines, err) < 0)
+		goto out;
+	*sql = xstrdup(sb_str(&q.sql));
+	*plan = sb_take(&lines);
+	ret = 0;
+out:
+	sb_free(&fold);
+	sb_free(&lines);
+	sql_where_free(&q);
+	return ret;
+}
+
+int sq_get_row(struct store *st, const char *trace_id, const char *me, struct trace_row *out,
+	       struct err *err)
+{
+	struct sq *s = sq_of(st);
+	bool began = false;
+	int ret = -1;
+
+	memset(out, 0, sizeof *out);
+	if (sq_read_begin(s, &began, err) < 0)
+		goto out;
+	if (sq_read_row_by_id(s, trace_id, out, err) < 0)
+		goto out;
+	if (fold_feedback(s, out, 1, me, err) < 0)
+		goto out;
+	ret = 0;
+out:
+	sq_read_end(s, began);
+	if (ret < 0)
+		trace_row_free(out);
+	return ret;
+}
+
+/* Runs a query that yields one row of integers into v[0..n). */
+
+/* The unlabelled traces of a whole experiment: all of them less those with
+ * the human feedback asked for.  The feedback rows are few and each finds
+ * its trace by primary key (CROSS JOIN keeps that order), where the
+ * NOT EXISTS of add_quick would look up every trace's assessments. */
+static int count_unlabelled(struct sq *s, int64_t experiment_id, const char *me,
+			    const char *const *names, int64_t *count, struct err *err)
+{
+	struct sql_where q;
+	bool found, began = false;
+	int ret = -1;
+
+	memset(&q, 0, sizeof q);
+	sb_adds(&q.sql, "SELECT (SELECT count(*) FROM trace_info WHERE experiment_id = ?1)"
+		" - (SELECT count(DISTINCT qu.trace_id) FROM assessments AS qu"
+		" CROSS JOIN trace_info AS ti WHERE +qu.assessment_type = 'feedback'"
+		" AND qu.valid = 1 AND qu.source_type = 'HUMAN'");
+	sq_param_int(&q, experiment_id);
+	mine_named(&q, "qu", me, names);
+	sb_adds(&q.sql, " AND ti.request_id = qu.trace_id AND ti.experiment_id = ?1)");
+	if (sq_read_begin(s, &began, err) < 0)
+		goto out;
+	ret = sq_ints(s, sb_str(&q.sql), q.params, q.n, count, 1, &found, err);
+	sq_read_end(s, began);
+out:
+	sql_where_free(&q);
+	return ret;
+}
+
+int sq_count_traces(struct store *st, int64_t experiment_id, const char *filter, unsigned quick,
+		    const char *me, const char *const *names, int64_t *count, struct err *err)
+{
+	struct sq *s = sq_of(st);
+	struct sql_where q;
+	bool found;
+	int ret = -1;
+
+	memset(&q, 0, sizeof q);
+	*count = 0;
+	if (quick == QF_UNLABELLED && (!filter || !*filter))
+		return count_unlabelled(s, experiment_id, me, names, count, err);
+	sb_adds(&q.sql, "SELECT count(*) FROM trace_info AS ti WHERE ti.experiment_id = ?");
+	sq_param_int(&q, experiment_id);
+	add_quick(&q, quick, me, names);
+	if (add_filter(s, &q, filter, err) < 0)
+		goto out;
+	ret = sq_ints(s, sb_str(&q.sql), q.params, q.n, count, 1, &found, err);
+out:
+	sql_where_free(&q);
+	return ret;
+}
+
+/* 1 in *alone when no other experiment has traces: a query over every
+ * assessment then needs no join with trace_info.  Two probes of the
+ * experiment index, whichever side the other experiments are. */
+static int experiment_alone(struct sq *s, int64_t experiment_id, bool *alone, struct err *err)
+{
+	static const char sql[] =
+		"SELECT NOT (EXISTS (SELECT 1 FROM trace_info WHERE experiment_id < ?1)"
+		" OR EXISTS (SELECT 1 FROM trace_info WHERE experiment_id > ?1))";
+	struct sql_param p;
+	int64_t v = 0;
+	bool found;
+
+	memset(&p, 0, sizeof p);
+	p.kind = SQLP_INT;
+	p.i = experiment_id;
+	if (sq_ints(s, sql, &p, 1, &v, 1, &found, err) < 0)
+		return -1;
+	*alone = found && v != 0;
+	return 0;
+}
+
+int sq_feedback_names(struct store *st, int64_t experiment_id, char ***names, size_t *n,
+		      struct err *err)
+{
+	/* Alone, the experiment's feedback is every feedback row (MLflow
+	 * deletes a trace's assessments with the trace): a scan of the
+	 * assessments table only.  Otherwise each feedback row looks up its
+	 * trace by primary key (CROSS JOIN keeps that order), which still reads
+	 * no trace without feedback. */
+	static const char all_sql[] =
+		"SELECT DISTINCT a.name FROM assessments AS a"
+		" WHERE a.assessment_type = 'feedback' AND a.valid = 1"
+		" ORDER BY a.name";
+	static const char some_sql[] =
+		"SELECT DISTINCT a.name FROM assessments AS a CROSS JOIN trace_info AS ti"
+		" WHERE ti.request_id = a.trace_id AND ti.experiment_id = ?"
+		" AND a.assessment_type = 'feedback' AND a.valid = 1"
+		" ORDER BY a.name";
+	struct sq *s = sq_of(st);
+	sqlite3_stmt *stmt = NULL;
+	char **v = NULL;
+	size_t nv = 0, cap = 0;
+	bool alone = false, began = false;
+	int rc, ret = -1;
+
+	*names = NULL;
+	*n = 0;
+	if (sq_read_begin(s, &began, err) < 0)
+		return -1;
+	if (experiment_alone(s, experiment_id, &alone, err) < 0)
+		goto out;
+	stmt = sq_stmt(s, alone ? all_sql : some_sql, err);
+	if (!stmt)
+		goto out;
+	if (!alone)
+		sqlite3_bind_int64(stmt, 1, experiment_id);
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		char *name = sq_col_str(stmt, 0);
+
+		if (!name)
+			continue;
+		GROW(v, cap, nv + 1);
+		v[nv++] = name;
+	}
+	if (rc != SQLITE_DONE) {
+		sq_fail(s, rc, err);
+		goto out;
+	}
+	*names = v;
+	*n = nv;
+	v = NULL;
+	nv = 0;
+	ret = 0;
+out:
+	sq_done(s, stmt);
+	sq_read_end(s, began);
+	rules_free_names(v, nv);
+	return ret;
+}
+
+int sq_assessments_stamp(struct store *st, int64_t experiment_id, int64_t *stamp,
+			 int64_t *count, struct err *err)
+{
+	/* When no other experiment has traces (the usual store), the whole
+	 * table answers, from the index on last_updated_timestamp and SQLite's
+	 * quick count; otherwise every assessment of the experiment's traces
+	 * is visited. */
+	static const char alone_sql[] =
+		"SELECT NOT (EXISTS (SELECT 1 FROM trace_info WHERE experiment_id < ?1)"
+		" OR EXISTS (SELECT 1 FROM trace_info WHERE experiment_id > ?1))";
+	static const char all_sql[] =
+		"SELECT coalesce((SELECT max(last_updated_timestamp) FROM assessments), 0),"
+		" (SELECT count(*) FROM assessments)";
+	static const char some_sql[] =
+		"SELECT coalesce(max(a.last_updated_timestamp), 0), count(*) FROM trace_info AS ti"
+		" JOIN assessments AS a ON a.trace_id = ti.request_id WHERE ti.experiment_id = ?";
+	struct sq *s = sq_of(st);
+	struct sql_param p;
+	int64_t dv, alone = 0, v[2];
+	bool found;
+
+	/* PRAGMA data_version changes only when another connection commits;
+	 * our own commits are counted in s->writes. */
+	if (sq_ints(s, "PRAGMA data_version", NULL, 0, &dv, 1, &found, err) < 0)
+		return -1;
+	if (s->stamp.set && s->stamp.experiment_id == experiment_id &&
+	    s->stamp.data_version == dv && s->stamp.writes == s->writes && !s->batch) {
+		*stamp = s->stamp.stamp;
+		*count = s->stamp.count;
+		return 0;
+	}
+	memset(&p, 0, sizeof p);
+	p.kind = SQLP_INT;
+	p.i = experiment_id;
+	if (sq_ints(s, alone_sql, &p, 1, &alone, 1, &found, err) < 0)
+		return -1;
+	if (alone ? sq_ints(s, all_sql, NULL, 0, v, 2, &found, err) < 0
+		  : sq_ints(s, some_sql, &p, 1, v, 2, &found, err) < 0)
+		return -1;
+	*stamp = v[0];
+	*count = v[1];
+	s->stamp.set = true;
+	s->stamp.experiment_id = experiment_id;
+	s->stamp.data_version = dv;
+	s->stamp.writes = s->writes;
+	s->stamp.stamp = v[0];
+	s->stamp.count = v[1];
+	return 0;
+}
