@@ -42,8 +42,6 @@ EMBED_FILES := $(sort $(wildcard keymaps/*.yaml themes/*.yaml examples/*.yaml ex
 
 TEST_SRC := $(sort $(wildcard tests/unit/test_*.c))
 TEST_BIN := $(TEST_SRC:tests/unit/%.c=$(BUILD)/tests/%)
-TOOL_SRC := $(sort $(wildcard tools/gen_*.c))
-TOOL_BIN := $(TOOL_SRC:tools/%.c=$(BUILD)/tools/%)
 
 .PHONY: all test unit asan valgrind demo bench install uninstall clean fuzz
 
@@ -75,20 +73,16 @@ $(BUILD)/tests/%: tests/unit/%.c tests/unit/test.h $(LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -Itests/unit -o $@ $< $(LIB) $(PKG_LIBS) -lm $(ALL_LDFLAGS)
 
-$(BUILD)/tools/%: tools/%.c $(LIB)
-	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -o $@ $< $(LIB) $(PKG_LIBS) -lm $(ALL_LDFLAGS)
-
 unit: $(TEST_BIN)
 
-test: $(BIN) $(TEST_BIN) $(TOOL_BIN)
+test: $(BIN) $(TEST_BIN)
 	@BUILD=$(BUILD) sh tests/run.sh
 
 asan:
 	$(MAKE) BUILD=build-asan CFLAGS='-O1 -g' \
 		SANFLAGS='-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all' test
 
-valgrind: $(BIN) $(TEST_BIN) $(TOOL_BIN)
+valgrind: $(BIN) $(TEST_BIN)
 	@BUILD=$(BUILD) TRACELAB_VALGRIND=1 sh tests/run.sh unit cli
 
 fuzz:
@@ -100,7 +94,7 @@ demo: tracelab
 	@test -f demo.db || ./tracelab demo demo.db
 	@./tracelab demo.db
 
-bench: tracelab $(TOOL_BIN)
+bench: tracelab
 	@BUILD=$(BUILD) sh tests/bench.sh
 
 install: $(BIN)

@@ -6,7 +6,7 @@
 #   BENCH_RUNS=N     timed runs per figure, the median is shown (default 9)
 #   BENCH_DIR=DIR    where the generated stores are kept (default build/bench)
 #
-# The stores are made once by tools/gen_store (deterministic) and reused.
+# The stores are made once by `tracelab demo --traces N` (deterministic) and reused.
 # Times are wall-clock medians with a warm page cache.  Browser figures come
 # from scripted runs (--keys): a step's time is the run with the step minus
 # the same run without it, and its floor is the sqlite3 shell running the
@@ -16,7 +16,6 @@ set -u
 BUILD=${BUILD:-build}
 TOP=$(cd "$(dirname "$0")/.." && pwd)
 TL=$TOP/$BUILD/tracelab
-GEN=$TOP/$BUILD/tools/gen_store
 FIX=${TRACELAB_FIXTURES:-$TOP/tests/fixtures/third_party}
 N=${BENCH_TRACES:-1000000}
 RUNS=${BENCH_RUNS:-9}
@@ -30,22 +29,22 @@ export HOME="$W/home" XDG_CONFIG_HOME="$W/home/.config"
 mkdir -p "$HOME"
 trap 'rm -rf "$W"' EXIT
 
-for tool in "$TL" "$GEN"; do
-	[ -x "$tool" ] || { echo "bench: $tool is missing (run make first)" >&2; exit 1; }
-done
+[ -x "$TL" ] || { echo "bench: $TL is missing (run make first)" >&2; exit 1; }
 command -v sqlite3 >/dev/null || { echo "bench: the sqlite3 shell is needed for the floor" >&2; exit 1; }
 mkdir -p "$DIR"
 
 # ---- stores --------------------------------------------------------------
 
-# store N: generates bench-N.db once (and bench-N.txt, what gen_store printed).
+# store N: generates bench-N.db once (and bench-N.txt, what `tracelab demo
+# --traces` printed).
 store() {
 	if [ ! -f "$DIR/bench-$1.db" ]; then
 		echo "generating a store of $1 traces in $DIR (once)..." >&2
 		rm -f "$DIR/bench-$1.db.tmp"
-		"$GEN" --traces "$1" "$DIR/bench-$1.db.tmp" >"$DIR/bench-$1.txt" || exit 1
+		t0=$(date +%s)
+		"$TL" demo --traces "$1" "$DIR/bench-$1.db.tmp" >"$DIR/bench-$1.txt" || exit 1
 		mv "$DIR/bench-$1.db.tmp" "$DIR/bench-$1.db"
-		sed -n 's/^seconds: /  generated in /p' "$DIR/bench-$1.txt" | sed 's/$/ s/' >&2
+		echo "  generated in $(($(date +%s) - t0)) s" >&2
 	fi
 }
 
@@ -59,7 +58,8 @@ NEWEST=$(info newest_trace)
 [ -n "$EXP" ] && [ -n "$BIG" ] || { echo "bench: $DIR/bench-$N.txt is incomplete" >&2; exit 1; }
 
 if [ ! -f "$DIR/import.jsonl" ]; then
-	"$GEN" --jsonl --traces 2000 --spans 50 "$DIR/import.jsonl.tmp" >/dev/null || exit 1
+	rm -f "$DIR/import.jsonl.tmp"
+	"$TL" demo --traces 2000 --jsonl --spans 50 "$DIR/import.jsonl.tmp" >/dev/null || exit 1
 	mv "$DIR/import.jsonl.tmp" "$DIR/import.jsonl"
 fi
 IMPORT_SPANS=100000

@@ -54,10 +54,14 @@ static const struct command commands[] = {
 	  "  \"status = 'ERROR' AND tags.`mlflow.traceName` LIKE 'rag%'\"" },
 	{ "demo", cmd_demo,
 	  "Write a demo store with example traces and feedback",
-	  "demo PATH",
+	  "demo PATH [--traces N [--seed S] [--jsonl [--spans K]]]",
 	  "Creates a new MLflow store at PATH holding example traces (a RAG chain, a\n"
 	  "tool-calling agent, a multi-turn chat, an OTLP trace and more) with judge,\n"
-	  "code and human feedback.  Open it with `tracelab PATH`." },
+	  "code and human feedback.  Open it with `tracelab PATH`.\n\n"
+	  "With --traces N the store holds N synthetic traces instead (2 to 4 spans\n"
+	  "each, one trace of 10,000 spans, judge feedback on a fifth of them; a\n"
+	  "million take about a minute and 5 GB), to try tracelab at scale; with\n"
+	  "--jsonl the same kind of traces go to a JSON Lines file to import." },
 	{ "help", cmd_help, "Show the help of a command", "help [COMMAND]", NULL },
 };
 

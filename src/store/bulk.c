@@ -199,6 +199,24 @@ int bulk_assessment(struct bulk *b, const struct assessment_new *a, struct err *
 	return run(b, st, err);
 }
 
+int bulk_experiment_times(struct bulk *b, int64_t ms, struct err *err)
+{
+	sqlite3_stmt *st = NULL;
+
+	if (sqlite3_prepare_v2(b->db, "UPDATE experiments SET creation_time = ?1,"
+			       " last_update_time = ?1", -1, &st, NULL) != SQLITE_OK) {
+		sqlite3_finalize(st);
+		return bulk_fail(b, err);
+	}
+	sqlite3_bind_int64(st, 1, ms);
+	if (run(b, st, err) < 0) {
+		sqlite3_finalize(st);
+		return -1;
+	}
+	sqlite3_finalize(st);
+	return 0;
+}
+
 static void bulk_close(struct bulk *b)
 {
 	size_t i;

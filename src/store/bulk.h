@@ -2,7 +2,7 @@
 #define TB_STORE_BULK_H
 /*
  * Bulk loading of a freshly created MLflow store, for generators (the
- * million-trace benchmark store): rows go straight into MLflow's tables
+ * synthetic stores of svc/synth.h): rows go straight into MLflow's tables
  * through prepared statements in one transaction, with the rollback journal
  * and fsync off, and the secondary indexes built once at the end.  Nothing
  * is checked or replaced: the caller writes each row once, consistent with
@@ -64,6 +64,10 @@ int bulk_span(struct bulk *b, const struct bulk_span *s, struct err *err);
 /* A valid assessment row: a->id, created_ms must be set; type NULL is
  * "feedback", source_type NULL is "HUMAN", updated_ms 0 is created_ms. */
 int bulk_assessment(struct bulk *b, const struct assessment_new *a, struct err *err);
+
+/* Sets the creation and update time of every experiment, so that a
+ * generated file depends on its inputs alone. */
+int bulk_experiment_times(struct bulk *b, int64_t ms, struct err *err);
 
 /* Builds the secondary indexes of the trace tables (dropped while loading,
  * rebuilt from their own CREATE INDEX text), commits, closes and frees b.

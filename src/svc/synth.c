@@ -1,30 +1,15 @@
 /*
- * gen_store: writes a deterministic, realistic MLflow 3 store for the
- * benchmark (tests/bench.sh), or the same kind of traces as JSON Lines for
- * the import benchmark.
- *
- *   gen_store [--traces N] [--seed S] OUT.db
- *   gen_store --jsonl [--traces N] [--spans K] [--seed S] OUT.jsonl
- *
- * The store holds N traces (default 1,000,000) in experiment 1 "bench", one
- * every ~2.6 s of simulated time: tags (mlflow.traceName,
- * mlflow.trace.spansLocation, mlflow.artifactLocation, environment,
- * app_version), metadata (schema version, user, session, token usage),
- * previews, 2 to 4 spans in the spans table with MLflow's v3 span JSON,
- * LLM_JUDGE feedback on about 20% of the traces (relevance_to_query "yes"/
- * "no", safety true/false) and a little HUMAN feedback (correct true/false).
- * One trace, in the middle, has 10,000 spans.  The same seed gives the same
- * file.  It prints what it wrote, and the ids a benchmark needs, as
- * "key: value" lines.
+ * Synthetic MLflow traces at scale (see svc/synth.h): a store written in
+ * bulk, or the same kind of traces as JSON Lines.
  */
+#include "svc/synth.h"
+
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
-#include "core/err.h"
 #include "core/model.h"
 #include "core/pyjson.h"
 #include "core/strbuf.h"
@@ -33,7 +18,7 @@
 #include "store/store.h"
 
 #define BIG_SPANS 10000
-#define T_NEWEST 1772323200000LL   /* 2026-03-01T00:00:00Z */
+#define T_NEWEST SYNTH_NEWEST_MS
 #define T_GAP 2592                 /* ms between traces on average */
 
 struct rng {
@@ -108,6 +93,7 @@ struct gen {
 	long long nspans, nassess, big_index;
 	struct strbuf content, inner, tmp;
 	char big_id[40], err_id[40], oldest_id[40], newest_id[40];
+	const struct synth *opts;
 };
 
 /* The two halves of trace i's id: random-looking, like OTel trace ids. */
@@ -535,6 +521,16 @@ static int key_cmp(const void *x, const void *y)
 	return 0;
 }
 
+/* A store this file made and could not finish, with its journal. */
+static void remove_made(const char *path)
+{
+	char *journal = xasprintf("%s-journal", path);
+
+	unlink(path);
+	unlink(journal);
+	free(journal);
+}
+
 static int gen_store(struct gen *g, const char *path, struct err *err)
 {
 	struct store *st = NULL;
@@ -551,6 +547,9 @@ static int gen_store(struct gen *g, const char *path, struct err *err)
 	st = NULL;
 	if (bulk_open(path, &b, err) < 0)
 		goto out;
+	/* The experiments' times too: the same seed, the same file. */
+	if (bulk_experiment_times(b, SYNTH_NEWEST_MS, err) < 0)
+		goto out;
 	/* trace_info in time order, as MLflow writes it; then the rest in trace
 	 * id order, so that every primary key on a trace id is appended to
 	 * rather than written at a random place (several times faster). */
@@ -566,8 +565,8 @@ static int gen_store(struct gen *g, const char *path, struct err *err)
 	for (i = 0; i < g->ntraces; i++) {
 		if (put_trace(g, b, order[i].i, PART_REST, err) < 0)
 			goto out;
-		if (i % 100000 == 99999 && isatty(2))
-			fprintf(stderr, "gen_store: %lld traces\r", i + 1);
+		if (g->opts->progress && i % 1000 == 999)
+			g->opts->progress(g->opts->ctx, i + 1, g->ntraces);
 	}
 	ret = bulk_finish(b, err);
 	b = NULL;
@@ -575,6 +574,8 @@ out:
 	free(order);
 	bulk_abort(b);
 	store_close(st);
+	if (ret < 0)
+		remove_made(path);
 	return ret;
 }
 
@@ -651,71 +652,75 @@ static int gen_jsonl(struct gen *g, const char *path, int nspans, struct err *er
 
 	if (!out)
 		return err_set(err, ERR_RUNTIME, "%s: cannot create (does it exist?)", path);
-	for (i = 0; i < g->ntraces; i++)
+	for (i = 0; i < g->ntraces; i++) {
 		jsonl_trace(g, out, i, nspans);
-	if (fclose(out) != 0)
+		if (g->opts->progress && i % 1000 == 999)
+			g->opts->progress(g->opts->ctx, i + 1, g->ntraces);
+	}
+	if (fclose(out) != 0) {
+		remove(path);
 		return err_set(err, ERR_RUNTIME, "%s: write failed", path);
+	}
 	return 0;
 }
 
-/* ---- main -------------------------------------------------------------- */
+/* ---- entry points ------------------------------------------------------ */
 
-static int usage(void)
+static void gen_init(struct gen *g, const struct synth *o)
 {
-	fprintf(stderr, "usage: gen_store [--traces N] [--seed S] OUT.db\n"
-		"       gen_store --jsonl [--traces N] [--spans K] [--seed S] OUT.jsonl\n");
-	return 2;
+	memset(g, 0, sizeof *g);
+	g->opts = o;
+	g->seed = o->seed;
+	g->ntraces = o->traces;
+	g->big_index = g->ntraces / 2;
 }
 
-int main(int argc, char **argv)
+static int gen_done(struct gen *g, int rc, struct synth_report *rep)
+{
+	sb_free(&g->content);
+	sb_free(&g->inner);
+	sb_free(&g->tmp);
+	if (rc < 0)
+		return -1;
+	memset(rep, 0, sizeof *rep);
+	rep->traces = g->ntraces;
+	rep->spans = g->nspans;
+	rep->assessments = g->nassess;
+	rep->experiment = g->exp;
+	memcpy(rep->big_trace, g->big_id, sizeof rep->big_trace);
+	memcpy(rep->newest_trace, g->newest_id, sizeof rep->newest_trace);
+	memcpy(rep->oldest_trace, g->oldest_id, sizeof rep->oldest_trace);
+	memcpy(rep->error_trace, g->err_id, sizeof rep->error_trace);
+	return 0;
+}
+
+static int check(const struct synth *o, bool jsonl, struct err *err)
+{
+	if (o->traces < 1)
+		return err_set(err, ERR_USAGE, "--traces must be at least 1");
+	if (jsonl && o->spans < 1)
+		return err_set(err, ERR_USAGE, "--spans must be at least 1");
+	return 0;
+}
+
+int synth_store(const char *path, const struct synth *o, struct synth_report *rep,
+		struct err *err)
 {
 	struct gen g;
-	struct err err = { 0 };
-	const char *out = NULL;
-	bool jsonl = false;
-	int i, nspans = 10, rc;
-	struct timespec t0, t1;
 
-	memset(&g, 0, sizeof g);
-	g.seed = 20260301;
-	g.ntraces = 1000000;
-	for (i = 1; i < argc; i++) {
-		if (strcmp(argv[i], "--traces") == 0 && i + 1 < argc)
-			g.ntraces = atoll(argv[++i]);
-		else if (strcmp(argv[i], "--seed") == 0 && i + 1 < argc)
-			g.seed = strtoull(argv[++i], NULL, 10);
-		else if (strcmp(argv[i], "--spans") == 0 && i + 1 < argc)
-			nspans = atoi(argv[++i]);
-		else if (strcmp(argv[i], "--jsonl") == 0)
-			jsonl = true;
-		else if (argv[i][0] == '-' || out)
-			return usage();
-		else
-			out = argv[i];
-	}
-	if (!out || g.ntraces < 1 || nspans < 1)
-		return usage();
-	g.big_index = g.ntraces / 2;
-	/* The experiments' creation times too: the same seed, the same file. */
-	setenv("TRACELAB_NOW_MS", "1772323200000", 0);
-	clock_gettime(CLOCK_MONOTONIC, &t0);
-	rc = jsonl ? gen_jsonl(&g, out, nspans, &err) : gen_store(&g, out, &err);
-	clock_gettime(CLOCK_MONOTONIC, &t1);
-	sb_free(&g.content);
-	sb_free(&g.inner);
-	sb_free(&g.tmp);
-	if (rc < 0) {
-		fprintf(stderr, "gen_store: %s\n", err.msg);
-		if (!jsonl)
-			remove(out);
-		return 1;
-	}
-	printf("file: %s\ntraces: %lld\nspans: %lld\nassessments: %lld\nseconds: %.1f\n", out,
-	       g.ntraces, g.nspans, g.nassess,
-	       (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9);
-	if (!jsonl)
-		printf("experiment: %" PRId64 "\nbig_trace: %s\nnewest_trace: %s\n"
-		       "oldest_trace: %s\nerror_trace: %s\n", g.exp, g.big_id, g.newest_id,
-		       g.oldest_id, g.err_id);
-	return 0;
+	if (check(o, false, err) < 0)
+		return -1;
+	gen_init(&g, o);
+	return gen_done(&g, gen_store(&g, path, err), rep);
+}
+
+int synth_jsonl(const char *path, const struct synth *o, struct synth_report *rep,
+		struct err *err)
+{
+	struct gen g;
+
+	if (check(o, true, err) < 0)
+		return -1;
+	gen_init(&g, o);
+	return gen_done(&g, gen_jsonl(&g, path, o->spans, err), rep);
 }
