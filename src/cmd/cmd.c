@@ -101,7 +101,7 @@ static const struct opt_def main_defs[] = {
 	{ "experiment", 'e', OPT_STR, offsetof(struct main_opts, experiment), "ID|NAME",
 	  "experiment to open first", false },
 	{ "trace", 't', OPT_STR, offsetof(struct main_opts, trace), "ID",
-	  "open this trace", false },
+	  "open this trace (or the one whose id begins so)", false },
 	{ "source-id", 0, OPT_STR, offsetof(struct main_opts, source_id), "ID",
 	  "my source id for feedback (default: config, else the login name)", false },
 	{ "read-only", 'r', OPT_FLAG, offsetof(struct main_opts, readonly), NULL,

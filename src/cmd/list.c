@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "cmd/cmd.h"
+#include "core/preview.h"
 #include "core/pyjson.h"
 #include "core/strbuf.h"
 #include "core/textbuf.h"
@@ -45,6 +46,7 @@ struct list_state {
 	enum list_format format;
 	size_t rows;
 	struct strbuf line;
+	struct strbuf text;      /* a preview's text (preview_text) */
 };
 
 /* Untrusted text made safe, cut to `max` columns ("…" when cut; 0: never
@@ -85,7 +87,13 @@ static int text_row(struct list_state *ls, const struct trace_row *r)
 	sb_adds(sb, "  ");
 	add_cell(sb, r->user, USER_COLS, USER_COLS);
 	sb_adds(sb, "  ");
-	add_cell(sb, r->request_preview, 0, PREVIEW_COLS);
+	if (r->request_preview && preview_text(r->request_preview, strlen(r->request_preview),
+					       &ls->text)) {
+		add_cell(sb, sb_str(&ls->text), 0, PREVIEW_COLS);
+		sb_reset(&ls->text);
+	} else {
+		add_cell(sb, r->request_preview, 0, PREVIEW_COLS);
+	}
 	puts(sb_str(sb));
 	return 0;
 }
@@ -316,7 +324,7 @@ static int list_row(void *data, const struct trace_row *r, struct err *err)
 int cmd_list(struct cmd_ctx *ctx, int argc, char **argv, struct err *err)
 {
 	struct list_opts o = { 0 };
-	struct list_state ls = { FMT_TEXT, 0, STRBUF_INIT };
+	struct list_state ls = { FMT_TEXT, 0, STRBUF_INIT, STRBUF_INIT };
 	struct trace_walk w = { 0 };
 	struct store *st = NULL;
 	const char *store_arg;
@@ -348,6 +356,7 @@ int cmd_list(struct cmd_ctx *ctx, int argc, char **argv, struct err *err)
 	rc = 0;
 out:
 	sb_free(&ls.line);
+	sb_free(&ls.text);
 	free(w.experiments);
 	store_close(st);
 	return rc < 0 ? -1 : 0;

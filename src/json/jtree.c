@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/jstr.h"
 #include "core/pyjson.h"
 #include "core/textbuf.h"
 #include "core/util.h"
@@ -358,20 +359,9 @@ bool jt_valid(const char *s, size_t n)
 
 static unsigned hex4(const char *p)
 {
-	unsigned v = 0;
-	int i;
+	uint32_t v = 0;
 
-	for (i = 0; i < 4; i++) {
-		char c = p[i];
-
-		v <<= 4;
-		if (c >= '0' && c <= '9')
-			v |= (unsigned)(c - '0');
-		else if (c >= 'a' && c <= 'f')
-			v |= (unsigned)(c - 'a' + 10);
-		else
-			v |= (unsigned)(c - 'A' + 10);
-	}
+	jstr_hex4(p, p + 4, &v);  /* the lexer checked the digits */
 	return v;
 }
 

@@ -1,5 +1,6 @@
 #include "json/span.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -378,6 +379,33 @@ static char *event_field(const cJSON *attrs, const char *key)
 	return jt_attr_text(v);
 }
 
+/* An event time in the span's own unit.  Real MLflow stores hold event
+ * time_unix_nano in microseconds for some spans (a span starting at
+ * 1772195127145361471 ns with its exception at 1772195127425930): a time
+ * far below the span's start is read in the unit (us, ms, s) that puts it
+ * nearest the start. */
+static int64_t event_ns(int64_t t, int64_t start_ns)
+{
+	static const int64_t mult[] = { 1000, 1000000, 1000000000 };
+	double best, d;
+	int64_t out = t;
+	size_t i;
+
+	if (t <= 0 || start_ns <= 0 || t >= start_ns / 100)
+		return t;
+	best = fabs((double)t - (double)start_ns);
+	for (i = 0; i < sizeof mult / sizeof mult[0]; i++) {
+		if (t > INT64_MAX / mult[i])
+			break;
+		d = fabs((double)(t * mult[i]) - (double)start_ns);
+		if (d < best) {
+			best = d;
+			out = t * mult[i];
+		}
+	}
+	return out;
+}
+
 static void parse_events(const cJSON *o, enum span_format fmt, struct span_detail *d)
 {
 	const cJSON *evs = jt_get(o, "events"), *e;
@@ -396,6 +424,8 @@ static void parse_events(const cJSON *o, enum span_format fmt, struct span_detai
 		ev->name = xstrdup(name ? name : "");
 		if (get_ns(e, fmt == SPAN_FMT_V2 ? "timestamp" : "time_unix_nano", &ev->time_ns) < 0)
 			ev->time_ns = -1;
+		else
+			ev->time_ns = event_ns(ev->time_ns, d->start_ns);
 		ev->attrs_json = cJSON_IsObject(attrs) ? jt_print(attrs) : xstrdup("{}");
 		ev->exception = strcmp(ev->name, "exception") == 0;
 		if (ev->exception) {
@@ -407,6 +437,30 @@ static void parse_events(const cJSON *o, enum span_format fmt, struct span_detai
 		i++;
 	}
 	d->nevents = i;
+}
+
+/* Where spans that were not written by MLflow's own tracing keep their
+ * inputs and outputs (spans received over OTLP by older MLflow servers have
+ * no mlflow.spanInputs): OpenInference, then the OTel GenAI semantic
+ * conventions (messages, tool calls, and the older prompt / completion),
+ * in the order MLflow's own translation tries them. */
+static const char *const input_keys[] = {
+	"input.value", "gen_ai.input.messages", "gen_ai.tool.call.arguments", "gen_ai.prompt",
+	NULL,
+};
+static const char *const output_keys[] = {
+	"output.value", "gen_ai.output.messages", "gen_ai.tool.call.result", "gen_ai.completion",
+	NULL,
+};
+
+static const char *io_attr(const struct span_detail *d, const char *key,
+			   const char *const *fallback)
+{
+	const char *v = span_detail_attr(d, key);
+
+	for (; !v && *fallback; fallback++)
+		v = span_detail_attr(d, *fallback);
+	return v;
 }
 
 int span_detail_parse(const char *content, struct span_detail *out, struct err *err)
@@ -447,8 +501,8 @@ int span_detail_parse(const char *content, struct span_detail *out, struct err *
 		}
 		out->nattrs = i;
 	}
-	out->inputs = span_detail_attr(out, ATTR_INPUTS);
-	out->outputs = span_detail_attr(out, ATTR_OUTPUTS);
+	out->inputs = io_attr(out, ATTR_INPUTS, input_keys);
+	out->outputs = io_attr(out, ATTR_OUTPUTS, output_keys);
 	parse_events(o, out->format, out);
 	rc = 0;
 out:

@@ -104,7 +104,10 @@ struct span_detail {
 	char *status_message;      /* NULL when empty */
 	struct span_attr *attrs;   /* in stored order */
 	size_t nattrs;
-	const char *inputs;        /* mlflow.spanInputs JSON text, or NULL; borrowed from attrs */
+	const char *inputs;        /* mlflow.spanInputs JSON text, else (spans from
+	                              OTLP) OpenInference input.value or the OTel
+	                              GenAI gen_ai.input.messages, ...; or NULL;
+	                              borrowed from attrs */
 	const char *outputs;       /* mlflow.spanOutputs, likewise */
 	struct span_event *events;
 	size_t nevents;

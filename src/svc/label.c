@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/jstr.h"
 #include "core/strbuf.h"
 #include "core/util.h"
 
@@ -966,88 +967,6 @@ static bool word_at(const char *p, const char *w, const char **end)
 	return true;
 }
 
-static int hex4(const char *p, unsigned *u)
-{
-	int i;
-
-	*u = 0;
-	for (i = 0; i < 4; i++) {
-		int c = p[i], v;
-
-		if (c >= '0' && c <= '9')
-			v = c - '0';
-		else if (c >= 'a' && c <= 'f')
-			v = c - 'a' + 10;
-		else if (c >= 'A' && c <= 'F')
-			v = c - 'A' + 10;
-		else
-			return -1;
-		*u = *u << 4 | (unsigned)v;
-	}
-	return 0;
-}
-
-static void add_utf8(struct strbuf *sb, unsigned cp)
-{
-	if (cp < 0x80) {
-		sb_addc(sb, (char)cp);
-	} else if (cp < 0x800) {
-		sb_addc(sb, (char)(0xc0 | cp >> 6));
-		sb_addc(sb, (char)(0x80 | (cp & 0x3f)));
-	} else if (cp < 0x10000) {
-		sb_addc(sb, (char)(0xe0 | cp >> 12));
-		sb_addc(sb, (char)(0x80 | (cp >> 6 & 0x3f)));
-		sb_addc(sb, (char)(0x80 | (cp & 0x3f)));
-	} else {
-		sb_addc(sb, (char)(0xf0 | cp >> 18));
-		sb_addc(sb, (char)(0x80 | (cp >> 12 & 0x3f)));
-		sb_addc(sb, (char)(0x80 | (cp >> 6 & 0x3f)));
-		sb_addc(sb, (char)(0x80 | (cp & 0x3f)));
-	}
-}
-
-/* Decodes a JSON string starting at the opening quote; *end after the
- * closing one.  -1 when malformed. */
-static int json_string(const char *p, struct strbuf *out, const char **end)
-{
-	unsigned u, lo;
-
-	sb_adds(out, "");
-	for (p++; *p && *p != '"'; p++) {
-		if (*p != '\\') {
-			sb_addc(out, *p);
-			continue;
-		}
-		switch (*++p) {
-		case '"': sb_addc(out, '"'); break;
-		case '\\': sb_addc(out, '\\'); break;
-		case '/': sb_addc(out, '/'); break;
-		case 'b': sb_addc(out, '\b'); break;
-		case 'f': sb_addc(out, '\f'); break;
-		case 'n': sb_addc(out, '\n'); break;
-		case 'r': sb_addc(out, '\r'); break;
-		case 't': sb_addc(out, '\t'); break;
-		case 'u':
-			if (hex4(p + 1, &u) < 0)
-				return -1;
-			p += 4;
-			if (u >= 0xd800 && u < 0xdc00 && p[1] == '\\' && p[2] == 'u' &&
-			    hex4(p + 3, &lo) == 0 && lo >= 0xdc00 && lo < 0xe000) {
-				u = 0x10000 + ((u - 0xd800) << 10) + (lo - 0xdc00);
-				p += 6;
-			}
-			add_utf8(out, u);
-			break;
-		default:
-			return -1;
-		}
-	}
-	if (*p != '"')
-		return -1;
-	*end = p + 1;
-	return 0;
-}
-
 static bool parse_number(const char *p, double *d, const char **end)
 {
 	char *e;
@@ -1072,7 +991,7 @@ static void jval_parse(const char *text, struct jval *v)
 		v->k = J_BOOL, v->b = true;
 	else if (word_at(p, "false", &end))
 		v->k = J_BOOL, v->b = false;
-	else if (*p == '"' && json_string(p, &v->s, &end) == 0)
+	else if (*p == '"' && (end = jstr_decode(p, p + strlen(p), &v->s, NULL)))
 		v->k = J_STR;
 	else if (parse_number(p, &v->d, &end))
 		v->k = J_NUM;

@@ -164,13 +164,34 @@ static void free_names(struct list_state *ls)
 	ls->nfb = ls->capfb = 0;
 }
 
+/* Where a name goes among the columns: the configured labels first, in
+ * their order, then the others by name. */
+static size_t name_rank(const struct list_state *ls, const char *name)
+{
+	size_t i;
+
+	for (i = 0; ls->schema && ls->schema[i]; i++)
+		if (strcmp(ls->schema[i], name) == 0)
+			return i;
+	return (size_t)-1;
+}
+
+static int name_cmp(const struct list_state *ls, const char *a, const char *b)
+{
+	size_t ra = name_rank(ls, a), rb = name_rank(ls, b);
+
+	if (ra != rb)
+		return ra < rb ? -1 : 1;
+	return strcmp(a, b);
+}
+
 void ui_names_add(struct list_state *ls, const char *name)
 {
 	size_t lo = 0, hi = ls->nfb;
 
 	while (lo < hi) {
 		size_t mid = (lo + hi) / 2;
-		int c = strcmp(ls->fb_names[mid], name);
+		int c = name_cmp(ls, ls->fb_names[mid], name);
 
 		if (c == 0)
 			return;
@@ -193,10 +214,12 @@ static void set_qf_names(struct ui *ui)
 	size_t i, n = ui->cfg ? ui->cfg->nlabels : 0;
 
 	free(ls->qf_names);
+	ls->schema = NULL;
 	if (n) {
 		ls->qf_names = xcalloc(n + 1, sizeof *ls->qf_names);
 		for (i = 0; i < n; i++)
 			ls->qf_names[i] = ui->cfg->labels[i].name;
+		ls->schema = ls->qf_names;
 	} else {
 		ls->qf_names = xcalloc(ls->nfb + 1, sizeof *ls->qf_names);
 		for (i = 0; i < ls->nfb; i++)
@@ -937,12 +960,73 @@ static unsigned cmd_search(struct ui *ui, const char *arg)
 	return run_search(ui, ui->search, 0) | EFF_REDRAW;
 }
 
+/* The one trace of the list's experiment whose id begins with prefix
+ * (ids are shown cut in the list): *out gets a copy.  ERR_NOTFOUND when
+ * none does, ERR_USAGE when several do. */
+static int trace_by_prefix(struct ui *ui, const char *prefix, char **out, struct err *err)
+{
+	struct page_req req;
+	struct trace_page p;
+	char *filter;
+	const char *c;
+	int rc = -1;
+
+	*out = NULL;
+	for (c = prefix; *c; c++)
+		if (!((*c >= '0' && *c <= '9') || (*c >= 'a' && *c <= 'z') ||
+		      (*c >= 'A' && *c <= 'Z') || *c == '-'))
+			return err_set(err, ERR_NOTFOUND, "no trace %s", prefix);
+	if (!*prefix)
+		return err_set(err, ERR_USAGE, "usage: open TRACE-ID (or the start of one)");
+	memset(&req, 0, sizeof req);
+	memset(&p, 0, sizeof p);
+	filter = xasprintf("request_id LIKE '%s%%'", prefix);
+	req.experiment_id = ui->list.exp_id;
+	req.filter = filter;
+	req.limit = 2;
+	if (store_page_traces(ui->st, &req, &p, err) < 0)
+		goto out;
+	if (!p.n)
+		err_set(err, ERR_NOTFOUND, "no trace in this experiment starts with %s", prefix);
+	else if (p.n > 1)
+		err_set(err, ERR_USAGE, "several traces start with %s: type more of the id", prefix);
+	else
+		*out = xstrdup(p.v[0].id);
+	rc = *out ? 0 : -1;
+out:
+	trace_page_free(&p);
+	free(filter);
+	return rc;
+}
+
+/* Opens a trace by its id, or by the start of it. */
+static int open_by_id(struct ui *ui, const char *arg, struct err *err)
+{
+	struct err e2;
+	char *id = NULL;
+	int rc;
+
+	if (ui_open_trace(ui, arg, err) == 0)
+		return 0;
+	if (err->code != ERR_NOTFOUND)
+		return -1;
+	err_clear(&e2);
+	if (trace_by_prefix(ui, arg, &id, &e2) < 0) {
+		*err = e2;
+		return -1;
+	}
+	err_clear(err);
+	rc = ui_open_trace(ui, id, err);
+	free(id);
+	return rc;
+}
+
 static unsigned cmd_open(struct ui *ui, const char *arg)
 {
 	struct err err;
 
 	err_clear(&err);
-	if (ui_open_trace(ui, arg, &err) < 0)
+	if (open_by_id(ui, arg, &err) < 0)
 		ui_error(ui, &err);
 	return EFF_HANDLED | EFF_REDRAW;
 }
@@ -987,7 +1071,7 @@ static const struct command_def commands[] = {
 	{ "sort", NULL, cmd_sort, "Sort the list: sort time|duration|status|name [asc|desc]" },
 	{ "search", NULL, cmd_search, "Search in the focused pane (like /)" },
 	{ "theme", NULL, cmd_theme, "Switch theme: theme dark|light|mono" },
-	{ "open", NULL, cmd_open, "Open a trace by id" },
+	{ "open", NULL, cmd_open, "Open a trace by its id or the start of it" },
 	{ "snapshot", NULL, cmd_snapshot, "Write the screen text and colour slots to FILE" },
 	{ "resize", NULL, cmd_resize, "Resize the screen (scripted runs): resize COLS ROWS" },
 	{ "redraw", NULL, cmd_redraw, "Repaint the whole screen" },
@@ -1392,7 +1476,7 @@ int ui_run(const struct ui_args *args, struct err *err)
 		goto out;
 	if (ui_push(&ui, &list_view_ops, NULL, err) < 0)
 		goto out;
-	if (args->trace_id && ui_open_trace(&ui, args->trace_id, err) < 0)
+	if (args->trace_id && open_by_id(&ui, args->trace_id, err) < 0)
 		goto out;
 	if (ui.scripted)
 		rc = run_script(&ui, &sc, err);

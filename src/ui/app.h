@@ -137,11 +137,14 @@ struct list_state {
 	struct tlist tl;
 	int64_t exp_id;
 	char *exp_name;
-	char **fb_names;           /* feedback names (columns), sorted, owned: those of
-	                              the rows seen, and all of them on small stores */
+	char **fb_names;           /* feedback names (columns), owned: those of the
+	                              rows seen, and all of them on small stores; the
+	                              configured labels first, in their order, then
+	                              the others by name */
 	size_t nfb, capfb;
 	const char **qf_names;     /* NULL-terminated: the names QF_UNLABELLED looks
 	                              at (the configured labels); borrowed strings */
+	const char *const *schema; /* the configured labels' names in order, or NULL */
 	bool names_pending;        /* the full list of names not read yet */
 	char *filter;              /* NULL: none */
 	unsigned quick;
@@ -217,7 +220,7 @@ void ui_hint(const struct ui *ui, const char *ctx, enum action a, const char *la
 
 /* Reloads the trace list (after a change of experiment, sort or filter). */
 int ui_list_reload(struct ui *ui, struct err *err);
-/* Adds a feedback name to the list's columns (kept sorted, no repeats). */
+/* Adds a feedback name to the list's columns (in column order, no repeats). */
 void ui_names_add(struct list_state *ls, const char *name);
 /* Switches experiment (by id or name). */
 int ui_set_experiment(struct ui *ui, const char *id_or_name, struct err *err);
@@ -318,7 +321,8 @@ void ui_look_free(struct ui_look *l);
  * one.  Caller frees. */
 char *ui_json_string(const char *json);
 /* How a stored feedback value looks in a compact cell: "✓", "✗", a number
- * cut to `w` columns, or "txt"; *slot gets FB_TRUE / FB_FALSE / FB_VALUE. */
+ * or a text (sanitised) cut to `w` columns; *slot gets FB_TRUE / FB_FALSE /
+ * FB_VALUE. */
 void ui_fb_glyph(const char *json, int w, struct strbuf *out, enum slot *slot);
 /* Marks every case-insensitive match of needle in a line with slot. */
 void tb_line_mark(struct tb_line *l, const char *needle, enum slot slot);

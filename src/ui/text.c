@@ -9,97 +9,28 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/jstr.h"
 #include "core/strbuf.h"
 #include "core/util.h"
 #include "ui/app.h"
 
-static int hex4(const char *s, uint32_t *out)
-{
-	uint32_t v = 0;
-	int i;
-
-	for (i = 0; i < 4; i++) {
-		char c = s[i];
-
-		v <<= 4;
-		if (c >= '0' && c <= '9')
-			v |= (uint32_t)(c - '0');
-		else if (c >= 'a' && c <= 'f')
-			v |= (uint32_t)(c - 'a' + 10);
-		else if (c >= 'A' && c <= 'F')
-			v |= (uint32_t)(c - 'A' + 10);
-		else
-			return -1;
-	}
-	*out = v;
-	return 0;
-}
-
 char *ui_json_string(const char *json)
 {
 	struct strbuf sb = STRBUF_INIT;
-	const char *p = json;
-	char enc[4];
+	const char *p = json, *e;
 
 	if (!p)
 		return NULL;
 	while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')
 		p++;
-	if (*p++ != '"')
+	e = jstr_decode(p, p + strlen(p), &sb, NULL);
+	while (e && (*e == ' ' || *e == '\t' || *e == '\n' || *e == '\r'))
+		e++;
+	if (!e || *e) {
+		sb_free(&sb);
 		return NULL;
-	sb_add(&sb, "", 0);
-	for (;;) {
-		uint32_t cp, lo;
-
-		if (!*p)
-			goto bad;
-		if (*p == '"')
-			break;
-		if (*p != '\\') {
-			sb_addc(&sb, *p++);
-			continue;
-		}
-		p++;
-		switch (*p) {
-		case '"': case '\\': case '/':
-			sb_addc(&sb, *p);
-			break;
-		case 'b': sb_addc(&sb, '\b'); break;
-		case 'f': sb_addc(&sb, '\f'); break;
-		case 'n': sb_addc(&sb, '\n'); break;
-		case 'r': sb_addc(&sb, '\r'); break;
-		case 't': sb_addc(&sb, '\t'); break;
-		case 'u':
-			if (hex4(p + 1, &cp) < 0)
-				goto bad;
-			p += 4;
-			if (cp >= 0xd800 && cp <= 0xdbff && p[1] == '\\' && p[2] == 'u' &&
-			    hex4(p + 3, &lo) == 0 && lo >= 0xdc00 && lo <= 0xdfff) {
-				cp = 0x10000 + ((cp - 0xd800) << 10) + (lo - 0xdc00);
-				p += 6;
-			} else if (cp >= 0xd800 && cp <= 0xdfff) {
-				cp = 0xfffd;
-			}
-			/* NUL would end the C string: show it as the escape it was. */
-			if (cp == 0)
-				sb_adds(&sb, "\\u0000");
-			else
-				sb_add(&sb, enc, (size_t)utf8_encode(cp, enc));
-			break;
-		default:
-			goto bad;
-		}
-		p++;
 	}
-	p++;
-	while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')
-		p++;
-	if (*p)
-		goto bad;
 	return sb_take(&sb);
-bad:
-	sb_free(&sb);
-	return NULL;
 }
 
 static bool word_in(const char *s, const char *const *words)
@@ -110,6 +41,25 @@ static bool word_in(const char *s, const char *const *words)
 		if (strcasecmp(s, words[i]) == 0)
 			return true;
 	return false;
+}
+
+/* Untrusted text made safe and cut to w columns ("…" when cut). */
+static void put_cut(struct strbuf *out, const char *t, int w)
+{
+	char *safe = sanitize_dup(t, strlen(t));
+	size_t n = strlen(safe);
+	int used;
+
+	if (w < 1)
+		w = 1;
+	if (text_width(safe, n) <= w) {
+		sb_add(out, safe, n);
+	} else {
+		sb_add(out, safe, text_fit(safe, n, w > 1 ? w - 1 : 1, &used));
+		if (w > 1)
+			sb_adds(out, "…");
+	}
+	free(safe);
 }
 
 void ui_fb_glyph(const char *json, int w, struct strbuf *out, enum slot *slot)
@@ -167,6 +117,8 @@ void ui_fb_glyph(const char *json, int w, struct strbuf *out, enum slot *slot)
 		} else if (t && word_in(t, no)) {
 			*slot = SLOT_FB_FALSE;
 			sb_adds(out, "✗");
+		} else if (t) {
+			put_cut(out, t, w);
 		} else {
 			sb_adds(out, "txt");
 		}

@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "config/config.h"
+#include "core/preview.h"
 #include "core/strbuf.h"
 #include "core/util.h"
 #include "ui/app.h"
@@ -29,11 +31,23 @@ struct columns {
 /* Previews get at least this share of the width (they say most). */
 #define MIN_PREVIEW(cols) ((cols) / 4 > 20 ? (cols) / 4 : 20)
 
-static int fb_width(const char *name)
+/* A column is as wide as its name (3 to 6 columns); a configured
+ * categorical label's column fits its options in both halves (up to 13). */
+static int fb_width(const struct ui *ui, const char *name)
 {
-	int w = text_width(name, strlen(name));
+	const struct label_schema *ls = ui->cfg ? config_label(ui->cfg, name) : NULL;
+	int w = text_width(name, strlen(name)), opt = 0;
+	size_t i;
 
-	return w < 3 ? 3 : w > 6 ? 6 : w;
+	w = w < 3 ? 3 : w > 6 ? 6 : w;
+	for (i = 0; ls && ls->type == LABEL_CATEGORICAL && i < ls->noptions; i++) {
+		int ow = text_width(ls->options[i], strlen(ls->options[i]));
+
+		opt = ow > opt ? ow : opt;
+	}
+	if (opt * 2 + 1 > w)
+		w = opt * 2 + 1 > 13 ? 13 : opt * 2 + 1;
+	return w;
 }
 
 static void layout(const struct ui *ui, int cols, struct columns *c)
@@ -51,7 +65,7 @@ static void layout(const struct ui *ui, int cols, struct columns *c)
 	c->user = cols >= 110 ? 14 : 0;
 	c->nfb = ls->nfb < FB_COLS_MAX ? ls->nfb : FB_COLS_MAX;
 	for (i = 0; i < (int)c->nfb; i++)
-		c->fbw[i] = fb_width(ls->fb_names[i]);
+		c->fbw[i] = fb_width(ui, ls->fb_names[i]);
 	for (;;) {
 		used = c->time + 1 + (c->id ? c->id + 1 : 0) + c->name + 1 + c->status + 1 +
 		       c->dur + 1 + (c->user ? c->user + 1 : 0);
@@ -176,8 +190,14 @@ static void render_row(struct ui *ui, struct list_view *lv, const struct columns
 	if (c->prev > 0) {
 		struct tb_line full;
 		int want = c->prev + lv->poff, rq;
+		struct strbuf rqt = STRBUF_INIT, rst = STRBUF_INIT;
 		const char *req = r->request_preview, *resp = r->response_preview;
 
+		/* The words of the previews, not their JSON wrappers. */
+		if (req && preview_text(req, strlen(req), &rqt))
+			req = sb_str(&rqt);
+		if (resp && preview_text(resp, strlen(resp), &rst))
+			resp = sb_str(&rst);
 		memset(&full, 0, sizeof full);
 		rq = resp ? want * 55 / 100 : want;
 		if (req)
@@ -190,6 +210,8 @@ static void render_row(struct ui *ui, struct list_view *lv, const struct columns
 		tb_line_slice(l, &full, lv->poff, c->prev);
 		free(full.text);
 		free(full.segs);
+		sb_free(&rqt);
+		sb_free(&rst);
 		if (ui->list.search)
 			tb_line_mark(l, ui->list.search, SLOT_MATCH);
 	}

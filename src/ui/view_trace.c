@@ -188,6 +188,10 @@ static int load(struct trace_view *tv, struct ui *ui, const char *id, struct err
 		trace_free(&t);
 		return -1;
 	}
+	/* Traces received over OTLP have no mlflow.traceName: the root
+	 * span's name stands in. */
+	if (!t.info.name && t.first_root != SPAN_NONE && t.spans[t.first_root].name)
+		t.info.name = xstrdup(t.spans[t.first_root].name);
 	unload(tv);
 	tv->tr = t;
 	free(tv->id);

@@ -30,8 +30,12 @@ expect_eq "list: cursor slot follows j" "$sl" "$c$c$c$c$c"
 
 # Feedback columns: the judge's false and a human's true for correctness,
 # a number for quality; status colours.
-expect_grep "list: feedback column headers" "$T/first.txt" "conta… corre… quali…"
-expect_grep "list: human ✓, code ✗, number" "$T/first.txt" "rag_answer .*✗   ✓      4"
+# The configured labels' columns first, in the schema's order
+# (user_satisfaction, quality, notes), then the others by name.
+expect_grep "list: feedback columns in schema order" "$T/first.txt" "user_… quali… conta… +2"
+# Previews show their words, not the JSON around them.
+expect_grep "list: a one-field object previews its text" "$T/first.txt" "agent_run    ERROR  5.10s Oslo "
+expect_grep "list: a string response previews without quotes" "$T/first.txt" "How do I… → Open…"
 st=$(legend "$T/first.txt" | grep -c 'status-error:')
 expect_eq "list: ERROR drawn in status-error" "$st" 1
 
@@ -39,6 +43,8 @@ expect_eq "list: ERROR drawn in status-error" "$st" 1
 COLUMNS=140 run_keys "$db" ":snapshot $T/wide.txt"
 expect_screen list-140x24 "$T/wide.txt"
 expect_grep "list: short ids at 140 columns" "$T/wide.txt" "tr-a00000… rag_answer"
+expect_grep "list: number, then code ✗ and human ✓" "$T/wide.txt" "rag_answer .* 4         ✗   ✓"
+expect_grep "list: columns at 140" "$T/wide.txt" "user_… quali… conta… corre… safety$"
 COLUMNS=170 run_keys "$db" ":snapshot $T/wider.txt"
 expect_grep "list: user/session at 170 columns" "$T/wider.txt" "alice@example…"
 

@@ -263,7 +263,9 @@ TEST(feedback_glyphs)
 		{ "\" No \"", "✗", SLOT_FB_FALSE },
 		{ "4", "4", SLOT_FB_VALUE },
 		{ "0.85", "0.8", SLOT_FB_VALUE },
-		{ "\"a long sentence\"", "txt", SLOT_FB_VALUE },
+		{ "\"a long sentence\"", "a …", SLOT_FB_VALUE },
+		{ "\"bug\"", "bug", SLOT_FB_VALUE },
+		{ "\"b\\u001b[2J\"", "b^…", SLOT_FB_VALUE },
 		{ "[1, 2]", "obj", SLOT_FB_VALUE },
 		{ "null", "err", SLOT_FB_VALUE },
 	};

@@ -3,6 +3,7 @@
 #include <locale.h>
 
 #include "core/model.h"
+#include "core/preview.h"
 #include "core/question.h"
 #include "core/strbuf.h"
 #include "core/textbuf.h"
@@ -252,6 +253,70 @@ TEST(question_rule_root_span_is_the_trace)
 	CHECK(!question_same("correct", NULL, "correct", "r00t", NULL));
 }
 
+/* The text of a preview, or "=" when it is left as it is. */
+static char *pv(const char *in)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	if (!preview_text(in, strlen(in), &sb)) {
+		sb_free(&sb);
+		return xstrdup("=");
+	}
+	return sb_take(&sb);
+}
+
+#define CHECK_PV(in, want) do { \
+	char *got_ = pv(in); \
+	CHECK_STR(got_, want); \
+	free(got_); \
+} while (0)
+
+TEST(preview_text_finds_the_words)
+{
+	char big[9000];
+	size_t i;
+
+	/* The real DSPy store's request preview; the demo's string response. */
+	CHECK_PV("{\"user_request\": \"please help me book a flight from SFO to JFK on 09/01/2025, "
+		 "my name is Adam\"}",
+		 "please help me book a flight from SFO to JFK on 09/01/2025, my name is Adam");
+	CHECK_PV("\"Create a CNAME record from your domain\"", "Create a CNAME record from your domain");
+	/* Cut at 1000 characters, inside the string or an escape. */
+	CHECK_PV("{\"question\": \"How do I point my own dom", "How do I point my own dom");
+	CHECK_PV("{\"text\": \"hallo, ich kann mich seit heute fr\\u00fch nicht", "hallo, ich kann mich seit heute früh nicht");
+	CHECK_PV("{\"text\": \"caf\\u00", "caf");
+	CHECK_PV("\"escapes \\\"quoted\\\" \\n new", "escapes \"quoted\" \n new");
+	/* Chat messages: the last user message. */
+	CHECK_PV("{\"messages\": [{\"role\": \"system\", \"content\": \"You are terse.\"}, "
+		 "{\"role\": \"user\", \"content\": \"Why is my invoice higher?\"}, "
+		 "{\"role\": \"assistant\", \"content\": \"Because", "Why is my invoice higher?");
+	CHECK_PV("[{\"role\": \"user\", \"content\": [{\"type\": \"text\", \"text\": \"Hi there\"}]}]", "Hi there");
+	CHECK_PV("[{\"role\": \"user\", \"parts\": [{\"type\": \"text\", \"content\": \"OTel hello\"}]}]",
+		 "OTel hello");
+	CHECK_PV("[{\"content\": \"sys\", \"type\": \"system\"}, {\"content\": \"What?\", \"type\": \"human\"}]",
+		 "What?");
+	CHECK_PV("[{\"role\": \"assistant\", \"content\": \"Only me\"}]", "Only me");
+	CHECK_PV("{\"choices\": [{\"index\": 0, \"message\": {\"role\": \"assistant\", "
+		 "\"content\": \"The answer\"}}]}", "The answer");
+	CHECK_PV("[\"[[ ## next_thought ## ]]\\nI need\"]", "[[ ## next_thought ## ]]\nI need");
+	/* Left alone: several fields, numbers, text that is no JSON. */
+	CHECK_PV("{\"trajectory\": {\"thought_0\": \"I need to fetch\"}, \"reasoning\": \"x\"}", "=");
+	CHECK_PV("{\"question\": \"a\", \"context\": \"b\"}", "=");
+	CHECK_PV("{\"n\": 4}", "=");
+	CHECK_PV("42", "=");
+	CHECK_PV("plain words", "=");
+	CHECK_PV("", "=");
+	CHECK_PV("[1, 2]", "=");
+	/* Hostile nesting stays bounded. */
+	for (i = 0; i < sizeof big - 1; i++)
+		big[i] = i % 2 ? '[' : '{';
+	big[sizeof big - 1] = '\0';
+	CHECK_PV(big, "=");
+	for (i = 0; i < sizeof big - 1; i++)
+		big[i] = '[';
+	CHECK_PV(big, "=");
+}
+
 int main(void)
 {
 	setlocale(LC_ALL, "C.UTF-8");
@@ -268,5 +333,6 @@ int main(void)
 	RUN(fit_respects_wide_chars);
 	RUN(formatting_helpers);
 	RUN(question_rule_root_span_is_the_trace);
+	RUN(preview_text_finds_the_words);
 	TEST_MAIN_END();
 }

@@ -532,6 +532,35 @@ TEST(events_rendered)
 	span_detail_free(&d);
 }
 
+/* From a real MLflow store: the span's start in ns, its exception event's
+ * time_unix_nano in microseconds (shown as -1770422932.018s before). */
+static const char micro_events_span[] =
+	"{\"span_id\": \"9a1b2c3d4e5f6071\", \"name\": \"q\", "
+	"\"start_time_unix_nano\": 1772195127145361471, \"end_time_unix_nano\": 1772195127525361471, "
+	"\"events\": [{\"name\": \"exception\", \"time_unix_nano\": 1772195127425930, "
+	"\"attributes\": {\"exception.type\": \"TimeoutError\"}}], "
+	"\"status\": {\"code\": \"STATUS_CODE_ERROR\", \"message\": \"\"}, \"attributes\": {}}";
+
+TEST(event_time_in_microseconds)
+{
+	struct span_detail d;
+	struct err err = { 0 };
+	struct textbuf tb = { 0 };
+	char *all;
+
+	CHECK_INT(span_detail_parse(micro_events_span, &d, &err), 0);
+	CHECK_INT(d.nevents, 1);
+	if (d.nevents == 1)
+		CHECK(d.events[0].time_ns == 1772195127425930000LL);
+	events_render(&d, &tb);
+	all = lines_of(&tb);
+	CHECK_STR(all, "exception  +280.6ms\n"
+		       "  TimeoutError");
+	free(all);
+	tb_free(&tb);
+	span_detail_free(&d);
+}
+
 int main(void)
 {
 	setlocale(LC_ALL, "C.UTF-8");
@@ -551,5 +580,6 @@ int main(void)
 	RUN(chat_hostile_text);
 	RUN(attributes_rendered);
 	RUN(events_rendered);
+	RUN(event_time_in_microseconds);
 	TEST_MAIN_END();
 }

@@ -459,6 +459,33 @@ TEST(detail_deep_nesting)
 	sb_free(&sb);
 }
 
+/* A root span as an MLflow server stores it when it receives OTLP from an
+ * OTel GenAI instrumentation: no mlflow.spanInputs / mlflow.spanOutputs,
+ * the conversation in gen_ai.input.messages / gen_ai.output.messages. */
+static const char otlp_root[] =
+	"{\"trace_id\": \"AAAAAAAAAAAAAAAAAAAAAQ==\", \"span_id\": \"AAAAAAAAAAE=\", \"parent_span_id\": \"\", "
+	"\"name\": \"chat gpt-4o\", \"start_time_unix_nano\": 1772195127145361471, "
+	"\"end_time_unix_nano\": 1772195128145361471, \"events\": [], \"links\": [], "
+	"\"status\": {\"code\": \"STATUS_CODE_UNSET\", \"message\": \"\"}, "
+	"\"attributes\": {\"gen_ai.operation.name\": \"\\\"chat\\\"\", "
+	"\"gen_ai.input.messages\": \"[{\\\"role\\\": \\\"user\\\", \\\"parts\\\": [{\\\"type\\\": \\\"text\\\", \\\"content\\\": \\\"Where is my order?\\\"}]}]\", "
+	"\"gen_ai.output.messages\": \"[{\\\"role\\\": \\\"assistant\\\", \\\"parts\\\": [{\\\"type\\\": \\\"text\\\", \\\"content\\\": \\\"It ships today.\\\"}]}]\"}}";
+
+TEST(detail_otlp_genai_messages)
+{
+	struct span_detail d;
+	struct err err = { 0 };
+
+	CHECK_INT(span_detail_parse(otlp_root, &d, &err), 0);
+	CHECK_HAS(d.inputs, "Where is my order?");
+	CHECK_HAS(d.outputs, "It ships today.");
+	span_detail_free(&d);
+	/* mlflow.spanInputs wins where both are present. */
+	CHECK_INT(span_detail_parse(v4_span, &d, &err), 0);
+	CHECK_STR(d.inputs, "{\"question\": \"What is MLflow?\"}");
+	span_detail_free(&d);
+}
+
 int main(void)
 {
 	RUN(v3_real_span);
@@ -475,5 +502,6 @@ int main(void)
 	RUN(detail_events_and_exceptions);
 	RUN(detail_huge_attribute);
 	RUN(detail_deep_nesting);
+	RUN(detail_otlp_genai_messages);
 	TEST_MAIN_END();
 }
