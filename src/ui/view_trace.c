@@ -146,7 +146,8 @@ static int64_t span_ms(const struct span *s)
 
 	if (s->end_ns < 0 || s->end_ns < s->start_ns)
 		return -1;
-	d = ((double)s->end_ns - (double)s->start_ns) / 1e6;
+	/* Subtract first: ns since 1970 do not fit a double exactly. */
+	d = (double)((uint64_t)s->end_ns - (uint64_t)s->start_ns) / 1e6;
 	return d > 9e15 ? (int64_t)9e15 : (int64_t)d;
 }
 
