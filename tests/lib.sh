@@ -8,6 +8,12 @@
 #   q DB SQL                          sqlite3 query, one value per line
 #   span_id_mismatches DB             spans whose content ids (base64, v3) are
 #                                     not the row's hex ids; prints the count
+#   skip NAME WHY                     a test that cannot run here
+#   find_mlflow                       a real MLflow: $MLFLOW_PYTHON +
+#                                     $PYTHONPATH, else ../shared/vendor/mlflow
+#                                     beside the checkout set up in build/mlflow;
+#                                     sets MLFLOW_PY, or returns 1 with the
+#                                     reason in $no_mlflow
 # $T is a private temporary directory removed at exit.
 TOP=${TOP:-$(cd "$(dirname "$0")/../.." && pwd)}
 BUILD=${BUILD:-build}
@@ -71,4 +77,40 @@ for tid, sid, pid, content in db.execute(
     bad += not ok
 print(bad)
 EOF
+}
+
+# A test that cannot run here; tests/run.sh counts it (and fails it when
+# TRACELAB_NO_SKIP is set).
+skip() { echo "skip - $1: $2"; }
+
+# MLflow's Python as tests/remote/servers.lib finds it (the same cache in
+# $BUILD/../build/mlflow, set up once, never with apt-get).
+find_mlflow() {
+	no_mlflow=""
+	if [ -n "${MLFLOW_PYTHON:-}" ]; then
+		if "$MLFLOW_PYTHON" -c 'import mlflow' >/dev/null 2>&1; then
+			MLFLOW_PY=$MLFLOW_PYTHON
+			export PYTHONPATH MLFLOW_DISABLE_TELEMETRY=true DO_NOT_TRACK=true
+			return 0
+		fi
+		no_mlflow="MLFLOW_PYTHON=$MLFLOW_PYTHON cannot import mlflow (is PYTHONPATH right?)"
+		return 1
+	fi
+	vendor=$TOP/../shared/vendor/mlflow
+	if [ ! -f "$vendor/setup.sh" ]; then
+		no_mlflow="needs a real MLflow: set MLFLOW_PYTHON and PYTHONPATH (README, Tests)"
+		return 1
+	fi
+	cache=$TOP/build/mlflow
+	mkdir -p "$TOP/build"
+	if [ ! -f "$cache/env.sh" ] && ! (flock 9; [ -f "$cache/env.sh" ] ||
+		SKIP_APT=1 bash "$vendor/setup.sh" "$cache" >"$cache.log" 2>&1 ||
+		{ rm -f "$cache/env.sh"; exit 1; }) 9>"$cache.lock"; then
+		no_mlflow="MLflow beside the checkout could not be set up (see build/mlflow.log)"
+		return 1
+	fi
+	# shellcheck disable=SC1091
+	. "$cache/env.sh"
+	MLFLOW_PY=$MLFLOW_PYTHON
+	return 0
 }
