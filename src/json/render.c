@@ -669,12 +669,34 @@ static const char *lc_role(const char *type)
 	return NULL;
 }
 
+/* A serialised LangChain message, {"lc": 1, "type": "constructor", "id":
+ * [..., "AIMessage"], "kwargs": {content, tool_calls, tool_call_id, ...}}:
+ * its role, and *fields = kwargs.  NULL when m is not one. */
+static const char *lc_message(const cJSON *m, const cJSON **fields)
+{
+	const cJSON *id = jt_get(m, "id"), *last;
+	const char *role;
+
+	if (!cJSON_IsObject(m) || !jt_get(m, "lc") || !str_eq(jt_str(m, "type"), "constructor") ||
+	    !cJSON_IsArray(id) || !cJSON_IsObject(jt_get(m, "kwargs")))
+		return NULL;
+	for (last = id->child; last && last->next; last = last->next)
+		;
+	role = cJSON_IsString(last) ? lc_role(last->valuestring) : NULL;
+	if (role)
+		*fields = jt_get(m, "kwargs");
+	return role;
+}
+
 static bool is_message(const cJSON *m)
 {
 	const char *role;
+	const cJSON *kw;
 
 	if (!cJSON_IsObject(m))
 		return false;
+	if (lc_message(m, &kw))
+		return true;
 	role = jt_str(m, "role");
 	if (role)
 		return jt_get(m, "content") || jt_get(m, "parts") || jt_get(m, "tool_calls") ||
@@ -940,6 +962,8 @@ static void chat_content(struct chat *c, size_t msg, const cJSON *content, bool 
 
 	if (!content || cJSON_IsNull(content))
 		return;
+	if (cJSON_IsString(content) && !content->valuestring[0])
+		return;   /* an empty text beside tool calls */
 	if (cJSON_IsString(content)) {
 		chat_text(c, msg, result ? "← " : NULL, SLOT_DEFAULT, content->valuestring);
 	} else if (cJSON_IsArray(content)) {
@@ -1006,7 +1030,9 @@ static void render_item(struct chat *c, size_t msg, const struct item *it)
 		chat_content(c, msg, m, false);
 		return;
 	}
-	role = jt_str(m, "role");
+	role = lc_message(m, &m);
+	if (!role)
+		role = jt_str(m, "role");
 	if (!role)
 		role = lc_role(jt_str(m, "type"));
 	if (!role)
