@@ -17,12 +17,18 @@ static int cmd_help(struct cmd_ctx *ctx, int argc, char **argv, struct err *err)
 /* Every command: name, function, one-line help, usage, about. */
 static const struct command commands[] = {
 	{ "import", cmd_import,
-	  "Import traces from MLflow JSON, JSON Lines, traces.json or OTLP/JSON files",
+	  "Import traces: MLflow JSON, OTLP/JSON, OpenTelemetry SDK dumps, Langfuse, Cloud Trace",
 	  "import [STORE] FILE... [--experiment ID|NAME]",
-	  "Writes each trace with its spans, tags, metadata and assessments.  A trace\n"
-	  "that is already in the store is replaced.  Malformed records are reported\n"
-	  "as FILE:LINE: message and skipped.  The experiment is --experiment (an id,\n"
-	  "or a name, created when missing), else the one in each record, else 0." },
+	  "Writes each trace with its spans, tags, metadata and assessments, as MLflow\n"
+	  "stores them.  The format of each file is recognised: MLflow trace JSON (one\n"
+	  "object, a list, or JSON Lines), traces.json, OTLP/JSON, OpenTelemetry SDK\n"
+	  "span dumps (ReadableSpan.to_json(); start and end copies are merged),\n"
+	  "Langfuse trace exports (scores become feedback) and Cloud Trace v1 exports.\n"
+	  "A trace that is already in the store is replaced.  Malformed records are\n"
+	  "reported as FILE:LINE:COL: message and skipped; a damaged file is imported\n"
+	  "up to the damage; a file of no known format gets one line naming the\n"
+	  "closest one.  The experiment is --experiment (an id, or a name, created\n"
+	  "when missing), else the one in each record, else 0." },
 	{ "log-feedback", cmd_log_feedback,
 	  "Log feedback on a trace or span, as mlflow.log_feedback does",
 	  "log-feedback [STORE] --trace ID --name NAME --value V [options]",

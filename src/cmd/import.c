@@ -1,6 +1,7 @@
 /*
- * `tracelab import STORE FILE...`: MLflow trace JSON, JSON Lines of it,
- * bare traces.json and OTLP/JSON into a store (see cmd/ingest.h).
+ * `tracelab import STORE FILE...`: trace files of MLflow, OTLP/JSON,
+ * OpenTelemetry SDK dumps, Langfuse and Cloud Trace into a store (formats:
+ * json/import.h; writing: cmd/ingest.h).
  */
 #include <errno.h>
 #include <stdio.h>
@@ -76,6 +77,11 @@ int cmd_import(struct cmd_ctx *ctx, int argc, char **argv, struct err *err)
 	ingest_summary(&in, stdout);
 	if (in.traces == 0 && in.skipped > 0) {
 		err_set(err, ERR_RUNTIME, "nothing imported: every record was malformed");
+		goto out;
+	}
+	if (in.stopped) {
+		err_set(err, ERR_RUNTIME, "%s could not be read to its end (see above): what comes "
+			"before that point was imported", in.stopped_file);
 		goto out;
 	}
 	rc = 0;

@@ -71,45 +71,18 @@ static int put(struct ingest *in, const char *path, struct trace *t, struct err 
 	return 0;
 }
 
-/* For the progress bar: the number of records of a JSON Lines file (a
- * first line holding a whole object), else 0 (unknown: the other formats
- * are read whole before the first trace comes out). */
-static int64_t jsonl_records(const char *path)
-{
-	FILE *f = fopen(path, "r");
-	char *line = NULL, buf[65536];
-	size_t cap = 0, n;
-	ssize_t len;
-	int64_t count = 0;
-
-	if (!f)
-		return 0;
-	len = getline(&line, &cap, f);
-	while (len > 0 && strchr(" \t\r\n", line[len - 1]))
-		len--;
-	if (len > 1 && line[strspn(line, " \t")] == '{' && line[len - 1] == '}') {
-		count = 1;
-		while ((n = fread(buf, 1, sizeof buf, f)) > 0) {
-			const char *p = buf, *end = buf + n;
-
-			while ((p = memchr(p, '\n', (size_t)(end - p))) != NULL) {
-				count++;
-				p++;
-			}
-		}
-	}
-	free(line);
-	fclose(f);
-	return count;
-}
+/* Shown one by one; beyond, malformed records are only counted. */
+#define SHOWN_ERRORS 20
 
 int ingest_source(struct ingest *in, const char *path, const char *data, size_t len,
 		  struct err *err)
 {
 	struct import_reader *r = NULL;
+	const struct import_stats *st;
 	struct trace t = { 0 };
 	struct err rec = { 0 };
 	int rc = -1, got;
+	size_t shown = 0;
 
 	if (data)
 		rc = import_open_text(data, len, path, &r, err);
@@ -118,20 +91,31 @@ int ingest_source(struct ingest *in, const char *path, const char *data, size_t 
 	if (rc < 0)
 		goto out;
 	rc = -1;
-	progress_begin(&in->prog, in->show_progress, path, "traces",
-		       in->show_progress && !data ? jsonl_records(path) : 0);
+	st = import_stats(r);
+	progress_begin(&in->prog, in->show_progress, path, "traces", st->size);
 	while ((got = import_next(r, &t, &rec)) != 0) {
 		if (got < 0) {
-			/* "file:line: message"; the reader goes on with the next record. */
+			/* "file:line:col: message"; the reader goes on with the next
+			 * record, unless the file is damaged there. */
 			progress_end(&in->prog);
-			cmd_say(NULL, rec.msg);
+			if (shown < SHOWN_ERRORS || st->stopped)
+				cmd_say(NULL, rec.msg);
+			else if (shown == SHOWN_ERRORS)
+				cmd_say(NULL, "further malformed records are counted, not shown");
+			shown++;
 			in->skipped++;
 			continue;
 		}
 		if (put(in, path, &t, err) < 0)
 			goto out;
 		trace_free(&t);
-		progress_update(&in->prog, (int64_t)import_stats(r)->records, in->traces);
+		progress_update(&in->prog, st->bytes, in->traces);
+	}
+	in->merged += (int64_t)st->merged;
+	if (st->stopped) {
+		in->stopped = true;
+		if (!in->stopped_file)
+			in->stopped_file = xstrdup(path);
 	}
 	rc = 0;
 out:
@@ -157,6 +141,7 @@ void ingest_free(struct ingest *in)
 	in->in_tx = false;
 	experiment_list_free(&in->known);
 	FREE(in->warned);
+	FREE(in->stopped_file);
 	in->nwarned = in->cap_warned = 0;
 }
 
@@ -167,15 +152,21 @@ static const char *plural(int64_t n, const char *one, const char *many)
 
 void ingest_summary(const struct ingest *in, FILE *f)
 {
-	char traces[32], spans[32], skipped[32];
+	char traces[32], spans[32], as[32], n[32];
 
 	fmt_count(traces, sizeof traces, in->traces);
 	fmt_count(spans, sizeof spans, in->spans);
-	fprintf(f, "imported %s %s, %s %s", traces, plural(in->traces, "trace", "traces"), spans,
-		plural(in->spans, "span", "spans"));
+	fmt_count(as, sizeof as, in->assessments);
+	fprintf(f, "imported %s %s, %s %s, %s %s", traces, plural(in->traces, "trace", "traces"),
+		spans, plural(in->spans, "span", "spans"), as,
+		plural(in->assessments, "assessment", "assessments"));
+	if (in->merged) {
+		fmt_count(n, sizeof n, in->merged);
+		fprintf(f, "; %s duplicate span %s merged", n, plural(in->merged, "copy", "copies"));
+	}
 	if (in->skipped) {
-		fmt_count(skipped, sizeof skipped, in->skipped);
-		fprintf(f, "; %s %s skipped", skipped, plural(in->skipped, "record", "records"));
+		fmt_count(n, sizeof n, in->skipped);
+		fprintf(f, "; %s %s skipped", n, plural(in->skipped, "record", "records"));
 	}
 	fputc('\n', f);
 }

@@ -5,8 +5,9 @@
  * `tracelab demo`: batched transactions (INGEST_BATCH traces each), the
  * experiment of each trace (a forced one, else the record's own when the
  * store has it, else 0 with one warning per unknown id), malformed records
- * reported as "file:line: message" on stderr and skipped, counts for the
- * summary line and a progress bar on a terminal.
+ * reported as "file:line:col: message" on stderr (the first 20) and
+ * skipped, a damaged file read up to the damage, counts for the summary
+ * line and a progress bar (by bytes read) on a terminal.
  *
  * struct ingest is owned by the caller; the store is borrowed.  After an
  * error the open batch is rolled back by ingest_free (earlier batches stay
@@ -36,6 +37,9 @@ struct ingest {
 	bool in_tx;
 	size_t batch;
 	int64_t traces, spans, assessments, skipped;
+	int64_t merged;             /* second copies of spans merged (start/end dumps) */
+	bool stopped;               /* a file was damaged: read up to the damage */
+	char *stopped_file;         /* the first such file */
 	bool show_progress;
 	struct progress prog;
 };
@@ -51,7 +55,8 @@ int ingest_source(struct ingest *in, const char *path, const char *data, size_t 
 /* Commits the last batch. */
 int ingest_end(struct ingest *in, struct err *err);
 void ingest_free(struct ingest *in);
-/* "imported 9,812 traces, 41,200 spans; 3 records skipped" */
+/* "imported 9,812 traces, 41,200 spans, 120 assessments; 38 duplicate span
+ * copies merged; 3 records skipped" */
 void ingest_summary(const struct ingest *in, FILE *f);
 
 #endif

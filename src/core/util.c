@@ -169,10 +169,10 @@ static int64_t days_from_civil(int64_t y, int m, int d)
 	return era * 146097 + doe - 719468;
 }
 
-int parse_rfc3339_ms(const char *s, int64_t *ms)
+int parse_rfc3339_ns(const char *s, int64_t *ns)
 {
 	int y, mo, d, h, mi, sec, n = 0, off = 0;
-	int64_t frac = 0, scale = 1000, v;
+	int64_t frac = 0, scale = 1000000000, v;
 	const char *p;
 
 	if (sscanf(s, "%4d-%2d-%2dT%2d:%2d:%2d%n", &y, &mo, &d, &h, &mi, &sec, &n) != 6 || n != 19)
@@ -182,12 +182,12 @@ int parse_rfc3339_ms(const char *s, int64_t *ms)
 		int digits = 0;
 
 		for (p++; *p >= '0' && *p <= '9'; p++, digits++) {
-			if (digits < 3) {
+			if (digits < 9) {
 				frac = frac * 10 + (*p - '0');
 				scale /= 10;
 			}
 		}
-		if (!digits || digits > 9)
+		if (!digits || digits > 12)
 			return -1;
 		frac *= scale;
 	}
@@ -206,7 +206,25 @@ int parse_rfc3339_ms(const char *s, int64_t *ms)
 	if (*p || mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || sec > 60)
 		return -1;
 	v = days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + sec - off * 60;
-	*ms = v * 1000 + frac;
+	*ns = v * 1000000000 + frac;
+	return 0;
+}
+
+int parse_rfc3339_ms(const char *s, int64_t *ms)
+{
+	int64_t ns;
+	const char *dot = strchr(s, '.');
+
+	/* Milliseconds take at most 9 fraction digits, as before. */
+	if (dot) {
+		size_t k = strspn(dot + 1, "0123456789");
+
+		if (k > 9)
+			return -1;
+	}
+	if (parse_rfc3339_ns(s, &ns) < 0)
+		return -1;
+	*ms = ns >= 0 ? ns / 1000000 : -((-ns + 999999) / 1000000);
 	return 0;
 }
 

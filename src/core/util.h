@@ -44,6 +44,8 @@ void fmt_rfc3339_ms(char *buf, size_t size, int64_t ms);
 /* Parses RFC 3339 ("2026-01-01T12:05:00.123Z", fraction 0-9 digits, Z or
  * +hh:mm); returns 0 and *ms, or -1. */
 int parse_rfc3339_ms(const char *s, int64_t *ms);
+/* The same to the nanosecond (up to 9 fraction digits are kept). */
+int parse_rfc3339_ns(const char *s, int64_t *ns);
 /* Human duration: "842ms", "1.24s", "3m05s", "-" for negative. */
 void fmt_duration_ms(char *buf, size_t size, int64_t ms);
 /* 1234567 -> "1,234,567" */

@@ -1,50 +1,95 @@
 #ifndef TB_JSON_IMPORT_H
 #define TB_JSON_IMPORT_H
 /*
- * Reading traces from files, one trace at a time.  The format is detected:
+ * Reading traces from files, one trace at a time.  The format is sniffed
+ * from the first record:
  *
  *   - MLflow trace JSON, {"info": ..., "data": {"spans": [...]}}, with the
  *     info in V3 form (trace_id, trace_location, request_time, state,
  *     trace_metadata, tags, assessments) or V2 form (request_id,
  *     experiment_id, timestamp_ms, execution_time_ms, status,
- *     request_metadata, tags): one object, a JSON array of them, or JSON
- *     Lines (one per line);
+ *     request_metadata, tags);
  *   - a traces.json artifact, {"spans": [...]}: spans grouped into traces by
  *     their mlflow.traceRequestId attribute;
- *   - OTLP/JSON, {"resourceSpans": [...]}: spans grouped by traceId, each
- *     turned into an MLflow span dict in the v3 form MLflow 3 writes and
- *     every MLflow 3 reads (base64 ids, "STATUS_CODE_*" status, attributes
- *     JSON-encoded, "mlflow.traceRequestId" = "tr-<trace id>",
- *     "mlflow.spanType"), resource attributes (service.name, ...) as trace
- *     tags.
+ *   - OTLP/JSON, {"resourceSpans": [...]}: spans grouped by traceId,
+ *     resource attributes (service.name, ...) as trace tags;
+ *   - OpenTelemetry SDK dumps: ReadableSpan.to_json() objects (context,
+ *     kind, parent_id, ISO times, status, attributes, events, resource),
+ *     concatenated, one per line or in a list; a span written on start and
+ *     again on end is one span (the ended copy wins);
+ *   - Langfuse trace exports, {"trace": {...}, "observations": [...]} or the
+ *     trace with its observations and scores (GET /traces/{id}); scores
+ *     become feedback (ANNOTATION -> HUMAN, EVAL -> LLM_JUDGE, API -> CODE,
+ *     comment -> rationale, observationId -> span);
+ *   - Google Cloud Trace API v1 exports, {projectId, traceId, spans: [{spanId
+ *     (decimal), parentSpanId, name, startTime, endTime, labels}]}, a list
+ *     of them or {"traces": [...]}.
+ *
+ * A file holds one such value, a list of them, several one after the other
+ * (pretty-printed or not), or JSON Lines.  Spans of other tools become the
+ * v3 span dicts MLflow 3 writes (base64 ids, "STATUS_CODE_*", attributes
+ * JSON-encoded; json/semconv.h for the span types, inputs, outputs and
+ * token usage their conventions give), with the origin in the trace tags
+ * tracelab.import.format and tracelab.import.trace_id.
  *
  * What a record does not say is derived from its spans as MLflow's
  * log_spans does: start = earliest span start, duration and status from
  * the root span, tag mlflow.traceName = the root span's name, previews =
  * the root span's inputs and outputs cut to 1000 characters, user and
- * session from the span attributes user.id and session.id.  Traces with no
- * info also get metadata mlflow.trace_schema.version = "3".  Assessments in
- * a V3 info become assessment rows, values re-encoded as json.dumps would.
- * experiment_id comes from the info (0 when absent); callers may override.
+ * session from the span attributes user.id and session.id, token usage
+ * added up.  Traces with no info also get metadata
+ * mlflow.trace_schema.version = "3".  Assessments become assessment rows,
+ * values re-encoded as json.dumps would.  experiment_id comes from the info
+ * (0 when absent); callers may override.
  *
- * A malformed record does not stop the reader: import_next returns -1 with
- * "file:line: message" and the next call goes on with the next record.
+ * Errors name the place as "file:line:col: message".  A malformed record
+ * (JSON Lines, an item of a list, a record that is not a trace) is
+ * skipped: import_next returns -1 and the next call goes on.  Where the
+ * text itself breaks off (a damaged or cut file) the reader stops: -1,
+ * stats.stopped, and every later call returns 0.  A first record of no
+ * known format stops it too, with one line naming the closest format and
+ * what it lacks.
+ *
+ * Memory: the reader holds one record at a time (plus, for OpenTelemetry
+ * SDK dumps, the spans of traces not complete yet), whatever the file's
+ * size; only a file that is one single value is held whole.
  *
  * Ownership: the reader owns its buffers and the file; import_close
  * releases them.  Each trace returned is the caller's (trace_free).
  */
+#include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "core/err.h"
 #include "core/model.h"
 
 struct import_reader;
 
+enum import_format {
+	IMPORT_UNKNOWN = 0,
+	IMPORT_MLFLOW,
+	IMPORT_TRACES_JSON,
+	IMPORT_OTLP,
+	IMPORT_OTEL_SDK,
+	IMPORT_LANGFUSE,
+	IMPORT_CLOUD_TRACE,
+};
+
+/* "MLflow trace JSON", "OpenTelemetry SDK span dump", ... */
+const char *import_format_name(enum import_format f);
+
 struct import_stats {
-	size_t records;   /* records read (objects, array items, lines) */
-	size_t traces;    /* traces returned */
-	size_t spans;     /* spans in them */
-	size_t skipped;   /* malformed records */
+	size_t records;      /* records read (objects, array items, lines) */
+	size_t traces;       /* traces returned */
+	size_t spans;        /* spans in them */
+	size_t assessments;  /* assessments in them */
+	size_t skipped;      /* malformed records */
+	size_t merged;       /* second copies of a span merged into the first */
+	bool stopped;        /* the input could not be read past a damage */
+	enum import_format format;  /* of the first trace record */
+	int64_t bytes;       /* input read so far */
+	int64_t size;        /* input size (-1: unknown) */
 };
 
 int import_open(const char *path, struct import_reader **out, struct err *err);
@@ -52,8 +97,9 @@ int import_open(const char *path, struct import_reader **out, struct err *err);
  * file name in messages. */
 int import_open_text(const char *text, size_t len, const char *name, struct import_reader **out,
 		     struct err *err);
-/* 1: *out holds the next trace; 0: end of input; -1: one malformed record
- * (err says where and why; call again to go on). */
+/* 1: *out holds the next trace; 0: end of input; -1: a malformed record
+ * skipped, or the reader stopped (stats.stopped); err says where and why.
+ * Call again to go on. */
 int import_next(struct import_reader *r, struct trace *out, struct err *err);
 const struct import_stats *import_stats(const struct import_reader *r);
 void import_close(struct import_reader *r);   /* NULL is fine */

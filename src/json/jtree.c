@@ -727,7 +727,61 @@ static void newline_indent(struct strbuf *out, int indent, int level)
 		sb_addc(out, ' ');
 }
 
-static void dump(struct strbuf *out, const cJSON *v, int indent, int level)
+/* json.dumps(s, ensure_ascii=False): only '"', '\\' and control
+ * characters are escaped; bytes that are not UTF-8 become U+FFFD. */
+static void string_unicode(struct strbuf *out, const char *s, size_t n)
+{
+	static const char hex[] = "0123456789abcdef";
+	size_t i = 0;
+
+	sb_addc(out, '"');
+	while (i < n) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (c >= 0x80) {
+			uint32_t cp;
+			int k = utf8_decode(s + i, n - i, &cp);
+
+			if (k <= 0) {
+				sb_adds(out, "\xef\xbf\xbd");
+				i++;
+			} else {
+				sb_add(out, s + i, (size_t)k);
+				i += (size_t)k;
+			}
+			continue;
+		}
+		i++;
+		switch (c) {
+		case '"': sb_adds(out, "\\\""); break;
+		case '\\': sb_adds(out, "\\\\"); break;
+		case '\n': sb_adds(out, "\\n"); break;
+		case '\r': sb_adds(out, "\\r"); break;
+		case '\t': sb_adds(out, "\\t"); break;
+		case '\b': sb_adds(out, "\\b"); break;
+		case '\f': sb_adds(out, "\\f"); break;
+		default:
+			if (c < 0x20) {
+				sb_adds(out, "\\u00");
+				sb_addc(out, hex[c >> 4]);
+				sb_addc(out, hex[c & 15]);
+			} else {
+				sb_addc(out, (char)c);
+			}
+		}
+	}
+	sb_addc(out, '"');
+}
+
+static void dump_string(struct strbuf *out, const char *s, bool ascii)
+{
+	if (ascii)
+		pyjson_string(out, s, strlen(s));
+	else
+		string_unicode(out, s, strlen(s));
+}
+
+static void dump(struct strbuf *out, const cJSON *v, int indent, int level, bool ascii)
 {
 	const cJSON *c;
 
@@ -740,7 +794,7 @@ static void dump(struct strbuf *out, const cJSON *v, int indent, int level)
 	} else if (jt_is_num(v)) {
 		dump_number(out, v);
 	} else if (cJSON_IsString(v)) {
-		pyjson_string(out, v->valuestring, strlen(v->valuestring));
+		dump_string(out, v->valuestring, ascii);
 	} else if (cJSON_IsArray(v)) {
 		if (!v->child) {
 			sb_adds(out, "[]");
@@ -750,7 +804,7 @@ static void dump(struct strbuf *out, const cJSON *v, int indent, int level)
 		for (c = v->child; c; c = c->next) {
 			if (indent >= 0)
 				newline_indent(out, indent, level + 1);
-			dump(out, c, indent, level + 1);
+			dump(out, c, indent, level + 1, ascii);
 			if (c->next)
 				sb_adds(out, indent >= 0 ? "," : ", ");
 		}
@@ -772,9 +826,9 @@ static void dump(struct strbuf *out, const cJSON *v, int indent, int level)
 
 			if (indent >= 0)
 				newline_indent(out, indent, level + 1);
-			pyjson_string(out, k, strlen(k));
+			dump_string(out, k, ascii);
 			sb_adds(out, ": ");
-			dump(out, m[i].val, indent, level + 1);
+			dump(out, m[i].val, indent, level + 1, ascii);
 			if (i + 1 < n)
 				sb_adds(out, indent >= 0 ? "," : ", ");
 		}
@@ -789,7 +843,15 @@ static void dump(struct strbuf *out, const cJSON *v, int indent, int level)
 
 void jt_dump(struct strbuf *out, const cJSON *v, int indent)
 {
-	dump(out, v, indent, 0);
+	dump(out, v, indent, 0, true);
+}
+
+char *jt_print_unicode(const cJSON *v)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	dump(&sb, v, -1, 0, false);
+	return sb_take(&sb);
 }
 
 char *jt_print(const cJSON *v)

@@ -108,6 +108,9 @@ cJSON *jt_new_strn(const char *s, size_t n);
  * indent >= 0: json.dumps(indent=N). */
 void jt_dump(struct strbuf *out, const cJSON *v, int indent);
 char *jt_print(const cJSON *v);
+/* json.dumps(v, ensure_ascii=False), as MLflow encodes span attribute
+ * values. */
+char *jt_print_unicode(const cJSON *v);
 
 /* An MLflow span attribute value, decoded once: the attribute is a string
  * holding JSON text.  Returns that JSON text when it is valid JSON, else

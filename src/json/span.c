@@ -8,6 +8,7 @@
 #include "core/strbuf.h"
 #include "core/util.h"
 #include "json/jtree.h"
+#include "json/semconv.h"
 
 #define ATTR_REQUEST_ID "mlflow.traceRequestId"
 #define ATTR_SPAN_TYPE "mlflow.spanType"
@@ -197,38 +198,7 @@ static const char *status_message_of(const cJSON *o, enum span_format fmt)
 
 char *span_type_derived(const cJSON *attrs)
 {
-	static const struct {
-		const char *from, *to;
-	} genai[] = {
-		{ "chat", "CHAT_MODEL" },          { "text_completion", "LLM" },
-		{ "generate_content", "LLM" },     { "embeddings", "EMBEDDING" },
-		{ "execute_tool", "TOOL" },        { "invoke_agent", "AGENT" },
-		{ "create_agent", "AGENT" },
-	};
-	static const char *const oi[] = {
-		"LLM", "CHAIN", "TOOL", "RETRIEVER", "EMBEDDING", "AGENT", "RERANKER",
-	};
-	char *v;
-	size_t i;
-
-	v = jt_attr_text(jt_get(attrs, "openinference.span.kind"));
-	if (v) {
-		for (i = 0; i < sizeof oi / sizeof oi[0]; i++)
-			if (strcmp(v, oi[i]) == 0)
-				return v;
-		free(v);
-	}
-	v = jt_attr_text(jt_get(attrs, "gen_ai.operation.name"));
-	if (v) {
-		for (i = 0; i < sizeof genai / sizeof genai[0]; i++) {
-			if (strcmp(v, genai[i].from) == 0) {
-				free(v);
-				return xstrdup(genai[i].to);
-			}
-		}
-		free(v);
-	}
-	return NULL;
+	return xstrdup_or_null(semconv_span_type(attrs));
 }
 
 /* A time in ns from a number or a string of digits; -1 when absent. */

@@ -13,7 +13,7 @@ ntr=$(grep -c . "$DEMO")
 nsp=$(python3 -c 'import json,sys; print(sum(len(json.loads(l)["data"]["spans"]) for l in open(sys.argv[1])))' "$DEMO")
 nas=$(python3 -c 'import json,sys; print(sum(len(json.loads(l)["info"]["assessments"]) for l in open(sys.argv[1])))' "$DEMO")
 expect_eq "jsonl: exit 0, quiet stderr" "$rc:$err" "0:"
-expect_eq "jsonl: summary" "$out" "imported $ntr traces, $nsp spans"
+expect_eq "jsonl: summary" "$out" "imported $ntr traces, $nsp spans, $nas assessments"
 expect_eq "jsonl: trace rows" "$(count "$S" trace_info)" "$ntr"
 expect_eq "jsonl: span rows" "$(count "$S" spans)" "$nsp"
 expect_eq "jsonl: assessment rows" "$(count "$S" assessments)" "$nas"
@@ -70,7 +70,7 @@ cat >"$T/v2.json" <<'EOF'
    "mlflow.spanType": "\"CHAIN\"", "mlflow.spanInputs": "{\"q\": \"hi\"}"}, "events": []}]}}
 EOF
 run_tl import "$S" "$T/v2.json"
-expect_eq "V2 info: imported" "$rc:$out" "0:imported 1 trace, 1 span"
+expect_eq "V2 info: imported" "$rc:$out" "0:imported 1 trace, 1 span, 0 assessments"
 expect_eq "V2 info: row" \
 	"$(q "$S" "SELECT request_id, experiment_id, timestamp_ms, execution_time_ms, status FROM trace_info")" \
 	"0123456789abcdef0123456789abcdef|1|1767225600000|1500|OK"
@@ -93,7 +93,7 @@ EOF
 bare_id=$(python3 -c 'import json,sys; print(json.loads(open(sys.argv[1]).readlines()[-1])["info"]["trace_id"])' "$DEMO")
 bare_spans=$(python3 -c 'import json,sys; print(len(json.load(open(sys.argv[1]))["spans"]))' "$T/traces.json")
 run_tl import "$S" "$T/traces.json"
-expect_eq "traces.json: imported" "$rc:$out" "0:imported 1 trace, $bare_spans spans"
+expect_eq "traces.json: imported" "$rc:$out" "0:imported 1 trace, $bare_spans spans, 0 assessments"
 expect_eq "traces.json: trace id from mlflow.traceRequestId" "$(q "$S" "SELECT request_id FROM trace_info")" "$bare_id"
 expect_eq "traces.json: name from the root span" \
 	"$(q "$S" "SELECT value FROM trace_tags WHERE key = 'mlflow.traceName'")" rag_answer
@@ -105,14 +105,14 @@ expect_eq "traces.json: request preview from the root inputs" \
 
 S=$(fresh_store otlp.db)
 run_tl import "$S" "$FIX/otlp-proto-example-trace.json"
-expect_eq "OTLP example: imported" "$rc:$out" "0:imported 1 trace, 1 span"
+expect_eq "OTLP example: imported" "$rc:$out" "0:imported 1 trace, 1 span, 0 assessments"
 expect_eq "OTLP example: trace id" "$(q "$S" "SELECT request_id FROM trace_info")" \
 	"tr-$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["resourceSpans"][0]["scopeSpans"][0]["spans"][0]["traceId"].lower())' "$FIX/otlp-proto-example-trace.json")"
 expect_eq "OTLP example: resource attribute as a tag" \
 	"$(q "$S" "SELECT value FROM trace_tags WHERE key = 'service.name'")" \
 	"$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["resourceSpans"][0]["resource"]["attributes"][0]["value"]["stringValue"])' "$FIX/otlp-proto-example-trace.json")"
 run_tl import "$S" "$TOP/examples/demo-otlp.json"
-expect_eq "OTLP demo trace: imported" "$rc:$out" "0:imported 1 trace, 3 spans"
+expect_eq "OTLP demo trace: imported" "$rc:$out" "0:imported 1 trace, 3 spans, 0 assessments"
 expect_eq "OTLP demo trace: user and session from span attributes" \
 	"$(q "$S" "SELECT group_concat(value, ',') FROM (SELECT value FROM trace_request_metadata WHERE key IN ('mlflow.trace.user', 'mlflow.trace.session') ORDER BY key)")" \
 	"sess-nl-0305,marketing@fernhill.dev"
@@ -135,7 +135,7 @@ expect_eq "OTLP: span types (derived, else UNKNOWN)" \
 
 S=$(fresh_store many.db)
 run_tl import "$S" "$DEMO" "$TOP/examples/demo-otlp.json" "$FIX/otlp-proto-example-trace.json"
-expect_eq "several files: summary" "$out" "imported $((ntr + 2)) traces, $((nsp + 4)) spans"
+expect_eq "several files: summary" "$out" "imported $((ntr + 2)) traces, $((nsp + 4)) spans, $nas assessments"
 
 # ---- malformed records ----------------------------------------------------------------
 
@@ -150,9 +150,9 @@ S=$(fresh_store bad.db)
 run_tl import "$S" "$T/bad.jsonl"
 expect_eq "malformed: exit 0 when something imported" "$rc" 0
 expect_eq "malformed: summary counts skips" "$out" \
-	"imported 3 traces, $(head -n 3 "$DEMO" | python3 -c 'import json,sys; print(sum(len(json.loads(l)["data"]["spans"]) for l in sys.stdin))') spans; 2 records skipped"
-expect_has "malformed: file:line of the first" "$err" "$T/bad.jsonl:2: "
-expect_has "malformed: file:line of the second" "$err" "$T/bad.jsonl:4: "
+	"imported 3 traces, $(head -n 3 "$DEMO" | python3 -c 'import json,sys; print(sum(len(json.loads(l)["data"]["spans"]) for l in sys.stdin))') spans, $(head -n 3 "$DEMO" | python3 -c 'import json,sys; print(sum(len(json.loads(l)["info"]["assessments"]) for l in sys.stdin))') assessments; 2 records skipped"
+expect_has "malformed: file:line:col of the first" "$err" "$T/bad.jsonl:2:36: unexpected end of text"
+expect_has "malformed: file:line:col of the second" "$err" "$T/bad.jsonl:4:1: "
 expect_eq "malformed: one line each" "$(printf '%s\n' "$err" | grep -c .)" 2
 expect_eq "malformed: the good ones are in" "$(count "$S" trace_info)" 3
 
@@ -164,7 +164,7 @@ expect_eq "all malformed: store unchanged" "$(count "$S" trace_info)" 3
 
 : >"$T/empty.jsonl"
 run_tl import "$S" "$T/empty.jsonl"
-expect_eq "empty file: exit 0" "$rc:$out" "0:imported 0 traces, 0 spans"
+expect_eq "empty file: exit 0" "$rc:$out" "0:imported 0 traces, 0 spans, 0 assessments"
 
 # ---- experiments -------------------------------------------------------------------------
 

@@ -516,7 +516,7 @@ TEST(jsonl_with_bad_line)
 		CHECK_STR(v[1].info.id, "tr-cccc");
 	}
 	{
-		char *want = xasprintf("%s:2: column 34: expected a string key\n%s:5: span 1: not an MLflow span: no span_id\n",
+		char *want = xasprintf("%s:2:34: expected a string key\n%s:5:1: span 1: not an MLflow span: no span_id\n",
 				       path, path);
 
 		CHECK_STR(errors, want);
@@ -534,7 +534,7 @@ TEST(jsonl_with_bad_line)
 	v = read_all(path, &n, &errors);
 	CHECK_INT(n, 1);
 	CHECK(n == 1 && str_eq(v[0].info.id, "tr-c3f8ccfcfd1ce910d7277a703eedd5e9"));
-	CHECK(strstr(errors, ":1: column 2: ") != NULL);
+	CHECK(strstr(errors, ":1:2: ") != NULL);
 	free_all(v, n);
 	free(errors);
 	free(path);
@@ -553,7 +553,7 @@ TEST(array_file_and_lines)
 	path = write_tmp("array.json", sb.buf);
 	v = read_all(path, &n, &errors);
 	CHECK_INT(n, 2);
-	want = xasprintf("%s:4: \"info\" is not an object\n", path);
+	want = xasprintf("%s:4:3: \"info\" is not an object\n", path);
 	CHECK_STR(errors, want);
 	free(want);
 	free_all(v, n);
@@ -570,14 +570,19 @@ TEST(garbage_inputs)
 
 	CHECK_INT(import_open_text("hello", 5, "g.txt", &r, &err), 0);
 	CHECK_INT(import_next(r, &t, &err), -1);
-	CHECK_STR(err.msg, "g.txt:1: column 1: unexpected character");
+	CHECK_STR(err.msg, "g.txt:1:1: unexpected character (not a JSON file)");
+	CHECK(import_stats(r)->stopped);
 	CHECK_INT(import_next(r, &t, &err), 0);
 	CHECK_INT(import_stats(r)->skipped, 1);
 	import_close(r);
 
 	CHECK_INT(import_open_text("{\"foo\": 1}", 10, "f.json", &r, &err), 0);
 	CHECK_INT(import_next(r, &t, &err), -1);
-	CHECK_HAS(err.msg, "f.json:1: not a trace");
+	CHECK_STR(err.msg, "f.json:1:1: not a trace file: no known format (MLflow trace JSON, "
+		  "OTLP/JSON, OpenTelemetry SDK span dump, Langfuse trace export, Cloud Trace v1 "
+		  "export) has the keys \"foo\"");
+	CHECK(import_stats(r)->stopped);
+	CHECK_INT(import_next(r, &t, &err), 0);
 	import_close(r);
 
 	CHECK_INT(import_open_text("", 0, "empty", &r, &err), 0);
