@@ -114,6 +114,8 @@ static int demo_synth(struct cmd_ctx *ctx, const struct demo_opts *o, const char
 		printf("experiment: %" PRId64 "\nbig_trace: %s\nnewest_trace: %s\n"
 		       "oldest_trace: %s\nerror_trace: %s\n", rep.experiment, rep.big_trace,
 		       rep.newest_trace, rep.oldest_trace, rep.error_trace);
+	if (!o->jsonl && rep.many_trace[0])
+		printf("many_assessments_trace: %s\n", rep.many_trace);
 	return 0;
 }
 

@@ -18,6 +18,8 @@
 #include "store/store.h"
 
 #define BIG_SPANS 10000
+#define MANY_ASSESSMENTS 100000
+#define MANY_MIN_TRACES 10000      /* stores this big get that trace */
 #define T_NEWEST SYNTH_NEWEST_MS
 #define T_GAP 2592                 /* ms between traces on average */
 
@@ -90,9 +92,10 @@ struct gen {
 	uint64_t seed;
 	long long ntraces;
 	int64_t exp;
-	long long nspans, nassess, big_index;
+	long long nspans, nassess, big_index, many_index;
 	struct strbuf content, inner, tmp;
-	char big_id[40], err_id[40], oldest_id[40], newest_id[40];
+	char big_id[40], err_id[40], oldest_id[40], newest_id[40], many_id[40];
+	int64_t many_ts;
 	const struct synth *opts;
 };
 
@@ -285,13 +288,27 @@ static int put_spans(struct gen *g, struct bulk *b, const char *tid, const char 
 			kid.input = question;
 			kid.output = "[{\"page_content\": \"...\", \"metadata\": {\"doc_uri\": \"docs/faq\"}}]";
 		} else if (i % 2 == 1 && i != n - 1) {
-			kid.name = "lookup_account";
+			/* A tool call; get_invoice times out now and then (the agent
+			 * carries on, so the trace itself may still be OK). */
+			if (rnd(r, 2)) {
+				kid.name = "get_invoice";
+				kid.input = "invoice";
+				kid.output = "{\"total\": 412.0, \"currency\": \"USD\"}";
+				if (rnd(r, 8) == 0)
+					kid.status = "ERROR";
+			} else {
+				kid.name = "lookup_account";
+				kid.input = "account";
+				kid.output = "{\"plan\": \"Scale\", \"region\": \"eu-west\"}";
+			}
 			kid.type = "TOOL";
-			kid.input = "account";
-			kid.output = "{\"plan\": \"Scale\", \"region\": \"eu-west\"}";
 		} else {
-			kid.name = "ChatOpenAI";
-			kid.type = "CHAT_MODEL";
+			/* Chat models for the conversational traces, a completion
+			 * model (type LLM) for the others. */
+			bool chat = strcmp(name, "summarize") != 0 && strcmp(name, "classify_ticket") != 0;
+
+			kid.name = chat ? "ChatOpenAI" : "OpenAI";
+			kid.type = chat ? "CHAT_MODEL" : "LLM";
 			kid.input = question;
 			kid.output = answer;
 			kid.model = PICK(r, models);
@@ -410,9 +427,19 @@ static int put_trace(struct gen *g, struct bulk *b, long long i, unsigned parts,
 		answer = "Reconciled 9,900 invoices; 3 mismatches reported.";
 		snprintf(question, sizeof question, "Reconcile every invoice of March against the ledger");
 	}
+	/* Words found in one trace each, for the search benchmark: the 101st
+	 * newest and one in the middle of the list. */
+	if (i == g->ntraces - 101)
+		snprintf(question, sizeof question, "Where is my order needle-top-100?");
+	else if (i == g->ntraces / 2 + 1)
+		snprintf(question, sizeof question, "Where is my order needle-middle?");
 	if (parts & PART_INFO) {
 		if (i == g->big_index)
 			memcpy(g->big_id, tid, sizeof g->big_id);
+		if (i == g->many_index && g->ntraces >= MANY_MIN_TRACES) {
+			memcpy(g->many_id, tid, sizeof g->many_id);
+			g->many_ts = ts;
+		}
 		if (i == 0)
 			memcpy(g->oldest_id, tid, sizeof g->oldest_id);
 		if (i == g->ntraces - 1)
@@ -531,6 +558,64 @@ static void remove_made(const char *path)
 	free(journal);
 }
 
+/* The trace with 100,000 assessments: judges, code and people on five
+ * names, every tenth row a person's override of the judge's row before it.
+ * Written through the store (one batch), so the overridden rows become
+ * invalid exactly as an override makes them. */
+static int put_many(struct gen *g, const char *path, struct err *err)
+{
+	static const char *const names[] = {
+		"relevance_to_query", "safety", "helpfulness", "tone", "groundedness",
+	};
+	struct store *st = NULL;
+	char id[40], prev[40] = "", who[48];
+	long long k;
+	int ret = -1;
+
+	if (store_open(path, 0, &st, err) < 0)
+		return -1;
+	if (store_begin(st, err) < 0)
+		goto out;
+	for (k = 0; k < MANY_ASSESSMENTS; k++) {
+		struct assessment_new a;
+		int kind = (int)(k % 10);
+
+		snprintf(id, sizeof id, "a-%.22s%010lld", g->many_id + 3, k);
+		memset(&a, 0, sizeof a);
+		a.id = id;
+		a.trace_id = g->many_id;
+		a.name = names[(k / 10) % 5];
+		a.created_ms = g->many_ts + 1000 + k;
+		if (kind == 9) {
+			snprintf(who, sizeof who, "reviewer%03lld@example.com", k / 10 % 200);
+			a.source_type = "HUMAN";
+			a.source_id = who;
+			a.value_json = k % 3 ? "\"yes\"" : "\"no\"";
+			a.rationale = "Checked against the source document.";
+			a.overrides = prev;
+		} else if (kind == 7) {
+			a.source_type = "CODE";
+			a.source_id = "tool_error_count";
+			a.value_json = k % 4 ? "0" : "1";
+		} else {
+			a.source_type = "LLM_JUDGE";
+			a.source_id = "openai:/gpt-4o-mini";
+			a.value_json = k % 5 ? "\"yes\"" : "\"no\"";
+			a.rationale = "The response answers the question that was asked.";
+		}
+		if (store_log_assessment(st, &a, NULL, err) < 0)
+			goto out;
+		memcpy(prev, id, sizeof prev);
+		g->nassess++;
+	}
+	ret = store_commit(st, err);
+out:
+	if (ret < 0)
+		store_rollback(st);
+	store_close(st);
+	return ret;
+}
+
 static int gen_store(struct gen *g, const char *path, struct err *err)
 {
 	struct store *st = NULL;
@@ -570,6 +655,8 @@ static int gen_store(struct gen *g, const char *path, struct err *err)
 	}
 	ret = bulk_finish(b, err);
 	b = NULL;
+	if (ret == 0 && g->ntraces >= MANY_MIN_TRACES)
+		ret = put_many(g, path, err);
 out:
 	free(order);
 	bulk_abort(b);
@@ -673,6 +760,7 @@ static void gen_init(struct gen *g, const struct synth *o)
 	g->seed = o->seed;
 	g->ntraces = o->traces;
 	g->big_index = g->ntraces / 2;
+	g->many_index = g->ntraces / 3;
 }
 
 static int gen_done(struct gen *g, int rc, struct synth_report *rep)
@@ -691,6 +779,7 @@ static int gen_done(struct gen *g, int rc, struct synth_report *rep)
 	memcpy(rep->newest_trace, g->newest_id, sizeof rep->newest_trace);
 	memcpy(rep->oldest_trace, g->oldest_id, sizeof rep->oldest_trace);
 	memcpy(rep->error_trace, g->err_id, sizeof rep->error_trace);
+	memcpy(rep->many_trace, g->many_id, sizeof rep->many_trace);
 	return 0;
 }
 

@@ -11,10 +11,15 @@
  * (mlflow.traceName, mlflow.trace.spansLocation, mlflow.artifactLocation,
  * environment, app_version), metadata (schema version, user, session,
  * token usage), previews, 2 to 4 spans in the spans table with MLflow's v3
- * span JSON, LLM_JUDGE feedback on about 20% of the traces
- * (relevance_to_query "yes"/"no", safety true/false) and a little HUMAN
- * feedback (correct true/false).  One trace, in the middle, has 10,000
- * spans.  The file is new (store_create refuses one that exists) and is
+ * span JSON (a retriever, tool calls to get_invoice, which fails now and
+ * then, and lookup_account, chat models or, for summarize and
+ * classify_ticket, LLM spans), LLM_JUDGE feedback on about 20% of the
+ * traces (relevance_to_query "yes"/"no", safety true/false) and a little
+ * HUMAN feedback (correct true/false).  One trace, in the middle, has 10,000
+ * spans; in a store of 10,000 traces or more, one, a third of the way, has
+ * 100,000 assessments with overrides.
+ * The words needle-top-100 and needle-middle are in one request each: the
+ * 101st newest trace's and one in the middle of the list.  The file is new (store_create refuses one that exists) and is
  * loaded in bulk (store/bulk.h); a file it made and could not finish is
  * removed.
  *
@@ -48,6 +53,7 @@ struct synth_report {
 	char big_trace[40];        /* the 10,000-span trace */
 	char newest_trace[40], oldest_trace[40];
 	char error_trace[40];      /* an ERROR trace in the newer half */
+	char many_trace[40];       /* the trace with 100,000 assessments, or "" */
 };
 
 int synth_store(const char *path, const struct synth *o, struct synth_report *rep,

@@ -9,8 +9,10 @@
  *   last             the last page (the 30 oldest, "jump to the end")
  *   next             the page after the first (page down)
  *   filter FILTER    the first page of a filter
+ *   sort KEY         the first page sorted by duration, status or name
  *   search TEXT      the first row whose previews or name hold TEXT
- *   open TRACE_ID    load a whole trace and build its span tree
+ *   open TRACE_ID    load a whole trace and build its span tree (the
+ *                    10,000-span trace, the one with 100,000 assessments)
  *   write TRACE_ID   one feedback row, committed (removed again afterwards)
  *   count            the number of traces (what the list counts when idle)
  *   names            the feedback names of the experiment (list columns)
@@ -80,6 +82,10 @@ static int run_once(struct probe *p, struct err *err)
 		rc = page(p, &req, &pg, err);
 	} else if (strcmp(p->op, "filter") == 0) {
 		req.filter = p->arg;
+		rc = page(p, &req, &pg, err);
+	} else if (strcmp(p->op, "sort") == 0) {
+		req.sort = strcmp(p->arg, "duration") == 0 ? SORT_DURATION :
+			   strcmp(p->arg, "status") == 0 ? SORT_STATUS : SORT_NAME;
 		rc = page(p, &req, &pg, err);
 	} else if (strcmp(p->op, "search") == 0) {
 		req.search = p->arg;

@@ -80,3 +80,28 @@ expect_eq "demo --seed without --traces" "$rc:$err" "2:tracelab: demo: --seed go
 before=$(md5sum <"$D")
 run_tl demo --traces 5 "$D"
 expect_eq "demo --traces over an existing store: refused, untouched" "$rc:$(md5sum <"$D")" "2:$before"
+
+# From 10,000 traces: a trace with 100,000 assessments (every tenth a
+# person's override of the judge's row before it), failing tool spans, LLM
+# spans and the search words, once each
+run_tl demo --traces 10000 "$T/ten.db"
+expect_eq "demo --traces 10000: exit 0" "$rc:$err" "0:"
+M=$(info many_assessments_trace)
+t() { q "$T/ten.db" "$1"; }
+expect_eq "demo --traces 10000: 100,000 assessments on one trace, 10,000 overridden" \
+	"$(t "SELECT count(*) >= 100000, sum(valid = 0) FROM assessments WHERE trace_id = '$M'")" "1|10000"
+expect_eq "demo --traces 10000: each overridden row by a person's, same name" \
+	"$(t "SELECT count(*) FROM assessments o JOIN assessments n ON n.overrides =
+	      o.assessment_id WHERE o.trace_id = '$M' AND o.valid = 0 AND n.valid = 1
+	      AND n.source_type = 'HUMAN' AND n.name = o.name")" 10000
+expect_eq "demo --traces 10000: get_invoice fails now and then" \
+	"$(t "SELECT count(*) > 100 FROM spans WHERE name = 'get_invoice' AND type = 'TOOL'
+	      AND status = 'ERROR'")" 1
+expect_eq "demo --traces 10000: LLM spans" "$(t "SELECT count(*) > 100 FROM spans WHERE type = 'LLM'")" 1
+expect_eq "demo --traces 10000: needle-top-100 in the 101st newest trace" \
+	"$(t "SELECT request_id FROM trace_info WHERE request_preview LIKE '%needle-top-100%'")" \
+	"$(t "SELECT request_id FROM trace_info ORDER BY timestamp_ms DESC LIMIT 1 OFFSET 100")"
+expect_eq "demo --traces 10000: needle-middle once" \
+	"$(t "SELECT count(*) FROM trace_info WHERE request_preview LIKE '%needle-middle%'")" 1
+expect_eq "demo --traces 400: no trace with 100,000 assessments" \
+	"$(sed -n 's/^many_assessments_trace: //p' "$T/scale.txt" 2>/dev/null)$(q "$D" "SELECT max(n) < 1000 FROM (SELECT count(*) n FROM assessments GROUP BY trace_id)")" 1
