@@ -21,9 +21,9 @@
 #include "ui/script.h"
 
 /* How long a key that is both bound and the start of a longer binding
- * waits for the rest (Esc waits less: it is also how Alt arrives). */
+ * waits for the rest (Esc waits only term_esc_delay: it is also how Alt
+ * arrives, and the rest of an Alt key is then already there). */
 #define SEQ_TIMEOUT_MS 1000
-#define ESC_TIMEOUT_MS 60
 /* Wake-ups while idle, to notice signals. */
 #define IDLE_TICK_MS 500
 /* Keys handled before a draw when keys keep arriving. */
@@ -1192,7 +1192,7 @@ static int run_interactive(struct ui *ui, struct err *err)
 		if (busy(ui))
 			timeout = 0;
 		else if (ui->nseq)
-			timeout = ui->seq[0] == TBK_ESC ? ESC_TIMEOUT_MS : SEQ_TIMEOUT_MS;
+			timeout = ui->seq[0] == TBK_ESC ? term_esc_delay() : SEQ_TIMEOUT_MS;
 		else
 			timeout = IDLE_TICK_MS;
 		key = term_read_key(ui->term, timeout);

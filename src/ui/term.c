@@ -60,6 +60,33 @@ static void restore_signals(void)
 	signal(SIGHUP, SIG_DFL);
 }
 
+/* How long a lone Esc byte waits for the rest of an escape sequence (the
+ * bytes of an arrow or function key) before it counts as the Esc key.  A
+ * terminal writes a key's whole sequence with one write, and SSH carries
+ * each write in one packet (interactive sessions turn Nagle off), so the
+ * bytes of one key arrive together however far away the server is: latency
+ * delays the whole sequence, it does not split it.  The wait only has to
+ * cover a sequence split between two reads by the tty layer, which takes
+ * microseconds.  10 ms is tmux's default escape-time since 3.5 (it was
+ * 500 ms), chosen for the same reason; ncurses' own default is a second.
+ * ESCDELAY in the environment (ncurses' variable, in ms) still wins, for a
+ * link that does split sequences (a serial line, some mobile links). */
+#define ESC_DELAY_MS 10
+
+int term_esc_delay(void)
+{
+	const char *v = getenv("ESCDELAY");
+	char *end;
+	long ms;
+
+	if (v && *v) {
+		ms = strtol(v, &end, 10);
+		if (!*end && ms >= 0 && ms <= 10000)
+			return (int)ms;
+	}
+	return ESC_DELAY_MS;
+}
+
 int term_open(const struct term_opts *o, struct term **out, struct err *err)
 {
 	struct term *t = xcalloc(1, sizeof *t);
@@ -106,7 +133,7 @@ int term_open(const struct term_opts *o, struct term **out, struct err *err)
 	nonl();
 	intrflush(stdscr, FALSE);
 	keypad(stdscr, TRUE);
-	set_escdelay(25);
+	set_escdelay(term_esc_delay());
 	leaveok(stdscr, FALSE);
 	curs_set(0);
 	if (has_colors() && !t->no_color) {

@@ -68,6 +68,11 @@ void term_set_styles(struct term *t, const struct slot_style styles[SLOT_COUNT_]
 const struct slot_style *term_style(const struct term *t, enum slot s);
 const char *term_theme_name(const struct term *t);
 
+/* Milliseconds a lone Esc waits for the rest of an escape sequence: 10, or
+ * ESCDELAY from the environment.  The loop waits as long again before it
+ * takes an Esc that may begin an Alt binding as the Esc key. */
+int term_esc_delay(void);
+
 /* Reads one key (core/keys.h code) waiting at most timeout_ms (-1: block).
  * Returns -1 on timeout or when a signal arrived. */
 int term_read_key(struct term *t, int timeout_ms);
