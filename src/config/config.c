@@ -22,38 +22,15 @@
 #define DEFAULT_THEME "dark"
 #define DEFAULT_REFRESH_SECONDS 5
 
-static const char *const label_type_names[LABEL_TYPE_COUNT_] = {
-#define X_(id, name) [LABEL_##id] = name,
-	LABEL_TYPE_LIST(X_)
+static const char *const advance_names[ADVANCE_COUNT_] = {
+#define X_(id, name) [ADVANCE_##id] = name,
+	ADVANCE_LIST(X_)
 #undef X_
 };
 
-static const char *const rationale_names[RATIONALE_COUNT_] = {
-#define X_(id, name) [RATIONALE_##id] = name,
-	RATIONALE_LIST(X_)
-#undef X_
-};
-
-const char *label_type_name(enum label_type t)
+const char *advance_mode_name(enum advance_mode a)
 {
-	return (int)t >= 0 && t < LABEL_TYPE_COUNT_ ? label_type_names[t] : "";
-}
-
-const char *rationale_mode_name(enum rationale_mode r)
-{
-	return (int)r >= 0 && r < RATIONALE_COUNT_ ? rationale_names[r] : "";
-}
-
-enum value_type label_value_type(const struct label_schema *l)
-{
-	switch (l->type) {
-	case LABEL_BOOLEAN:
-		return VT_BOOL;
-	case LABEL_NUMERIC:
-		return VT_NUMBER;
-	default:
-		return VT_TEXT;
-	}
+	return (int)a >= 0 && a < ADVANCE_COUNT_ ? advance_names[a] : "";
 }
 
 /* ---- defaults and freeing ---------------------------------------------- */
@@ -75,23 +52,9 @@ static void config_defaults(struct config *c)
 	memset(c, 0, sizeof *c);
 	c->source_id = default_source_id();
 	c->theme = xstrdup(DEFAULT_THEME);
-	c->advance = true;
+	c->advance = ADVANCE_COMPLETE;
+	c->time_on_item = true;
 	c->refresh_seconds = DEFAULT_REFRESH_SECONDS;
-}
-
-static void label_free(struct label_schema *l)
-{
-	size_t i;
-
-	free(l->name);
-	for (i = 0; i < l->noptions; i++)
-		free(l->options[i]);
-	free(l->options);
-	free(l->instructions);
-	for (i = 0; i < l->nkeys; i++)
-		free(l->keys[i].value);
-	free(l->keys);
-	memset(l, 0, sizeof *l);
 }
 
 static void free_labels(struct config *c)
@@ -99,7 +62,7 @@ static void free_labels(struct config *c)
 	size_t i;
 
 	for (i = 0; i < c->nlabels; i++)
-		label_free(&c->labels[i]);
+		label_schema_free(&c->labels[i]);
 	FREE(c->labels);
 	c->nlabels = 0;
 	FREE(c->labels_path);
@@ -446,12 +409,13 @@ static void parse_bound(struct label_read *r, yaml_node_t *n, const char *what, 
 
 /* The fields of a label schema. */
 enum label_field { LF_NAME, LF_TYPE, LF_MIN, LF_MAX, LF_OPTIONS, LF_INSTRUCTIONS, LF_RATIONALE,
-		   LF_KEYS, LF_KEY, LF_COUNT_ };
+		   LF_KEYS, LF_KEY, LF_REQUIRED, LF_TARGET, LF_COUNT_ };
 
 static const char *const label_fields[LF_COUNT_] = {
 	[LF_NAME] = "name", [LF_TYPE] = "type", [LF_MIN] = "min", [LF_MAX] = "max",
 	[LF_OPTIONS] = "options", [LF_INSTRUCTIONS] = "instructions",
 	[LF_RATIONALE] = "rationale", [LF_KEYS] = "keys", [LF_KEY] = "key",
+	[LF_REQUIRED] = "required", [LF_TARGET] = "target",
 };
 
 static int name_index(const char *const *names, int n, const char *s)
@@ -538,7 +502,7 @@ static void parse_label(struct loader *ld, yaml_node_t *item)
 		goto out;
 	}
 
-	v = name_index(label_type_names, LABEL_TYPE_COUNT_, yscalar(f[LF_TYPE]));
+	v = label_type_by_name(yscalar(f[LF_TYPE]));
 	if (v < 0) {
 		q = f[LF_TYPE] ? yquote(f[LF_TYPE]) : NULL;
 		if (q)
@@ -553,7 +517,7 @@ static void parse_label(struct loader *ld, yaml_node_t *item)
 
 	r.l.rationale = RATIONALE_OPTIONAL;
 	if (f[LF_RATIONALE] && !ynode_is_null(f[LF_RATIONALE])) {
-		v = name_index(rationale_names, RATIONALE_COUNT_, yscalar(f[LF_RATIONALE]));
+		v = rationale_mode_by_name(yscalar(f[LF_RATIONALE]));
 		if (v < 0) {
 			q = yquote(f[LF_RATIONALE]);
 			label_error(&r, f[LF_RATIONALE],
@@ -561,6 +525,26 @@ static void parse_label(struct loader *ld, yaml_node_t *item)
 			free(q);
 		} else {
 			r.l.rationale = (enum rationale_mode)v;
+		}
+	}
+
+	r.l.required = true;
+	if (f[LF_REQUIRED] && !ynode_is_null(f[LF_REQUIRED]) &&
+	    yscalar_bool(f[LF_REQUIRED], &r.l.required) < 0) {
+		q = yquote(f[LF_REQUIRED]);
+		label_error(&r, f[LF_REQUIRED], "'required' expects true or false, not '%s'", q);
+		free(q);
+	}
+
+	r.l.target = QT_TRACE;
+	if (f[LF_TARGET] && !ynode_is_null(f[LF_TARGET])) {
+		v = question_target_by_name(yscalar(f[LF_TARGET]));
+		if (v < 0) {
+			q = yquote(f[LF_TARGET]);
+			label_error(&r, f[LF_TARGET], "unknown target '%s' (trace, span or any)", q);
+			free(q);
+		} else {
+			r.l.target = (enum question_target)v;
 		}
 	}
 
@@ -637,7 +621,7 @@ static void parse_label(struct loader *ld, yaml_node_t *item)
 	}
 out:
 	if (r.bad) {
-		label_free(&r.l);
+		label_schema_free(&r.l);
 		return;
 	}
 	ld->c->labels = xrealloc(ld->c->labels, (ld->c->nlabels + 1) * sizeof *ld->c->labels);
@@ -681,6 +665,7 @@ enum opt_type {
 	OPT_STRING,    /* non-empty text */
 	OPT_PATH,      /* non-empty text, "~/" expanded */
 	OPT_BOOL,
+	OPT_ADVANCE,   /* complete | each | never (true: complete, false: never) */
 	OPT_SECONDS,   /* whole number >= 0 */
 	OPT_KEYMAPS,   /* a name or file, or a list of them */
 	OPT_LABELS,    /* a list of label schemas */
@@ -697,7 +682,9 @@ static const struct option_info {
 	{ "experiment", OPT_STRING, offsetof(struct config, experiment), "an experiment name or id" },
 	{ "keymap", OPT_KEYMAPS, 0, "a keymap name or file, or a list of them" },
 	{ "theme", OPT_PATH, offsetof(struct config, theme), "a theme name or file" },
-	{ "advance", OPT_BOOL, offsetof(struct config, advance), "true or false" },
+	{ "advance", OPT_ADVANCE, offsetof(struct config, advance), "complete, each or never" },
+	{ "blind", OPT_BOOL, offsetof(struct config, blind), "true or false" },
+	{ "time_on_item", OPT_BOOL, offsetof(struct config, time_on_item), "true or false" },
 	{ "refresh_seconds", OPT_SECONDS, offsetof(struct config, refresh_seconds),
 	  "a whole number of seconds (0 or more)" },
 	{ "labels", OPT_LABELS, 0, "a list of label schemas" },
@@ -772,6 +759,22 @@ static void set_option(struct loader *ld, const struct option_info *o, yaml_node
 		}
 		*(bool *)(base + o->offset) = b;
 		break;
+	case OPT_ADVANCE: {
+		int a = -1;
+
+		for (a = 0; a < ADVANCE_COUNT_ && !str_eq(s, advance_names[a]); a++)
+			;
+		if (a == ADVANCE_COUNT_) {
+			/* Older files say true (move on) or false. */
+			if (yscalar_bool(v, &b) < 0) {
+				type_error(ld, o, v);
+				return;
+			}
+			a = b ? ADVANCE_COMPLETE : ADVANCE_NEVER;
+		}
+		*(enum advance_mode *)(void *)(base + o->offset) = (enum advance_mode)a;
+		break;
+	}
 	case OPT_SECONDS:
 		if (yscalar_int(v, &iv) < 0 || iv < 0 || iv > INT_MAX) {
 			type_error(ld, o, v);
@@ -999,7 +1002,7 @@ void config_check_labels(struct config *c, const struct keymap *km, struct diag_
 			i++;
 			continue;
 		}
-		label_free(l);
+		label_schema_free(l);
 		memmove(l, l + 1, (c->nlabels - i - 1) * sizeof *l);
 		c->nlabels--;
 	}

@@ -27,56 +27,27 @@
 #include "core/err.h"
 #include "core/keys.h"
 #include "core/pyjson.h"
+#include "core/question.h"
 
-/* Row: X(ID, "yaml-name") */
-#define LABEL_TYPE_LIST(X) \
-	X(BOOLEAN, "boolean") \
-	X(NUMERIC, "numeric") \
-	X(CATEGORICAL, "categorical") \
-	X(TEXT, "text")
+/* When labelling moves on to the next trace: once every required
+ * question of the trace has my answer, after each answer, or never. */
+#define ADVANCE_LIST(X) \
+	X(COMPLETE, "complete") \
+	X(EACH, "each") \
+	X(NEVER, "never")
 
-enum label_type {
-#define X_(id, name) LABEL_##id,
-	LABEL_TYPE_LIST(X_)
+enum advance_mode {
+#define X_(id, name) ADVANCE_##id,
+	ADVANCE_LIST(X_)
 #undef X_
-	LABEL_TYPE_COUNT_
+	ADVANCE_COUNT_
 };
 
-#define RATIONALE_LIST(X) \
-	X(NONE, "none") \
-	X(OPTIONAL, "optional") \
-	X(REQUIRED, "required")
+const char *advance_mode_name(enum advance_mode a);
 
-enum rationale_mode {
-#define X_(id, name) RATIONALE_##id,
-	RATIONALE_LIST(X_)
-#undef X_
-	RATIONALE_COUNT_
-};
-
-/* One key of a label and the value it gives. */
-struct label_key {
-	struct keyseq seq;
-	/* The value as text, to be encoded with label_value_type(): "true",
-	 * "false", "4", "0.5", "billing".  NULL for a text label: the key
-	 * opens the editor. */
-	char *value;
-	int line, col;          /* where the key is written */
-};
-
-struct label_schema {
-	char *name;             /* the MLflow feedback name */
-	enum label_type type;
-	bool has_min, has_max;  /* numeric range, when given */
-	double min, max;
-	char **options;         /* categorical: the allowed values, in order */
-	size_t noptions;
-	char *instructions;     /* may be NULL */
-	enum rationale_mode rationale;
-	struct label_key *keys;
-	size_t nkeys;
-	int line, col;          /* where the schema starts */
-};
+/* The metadata key of the time on item: the whole seconds, as text, that
+ * the trace was open before the answer was given. */
+#define TIME_ON_ITEM_KEY "tracelab.seconds_on_item"
 
 struct config {
 	char *path;             /* the file read, or NULL: defaults only */
@@ -86,7 +57,10 @@ struct config {
 	char **keymaps;         /* keymap names or files layered on the defaults */
 	size_t nkeymaps;
 	char *theme;            /* theme name or file; never NULL */
-	bool advance;           /* move to the next item after labelling */
+	enum advance_mode advance;  /* when a trace view moves to the next trace */
+	bool blind;             /* hide others' answers until I have answered */
+	bool time_on_item;      /* record the seconds a trace was open before
+	                           each answer (metadata TIME_ON_ITEM_KEY) */
 	int refresh_seconds;    /* periodic check for others' feedback; 0: off */
 	struct label_schema *labels;
 	size_t nlabels;
@@ -125,9 +99,5 @@ const struct label_schema *label_for_key(const struct config *c, const struct ke
 enum keymatch label_lookup(const struct config *c, const int *keys, int n,
 			   const struct label_schema **label, const struct label_key **key);
 
-const char *label_type_name(enum label_type t);
-const char *rationale_mode_name(enum rationale_mode r);
-/* How a label's values are encoded: VT_BOOL, VT_NUMBER or VT_TEXT. */
-enum value_type label_value_type(const struct label_schema *l);
 
 #endif

@@ -14,6 +14,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "core/question.h"
+
 /* ---- key/value lists (tags, metadata, span attributes) ---------------- */
 
 struct kv {
@@ -180,9 +182,15 @@ enum page_dir {
 /* Quick filters, combined with AND with the filter expression. */
 enum {
 	QF_ERRORS      = 1u << 0,  /* status = 'ERROR' */
-	QF_UNLABELLED  = 1u << 1,  /* no valid feedback from `me` named in `names` */
+	QF_UNLABELLED  = 1u << 1,  /* not complete for `me`: a required question of
+	                              `questions` lacks my valid answer (none
+	                              required: none has one; questions NULL: no
+	                              valid feedback of mine at all) */
 	QF_HAS_JUDGE   = 1u << 2,  /* some valid LLM_JUDGE feedback */
-	QF_DISAGREE    = 1u << 3,  /* my feedback differs from a judge's, same name */
+	QF_DISAGREE    = 1u << 3,  /* a valid answer of mine differs from a valid
+	                              LLM_JUDGE answer to the same question
+	                              (core/question.h: name and target, root-span
+	                              rows being the trace's) */
 };
 
 struct page_req {
@@ -195,7 +203,8 @@ struct page_req {
 	const char *me;            /* source_id for fb_cell.mine and QF_* (may be NULL) */
 	const char *filter;        /* search_traces filter text, or NULL */
 	unsigned quick;            /* QF_* bits */
-	const char *const *names;  /* feedback names QF_UNLABELLED looks at; NULL-terminated */
+	const struct question_ref *questions; /* what QF_UNLABELLED looks at; ends
+	                              with a NULL name; NULL: any feedback */
 	const char *search;        /* free text in previews and names, or NULL */
 };
 

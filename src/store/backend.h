@@ -73,7 +73,7 @@ struct store_ops {
 	int (*find_experiment)(struct store *st, const char *id_or_name, int64_t *id,
 			       struct err *err);
 	int (*count_traces)(struct store *st, int64_t experiment_id, const char *filter,
-			    unsigned quick, const char *me, const char *const *names,
+			    unsigned quick, const char *me, const struct question_ref *questions,
 			    int64_t *count, struct err *err);
 	int (*feedback_names)(struct store *st, int64_t experiment_id, char ***names, size_t *n,
 			      struct err *err);
@@ -89,6 +89,8 @@ struct store_ops {
 			      struct assessment *out, struct err *err);
 	int (*check_target)(struct store *st, const char *trace_id, const char *span_id,
 			    struct err *err);
+	/* NULL: the backend cannot tell (store_root_span gives NULL). */
+	int (*root_span)(struct store *st, const char *trace_id, char **out, struct err *err);
 	int (*assessments_stamp)(struct store *st, int64_t experiment_id, int64_t *stamp,
 				 int64_t *count, struct err *err);
 

@@ -14,6 +14,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "core/question.h"
 #include "core/util.h"
 
 #define BUSY_MS_DEFAULT 5000
@@ -408,6 +409,17 @@ static void sq_free(struct sq *s)
 	free(s);
 }
 
+/* tracelab_differ(a, b): do two stored feedback values disagree (both say
+ * something, and not the same: core/question.h)?  The quick filter of
+ * disagreements compares as the screens do. */
+static void fn_differ(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	const char *a = (const char *)sqlite3_value_text(argv[0]);
+	const char *b = argc > 1 ? (const char *)sqlite3_value_text(argv[1]) : NULL;
+
+	sqlite3_result_int(ctx, question_values_differ(a, b));
+}
+
 static int sq_open(const char *path, unsigned flags, struct store **out, struct err *err)
 {
 	struct sq *s = NULL;
@@ -440,6 +452,10 @@ static int sq_open(const char *path, unsigned flags, struct store **out, struct 
 		goto out;
 	}
 	sqlite3_busy_timeout(s->db, busy_ms());
+	/* A function of this connection only: nothing is added to the file. */
+	sqlite3_create_function_v2(s->db, "tracelab_differ", 2,
+				   SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_DIRECTONLY, NULL,
+				   fn_differ, NULL, NULL, NULL);
 	/* Connection settings only, nothing in the file: a bigger page cache,
 	 * and the journals of savepoints (one per imported trace) in memory
 	 * rather than in a temporary file. */
@@ -499,6 +515,7 @@ const struct store_ops sqlite_store_ops = {
 	.load_assessments = sq_load_assessments,
 	.get_assessment = sq_get_assessment,
 	.check_target = sq_check_target,
+	.root_span = sq_root_span,
 	.assessments_stamp = sq_assessments_stamp,
 	.log_assessment = sq_log_assessment,
 	.update_assessment = sq_update_assessment,

@@ -140,7 +140,7 @@ void sq_param_int(struct sql_where *w, int64_t v);
 /* ---- sqlite_page.c ----------------------------------------------------- */
 
 int sq_count_traces(struct store *st, int64_t experiment_id, const char *filter, unsigned quick,
-		    const char *me, const char *const *names, int64_t *count, struct err *err);
+		    const char *me, const struct question_ref *questions, int64_t *count, struct err *err);
 int sq_feedback_names(struct store *st, int64_t experiment_id, char ***names, size_t *n,
 		      struct err *err);
 int sq_page_traces(struct store *st, const struct page_req *req, struct trace_page *out,
@@ -165,6 +165,7 @@ int sq_load_assessments(struct store *st, const char *trace_id, struct assessmen
 			struct err *err);
 int sq_get_assessment(struct store *st, const char *assessment_id, struct assessment *out,
 		      struct err *err);
+int sq_root_span(struct store *st, const char *trace_id, char **out, struct err *err);
 int sq_check_target(struct store *st, const char *trace_id, const char *span_id,
 		    struct err *err);
 

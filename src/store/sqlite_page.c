@@ -74,15 +74,65 @@ static size_t in_bucket(size_t n)
 	return b;
 }
 
-/* The feedback of n traces (n placeholders). */
-static void fold_sql(struct strbuf *sql, size_t n)
+/* ---- the question rule (core/question.h) in SQL ------------------------- */
+
+/* Row `a` sits on the root span of its trace (a span of the trace without
+ * a parent).  Where the store holds no spans nothing is known of roots. */
+static void root_cond(const struct sq *s, struct strbuf *sql, const char *a)
+{
+	if (!s->has_spans) {
+		sb_adds(sql, "0");
+		return;
+	}
+	sb_addf(sql, "EXISTS (SELECT 1 FROM spans AS rs WHERE rs.trace_id = %s.trace_id"
+		" AND rs.span_id = %s.span_id AND coalesce(rs.parent_span_id, '') = '')", a, a);
+}
+
+/* Row `a` answers the trace's question: no span, or the root span. */
+static void trace_cond(const struct sq *s, struct strbuf *sql, const char *a)
+{
+	sb_addf(sql, "(coalesce(%s.span_id, '') = '' OR ", a);
+	root_cond(s, sql, a);
+	sb_adds(sql, ")");
+}
+
+/* What row `a` answers: '' for the trace, else its span id. */
+static void target_key(const struct sq *s, struct strbuf *sql, const char *a)
+{
+	sb_adds(sql, "(CASE WHEN ");
+	trace_cond(s, sql, a);
+	sb_addf(sql, " THEN '' ELSE %s.span_id END)", a);
+}
+
+/* Row `a` sits where an answer to a question of target t may. */
+static void target_cond(const struct sq *s, struct strbuf *sql, const char *a,
+			enum question_target t)
+{
+	switch (t) {
+	case QT_TRACE:
+		trace_cond(s, sql, a);
+		break;
+	case QT_SPAN:
+		sb_adds(sql, "NOT ");
+		trace_cond(s, sql, a);
+		break;
+	default:
+		sb_adds(sql, "1");
+		break;
+	}
+}
+
+/* The feedback of n traces (n placeholders) that answers their trace's
+ * question: the list's cells compare those only. */
+static void fold_sql(const struct sq *s, struct strbuf *sql, size_t n)
 {
 	sb_adds(sql, "SELECT trace_id, name, source_type, source_id, value FROM assessments"
 		" WHERE trace_id IN (");
 	in_list(sql, n);
 	sb_adds(sql, ") AND +assessment_type = 'feedback' AND valid = 1"
-		" AND source_type IN ('HUMAN', 'LLM_JUDGE', 'CODE')"
-		" ORDER BY last_updated_timestamp, assessment_id");
+		" AND source_type IN ('HUMAN', 'LLM_JUDGE', 'CODE') AND ");
+	trace_cond(s, sql, "assessments");
+	sb_adds(sql, " ORDER BY last_updated_timestamp, assessment_id");
 }
 
 /* A statement over a chunk of ids: sql_of writes its SQL for n
@@ -137,8 +187,7 @@ static int by_ids(struct sq *s, void (*sql_of)(const struct sq *, struct strbuf 
 
 static void fold_sql_of(const struct sq *s, struct strbuf *sql, size_t n)
 {
-	(void)s;
-	fold_sql(sql, n);
+	fold_sql(s, sql, n);
 }
 
 struct fold_ctx {
@@ -157,7 +206,7 @@ static void fold_row(void *ctx, sqlite3_stmt *stmt, size_t pos)
 }
 
 /* Fills fb/nfb of each row: per feedback name, the latest valid value from
- * HUMAN, LLM_JUDGE, CODE and from `me`.  The query gives valid feedback
+ * HUMAN, LLM_JUDGE, CODE and from `me` that answers the trace's question.  The query gives valid feedback
  * oldest first, so the latest of each kind is the one left in the cell.
  * (+assessment_type: see feedback_from.) */
 static int fold_feedback(struct sq *s, struct trace_row *rows, size_t n, const char *me,
@@ -188,25 +237,42 @@ static int fold_feedback(struct sq *s, struct trace_row *rows, size_t n, const c
  * over the one on (trace_id, created_timestamp). */
 static void feedback_from(struct sql_where *q, const char *alias, const char *source_type);
 
-/* Only rows of alias from `me` (when set) and, when names has any, named
- * one of them. */
-static void mine_named(struct sql_where *q, const char *alias, const char *me,
-		       const char *const *names)
+/* Only rows of alias from `me`, when set. */
+static void mine(struct sql_where *q, const char *alias, const char *me)
 {
-	size_t i;
-
 	if (me) {
 		sb_addf(&q->sql, " AND %s.source_id = ?", alias);
 		sq_param_text(q, me);
 	}
-	if (names && names[0]) {
-		sb_addf(&q->sql, " AND %s.name IN (", alias);
-		for (i = 0; names[i]; i++) {
-			sb_adds(&q->sql, i ? ", ?" : "?");
-			sq_param_text(q, names[i]);
-		}
-		sb_adds(&q->sql, ")");
+}
+
+/* The questions a trace's completeness asks for: the required ones, or,
+ * with none required, every one (of which any will do).  *all says which. */
+static size_t asked(const struct question_ref *qs, bool *all)
+{
+	size_t i, n = 0, req = 0;
+
+	for (i = 0; qs && qs[i].name; i++) {
+		n++;
+		req += qs[i].required;
 	}
+	*all = req > 0;
+	return req ? req : n;
+}
+
+static bool counts(const struct question_ref *q, bool all)
+{
+	return q->required || !all;
+}
+
+/* Row `alias` answers question qr: its name, where its target allows. */
+static void answers(const struct sq *s, struct sql_where *q, const char *alias,
+		    const struct question_ref *qr)
+{
+	sb_addf(&q->sql, "(%s.name = ? AND ", alias);
+	sq_param_text(q, qr->name);
+	target_cond(s, &q->sql, alias, qr->target);
+	sb_adds(&q->sql, ")");
 }
 
 static void feedback_from(struct sql_where *q, const char *alias, const char *source_type)
@@ -216,16 +282,45 @@ static void feedback_from(struct sql_where *q, const char *alias, const char *so
 		source_type);
 }
 
-static void add_quick(struct sql_where *q, unsigned quick, const char *me,
-		      const char *const *names)
+/* The trace `ti` is complete for me: my valid answers cover every
+ * question asked (asked()); with no questions, any feedback of mine. */
+static void complete_cond(const struct sq *s, struct sql_where *q, const char *me,
+			  const struct question_ref *qs)
+{
+	bool all, first = true;
+	size_t i;
+
+	if (!asked(qs, &all)) {
+		sb_adds(&q->sql, "EXISTS (SELECT 1 FROM assessments AS qu WHERE ");
+		feedback_from(q, "qu", "HUMAN");
+		mine(q, "qu", me);
+		sb_adds(&q->sql, ")");
+		return;
+	}
+	sb_adds(&q->sql, "(");
+	for (i = 0; qs[i].name; i++) {
+		if (!counts(&qs[i], all))
+			continue;
+		sb_adds(&q->sql, first ? "" : all ? " AND " : " OR ");
+		first = false;
+		sb_adds(&q->sql, "EXISTS (SELECT 1 FROM assessments AS qu WHERE ");
+		feedback_from(q, "qu", "HUMAN");
+		mine(q, "qu", me);
+		sb_adds(&q->sql, " AND ");
+		answers(s, q, "qu", &qs[i]);
+		sb_adds(&q->sql, ")");
+	}
+	sb_adds(&q->sql, ")");
+}
+
+static void add_quick(const struct sq *s, struct sql_where *q, unsigned quick, const char *me,
+		      const struct question_ref *qs)
 {
 	if (quick & QF_ERRORS)
 		sb_adds(&q->sql, " AND ti.status = 'ERROR'");
 	if (quick & QF_UNLABELLED) {
-		sb_adds(&q->sql, " AND NOT EXISTS (SELECT 1 FROM assessments AS qu WHERE ");
-		feedback_from(q, "qu", "HUMAN");
-		mine_named(q, "qu", me, names);
-		sb_adds(&q->sql, ")");
+		sb_adds(&q->sql, " AND NOT ");
+		complete_cond(s, q, me, qs);
 	}
 	if (quick & QF_HAS_JUDGE) {
 		sb_adds(&q->sql, " AND EXISTS (SELECT 1 FROM assessments AS qj WHERE ");
@@ -233,21 +328,19 @@ static void add_quick(struct sql_where *q, unsigned quick, const char *me,
 		sb_adds(&q->sql, ")");
 	}
 	if (quick & QF_DISAGREE) {
-		/* My latest value for a name differs from the judges' latest. */
+		/* A valid answer of mine and a judge's to the same question
+		 * (name and target) that do not agree, compared as the screens
+		 * compare them (tracelab_differ: core/question.h). */
 		sb_adds(&q->sql, " AND EXISTS (SELECT 1 FROM assessments AS qm WHERE ");
 		feedback_from(q, "qm", "HUMAN");
-		mine_named(q, "qm", me, NULL);
-		sb_adds(&q->sql, " AND NOT EXISTS (SELECT 1 FROM assessments AS qn WHERE ");
-		feedback_from(q, "qn", "HUMAN");
-		mine_named(q, "qn", me, NULL);
-		sb_adds(&q->sql, " AND qn.name = qm.name"
-			" AND (qn.last_updated_timestamp > qm.last_updated_timestamp"
-			" OR (qn.last_updated_timestamp = qm.last_updated_timestamp"
-			" AND qn.assessment_id > qm.assessment_id)))"
-			" AND qm.value <> (SELECT qd.value FROM assessments AS qd WHERE ");
+		mine(q, "qm", me);
+		sb_adds(&q->sql, " AND EXISTS (SELECT 1 FROM assessments AS qd WHERE ");
 		feedback_from(q, "qd", "LLM_JUDGE");
-		sb_adds(&q->sql, " AND qd.name = qm.name"
-			" ORDER BY qd.last_updated_timestamp DESC, qd.assessment_id DESC LIMIT 1))");
+		sb_adds(&q->sql, " AND qd.name = qm.name AND tracelab_differ(qm.value, qd.value) AND ");
+		target_key(s, &q->sql, "qd");
+		sb_adds(&q->sql, " = ");
+		target_key(s, &q->sql, "qm");
+		sb_adds(&q->sql, "))");
 	}
 }
 
@@ -436,7 +529,7 @@ static int page_query(struct sq *s, const struct page_req *req, struct sql_where
 	sq_param_int(q, req->experiment_id);
 	if (req->cursor && req->cursor->set)
 		add_keyset(q, sp, req->cursor, forward, qasc);
-	add_quick(q, req->quick, req->me, req->names);
+	add_quick(s, q, req->quick, req->me, req->questions);
 	add_search(s, q, req->search);
 	if (add_filter(s, q, req->filter, err) < 0)
 		return -1;
@@ -578,7 +671,7 @@ int sq_page_plan(struct store *st, const struct page_req *req, char **sql, char 
 	    explain(s, sb_str(&q.sql), q.params, q.n, &lines, err) < 0)
 		goto out;
 	/* The feedback query that follows each page (a page of 64 rows). */
-	fold_sql(&fold, 64);
+	fold_sql(s, &fold, 64);
 	sb_adds(&lines, "-- feedback of the page\n");
 	if (explain(s, sb_str(&fold), NULL, 0, &lines, err) < 0)
 		goto out;
@@ -616,25 +709,38 @@ out:
 
 /* Runs a query that yields one row of integers into v[0..n). */
 
-/* The unlabelled traces of a whole experiment: all of them less those with
- * the human feedback asked for.  The feedback rows are few and each finds
- * its trace by primary key (CROSS JOIN keeps that order), where the
- * NOT EXISTS of add_quick would look up every trace's assessments. */
+/* The unlabelled traces of a whole experiment: all of them less the
+ * complete ones.  Those are found from my feedback rows, which are few,
+ * each finding its trace by primary key (CROSS JOIN keeps that order),
+ * where the NOT EXISTS of add_quick would look up every trace's
+ * assessments. */
 static int count_unlabelled(struct sq *s, int64_t experiment_id, const char *me,
-			    const char *const *names, int64_t *count, struct err *err)
+			    const struct question_ref *qs, int64_t *count, struct err *err)
 {
 	struct sql_where q;
-	bool found, began = false;
+	bool found, began = false, all, first = true;
+	size_t i, need = asked(qs, &all);
 	int ret = -1;
 
 	memset(&q, 0, sizeof q);
 	sb_adds(&q.sql, "SELECT (SELECT count(*) FROM trace_info WHERE experiment_id = ?1)"
-		" - (SELECT count(DISTINCT qu.trace_id) FROM assessments AS qu"
+		" - (SELECT count(*) FROM (SELECT qu.trace_id FROM assessments AS qu"
 		" CROSS JOIN trace_info AS ti WHERE +qu.assessment_type = 'feedback'"
 		" AND qu.valid = 1 AND qu.source_type = 'HUMAN'");
 	sq_param_int(&q, experiment_id);
-	mine_named(&q, "qu", me, names);
-	sb_adds(&q.sql, " AND ti.request_id = qu.trace_id AND ti.experiment_id = ?1)");
+	mine(&q, "qu", me);
+	sb_adds(&q.sql, " AND ti.request_id = qu.trace_id AND ti.experiment_id = ?1");
+	for (i = 0; need && qs[i].name; i++) {
+		if (!counts(&qs[i], all))
+			continue;
+		sb_adds(&q.sql, first ? " AND (" : " OR ");
+		first = false;
+		answers(s, &q, "qu", &qs[i]);
+	}
+	if (!first)
+		sb_adds(&q.sql, ")");
+	sb_addf(&q.sql, " GROUP BY qu.trace_id HAVING count(DISTINCT qu.name) >= %zu))",
+		all ? need : 1);
 	if (sq_read_begin(s, &began, err) < 0)
 		goto out;
 	ret = sq_ints(s, sb_str(&q.sql), q.params, q.n, count, 1, &found, err);
@@ -645,7 +751,8 @@ out:
 }
 
 int sq_count_traces(struct store *st, int64_t experiment_id, const char *filter, unsigned quick,
-		    const char *me, const char *const *names, int64_t *count, struct err *err)
+		    const char *me, const struct question_ref *qs, int64_t *count,
+		    struct err *err)
 {
 	struct sq *s = sq_of(st);
 	struct sql_where q;
@@ -655,10 +762,10 @@ int sq_count_traces(struct store *st, int64_t experiment_id, const char *filter,
 	memset(&q, 0, sizeof q);
 	*count = 0;
 	if (quick == QF_UNLABELLED && (!filter || !*filter))
-		return count_unlabelled(s, experiment_id, me, names, count, err);
+		return count_unlabelled(s, experiment_id, me, qs, count, err);
 	sb_adds(&q.sql, "SELECT count(*) FROM trace_info AS ti WHERE ti.experiment_id = ?");
 	sq_param_int(&q, experiment_id);
-	add_quick(&q, quick, me, names);
+	add_quick(s, &q, quick, me, qs);
 	if (add_filter(s, &q, filter, err) < 0)
 		goto out;
 	ret = sq_ints(s, sb_str(&q.sql), q.params, q.n, count, 1, &found, err);

@@ -368,6 +368,30 @@ out:
 	return ret;
 }
 
+int sq_root_span(struct store *st, const char *trace_id, char **out, struct err *err)
+{
+	/* As the trace loads: root first, then by start time. */
+	static const char sql[] =
+		"SELECT span_id FROM spans WHERE trace_id = ? AND coalesce(parent_span_id, '') = ''"
+		" ORDER BY start_time_unix_nano, span_id LIMIT 1";
+	struct sq *s = sq_of(st);
+	sqlite3_stmt *stmt;
+	int rc;
+
+	*out = NULL;
+	if (!s->has_spans)
+		return 0;
+	stmt = sq_stmt(s, sql, err);
+	if (!stmt)
+		return -1;
+	sq_bind_str(stmt, 1, trace_id);
+	rc = sq_row(s, stmt, err);
+	if (rc > 0)
+		*out = sq_col_str(stmt, 0);
+	sq_done(s, stmt);
+	return rc < 0 ? -1 : 0;
+}
+
 int sq_check_target(struct store *st, const char *trace_id, const char *span_id,
 		    struct err *err)
 {

@@ -151,10 +151,10 @@ int store_find_experiment(struct store *st, const char *id_or_name, int64_t *id,
 }
 
 int store_count_traces(struct store *st, int64_t experiment_id, const char *filter,
-		       unsigned quick, const char *me, const char *const *names,
+		       unsigned quick, const char *me, const struct question_ref *questions,
 		       int64_t *count, struct err *err)
 {
-	return st->ops->count_traces(st, experiment_id, filter, quick, me, names, count, err);
+	return st->ops->count_traces(st, experiment_id, filter, quick, me, questions, count, err);
 }
 
 int store_feedback_names(struct store *st, int64_t experiment_id, char ***names, size_t *n,
@@ -195,6 +195,14 @@ int store_get_assessment(struct store *st, const char *assessment_id, struct ass
 			 struct err *err)
 {
 	return st->ops->get_assessment(st, assessment_id, out, err);
+}
+
+int store_root_span(struct store *st, const char *trace_id, char **out, struct err *err)
+{
+	*out = NULL;
+	if (!st->ops->root_span)
+		return 0;
+	return st->ops->root_span(st, trace_id, out, err);
 }
 
 int store_check_target(struct store *st, const char *trace_id, const char *span_id,

@@ -64,8 +64,11 @@ bool store_is_readonly(const struct store *st);
 int store_list_experiments(struct store *st, struct experiment_list *out, struct err *err);
 /* Finds an experiment by id (decimal text) or name; *id = its id. */
 int store_find_experiment(struct store *st, const char *id_or_name, int64_t *id, struct err *err);
+/* How many traces of the experiment match the filter and quick filters
+ * (QF_*: see core/model.h; questions and me are what QF_UNLABELLED and
+ * QF_DISAGREE look at). */
 int store_count_traces(struct store *st, int64_t experiment_id, const char *filter,
-		       unsigned quick, const char *me, const char *const *names,
+		       unsigned quick, const char *me, const struct question_ref *questions,
 		       int64_t *count, struct err *err);
 /* Distinct feedback names present in an experiment, sorted (for list columns). */
 int store_feedback_names(struct store *st, int64_t experiment_id, char ***names, size_t *n,
@@ -94,6 +97,12 @@ int store_get_assessment(struct store *st, const char *assessment_id, struct ass
  * cannot be checked and is accepted). */
 int store_check_target(struct store *st, const char *trace_id, const char *span_id,
 		       struct err *err);
+/* The id of the trace's root span (the span without a parent: the one the
+ * question rule of core/question.h means) into *out (caller frees), or
+ * NULL when the store does not hold the trace's spans (they are kept
+ * elsewhere, or there are none): then no span row is the trace's.  The
+ * trace need not exist (NULL then too). */
+int store_root_span(struct store *st, const char *trace_id, char **out, struct err *err);
 /* Max last_updated_timestamp of assessments in an experiment and their count:
  * a cheap "did anyone write?" probe for periodic refresh. */
 int store_assessments_stamp(struct store *st, int64_t experiment_id, int64_t *stamp,

@@ -1,13 +1,12 @@
 #include "svc/label.h"
 
-#include <ctype.h>
-#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/jstr.h"
+#include "core/question.h"
 #include "core/strbuf.h"
 #include "core/util.h"
+#include "json/emit.h"
 
 /* One written operation, enough to undo and redo it. */
 struct hist {
@@ -25,6 +24,7 @@ struct op {
 	const char *name;
 	const char *value;         /* JSON text (LABEL_OP_SET) */
 	const char *rationale;
+	const char *metadata;      /* JSON object added to the row's metadata, or NULL */
 	bool allow_override;
 };
 
@@ -63,21 +63,33 @@ static bool is_mine(const struct assessment *a, const char *me)
 	return str_eq(a->source_type, "HUMAN") && str_eq(a->source_id, me);
 }
 
-/* Is b later than a (created, then updated time)? */
+/* Is b later than a: last updated, then created, then by id (as the
+ * list's cells and the store's quick filters order rows)? */
 static bool later(const struct assessment *a, const struct assessment *b)
 {
+	int c;
+
 	if (!a)
 		return true;
+	if (b->updated_ms != a->updated_ms)
+		return b->updated_ms > a->updated_ms;
 	if (b->created_ms != a->created_ms)
 		return b->created_ms > a->created_ms;
-	return b->updated_ms >= a->updated_ms;
+	c = strcmp(b->id ? b->id : "", a->id ? a->id : "");
+	return c >= 0;
 }
 
-/* The latest valid feedback of mine and of another source, named `name` on
- * exactly this target, and how many other sources' rows there are. */
-static void find_rows(const struct assessment_list *l, const char *span_id, const char *name,
-		      const char *me, const struct assessment **mine,
-		      const struct assessment **other, size_t *nothers)
+static bool answers(const struct assessment *a, const char *root, const char *span_id,
+		    const char *name)
+{
+	return a->valid && str_eq(a->type, "feedback") &&
+	       question_same(a->name, a->span_id, name, span_id, root);
+}
+
+void label_find_rows(const struct assessment_list *l, const char *root_span_id,
+		     const char *span_id, const char *name, const char *me,
+		     const struct assessment **mine, const struct assessment **other,
+		     size_t *nothers)
 {
 	size_t i;
 
@@ -87,8 +99,7 @@ static void find_rows(const struct assessment_list *l, const char *span_id, cons
 	for (i = 0; i < l->n; i++) {
 		const struct assessment *a = &l->v[i];
 
-		if (!a->valid || !str_eq(a->type, "feedback") || !str_eq(a->name, name) ||
-		    !str_eq(span_norm(a->span_id), span_norm(span_id)))
+		if (!answers(a, root_span_id, span_id, name))
 			continue;
 		if (is_mine(a, me)) {
 			if (later(*mine, a))
@@ -100,6 +111,52 @@ static void find_rows(const struct assessment_list *l, const char *span_id, cons
 				(*nothers)++;
 		}
 	}
+}
+
+static int newest_first(const void *x, const void *y)
+{
+	const struct assessment *a = *(const struct assessment *const *)x;
+	const struct assessment *b = *(const struct assessment *const *)y;
+
+	if (a == b)
+		return 0;
+	return later(a, b) ? 1 : -1;
+}
+
+size_t label_mine_rows(const struct assessment_list *l, const char *root_span_id,
+		       const char *span_id, const char *name, const char *me,
+		       const struct assessment ***out)
+{
+	const struct assessment **v = xcalloc(l->n ? l->n : 1, sizeof *v);
+	size_t i, n = 0;
+
+	for (i = 0; i < l->n; i++)
+		if (answers(&l->v[i], root_span_id, span_id, name) && is_mine(&l->v[i], me))
+			v[n++] = &l->v[i];
+	qsort(v, n, sizeof *v, newest_first);
+	*out = v;
+	return n;
+}
+
+size_t label_count_mine(const struct assessment_list *l, const char *root_span_id,
+			const char *span_id, const char *name, const char *me)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < l->n; i++)
+		n += answers(&l->v[i], root_span_id, span_id, name) && is_mine(&l->v[i], me);
+	return n;
+}
+
+/* The trace's feedback and its root span's id (NULL when the store does
+ * not hold its spans). */
+static int load_rows(struct labeler *lb, const char *trace_id, struct assessment_list *l,
+		     char **root, struct err *err)
+{
+	*root = NULL;
+	if (store_load_assessments(lb->st, trace_id, l, err) < 0)
+		return -1;
+	return store_root_span(lb->st, trace_id, root, err);
 }
 
 static char *target_text(const char *trace_id, const char *span_id)
@@ -171,6 +228,7 @@ static void pending_free(struct label_pending *p)
 	free(p->name);
 	free(p->value);
 	free(p->rationale);
+	free(p->metadata);
 	free(p->error);
 	memset(p, 0, sizeof *p);
 }
@@ -273,6 +331,7 @@ static struct op op_of(const struct label_pending *p)
 	o.name = p->name;
 	o.value = p->value;
 	o.rationale = p->rationale;
+	o.metadata = p->metadata;
 	o.allow_override = p->allow_override;
 	return o;
 }
@@ -291,6 +350,7 @@ static void pending_add(struct labeler *lb, const struct op *it, unsigned attemp
 	p->name = xstrdup(it->name);
 	p->value = xstrdup_or_null(it->value);
 	p->rationale = xstrdup_or_null(it->rationale);
+	p->metadata = xstrdup_or_null(it->metadata);
 	p->allow_override = it->allow_override;
 	p->code = code;
 	p->error = xstrdup(error && *error ? error : "not written");
@@ -400,15 +460,18 @@ static int exec_op(struct labeler *lb, const struct op *it, bool strict,
 	struct assessment_list l = { 0 };
 	const struct assessment *mine, *other;
 	const char *span_id = span_norm(it->span_id);
+	char *root = NULL, *merged = NULL;
 	int64_t now = now_ms();
 	int rc = -1;
 
 	memset(h, 0, sizeof *h);
 	h->op = it->op;
 	*wrote = false;
-	if (store_load_assessments(lb->st, it->trace_id, &l, err) < 0)
+	if (load_rows(lb, it->trace_id, &l, &root, err) < 0)
 		goto out;
-	find_rows(&l, span_id, it->name, lb->me, &mine, &other, NULL);
+	/* The root span is the trace: an answer there is the trace's. */
+	span_id = question_target(span_id, root);
+	label_find_rows(&l, root, span_id, it->name, lb->me, &mine, &other, NULL);
 
 	switch (it->op) {
 	case LABEL_OP_SET:
@@ -419,6 +482,16 @@ static int exec_op(struct labeler *lb, const struct op *it, bool strict,
 			u.set_rationale = it->rationale != NULL;
 			u.rationale = empty_null(it->rationale);
 			u.updated_ms = now;
+			if (it->metadata) {
+				/* update_assessment merges: old keys, then new ones */
+				merged = json_merge_objects(mine->metadata, it->metadata);
+				if (!merged) {
+					err_set(err, ERR_USAGE, "the metadata of %s is not a JSON object",
+						mine->id);
+					goto out;
+				}
+				u.metadata_json = merged;
+			}
 			if (store_update_assessment(lb->st, mine->id, &u, err) < 0)
 				goto out;
 			h->kind = LABEL_UPDATE;
@@ -426,6 +499,10 @@ static int exec_op(struct labeler *lb, const struct op *it, bool strict,
 			assessment_copy(&h->after, mine);
 			free(h->after.value);
 			h->after.value = xstrdup(it->value);
+			if (merged) {
+				free(h->after.metadata);
+				h->after.metadata = xstrdup(merged);
+			}
 			if (u.set_rationale) {
 				free(h->after.rationale);
 				h->after.rationale = xstrdup_or_null(u.rationale);
@@ -443,6 +520,7 @@ static int exec_op(struct labeler *lb, const struct op *it, bool strict,
 			n.source_id = lb->me;
 			n.span_id = span_id;
 			n.rationale = empty_null(it->rationale);
+			n.metadata_json = it->metadata;
 			n.created_ms = n.updated_ms = now;
 			h->kind = LABEL_CREATE;
 			if (other && it->allow_override) {
@@ -499,6 +577,8 @@ out:
 	if (rc < 0)
 		hist_free(h);
 	assessment_list_free(&l);
+	free(root);
+	free(merged);
 	return rc;
 }
 
@@ -583,6 +663,7 @@ int labeler_plan(struct labeler *lb, const char *trace_id, const char *span_id,
 {
 	struct assessment_list l = { 0 };
 	const struct assessment *mine, *other;
+	char *root = NULL;
 	int rc = -1;
 
 	memset(out, 0, sizeof *out);
@@ -598,9 +679,10 @@ int labeler_plan(struct labeler *lb, const char *trace_id, const char *span_id,
 	}
 	if (store_check_target(lb->st, trace_id, span_id, err) < 0)
 		goto out;
-	if (store_load_assessments(lb->st, trace_id, &l, err) < 0)
+	if (load_rows(lb, trace_id, &l, &root, err) < 0)
 		goto out;
-	find_rows(&l, span_id, name, lb->me, &mine, &other, &out->others);
+	label_find_rows(&l, root, span_id, name, lb->me, &mine, &other, &out->others);
+	out->duplicates = label_count_mine(&l, root, span_id, name, lb->me);
 	if (mine) {
 		out->kind = LABEL_UPDATE;
 		out->owner = OWNER_ME;
@@ -616,6 +698,7 @@ int labeler_plan(struct labeler *lb, const char *trace_id, const char *span_id,
 	rc = 0;
 out:
 	assessment_list_free(&l);
+	free(root);
 	return rc;
 }
 
@@ -657,6 +740,7 @@ int labeler_set(struct labeler *lb, const struct label_req *req, struct label_re
 	it.name = req->name;
 	it.value = val.buf;
 	it.rationale = req->rationale;
+	it.metadata = req->metadata;
 	it.allow_override = req->allow_override;
 	if (run_op(lb, &it, res, err) < 0)
 		goto out;
@@ -706,14 +790,15 @@ int labeler_mine(struct labeler *lb, const char *trace_id, const char *span_id,
 {
 	struct assessment_list l = { 0 };
 	const struct assessment *mine, *other;
+	char *root = NULL;
 	int rc = -1;
 
 	memset(out, 0, sizeof *out);
 	if (check_key(trace_id, name, err) < 0)
 		return -1;
-	if (store_load_assessments(lb->st, trace_id, &l, err) < 0)
+	if (load_rows(lb, trace_id, &l, &root, err) < 0)
 		goto out;
-	find_rows(&l, span_id, name, lb->me, &mine, &other, NULL);
+	label_find_rows(&l, root, span_id, name, lb->me, &mine, &other, NULL);
 	if (!mine) {
 		no_mine(err, trace_id, span_id, name);
 		goto out;
@@ -722,6 +807,46 @@ int labeler_mine(struct labeler *lb, const char *trace_id, const char *span_id,
 	rc = 0;
 out:
 	assessment_list_free(&l);
+	free(root);
+	return rc;
+}
+
+int labeler_dedupe(struct labeler *lb, const char *trace_id, const char *span_id,
+		   const char *name, size_t *deleted, struct err *err)
+{
+	struct assessment_list l = { 0 };
+	const struct assessment **v = NULL;
+	char *root = NULL;
+	size_t i, n = 0;
+	int rc = -1;
+
+	*deleted = 0;
+	if (check_key(trace_id, name, err) < 0)
+		return -1;
+	if (pending_on(lb, lb->npend, trace_id, span_norm(span_id), name, NULL))
+		return err_set(err, ERR_USAGE, "labels of %s are pending here: retry or discard "
+			       "them first", name);
+	if (load_rows(lb, trace_id, &l, &root, err) < 0)
+		goto out;
+	n = label_mine_rows(&l, root, span_id, name, lb->me, &v);
+	/* v[0] is the newest: it stays */
+	for (i = 1; i < n; i++) {
+		struct hist h;
+
+		if (store_delete_assessment(lb->st, v[i]->id, err) < 0)
+			goto out;
+		memset(&h, 0, sizeof h);
+		h.op = LABEL_OP_DELETE;
+		h.kind = LABEL_DELETE;
+		assessment_copy(&h.before, v[i]);
+		hist_push(lb, &h);
+		(*deleted)++;
+	}
+	rc = 0;
+out:
+	free(v);
+	assessment_list_free(&l);
+	free(root);
 	return rc;
 }
 
@@ -940,188 +1065,56 @@ const char *label_owner_text(enum label_owner o)
 	return "another source's";
 }
 
-/* A stored JSON value, decoded when it is a scalar. */
-enum jkind { J_OTHER = 0, J_NULL, J_BOOL, J_NUM, J_STR };
-
-struct jval {
-	enum jkind k;
-	bool b;
-	double d;
-	struct strbuf s;  /* J_STR: decoded UTF-8 */
-};
-
-static const char *skip_ws(const char *p)
-{
-	while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')
-		p++;
-	return p;
-}
-
-static bool word_at(const char *p, const char *w, const char **end)
-{
-	size_t n = strlen(w);
-
-	if (strncmp(p, w, n) != 0)
-		return false;
-	*end = p + n;
-	return true;
-}
-
-static bool parse_number(const char *p, double *d, const char **end)
-{
-	char *e;
-
-	if (!(*p == '-' || (*p >= '0' && *p <= '9') || *p == 'N' || *p == 'I'))
-		return false;
-	*d = strtod(p, &e);
-	if (e == p)
-		return false;
-	*end = e;
-	return true;
-}
-
-static void jval_parse(const char *text, struct jval *v)
-{
-	const char *p = skip_ws(text ? text : ""), *end = NULL;
-
-	memset(v, 0, sizeof *v);
-	if (word_at(p, "null", &end))
-		v->k = J_NULL;
-	else if (word_at(p, "true", &end))
-		v->k = J_BOOL, v->b = true;
-	else if (word_at(p, "false", &end))
-		v->k = J_BOOL, v->b = false;
-	else if (*p == '"' && (end = jstr_decode(p, p + strlen(p), &v->s, NULL)))
-		v->k = J_STR;
-	else if (parse_number(p, &v->d, &end))
-		v->k = J_NUM;
-	if (v->k != J_OTHER && *skip_ws(end)) {
-		sb_free(&v->s);
-		v->k = J_OTHER;
-	}
-}
-
-/* The text trimmed of ASCII space: [*s, *s + *n). */
-static void trim(const char **s, size_t *n)
-{
-	while (*n && isspace((unsigned char)**s))
-		(*s)++, (*n)--;
-	while (*n && isspace((unsigned char)(*s)[*n - 1]))
-		(*n)--;
-}
-
-static bool text_eq(const char *a, size_t an, const char *b, size_t bn)
-{
-	size_t i;
-
-	trim(&a, &an);
-	trim(&b, &bn);
-	if (an != bn)
-		return false;
-	for (i = 0; i < an; i++)
-		if (tolower((unsigned char)a[i]) != tolower((unsigned char)b[i]))
-			return false;
-	return true;
-}
-
-/* "yes"/"true" -> 1, "no"/"false" -> 0, else -1. */
-static int text_bool(const struct strbuf *s)
-{
-	static const char *const yes[] = { "yes", "true" }, *const no[] = { "no", "false" };
-	size_t i;
-
-	for (i = 0; i < 2; i++) {
-		if (text_eq(sb_str(s), s->len, yes[i], strlen(yes[i])))
-			return 1;
-		if (text_eq(sb_str(s), s->len, no[i], strlen(no[i])))
-			return 0;
-	}
-	return -1;
-}
-
-/* A string that holds a whole number ("4", " 4.0 "). */
-static bool text_number(const struct strbuf *s, double *d)
-{
-	const char *p = skip_ws(sb_str(s)), *end;
-
-	return parse_number(p, d, &end) && !*skip_ws(end);
-}
-
-static bool num_eq(double a, double b)
-{
-	return a == b || (isnan(a) && isnan(b));
-}
-
-static bool jval_agree(const struct jval *a, const struct jval *b)
-{
-	double d;
-
-	if (a->k == J_STR && b->k != J_STR)
-		return jval_agree(b, a);
-	switch (a->k) {
-	case J_NULL:
-		return b->k == J_NULL;
-	case J_BOOL:
-		if (b->k == J_BOOL)
-			return a->b == b->b;
-		return b->k == J_STR && text_bool(&b->s) == (int)a->b;
-	case J_NUM:
-		if (b->k == J_NUM)
-			return num_eq(a->d, b->d);
-		return b->k == J_STR && text_number(&b->s, &d) && num_eq(a->d, d);
-	case J_STR:
-		return b->k == J_STR && text_eq(sb_str(&a->s), a->s.len, sb_str(&b->s), b->s.len);
-	case J_OTHER:
-		break;
-	}
-	return false;
-}
-
 bool label_values_agree(const char *a_json, const char *b_json)
 {
-	struct jval a, b;
-	bool same;
-
-	jval_parse(a_json, &a);
-	jval_parse(b_json, &b);
-	if (a.k == J_OTHER || b.k == J_OTHER)
-		same = a.k == b.k && str_eq(a_json, b_json);
-	else
-		same = jval_agree(&a, &b);
-	sb_free(&a.s);
-	sb_free(&b.s);
-	return same;
+	return question_values_agree(a_json, b_json);
 }
 
 static bool has_value(const struct assessment *a)
 {
-	struct jval v;
-
-	jval_parse(a->value, &v);
-	sb_free(&v.s);
-	return a->value && v.k != J_NULL;
+	return question_has_value(a->value);
 }
 
-bool label_disagrees(const struct assessment_list *l, const char *me, const char *name)
+/* An answer the disagreement test looks at: valid feedback with a value. */
+static bool compared(const struct assessment *a)
 {
-	size_t i, j;
+	return a->valid && str_eq(a->type, "feedback") && has_value(a);
+}
 
-	for (i = 0; i < l->n; i++) {
+/* Pairs of rows compared for one list, at most (a trace with thousands of
+ * rows of one name stops there). */
+#define DISAGREE_PAIRS_MAX 100000
+
+size_t label_disagree_marks(const struct assessment_list *l, const char *root_span_id,
+			    const char *me, const char *name, bool *marks)
+{
+	size_t i, j, pairs = 0, found = 0;
+
+	if (marks)
+		memset(marks, 0, l->n * sizeof *marks);
+	for (i = 0; i < l->n && pairs < DISAGREE_PAIRS_MAX; i++) {
 		const struct assessment *m = &l->v[i];
 
-		if (!m->valid || !str_eq(m->type, "feedback") || !is_mine(m, me) ||
-		    (name && !str_eq(m->name, name)) || !has_value(m))
+		if (!compared(m) || !is_mine(m, me) || (name && !str_eq(m->name, name)))
 			continue;
-		for (j = 0; j < l->n; j++) {
+		for (j = 0; j < l->n && pairs < DISAGREE_PAIRS_MAX; j++, pairs++) {
 			const struct assessment *o = &l->v[j];
 
-			if (!o->valid || !str_eq(o->type, "feedback") ||
-			    label_owner_of(o, me) != OWNER_JUDGE || !str_eq(o->name, m->name) ||
-			    !str_eq(span_norm(o->span_id), span_norm(m->span_id)) || !has_value(o))
+			if (!compared(o) || !str_eq(o->source_type, "LLM_JUDGE") ||
+			    !question_same(m->name, m->span_id, o->name, o->span_id, root_span_id) ||
+			    !question_values_differ(m->value, o->value))
 				continue;
-			if (!label_values_agree(m->value, o->value))
-				return true;
+			found++;
+			if (!marks)
+				return found;
+			marks[i] = marks[j] = true;
 		}
 	}
-	return false;
+	return found;
+}
+
+bool label_disagrees(const struct assessment_list *l, const char *root_span_id, const char *me,
+		     const char *name)
+{
+	return label_disagree_marks(l, root_span_id, me, name, NULL) > 0;
 }

@@ -84,6 +84,9 @@ struct label_plan {
 	struct assessment existing;  /* copy of the row to update or override;
 	                                zeroed for CREATE and behind pending ones */
 	size_t others;               /* other sources' valid rows of this name here */
+	size_t duplicates;           /* my valid rows answering this question (more
+	                                than one: labeler_dedupe offers to keep
+	                                the newest) */
 	size_t pending_ahead;        /* pending operations on this target and name:
 	                                the label will queue behind them (kind is
 	                                then UPDATE: it follows my pending label) */
@@ -104,6 +107,10 @@ struct label_req {
 	                                update; "" clears it */
 	bool allow_override;         /* the user agreed to override another
 	                                source's feedback */
+	const char *metadata;        /* JSON object text added to the row's
+	                                metadata (merged into it on an update,
+	                                as MLflow's update_assessment does), or
+	                                NULL */
 };
 
 /* What happened; owns its strings. */
@@ -129,6 +136,7 @@ struct label_pending {
 	char *name;
 	char *value;                 /* JSON text for LABEL_OP_SET, else NULL */
 	char *rationale;             /* NULL: none / unchanged */
+	char *metadata;              /* JSON object added to the metadata, or NULL */
 	bool allow_override;
 	enum err_code code;          /* the last failure */
 	char *error;                 /* its message */
@@ -185,6 +193,15 @@ int labeler_delete(struct labeler *lb, const char *trace_id, const char *span_id
 int labeler_mine(struct labeler *lb, const char *trace_id, const char *span_id,
 		 const char *name, struct assessment *out, struct err *err);
 
+/* Where a store holds several valid rows of mine answering one question
+ * (name and target, core/question.h): keeps the newest (last updated)
+ * and deletes the others, each as MLflow's delete_assessment (what one
+ * overrode is valid again).  Each deletion enters the history (u brings
+ * them back one by one).  *deleted counts them.  ERR_USAGE while labels
+ * of this question are pending. */
+int labeler_dedupe(struct labeler *lb, const char *trace_id, const char *span_id,
+		   const char *name, size_t *deleted, struct err *err);
+
 /* ---- repeat ----------------------------------------------------------- */
 
 const struct label_last *labeler_last(const struct labeler *lb);
@@ -228,6 +245,24 @@ void labeler_discard_all(struct labeler *lb);
 
 /* ---- reading feedback (pure) ------------------------------------------ */
 
+/* The rows answering a question (core/question.h): the latest valid
+ * feedback of mine (HUMAN, my source id) and of any other source named
+ * `name` on the target span_id (NULL: the trace; a row on root_span_id,
+ * the trace's root span or NULL when unknown, is the trace's), and how
+ * many valid rows of other sources answer it.  Latest: last updated,
+ * then created, then by id. */
+void label_find_rows(const struct assessment_list *l, const char *root_span_id,
+		     const char *span_id, const char *name, const char *me,
+		     const struct assessment **mine, const struct assessment **other,
+		     size_t *nothers);
+/* My valid rows answering that question, newest first, in *out (an array
+ * of borrowed pointers the caller frees); returns how many. */
+size_t label_mine_rows(const struct assessment_list *l, const char *root_span_id,
+		       const char *span_id, const char *name, const char *me,
+		       const struct assessment ***out);
+size_t label_count_mine(const struct assessment_list *l, const char *root_span_id,
+			const char *span_id, const char *name, const char *me);
+
 enum label_owner label_owner_of(const struct assessment *a, const char *me);
 /* "yours", "the judge's", "code's", "another human's", "another source's" */
 const char *label_owner_text(enum label_owner o);
@@ -237,9 +272,16 @@ const char *label_owner_text(enum label_owner o);
  * "true"/"false"; anything else compares as text. */
 bool label_values_agree(const char *a_json, const char *b_json);
 
-/* Does my valid feedback disagree with a valid LLM_JUDGE feedback of the
- * same name on the same target (same span_id, NULL = trace)?  name NULL:
- * any name.  Error-only feedback (value null) never disagrees. */
-bool label_disagrees(const struct assessment_list *l, const char *me, const char *name);
+/* Does a valid answer of mine disagree with a valid LLM_JUDGE answer to
+ * the same question (core/question.h: name and target, root-span rows
+ * being the trace's)?  name NULL: any name.  Error-only feedback (value
+ * null) never disagrees.  The store's QF_DISAGREE is the same test. */
+bool label_disagrees(const struct assessment_list *l, const char *root_span_id, const char *me,
+		     const char *name);
+/* The same, pair by pair: marks[i] (l->n of them; may be NULL) is set for
+ * both rows of each disagreeing pair; returns the number of pairs (with
+ * marks NULL, stops at the first). */
+size_t label_disagree_marks(const struct assessment_list *l, const char *root_span_id,
+			    const char *me, const char *name, bool *marks);
 
 #endif

@@ -206,24 +206,27 @@ void ui_names_add(struct list_state *ls, const char *name)
 	ls->nfb++;
 }
 
-/* What "unlabelled" means: no feedback of mine named after one of the
- * configured labels (or, with none configured, any name seen). */
-static void set_qf_names(struct ui *ui)
+/* What "unlabelled" means: not complete, the configured labels being the
+ * questions (with none configured: no feedback of mine at all); and the
+ * order of the columns. */
+static void set_questions(struct ui *ui)
 {
 	struct list_state *ls = &ui->list;
 	size_t i, n = ui->cfg ? ui->cfg->nlabels : 0;
 
-	free(ls->qf_names);
-	ls->schema = NULL;
-	if (n) {
-		ls->qf_names = xcalloc(n + 1, sizeof *ls->qf_names);
-		for (i = 0; i < n; i++)
-			ls->qf_names[i] = ui->cfg->labels[i].name;
-		ls->schema = ls->qf_names;
-	} else {
-		ls->qf_names = xcalloc(ls->nfb + 1, sizeof *ls->qf_names);
-		for (i = 0; i < ls->nfb; i++)
-			ls->qf_names[i] = ls->fb_names[i];
+	FREE(ls->questions);
+	FREE(ls->schema);
+	if (!n)
+		return;
+	ls->questions = xcalloc(n + 1, sizeof *ls->questions);
+	ls->schema = xcalloc(n + 1, sizeof *ls->schema);
+	for (i = 0; i < n; i++) {
+		const struct label_schema *l = &ui->cfg->labels[i];
+
+		ls->questions[i].name = l->name;
+		ls->questions[i].target = l->target;
+		ls->questions[i].required = l->required;
+		ls->schema[i] = l->name;
 	}
 }
 
@@ -239,7 +242,7 @@ static void sync_req(struct ui *ui)
 	r->me = ui->me;
 	r->filter = ls->filter;
 	r->quick = ls->quick;
-	r->names = ls->qf_names;
+	r->questions = ls->questions;
 }
 
 int ui_list_reload(struct ui *ui, struct err *err)
@@ -272,7 +275,7 @@ static int load_experiment(struct ui *ui, int64_t id, struct err *err)
 		ls->exp_name = xasprintf("%" PRId64, id);
 	ls->exp_id = id;
 	free_names(ls);
-	set_qf_names(ui);
+	set_questions(ui);
 	/* The feedback names (columns) cost a scan of the experiment's
 	 * feedback: the rows read bring theirs at once, the whole list comes
 	 * when idle (on stores small enough for the scan to be quick). */
@@ -296,10 +299,6 @@ static int load_names(struct ui *ui, struct err *err)
 	for (i = 0; i < n; i++)
 		ui_names_add(ls, names[i]);
 	store_free_names(names, n);
-	if (!ui->cfg || !ui->cfg->nlabels) {
-		set_qf_names(ui);
-		ls->tl.req.names = ls->qf_names;
-	}
 	return 0;
 }
 
@@ -1347,7 +1346,8 @@ static void ui_free(struct ui *ui)
 	free(ui->views);
 	tlist_free(&ui->list.tl);
 	free_names(&ui->list);
-	free(ui->list.qf_names);
+	free(ui->list.questions);
+	free(ui->list.schema);
 	free(ui->list.exp_name);
 	free(ui->list.filter);
 	free(ui->list.search);

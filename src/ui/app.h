@@ -142,9 +142,10 @@ struct list_state {
 	                              configured labels first, in their order, then
 	                              the others by name */
 	size_t nfb, capfb;
-	const char **qf_names;     /* NULL-terminated: the names QF_UNLABELLED looks
-	                              at (the configured labels); borrowed strings */
-	const char *const *schema; /* the configured labels' names in order, or NULL */
+	struct question_ref *questions; /* what QF_UNLABELLED looks at: the
+	                              configured labels (names borrowed), or NULL */
+	const char **schema;       /* the configured labels' names in order
+	                              (NULL-terminated, borrowed), or NULL */
 	bool names_pending;        /* the full list of names not read yet */
 	char *filter;              /* NULL: none */
 	unsigned quick;

@@ -28,7 +28,7 @@ int ui_label_init(struct ui *ui, struct err *err)
 {
 	if (labeler_new(ui->st, ui->me, &ui->lb, err) < 0)
 		return -1;
-	ui->advance = ui->cfg ? ui->cfg->advance : true;
+	ui->advance = ui->cfg ? ui->cfg->advance != ADVANCE_NEVER : true;
 	ui->progress_dirty = true;
 	ui->progress_done = ui->progress_total = -1;
 	ui->fb_stamp = ui->fb_count = -1;
@@ -113,67 +113,21 @@ void ui_feedback_changed(struct ui *ui, const char *trace_id)
 
 static bool configured(const struct ui *ui, const char *name)
 {
-	const char *const *n;
+	const struct question_ref *q;
 
-	for (n = ui->list.qf_names; name && n && *n; n++)
-		if (strcmp(*n, name) == 0)
+	for (q = ui->list.questions; name && q && q->name; q++)
+		if (strcmp(q->name, name) == 0)
 			return true;
 	return false;
-}
-
-static bool in_window(const struct ui *ui, const char *trace_id)
-{
-	size_t i;
-
-	for (i = 0; i < ui->list.tl.n; i++)
-		if (strcmp(ui->list.tl.rows[i].id, trace_id) == 0)
-			return true;
-	return false;
-}
-
-/* My valid feedback of the configured names on a trace (its spans too):
- * how many rows, or -1 when they cannot be read. */
-static long mine_on_trace(struct ui *ui, const char *trace_id)
-{
-	struct assessment_list al;
-	struct err err;
-	size_t i;
-	long n = 0;
-
-	memset(&al, 0, sizeof al);
-	err_clear(&err);
-	if (store_load_assessments(ui->st, trace_id, &al, &err) < 0)
-		return -1;
-	for (i = 0; i < al.n; i++) {
-		const struct assessment *a = &al.v[i];
-
-		if (a->valid && (!a->type || strcmp(a->type, "feedback") == 0) &&
-		    label_owner_of(a, ui->me) == OWNER_ME && configured(ui, a->name))
-			n++;
-	}
-	assessment_list_free(&al);
-	return n;
 }
 
 /* After a write that added (change > 0) or removed (< 0) a row of mine
- * named `name` on a trace of the list: the labelled count moves by one
- * when the trace went from unlabelled to labelled or back, without
- * counting again.  Anything unsure is counted again as idle work. */
+ * named `name`: whether the trace is complete may have changed, which only
+ * the store can say: counted again as idle work. */
 static void progress_step(struct ui *ui, const char *trace_id, const char *name, int change)
 {
-	long c;
-
-	if (!change || !trace_id || !configured(ui, name))
-		return;
-	if (ui->progress_dirty || ui->progress_done < 0 || ui->progress_total < 0 ||
-	    !in_window(ui, trace_id) || (c = mine_on_trace(ui, trace_id)) < 0) {
+	if (change && trace_id && configured(ui, name))
 		ui->progress_dirty = true;
-		return;
-	}
-	if (change > 0 && c == 1 && ui->progress_done < ui->progress_total)
-		ui->progress_done++;
-	else if (change < 0 && c == 0 && ui->progress_done > 0)
-		ui->progress_done--;
 }
 
 /* Did an operation (as its result describes it) add or remove a row of
@@ -237,8 +191,12 @@ static bool target_of(struct ui *ui, struct label_target *t)
 static int find_unlabelled(struct ui *ui, const char *name, int dir, bool wrap, bool *found,
 			   bool *wrapped, struct err *err)
 {
-	const char *one[2] = { name, NULL };
+	struct question_ref one[2];
 
+	memset(one, 0, sizeof one);
+	one[0].name = name;
+	one[0].target = QT_ANY;
+	one[0].required = true;
 	return tlist_find_quick(&ui->list.tl, QF_UNLABELLED, name ? one : NULL, dir, wrap, found,
 				wrapped, err);
 }
@@ -330,7 +288,7 @@ static unsigned after_value(struct ui *ui)
 	    plan.kind == LABEL_OVERRIDE) {
 		char *old = shown_value(plan.existing.value), *q, *safe;
 
-		q = xasprintf("%s has %s's %s = %s: override it with %s? (y: override, n: add "
+		q = xasprintf("%s has %s %s = %s: override it with %s? (y: override, n: add "
 			      "beside, Esc: cancel) ", f->span_name ? "this span" : "this trace",
 			      label_owner_text(plan.owner) ? label_owner_text(plan.owner) : "another",
 			      f->name, old, f->value);
@@ -998,9 +956,9 @@ bool ui_label_idle(struct ui *ui)
 	total = ls->tl.total;
 	if (((ls->quick & QF_UNLABELLED) &&
 	     store_count_traces(ui->st, ls->exp_id, ls->filter, ls->quick & ~(unsigned)QF_UNLABELLED,
-				ui->me, ls->qf_names, &total, &err) < 0) ||
+				ui->me, ls->questions, &total, &err) < 0) ||
 	    store_count_traces(ui->st, ls->exp_id, ls->filter, ls->quick | QF_UNLABELLED, ui->me,
-			       ls->qf_names, &unl, &err) < 0) {
+			       ls->questions, &unl, &err) < 0) {
 		ui->progress_done = ui->progress_total = -1;
 		return true;
 	}

@@ -371,10 +371,10 @@ int tlist_move(struct tlist *t, long delta, struct err *err)
 
 static bool row_has(const struct trace_row *r, const char *text);
 
-int tlist_find_quick(struct tlist *t, unsigned quick, const char *const *names, int dir,
+int tlist_find_quick(struct tlist *t, unsigned quick, const struct question_ref *qs, int dir,
 		     bool wrap, bool *found, bool *wrapped, struct err *err)
 {
-	const char *const *keep_names = t->req.names;
+	const struct question_ref *keep_qs = t->req.questions;
 	const struct trace_row *from = tlist_selected(t);
 	enum page_dir pd = dir >= 0 ? PAGE_AFTER : PAGE_BEFORE;
 	unsigned keep = t->req.quick;
@@ -387,8 +387,8 @@ int tlist_find_quick(struct tlist *t, unsigned quick, const char *const *names, 
 	if (!from)
 		return 0;
 	t->req.quick |= quick;
-	if (names)
-		t->req.names = names;
+	if (qs)
+		t->req.questions = qs;
 	rc = fetch(t, pd, from, 1, NULL, &p, err);
 	if (rc == 0 && !p.n && wrap) {
 		trace_page_free(&p);
@@ -396,7 +396,7 @@ int tlist_find_quick(struct tlist *t, unsigned quick, const char *const *names, 
 		*wrapped = true;
 	}
 	t->req.quick = keep;
-	t->req.names = keep_names;
+	t->req.questions = keep_qs;
 	if (rc < 0)
 		return -1;
 	if (!p.n || strcmp(p.v[0].id, from->id) == 0) {
@@ -529,7 +529,7 @@ int tlist_count(struct tlist *t, struct err *err)
 	int64_t n;
 
 	if (store_count_traces(t->st, t->req.experiment_id, t->req.filter, t->req.quick,
-			       t->req.me, t->req.names, &n, err) < 0)
+			       t->req.me, t->req.questions, &n, err) < 0)
 		return -1;
 	t->total = n;
 	if (!t->more_before)

@@ -63,9 +63,9 @@ int tlist_find(struct tlist *t, const char *text, int dir, bool *found, bool *wr
 	       struct err *err);
 /* Next (dir > 0) or previous row after the selection that also passes the
  * quick filters `quick` (e.g. QF_UNLABELLED, looking at the feedback
- * `names`; NULL: the list's), by a store query from the selection's keyset
+ * questions `qs`; NULL: the list's), by a store query from the selection's keyset
  * position; with `wrap`, from the other end when none is left. */
-int tlist_find_quick(struct tlist *t, unsigned quick, const char *const *names, int dir,
+int tlist_find_quick(struct tlist *t, unsigned quick, const struct question_ref *qs, int dir,
 		     bool wrap, bool *found, bool *wrapped, struct err *err);
 /* Re-reads one row (after a write) when it is in the window. */
 int tlist_refresh_row(struct tlist *t, const char *trace_id, struct err *err);

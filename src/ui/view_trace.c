@@ -92,6 +92,20 @@ static size_t selected_span(const struct trace_view *tv)
 	return tv->nvis ? tv->vis[tv->tsel] : SPAN_NONE;
 }
 
+/* The trace's root span id as the question rule means it, or NULL: only
+ * where the store holds the spans (elsewhere the store cannot know the
+ * root, and its filters must agree with the screen). */
+static const char *root_span(const struct trace_view *tv)
+{
+	const struct trace *t = &tv->tr;
+
+	if (t->first_root == SPAN_NONE || !t->spans[t->first_root].id ||
+	    (t->spans[t->first_root].parent_id && *t->spans[t->first_root].parent_id) ||
+	    !str_eq(kv_list_get(&t->tags, "mlflow.trace.spansLocation"), "TRACKING_STORE"))
+		return NULL;
+	return t->spans[t->first_root].id;
+}
+
 static void rebuild_vis(struct trace_view *tv)
 {
 	const struct trace *t = &tv->tr;
@@ -1044,9 +1058,6 @@ static void render_item(struct trace_view *tv, struct ui *ui, size_t idx, bool d
 	sb_free(&g);
 }
 
-/* Pairs of rows compared for the ≠ marks of one feedback name. */
-#define DISAGREE_PAIRS_MAX 100000
-
 struct fb_ord {
 	const char *name;
 	size_t first, i;
@@ -1069,25 +1080,20 @@ static int ord_by_first(const void *a, const void *b)
 	return x->i < y->i ? -1 : x->i > y->i;
 }
 
-static bool is_feedback(const struct assessment *a)
-{
-	return a->valid && a->value && (!a->type || strcmp(a->type, "feedback") == 0);
-}
-
 /* The pane's order: feedback grouped by name (the groups in the order of
  * their first row, rows in store order within a group), so mine sits next
- * to the judge's; disagree[i] when row i is my valid feedback and a valid
- * LLM_JUDGE one of the same name on the same target does not agree with
- * it (both rows are marked). */
-static void feedback_order(const struct assessment_list *l, const char *me, size_t *order,
-			   bool *disagree)
+ * to the judge's; disagree[i] when row i is one of a pair of mine and a
+ * judge's answering the same question that do not agree (the rule of
+ * core/question.h, as the store's D filter applies it). */
+static void feedback_order(const struct assessment_list *l, const char *root, const char *me,
+			   size_t *order, bool *disagree)
 {
 	struct fb_ord *o;
 	size_t i, g, n = l->n;
 
 	if (!n)
 		return;
-	memset(disagree, 0, n * sizeof *disagree);
+	label_disagree_marks(l, root, me, NULL, disagree);
 	o = xcalloc(n, sizeof *o);
 	for (i = 0; i < n; i++) {
 		o[i].name = l->v[i].name ? l->v[i].name : "";
@@ -1095,26 +1101,10 @@ static void feedback_order(const struct assessment_list *l, const char *me, size
 	}
 	qsort(o, n, sizeof *o, ord_by_name);
 	for (g = 0; g < n;) {
-		size_t end = g, a, b, pairs = 0;
+		size_t end = g;
 
 		while (end < n && strcmp(o[end].name, o[g].name) == 0)
 			o[end++].first = o[g].i;
-		for (a = g; a < end && pairs < DISAGREE_PAIRS_MAX; a++) {
-			const struct assessment *m = &l->v[o[a].i];
-
-			if (!is_feedback(m) || label_owner_of(m, me) != OWNER_ME)
-				continue;
-			for (b = g; b < end && pairs < DISAGREE_PAIRS_MAX; b++, pairs++) {
-				const struct assessment *j = &l->v[o[b].i];
-
-				if (!is_feedback(j) || label_owner_of(j, me) != OWNER_JUDGE ||
-				    !str_eq(m->span_id, j->span_id) ||
-				    label_values_agree(m->value, j->value))
-					continue;
-				disagree[o[a].i] = true;
-				disagree[o[b].i] = true;
-			}
-		}
 		g = end;
 	}
 	qsort(o, n, sizeof *o, ord_by_first);
@@ -1132,7 +1122,7 @@ static void render_feedback(struct trace_view *tv, struct ui *ui, int width)
 	bool *disagree = xcalloc(n ? n : 1, sizeof *disagree);
 
 	tb_clear(&tv->fp.tb);
-	feedback_order(&tv->tr.assessments, ui->me, order, disagree);
+	feedback_order(&tv->tr.assessments, root_span(tv), ui->me, order, disagree);
 	for (i = 0; i < n; i++)
 		render_item(tv, ui, order[i], disagree[order[i]], width);
 	if (!n)

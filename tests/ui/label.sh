@@ -22,7 +22,8 @@ expect_grep "label: moved on after 4" "$T/l2.txt" " 2 / 44 *$"
 expect_eq "label: rows written" "$(mine tr-c0000000000000000000000000000003)" \
 	"quality=4
 user_satisfaction=true"
-expect_grep "label: progress" "$T/l2.txt" "labelled 2 / 44"
+# complete: both required labels (notes is not required) on the first trace
+expect_grep "label: progress" "$T/l2.txt" "labelled 1 / 44"
 
 # Labelling again updates (one row, new value).
 run_keys "$db" - 
@@ -70,7 +71,7 @@ expect_eq "label: after delete, undo, redo: gone" "$(mine tr-a000000000000000000
 # Repeat the last label on another trace, and jump to the next unlabelled.
 run_keys "$db" G 3 k . ":snapshot $T/rep.txt" g "] u" ":snapshot $T/next.txt"
 expect_eq "label: repeat gives the same label" "$(mine tr-e0000000000000000000000000000039)" "quality=3"
-expect_grep "label: ] u goes to the first trace without my labels" "$T/next.txt" " 4 / 44 *$"
+expect_grep "label: ] u goes to the first trace not complete" "$T/next.txt" " 3 / 44 *$"
 
 # A read-only store: the label stays pending, then is written.
 db2=$(fixture_store pending.db)
@@ -112,12 +113,13 @@ expect_eq "label: the clashing label is not given, the other is" \
 	"$(q "$db3" "SELECT group_concat(name) FROM assessments WHERE source_id = 'me-tester' AND name IN ('clashing', 'fine')")" "fine"
 
 # Progress with the unlabelled quick filter on: M stays the whole filter;
-# a label and its undo move N by one.
+# a label that completes a trace (agent_run has my user_satisfaction; its
+# quality makes it complete) and its undo move N by one.
 db4=$(fixture_store progress.db)
-COLUMNS=140 run_keys "$db4" U ":snapshot $T/p0.txt" + ":snapshot $T/p1.txt" u ":snapshot $T/p2.txt"
-expect_grep "label: progress with the unlabelled filter on" "$T/p0.txt" "labelled 1 / 44 (2.3%)"
-expect_grep "label: progress after a label" "$T/p1.txt" "labelled 2 / 44 (4.5%)"
-expect_grep "label: progress after its undo" "$T/p2.txt" "labelled 1 / 44 (2.3%)"
+COLUMNS=140 run_keys "$db4" U ":snapshot $T/p0.txt" j 4 n Enter ":snapshot $T/p1.txt" u ":snapshot $T/p2.txt"
+expect_grep "label: progress with the unlabelled filter on" "$T/p0.txt" "labelled 0 / 44 (0.0%)"
+expect_grep "label: progress after a label" "$T/p1.txt" "labelled 1 / 44 (2.3%)"
+expect_grep "label: progress after its undo" "$T/p2.txt" "labelled 0 / 44 (0.0%)"
 
 # Mine beside the judge's (n at the question): grouped by name, ≠ on both.
 COLUMNS=140 LINES=40 run_keys "$db4" j 5 n Enter k Enter Tab Tab ":snapshot $T/ne.txt"

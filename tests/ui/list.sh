@@ -43,7 +43,11 @@ expect_eq "list: ERROR drawn in status-error" "$st" 1
 COLUMNS=140 run_keys "$db" ":snapshot $T/wide.txt"
 expect_screen list-140x24 "$T/wide.txt"
 expect_grep "list: short ids at 140 columns" "$T/wide.txt" "tr-a00000… rag_answer"
-expect_grep "list: number, then code ✗ and human ✓" "$T/wide.txt" "rag_answer .* 4         ✗   ✓"
+# rag_answer: bob's quality 4 on the trace; its correctness rows (the
+# judge's, overridden by alice) are on the chat_completion span, another
+# question than the trace's: not in the trace's cell.  The code check
+# contains_citation ✗ is.
+expect_grep "list: the trace's answers only" "$T/wide.txt" "rag_answer .* 4         ✗ *$"
 expect_grep "list: columns at 140" "$T/wide.txt" "user_… quali… conta… corre… safety$"
 COLUMNS=170 run_keys "$db" ":snapshot $T/wider.txt"
 expect_grep "list: user/session at 170 columns" "$T/wider.txt" "alice@example…"

@@ -176,7 +176,7 @@ TEST(defaults_without_a_file)
 	CHECK_NULL(cfg.store);
 	CHECK_NULL(cfg.experiment);
 	CHECK_STR(cfg.theme, "dark");
-	CHECK(cfg.advance);
+	CHECK_INT(cfg.advance, ADVANCE_COMPLETE);
 	CHECK_INT(cfg.refresh_seconds, 5);
 	CHECK_INT(cfg.nkeymaps, 0);
 	CHECK_INT(cfg.nlabels, 3);
@@ -213,7 +213,7 @@ TEST(default_labels)
 		CHECK_STR(l->keys[0].value, "1");
 		CHECK_STR(l->keys[4].value, "5");
 		CHECK_INT(l->keys[2].seq.keys[0], '3');
-		CHECK_INT(l->keys[0].line, 72);
+		CHECK_INT(l->keys[0].line, 77);
 		CHECK_INT(l->keys[0].col, 12);
 		CHECK_INT(label_value_type(l), VT_NUMBER);
 	}
@@ -332,7 +332,7 @@ TEST(explicit_and_env_paths)
 	CHECK_INT(config_load(file, &cfg, &diags, &err), -1);
 	CHECK_INT(err.code, ERR_PARSE);
 	CHECK_HAS(err.msg, "explicit.yaml:3:1: did not find expected ',' or ']'");
-	CHECK(cfg.advance);
+	CHECK_INT(cfg.advance, ADVANCE_COMPLETE);
 	CHECK_INT(cfg.nlabels, 3);
 
 	unsetenv("XDG_CONFIG_HOME");
@@ -442,7 +442,7 @@ TEST(unknown_keys_and_wrong_types)
 				  "refresh_seconds: 30\n");
 
 	CHECK_STR(d, "c.yaml:2:1: unknown key 'colour' (ignored)\n"
-		     "c.yaml:3:10: 'advance' expects true or false, not 'maybe' (ignored)\n"
+		     "c.yaml:3:10: 'advance' expects complete, each or never, not 'maybe' (ignored)\n"
 		     "c.yaml:4:18: 'refresh_seconds' expects a whole number of seconds (0 or more), "
 		     "not 'soon' (ignored)\n"
 		     "c.yaml:5:8: 'store' expects a path or URI, not a list (ignored)\n"
@@ -461,7 +461,7 @@ TEST(unknown_keys_and_wrong_types)
 	CHECK_INT(diag_count(&diags, DIAG_ERROR), 8);
 	/* Bad values keep the defaults; good ones are taken. */
 	CHECK_STR(cfg.source_id, "bob");
-	CHECK(cfg.advance);
+	CHECK_INT(cfg.advance, ADVANCE_COMPLETE);
 	CHECK_INT(cfg.refresh_seconds, 30);
 	CHECK_NULL(cfg.store);
 	CHECK_STR(cfg.theme, "dark");
@@ -472,7 +472,7 @@ TEST(good_values)
 {
 	CHECK_STR(load_text("advance: off\nrefresh_seconds: 0\nexperiment: 12\ntheme: ~/t.yaml\n"
 			    "keymap: emacs\nlabels: []\n"), "");
-	CHECK(!cfg.advance);
+	CHECK_INT(cfg.advance, ADVANCE_NEVER);
 	CHECK_INT(cfg.refresh_seconds, 0);
 	CHECK_STR(cfg.experiment, "12");
 	CHECK(cfg.theme[0] != '~');
@@ -559,6 +559,62 @@ TEST(label_forms)
 	CHECK(l && l->nkeys == 2 && l->keys[0].seq.n == 2 && strcmp(l->keys[1].value, "b") == 0);
 	l = config_label(&cfg, "why");
 	CHECK(l && l->nkeys == 1 && !l->keys[0].value);
+}
+
+TEST(questions_targets_required_and_labelling_options)
+{
+	const struct label_schema *l;
+
+	CHECK_STR(load_text("advance: each\n"
+			    "blind: true\n"
+			    "time_on_item: false\n"
+			    "labels:\n"
+			    "  - name: correct\n"
+			    "    type: boolean\n"
+			    "    keys: [+, -]\n"
+			    "  - name: tool_ok\n"
+			    "    type: boolean\n"
+			    "    target: span\n"
+			    "    keys: [y, n]\n"
+			    "  - name: notes\n"
+			    "    type: text\n"
+			    "    required: false\n"
+			    "    target: any\n"
+			    "    key: t\n"), "");
+	CHECK_INT(cfg.advance, ADVANCE_EACH);
+	CHECK(cfg.blind);
+	CHECK(!cfg.time_on_item);
+	CHECK_INT(cfg.nlabels, 3);
+	l = config_label(&cfg, "correct");
+	CHECK(l && l->required && l->target == QT_TRACE);
+	l = config_label(&cfg, "tool_ok");
+	CHECK(l && l->required && l->target == QT_SPAN);
+	l = config_label(&cfg, "notes");
+	CHECK(l && !l->required && l->target == QT_ANY);
+	/* The defaults; older files' true / false. */
+	CHECK_STR(load_text("theme: dark\n"), "");
+	CHECK_INT(cfg.advance, ADVANCE_COMPLETE);
+	CHECK(!cfg.blind);
+	CHECK(cfg.time_on_item);
+	CHECK_STR(load_text("advance: true\n"), "");
+	CHECK_INT(cfg.advance, ADVANCE_COMPLETE);
+	CHECK_STR(load_text("advance: never\n"), "");
+	CHECK_INT(cfg.advance, ADVANCE_NEVER);
+	/* Bad values name the place. */
+	CHECK_STR(load_text("blind: sometimes\n"
+			    "labels:\n"
+			    "  - name: a\n"
+			    "    type: boolean\n"
+			    "    target: step\n"
+			    "    keys: [+, -]\n"
+			    "  - name: b\n"
+			    "    type: boolean\n"
+			    "    required: maybe\n"
+			    "    keys: [y, n]\n"),
+		  "c.yaml:1:8: 'blind' expects true or false, not 'sometimes' (ignored)\n"
+		  "c.yaml:5:13: label 'a': unknown target 'step' (trace, span or any) (label skipped)\n"
+		  "c.yaml:9:15: label 'b': 'required' expects true or false, not 'maybe' (label skipped)");
+	CHECK_INT(cfg.nlabels, 0);
 }
 
 TEST(label_lookup_prefixes)
@@ -700,9 +756,9 @@ TEST(labels_shadowing_navigation)
 	CHECK_INT(keymap_load_buffer(&km, "k.yaml", user, strlen(user), &diags, &err), 0);
 	config_check_labels(&cfg, &km, &diags);
 	d = diag_join(&diags);
-	CHECK_STR(d, "examples/config.yaml:65:12: label 'user_satisfaction': key '+' begins a "
+	CHECK_STR(d, "examples/config.yaml:70:12: label 'user_satisfaction': key '+' begins a "
 		     "longer key binding in tree (label skipped)\n"
-		     "examples/config.yaml:72:12: label 'quality': key '1' is bound to 'move-down' in "
+		     "examples/config.yaml:77:12: label 'quality': key '1' is bound to 'move-down' in "
 		     "list (label skipped)");
 	free(d);
 	CHECK_INT(cfg.nlabels, 1);
@@ -752,6 +808,7 @@ int main(void)
 	RUN(good_values);
 	RUN(not_a_mapping);
 	RUN(label_forms);
+	RUN(questions_targets_required_and_labelling_options);
 	RUN(label_lookup_prefixes);
 	RUN(label_validation_messages);
 	RUN(labels_shadowing_navigation);

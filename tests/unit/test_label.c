@@ -616,14 +616,26 @@ TEST(override_span_level_judge)
 	CHECK_COL(&f, JUDGE2, "valid", "0");
 	label_result_free(&res);
 
-	/* a span label of mine on the root: its own row, trace-level untouched */
+	/* A label of mine on the root span answers the trace's question: it
+	 * is written trace-level, and labelling the trace updates it (one
+	 * row per question, target and source). */
 	CHECK_INT(set_label(&f, T2, ROOT, "quality", "2", VT_NUMBER, NULL, false, &res), 0);
-	CHECK_COL(&f, res.id, "span_id", ROOT);
-	label_result_free(&res);
-	CHECK_INT(set_label(&f, T2, NULL, "quality", "5", VT_NUMBER, NULL, false, &res), 0);
 	CHECK_INT(res.kind, LABEL_CREATE);
 	CHECK_COL(&f, res.id, "span_id", "NULL");
-	CHECK_INT(count_mine(&f, T2, "quality"), 2);
+	label_result_free(&res);
+	CHECK_INT(set_label(&f, T2, NULL, "quality", "5", VT_NUMBER, NULL, false, &res), 0);
+	CHECK_INT(res.kind, LABEL_UPDATE);
+	CHECK_COL(&f, res.id, "value", "5");
+	CHECK_INT(count_mine(&f, T2, "quality"), 1);
+	label_result_free(&res);
+	/* A row of mine that sits on the root span (written by another tool)
+	 * is the one a trace label updates. */
+	sql_exec(&f, "UPDATE assessments SET span_id = '" ROOT "' WHERE trace_id = '" T2 "'"
+		 " AND name = 'quality' AND source_id = '" ME "'");
+	CHECK_INT(set_label(&f, T2, NULL, "quality", "3", VT_NUMBER, NULL, false, &res), 0);
+	CHECK_INT(res.kind, LABEL_UPDATE);
+	CHECK_COL(&f, res.id, "span_id", ROOT);
+	CHECK_INT(count_mine(&f, T2, "quality"), 1);
 	label_result_free(&res);
 	fx_close(&f);
 }
@@ -935,6 +947,106 @@ TEST(readonly_store_keeps_labels_pending)
 	fx_close(&f);
 }
 
+/* ---- one answer per question ------------------------------------------- */
+
+TEST(judge_on_the_root_span_is_the_trace_question)
+{
+	struct label_result res = { 0 };
+	struct label_plan plan;
+	struct err err = { 0 };
+	struct fx f;
+
+	fx_open(&f, 0);
+	/* as mlflow.genai's harness writes a judge: on the root span */
+	sql_exec(&f, "UPDATE assessments SET span_id = '" ROOT "' WHERE assessment_id = '" JUDGE1 "'");
+	CHECK_INT(labeler_plan(f.lb, T1, NULL, "correct", &plan, &err), 0);
+	CHECK_INT(plan.kind, LABEL_OVERRIDE);
+	CHECK_STR(plan.existing.id, JUDGE1);
+	label_plan_free(&plan);
+	CHECK_INT(set_label(&f, T1, NULL, "correct", "true", VT_BOOL, NULL, true, &res), 0);
+	CHECK_INT(res.kind, LABEL_OVERRIDE);
+	/* override_feedback keeps the old row's span: still the trace's */
+	CHECK_COL(&f, res.id, "span_id", ROOT);
+	CHECK_COL(&f, res.id, "overrides", JUDGE1);
+	CHECK_COL(&f, JUDGE1, "valid", "0");
+	label_result_free(&res);
+	/* the next label of the trace updates that row */
+	CHECK_INT(set_label(&f, T1, NULL, "correct", "false", VT_BOOL, NULL, false, &res), 0);
+	CHECK_INT(res.kind, LABEL_UPDATE);
+	CHECK_INT(count_mine(&f, T1, "correct"), 1);
+	label_result_free(&res);
+	fx_close(&f);
+}
+
+TEST(duplicates_keep_the_newest)
+{
+	struct label_result res = { 0 };
+	struct label_plan plan;
+	struct err err = { 0 };
+	size_t n = 9;
+	struct fx f;
+
+	fx_open(&f, 0);
+	/* Three valid rows of mine for one question, as older versions left
+	 * them: trace-level, on the root span, and trace-level again. */
+	sql_exec(&f, "INSERT INTO assessments (assessment_id, trace_id, name, assessment_type, value,"
+		 " created_timestamp, last_updated_timestamp, source_type, source_id, span_id, valid)"
+		 " VALUES ('a-dup1', '" T2 "', 'quality', 'feedback', '1', 1000, 1000, 'HUMAN', '" ME "',"
+		 " NULL, 1), ('a-dup2', '" T2 "', 'quality', 'feedback', '2', 2000, 2000, 'HUMAN', '" ME
+		 "', '" ROOT "', 1), ('a-dup3', '" T2 "', 'quality', 'feedback', '3', 1500, 3000, 'HUMAN',"
+		 " '" ME "', NULL, 1), ('a-other', '" T2 "', 'quality', 'feedback', '4', 1000, 1000,"
+		 " 'HUMAN', '" ME "', '" CHILD "', 1)");
+	CHECK_INT(labeler_plan(f.lb, T2, NULL, "quality", &plan, &err), 0);
+	CHECK_INT(plan.kind, LABEL_UPDATE);
+	CHECK_INT(plan.duplicates, 3);           /* the span row is another question */
+	CHECK_STR(plan.existing.id, "a-dup3");   /* the newest: last updated 3000 */
+	label_plan_free(&plan);
+	CHECK_INT(labeler_dedupe(f.lb, T2, NULL, "quality", &n, &err), 0);
+	CHECK_INT(n, 2);
+	CHECK_INT(q_int(&f, "SELECT count(*) FROM assessments WHERE assessment_id IN ('a-dup1', 'a-dup2')"), 0);
+	CHECK_COL(&f, "a-dup3", "value", "3");
+	CHECK_COL(&f, "a-other", "value", "4");
+	CHECK_INT(labeler_plan(f.lb, T2, NULL, "quality", &plan, &err), 0);
+	CHECK_INT(plan.duplicates, 1);
+	label_plan_free(&plan);
+	/* undo brings the deleted rows back, one at a time */
+	CHECK_INT(labeler_undo(f.lb, &res, &err), 0);
+	label_result_free(&res);
+	CHECK_INT(labeler_undo(f.lb, &res, &err), 0);
+	label_result_free(&res);
+	CHECK_INT(count_mine(&f, T2, "quality"), 4);
+	fx_close(&f);
+}
+
+TEST(metadata_with_the_answer)
+{
+	struct label_req req = { 0 };
+	struct label_result res = { 0 };
+	struct err err = { 0 };
+	struct fx f;
+
+	fx_open(&f, 0);
+	req.trace_id = T2;
+	req.name = "quality";
+	req.value_text = "4";
+	req.type = VT_NUMBER;
+	req.metadata = "{\"tracelab.seconds_on_item\": \"12\"}";
+	CHECK_INT(labeler_set(f.lb, &req, &res, &err), 0);
+	CHECK_COL(&f, res.id, "assessment_metadata", "{\"tracelab.seconds_on_item\": \"12\"}");
+	label_result_free(&res);
+	/* an update merges, as MLflow's update_assessment does */
+	sql_exec(&f, "UPDATE assessments SET assessment_metadata = '{\"channel\": \"web\", "
+		 "\"tracelab.seconds_on_item\": \"12\"}' WHERE name = 'quality' AND trace_id = '" T2 "'");
+	req.value_text = "5";
+	req.metadata = "{\"tracelab.seconds_on_item\": \"40\"}";
+	CHECK_INT(labeler_set(f.lb, &req, &res, &err), 0);
+	CHECK_INT(res.kind, LABEL_UPDATE);
+	CHECK_COL(&f, res.id, "assessment_metadata",
+		  "{\"channel\": \"web\", \"tracelab.seconds_on_item\": \"40\"}");
+	label_result_free(&res);
+	fx_close(&f);
+}
+
 /* ---- disagreement (pure) ----------------------------------------------- */
 
 static void add_row(struct assessment_list *l, const char *name, const char *value,
@@ -983,18 +1095,18 @@ TEST(disagreement_filter)
 	struct assessment_list l = { 0 };
 
 	add_row(&l, "correct", "false", "LLM_JUDGE", "gpt", NULL, true);
-	CHECK(!label_disagrees(&l, ME, NULL));           /* nothing of mine */
+	CHECK(!label_disagrees(&l, NULL, ME, NULL));           /* nothing of mine */
 	add_row(&l, "correct", "true", "HUMAN", ME, NULL, true);
-	CHECK(label_disagrees(&l, ME, NULL));
-	CHECK(label_disagrees(&l, ME, "correct"));
-	CHECK(!label_disagrees(&l, ME, "quality"));
-	CHECK(!label_disagrees(&l, "bob", NULL));        /* bob has nothing */
+	CHECK(label_disagrees(&l, NULL, ME, NULL));
+	CHECK(label_disagrees(&l, NULL, ME, "correct"));
+	CHECK(!label_disagrees(&l, NULL, ME, "quality"));
+	CHECK(!label_disagrees(&l, NULL, "bob", NULL));        /* bob has nothing */
 	assessment_list_free(&l);
 
 	/* the judge overridden (valid = 0) no longer counts */
 	add_row(&l, "correct", "false", "LLM_JUDGE", "gpt", NULL, false);
 	add_row(&l, "correct", "true", "HUMAN", ME, NULL, true);
-	CHECK(!label_disagrees(&l, ME, NULL));
+	CHECK(!label_disagrees(&l, NULL, ME, NULL));
 	assessment_list_free(&l);
 
 	/* different spans, different names, other humans, code: no */
@@ -1004,14 +1116,14 @@ TEST(disagreement_filter)
 	add_row(&l, "correct", "false", "CODE", "check", NULL, true);
 	add_row(&l, "correct", "true", "HUMAN", ME, NULL, true);
 	add_row(&l, "relevance", "\"no\"", "HUMAN", ME, ROOT, true);
-	CHECK(!label_disagrees(&l, ME, NULL));
+	CHECK(!label_disagrees(&l, NULL, ME, NULL));
 	/* same span: yes */
 	add_row(&l, "correct", "false", "HUMAN", ME, CHILD, true);
-	CHECK(!label_disagrees(&l, ME, NULL));
+	CHECK(!label_disagrees(&l, NULL, ME, NULL));
 	add_row(&l, "relevance", "\"yes\"", "LLM_JUDGE", "gpt", ROOT, true);
-	CHECK(label_disagrees(&l, ME, NULL));
-	CHECK(label_disagrees(&l, ME, "relevance"));
-	CHECK(!label_disagrees(&l, ME, "correct"));
+	CHECK(label_disagrees(&l, NULL, ME, NULL));
+	CHECK(label_disagrees(&l, NULL, ME, "relevance"));
+	CHECK(!label_disagrees(&l, NULL, ME, "correct"));
 	assessment_list_free(&l);
 
 	/* agreeing values across encodings; an error-only judge row */
@@ -1020,9 +1132,24 @@ TEST(disagreement_filter)
 	add_row(&l, "ok", "\"Yes\"", "LLM_JUDGE", "gpt", NULL, true);
 	add_row(&l, "ok", "true", "HUMAN", ME, NULL, true);
 	add_row(&l, "ok", "null", "LLM_JUDGE", "gpt", NULL, true);
-	CHECK(!label_disagrees(&l, ME, NULL));
+	CHECK(!label_disagrees(&l, NULL, ME, NULL));
 	add_row(&l, "quality", "2", "LLM_JUDGE", "other-judge", NULL, true);
-	CHECK(label_disagrees(&l, ME, NULL));
+	CHECK(label_disagrees(&l, NULL, ME, NULL));
+	assessment_list_free(&l);
+
+	/* The judge on the root span (as mlflow.genai scorers write it) and
+	 * my trace-level answer are one question; on another span, not. */
+	add_row(&l, "correct", "\"no\"", "LLM_JUDGE", "gpt", ROOT, true);
+	add_row(&l, "correct", "true", "HUMAN", ME, NULL, true);
+	CHECK(label_disagrees(&l, ROOT, ME, NULL));
+	CHECK(!label_disagrees(&l, NULL, ME, NULL));   /* root unknown: other spans */
+	CHECK(!label_disagrees(&l, CHILD, ME, NULL));
+	{
+		bool marks[2];
+
+		CHECK_INT(label_disagree_marks(&l, ROOT, ME, NULL, marks), 1);
+		CHECK(marks[0] && marks[1]);
+	}
 	assessment_list_free(&l);
 }
 
@@ -1035,13 +1162,13 @@ TEST(disagreement_on_store_rows)
 	fx_open(&f, 0);
 	CHECK_INT(set_label(&f, T3, NULL, "correct", "false", VT_BOOL, NULL, false, NULL), 0);
 	CHECK_INT(store_load_assessments(f.st, T3, &l, &err), 0);
-	CHECK(label_disagrees(&l, ME, "correct"));
+	CHECK(label_disagrees(&l, NULL, ME, "correct"));
 	assessment_list_free(&l);
 	/* once overridden, the judge's row is no longer valid: no disagreement */
 	CHECK_INT(labeler_undo(f.lb, NULL, &err), 0);
 	CHECK_INT(set_label(&f, T3, NULL, "correct", "false", VT_BOOL, NULL, true, NULL), 0);
 	CHECK_INT(store_load_assessments(f.st, T3, &l, &err), 0);
-	CHECK(!label_disagrees(&l, ME, "correct"));
+	CHECK(!label_disagrees(&l, NULL, ME, "correct"));
 	assessment_list_free(&l);
 	fx_close(&f);
 }
@@ -1098,6 +1225,9 @@ int main(void)
 	RUN(discard_drops_pending);
 	RUN(readonly_store_keeps_labels_pending);
 	RUN(values_agree);
+	RUN(judge_on_the_root_span_is_the_trace_question);
+	RUN(duplicates_keep_the_newest);
+	RUN(metadata_with_the_answer);
 	RUN(disagreement_filter);
 	RUN(disagreement_on_store_rows);
 	RUN(owner_of);

@@ -766,13 +766,138 @@ static void log_fb(struct store *st, const char *trace, const char *name, const 
 		printf("    log %s failed: %s\n", name, err.msg);
 }
 
+/* ---- the question rule in SQL ------------------------------------------ */
+
+#define DSPY_ROOT "51d7f0b47703f6ad"
+#define DSPY_CHILD "0603e7d69afa65ce"   /* a ChatAdapter.parse span */
+
+/* The DSPy store with MLflow's judge rows on its trace's root span
+ * (judges-on-root-spans.sql: correctness "yes", helpfulness 2). */
+static char *judged_store(const char *as)
+{
+	char *path = test_copy_fixture(DSPY, as), *sql, *file;
+	sqlite3 *db = raw(path);
+	size_t len;
+
+	file = xasprintf("%s/judges-on-root-spans.sql", test_fixtures());
+	sql = read_file(file, &len);
+	if (!sql) {
+		printf("    cannot read %s\n", file);
+		exit(1);
+	}
+	exec_ok(db, sql);
+	/* only the rows of this store's trace */
+	exec_ok(db, "DELETE FROM assessments WHERE trace_id <> '" DSPY_TRACE "'");
+	sqlite3_close(db);
+	free(sql);
+	free(file);
+	return path;
+}
+
+static int64_t count_q(struct store *st, unsigned quick, const char *me,
+		       const struct question_ref *qs)
+{
+	struct err err = { 0 };
+	int64_t n = -1;
+
+	if (store_count_traces(st, 1, NULL, quick, me, qs, &n, &err) < 0)
+		printf("    count failed: %s\n", err.msg);
+	return n;
+}
+
+TEST(root_span_rows_answer_the_trace)
+{
+	char *path = judged_store("judged.db"), *root = NULL, id[64];
+	struct store *st = open_ok(path);
+	sqlite3 *db = raw(path);
+	struct trace_row row = { 0 };
+	struct err err = { 0 };
+	const struct fb_cell *c;
+	const struct question_ref trace_q[] = { { "correctness", QT_TRACE, true },
+						{ NULL, QT_TRACE, false } };
+	const struct question_ref span_q[] = { { "correctness", QT_SPAN, true },
+					       { NULL, QT_TRACE, false } };
+	const struct question_ref two[] = { { "correctness", QT_TRACE, true },
+					    { "helpfulness", QT_TRACE, true },
+					    { NULL, QT_TRACE, false } };
+	const struct question_ref optional[] = { { "correctness", QT_TRACE, false },
+						 { "helpfulness", QT_TRACE, false },
+						 { NULL, QT_TRACE, false } };
+
+	CHECK_INT(store_root_span(st, DSPY_TRACE, &root, &err), 0);
+	CHECK_STR(root, DSPY_ROOT);
+	free(root);
+	CHECK_INT(store_root_span(st, "tr-nope", &root, &err), 0);
+	CHECK_NULL(root);
+
+	/* The judge's root-span rows are the trace's: they fill the cells. */
+	CHECK_INT(store_get_row(st, DSPY_TRACE, "me", &row, &err), 0);
+	c = trace_row_fb(&row, "correctness");
+	CHECK(c && str_eq(c->judge, "\"yes\""));
+	trace_row_free(&row);
+	CHECK_INT(count_q(st, QF_UNLABELLED, "me", trace_q), 1);
+
+	/* My trace-level false and the judge's root-span "yes" are one
+	 * question, in one cell, and disagree. */
+	log_fb(st, DSPY_TRACE, "correctness", "false", "HUMAN", "me", 2000, NULL, id);
+	CHECK_INT(store_get_row(st, DSPY_TRACE, "me", &row, &err), 0);
+	c = trace_row_fb(&row, "correctness");
+	CHECK(c && str_eq(c->mine, "false") && str_eq(c->judge, "\"yes\""));
+	trace_row_free(&row);
+	CHECK_INT(count_q(st, QF_DISAGREE, "me", NULL), 1);
+	CHECK_INT(count_q(st, QF_UNLABELLED, "me", trace_q), 0);
+	/* one of two required questions answered: not complete */
+	CHECK_INT(count_q(st, QF_UNLABELLED, "me", two), 1);
+	/* none required: any answer will do */
+	CHECK_INT(count_q(st, QF_UNLABELLED, "me", optional), 0);
+	/* a span question is not answered by a trace-level row */
+	CHECK_INT(count_q(st, QF_UNLABELLED, "me", span_q), 1);
+
+	/* "yes" as true agrees: no longer a disagreement. */
+	exec_ok(db, "UPDATE assessments SET value = 'true' WHERE source_id = 'me'");
+	CHECK_INT(count_q(st, QF_DISAGREE, "me", NULL), 0);
+
+	/* A judge on another span is another question: not in the cell, and
+	 * no disagreement with my trace-level answer. */
+	exec_ok(db, "UPDATE assessments SET span_id = '" DSPY_CHILD "', value = '\"no\"'"
+		" WHERE source_type = 'LLM_JUDGE' AND name = 'correctness'");
+	CHECK_INT(store_get_row(st, DSPY_TRACE, "me", &row, &err), 0);
+	c = trace_row_fb(&row, "correctness");
+	CHECK(c && str_eq(c->mine, "true") && !c->judge);
+	trace_row_free(&row);
+	CHECK_INT(count_q(st, QF_DISAGREE, "me", NULL), 0);
+	/* ... but with my answer on that span, there is one. */
+	exec_ok(db, "UPDATE assessments SET span_id = '" DSPY_CHILD "' WHERE source_id = 'me'");
+	CHECK_INT(count_q(st, QF_DISAGREE, "me", NULL), 1);
+	CHECK_INT(count_q(st, QF_UNLABELLED, "me", trace_q), 1);
+	CHECK_INT(count_q(st, QF_UNLABELLED, "me", span_q), 0);
+	/* My answer on the root span is the trace's again. */
+	exec_ok(db, "UPDATE assessments SET span_id = '" DSPY_ROOT "' WHERE source_id = 'me'");
+	CHECK_INT(count_q(st, QF_UNLABELLED, "me", trace_q), 0);
+	{
+		/* the same counts with a filter (the other query) */
+		int64_t n = -1;
+
+		CHECK_INT(store_count_traces(st, 1, "status = 'OK'", QF_UNLABELLED, "me", trace_q,
+					     &n, &err), 0);
+		CHECK_INT(n, 0);
+		CHECK_INT(store_count_traces(st, 1, "status = 'OK'", QF_UNLABELLED, "me", span_q,
+					     &n, &err), 0);
+		CHECK_INT(n, 1);
+	}
+	sqlite3_close(db);
+	store_close(st);
+	free(path);
+}
+
 TEST(feedback_cells_and_quick_filters)
 {
 	int64_t exp;
 	char *path;
 	struct store *st = paging_store(&path, &exp);
 	const char *t0 = expected[0].id, *t1 = expected[1].id;
-	const char *const only_correctness[] = { "correctness", NULL };
+	const struct question_ref only_correctness[] = { { "correctness", QT_TRACE, true },
+							 { NULL, QT_TRACE, false } };
 	struct trace_row row = { 0 };
 	struct page_req req = { 0 };
 	struct err err = { 0 };
@@ -789,7 +914,7 @@ TEST(feedback_cells_and_quick_filters)
 	log_fb(st, t0, "helpful", "1", "HUMAN", "me", 1000, NULL, first);
 	log_fb(st, t0, "helpful", "2", "HUMAN", "me", 900, first, id);  /* override */
 	log_fb(st, t1, "correctness", "true", "HUMAN", "me", 1000, NULL, id);
-	log_fb(st, t1, "correctness", "true", "LLM_JUDGE", "gpt", 1000, NULL, id);
+	log_fb(st, t1, "correctness", "false", "LLM_JUDGE", "gpt", 1000, NULL, id);
 
 	CHECK_INT(store_get_row(st, t0, "me", &row, &err), 0);
 	CHECK_INT(row.nfb, 3);
@@ -817,6 +942,8 @@ TEST(feedback_cells_and_quick_filters)
 	req.search = NULL;
 	req.quick = QF_HAS_JUDGE;
 	CHECK_INT(page_count(st, &req), 2);
+	/* My true and the judge's "yes" on t0 agree, as on the screen; my
+	 * true and the judge's false on t1 do not. */
 	req.quick = QF_DISAGREE;
 	CHECK_INT(page_count(st, &req), 1);
 	CHECK_INT(store_count_traces(st, exp, NULL, QF_DISAGREE, "me", NULL, &count, &err), 0);
@@ -836,11 +963,11 @@ TEST(feedback_cells_and_quick_filters)
 	CHECK_INT(store_count_traces(st, exp, NULL, QF_UNLABELLED, NULL, NULL, &count, &err), 0);
 	CHECK_INT((int64_t)page_count(st, &req), count);
 	req.me = "me";
-	req.names = only_correctness;
+	req.questions = only_correctness;
 	CHECK_INT(store_count_traces(st, exp, NULL, QF_UNLABELLED, "me", only_correctness,
 				     &count, &err), 0);
 	CHECK_INT((int64_t)page_count(st, &req), count);
-	req.names = NULL;
+	req.questions = NULL;
 	{
 		struct trace_page p = { 0 };
 		size_t i;
@@ -1661,6 +1788,7 @@ int main(void)
 	RUN(search_quick_filters_and_filter_errors);
 	RUN(time_page_query_searches_the_index);
 	RUN(feedback_cells_and_quick_filters);
+	RUN(root_span_rows_answer_the_trace);
 	RUN(load_trace_with_spans_from_dspy_store);
 	RUN(spans_elsewhere_are_reported_missing);
 	RUN(log_update_override_delete_like_mlflow);
