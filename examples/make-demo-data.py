@@ -609,6 +609,19 @@ def human(name, value, who, at, rationale=None):
     return lambda s: feedback(name + who, name, value, "HUMAN", who, at, rationale)
 
 
+# Two reviewers label relevance_to_query beside the judge, so that
+# `tracelab agreement` has humans and a judge to compare: Lena with
+# tracelab's boolean label (true/false), Marco in MLflow's UI ("yes"/"no").
+def lena(value, day, hh, mm, rationale=None):
+    return human("relevance_to_query", value, "lena.s@fernhill.dev",
+                 ms_at(day, hh, mm, 0, 0), rationale)
+
+
+def marco(value, day, hh, mm, rationale=None):
+    return human("relevance_to_query", value, "marco.b@fernhill.dev",
+                 ms_at(day, hh, mm, 0, 0), rationale)
+
+
 def fbs(*fns):
     return lambda s: [f(s) for f in fns]
 
@@ -662,7 +675,8 @@ SMALL = [
                 fbs(judge("relevance_to_query", "yes",
                           "The response explains both the CNAME case and the apex case, "
                           "directly answering how to point a domain at an app."),
-                    code("contains_citation", True))),
+                    code("contains_citation", True),
+                    lena(True, 6, 9, 2), marco("yes", 6, 10, 5))),
     lambda: classify("cls-1", ms_at(2, 9, 30, 2, 8), "I was charged twice for March",
                      "billing", "anon-4821", "sess-90c1d3"),
     lambda: rag("rag-rollback", ms_at(2, 11, 3, 19, 505),
@@ -676,7 +690,8 @@ SMALL = [
                                        "Directly answers how to return to the previous "
                                        "deployment with the exact command."),
                                  human("user_satisfaction", True, "sam@northpeak.co",
-                                       ms_at(2, 11, 4, 2, 0)))),
+                                       ms_at(2, 11, 4, 2, 0)),
+                                 lena(True, 6, 9, 4))),
     lambda: rag_error("rag-err-1", ms_at(2, 13, 47, 55, 610),
                       "Why are my webhooks failing signature checks?",
                       "anon-7730", "sess-51be08"),
@@ -707,7 +722,8 @@ SMALL = [
                           "The answer names crypto.createHmac and crypto.timingSafeEqual, "
                           "which are not in the retrieved documentation. The general "
                           "procedure is grounded, the Node specifics are not.",
-                          "llm"))),
+                          "llm"),
+                    lena(True, 6, 9, 7), marco("yes", 6, 10, 9))),
     lambda: rag("rag-sso", ms_at(3, 10, 44, 9, 300),
                 "Does the Team plan include SSO?", SSO_DOCS,
                 "No. SAML SSO is available on the Business and Enterprise plans only. "
@@ -717,7 +733,8 @@ SMALL = [
                           "Answers the plan question directly."),
                     human("correctness", True, "marco.b@fernhill.dev",
                           ms_at(4, 8, 30, 0, 0),
-                          "Checked against the pricing page: correct."))),
+                          "Checked against the pricing page: correct."),
+                    lena(True, 6, 9, 9), marco("yes", 6, 10, 12))),
     lambda: classify("cls-3", ms_at(3, 12, 15, 27, 600),
                      "hallo, ich kann mich seit heute früh nicht mehr einloggen "
                      "\u2014 Passwort-Reset-Mail kommt nicht an", "account",
@@ -738,7 +755,11 @@ SMALL = [
                           "Encrypt; that advice comes from outside the context. It is "
                           "plausible but not grounded.", "llm"),
                     judge("relevance_to_query", "yes",
-                          "Addresses the delayed certificate directly.")),
+                          "Addresses the delayed certificate directly."),
+                    lena(False, 6, 9, 12,
+                         "The user already waited two hours; repeating the ten-minute "
+                         "rule does not address why it still fails."),
+                    marco("no", 6, 10, 15, "Mostly restates the docs.")),
                 env="staging"),
     lambda: rag_error("rag-err-2", ms_at(3, 17, 31, 8, 64),
                       "Is there a Terraform provider?", "anon-1190", "sess-0b6f3c"),
@@ -758,7 +779,11 @@ SMALL = [
                           "about rate limits. Declining is honest, but the response does "
                           "not answer the question, so it is not relevant to it."),
                     human("user_satisfaction", False, "sam@northpeak.co",
-                          ms_at(4, 9, 21, 30, 0)))),
+                          ms_at(4, 9, 21, 30, 0)),
+                    lena(True, 6, 9, 15,
+                         "Saying it is not documented and pointing to billing is the "
+                         "relevant answer here."),
+                    marco("no", 6, 10, 18))),
     lambda: rag("rag-keys-2", ms_at(4, 11, 36, 12, 5),
                 "can i limit a key to deploys only", DOCS_KEYS[:3],
                 "Yes. When creating the key, give it the `deploy` scope only: keys can "
@@ -767,7 +792,8 @@ SMALL = [
                 "anon-4821", "sess-77d0e9",
                 feedbacks_fn=fbs(code("contains_citation", True),
                                  judge("relevance_to_query", "yes",
-                                       "Direct yes with the scope to use."))),
+                                       "Direct yes with the scope to use."),
+                                 marco("yes", 6, 10, 21))),
     lambda: classify("cls-5", ms_at(4, 13, 9, 58, 470),
                      "Your status page says all green but our builds have been queued "
                      "for 40 minutes", "technical", "ci-bot@brightloop.app",
@@ -793,7 +819,8 @@ SMALL = [
                           "unsupported, and the answer gives no numbers.", "llm"),
                     judge("relevance_to_query", "no",
                           "The question asks for the number of retries and their time "
-                          "span; the response provides neither."))),
+                          "span; the response provides neither."),
+                    lena(False, 6, 9, 18), marco("no", 6, 10, 24))),
     lambda: classify("cls-6", ms_at(5, 8, 41, 17, 33),
                      "cancel my subscription", "account", "anon-2207", "sess-8e0a11"),
     lambda: rag("rag-domain-2", ms_at(5, 10, 15, 5, 150),
@@ -804,7 +831,11 @@ SMALL = [
                 "ops@greenfield.org", "sess-e81c55",
                 fbs(judge("relevance_to_query", "yes",
                           "Answers yes and explains how, for apex domains specifically."),
-                    code("contains_citation", True)), llm_ms=3_480),
+                    code("contains_citation", True),
+                    lena(True, 6, 9, 21), marco("no", 6, 10, 27,
+                                                "It does not say that the CNAME route "
+                                                "is impossible for apex domains.")),
+                llm_ms=3_480),
     lambda: rag("rag-slow", ms_at(5, 12, 30, 44, 990),
                 "Summarise every breaking change in the 2025 changelog", DOCS_KEYS[3:],
                 "From the excerpts I have, the only relevant 2025 change is scheduled "
