@@ -58,6 +58,17 @@ static const struct command commands[] = {
 	  "list [STORE] [--experiment ID] [--filter F] [--limit N] [--format text|json]",
 	  "The filter uses MLflow's search_traces syntax, e.g.\n"
 	  "  \"status = 'ERROR' AND tags.`mlflow.traceName` LIKE 'rag%'\"" },
+	{ "agreement", cmd_agreement,
+	  "How far judges and annotators agree, per feedback name",
+	  "agreement [STORE] [--experiment E] [--filter F] [--name N]... [--format text|json|csv]",
+	  "Over the traces in scope, per feedback name: the items (a trace, or a span\n"
+	  "for span feedback) with two or more valid answers, percent agreement,\n"
+	  "Krippendorff's alpha (nominal, interval or ordinal by the answers and the\n"
+	  "configured labels) with a 95% bootstrap interval, Cohen's kappa for each\n"
+	  "judge against the human consensus and for each pair of humans, and each\n"
+	  "judge's confusion matrix.  Sources are source_type + source_id; only valid\n"
+	  "answers count, the latest of each source; text answers are left out.\n"
+	  "Traces are read page by page, so memory stays constant." },
 	{ "demo", cmd_demo,
 	  "Write a demo store with example traces and feedback",
 	  "demo PATH [--traces N [--seed S] [--jsonl [--spans K]]]",

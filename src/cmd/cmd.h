@@ -115,5 +115,6 @@ int cmd_feedback(struct cmd_ctx *ctx, int argc, char **argv, struct err *err);
 int cmd_export(struct cmd_ctx *ctx, int argc, char **argv, struct err *err);
 int cmd_list(struct cmd_ctx *ctx, int argc, char **argv, struct err *err);
 int cmd_demo(struct cmd_ctx *ctx, int argc, char **argv, struct err *err);
+int cmd_agreement(struct cmd_ctx *ctx, int argc, char **argv, struct err *err);
 
 #endif

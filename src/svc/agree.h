@@ -1,0 +1,154 @@
+#ifndef TB_SVC_AGREE_H
+#define TB_SVC_AGREE_H
+/*
+ * Agreement over a store: which answers count, and the figures of
+ * core/agree.h for each feedback name.  Traces are fed one at a time (the
+ * caller pages through the traces in scope and hands over each page's
+ * feedback with agree_scan_load); nothing kept grows with the number of
+ * traces.
+ *
+ * What counts, for each feedback name:
+ *   - an item is one question: the name on a trace, or on one span of it;
+ *     a row on the trace's root span answers the trace's question, as a
+ *     row without a span does (core/question.h);
+ *   - a source is a source_type + source_id; HUMAN sources are the humans,
+ *     every other source (LLM_JUDGE, CODE, ...) is compared with them as a
+ *     judge;
+ *   - only valid rows of type feedback with a value count (an overridden
+ *     row is not an answer, an error-only row neither); when a source gave
+ *     several valid answers to one item the latest counts
+ *     (last_updated_timestamp, then assessment id);
+ *   - two answers are the same class when they say the same by the rule of
+ *     the disagreement marks (svc/label.h label_values_agree: true ==
+ *     "yes", 4 == 4.0 == "4", strings trimmed and without ASCII case);
+ *   - a name is left out, and the report says why, when its answers are
+ *     text (configured as text, or strings longer than AGREE_TEXT_MAX bytes
+ *     or spanning lines) or take more than AGREE_CLASSES_MAX distinct
+ *     values;
+ *   - the metric: nominal for booleans and categories, interval for
+ *     numbers, ordinal when the configured label says `scale: ordinal`
+ *     (numbers in their order, categories in the order of their options).
+ *
+ * Ownership: the scan owns everything it keeps, except the request, which
+ * it borrows for its whole life; a report owns its strings and arrays
+ * (agree_report_free).  Rows passed in are borrowed for the call.
+ */
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/agree.h"
+#include "core/err.h"
+#include "core/model.h"
+#include "store/store.h"
+
+/* A string answer longer than this (JSON text bytes) is text. */
+#define AGREE_TEXT_MAX 64
+/* Traces agree_scan_load takes at once. */
+#define AGREE_BATCH 200
+
+/* What the configuration says of a feedback name. */
+enum agree_hint_kind {
+	AGREE_HINT_BOOL = 0,
+	AGREE_HINT_NUMBER,
+	AGREE_HINT_CATEGORY,
+	AGREE_HINT_TEXT,
+};
+
+struct agree_hint {
+	const char *name;
+	enum agree_hint_kind kind;
+	bool ordinal;                 /* scale: ordinal */
+	const char *const *options;   /* categories in their order (may be NULL) */
+	size_t noptions;
+};
+
+struct agree_req {
+	const char *const *names;     /* NULL-terminated, or NULL: every name */
+	const struct agree_hint *hints;
+	size_t nhints;
+	uint64_t seed;
+	size_t resamples;             /* 0: AGREE_RESAMPLES */
+};
+
+/* ---- the report -------------------------------------------------------------- */
+
+struct agree_source {
+	char *type;                   /* source_type as stored */
+	char *id;                     /* source_id, "" when NULL */
+	bool human;
+	int64_t answers;              /* items it answered */
+};
+
+enum agree_class_kind {
+	AGREE_CLASS_BOOL = 0,
+	AGREE_CLASS_NUMBER,
+	AGREE_CLASS_TEXT,
+	AGREE_CLASS_OTHER,            /* a list or object, compared as text */
+};
+
+struct agree_class {
+	char *json;                   /* the smallest stored JSON text of the class */
+	char *label;                  /* for display: a string without its quotes */
+	enum agree_class_kind kind;
+	double value;                 /* BOOL 0/1, NUMBER its value */
+};
+
+/* One kappa: sources[a] against sources[b], or against the human consensus
+ * (b == AGREE_REPORT_CONSENSUS, with its confusion matrix: rows the
+ * source's class, columns the consensus class, nclasses x nclasses). */
+#define AGREE_REPORT_CONSENSUS ((size_t)-1)
+
+struct agree_kappa_row {
+	size_t a, b;
+	struct agree_kappa k;
+	int64_t *matrix;              /* consensus rows only, else NULL */
+};
+
+struct agree_name {
+	char *name;
+	const char *left_out;         /* static reason, or NULL */
+	enum agree_metric metric;
+	const char *metric_note;      /* static, or NULL */
+	int64_t items, pairable, unanimous, no_consensus;
+	struct agree_source *sources; /* humans by id, then the others by type, id */
+	size_t nsources;
+	struct agree_class *classes;  /* in their order */
+	size_t nclasses;
+	struct agree_alpha alpha;
+	struct agree_ci ci;           /* undef NO_PAIRS when alpha is undefined */
+	struct agree_kappa_row *kappas; /* consensus rows first, then human pairs */
+	size_t nkappas;
+};
+
+struct agree_report {
+	struct agree_name *v;         /* by name */
+	size_t n;
+	int64_t traces;               /* traces fed */
+	uint64_t seed;
+	size_t resamples;
+};
+
+void agree_report_free(struct agree_report *r);
+
+/* ---- scanning ---------------------------------------------------------------- */
+
+struct agree_scan;
+
+struct agree_scan *agree_scan_new(const struct agree_req *req);
+void agree_scan_free(struct agree_scan *s);
+
+/* One trace: its feedback rows (any, valid or not) and its root span id
+ * (NULL when unknown). */
+void agree_scan_trace(struct agree_scan *s, const char *trace_id, const char *root_span_id,
+		      const struct assessment_list *rows);
+
+/* Loads the feedback of up to AGREE_BATCH traces from the store and feeds
+ * each of them. */
+int agree_scan_load(struct agree_scan *s, struct store *st, const char *const *trace_ids,
+		    size_t n, struct err *err);
+
+/* The figures; the scan may be freed afterwards. */
+void agree_scan_report(struct agree_scan *s, struct agree_report *out);
+
+#endif
