@@ -349,6 +349,7 @@ static int walk_experiment(struct store *st, const struct trace_walk *w, int64_t
 	req.cursor = &cur;
 	req.me = w->me;
 	req.filter = w->filter;
+	req.ids_only = w->ids_only;
 	while (more && (!w->limit || *seen < w->limit)) {
 		req.limit = WALK_PAGE;
 		if (w->limit && w->limit - *seen < req.limit)

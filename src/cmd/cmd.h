@@ -83,6 +83,7 @@ struct trace_walk {
 	const char *filter;     /* search_traces syntax, or NULL */
 	size_t limit;           /* 0: every row */
 	const char *me;         /* source_id for the rows' feedback cells */
+	bool ids_only;          /* rows with ids and sort values only (page_req) */
 	int (*row)(void *data, const struct trace_row *r, struct err *err);
 	void *data;
 };

@@ -118,6 +118,21 @@ struct assessment_update {
 	int64_t updated_ms;        /* 0: now */
 };
 
+/* One answer: a valid feedback row as a scan over traces gives it, with the
+ * question it answers (core/question.h: target NULL for the trace, which a
+ * row on the trace's root span answers too, else the span id).  Borrowed:
+ * valid only during the call that hands it over. */
+struct answer_row {
+	const char *trace_id;
+	const char *name;
+	const char *target;        /* NULL: the trace */
+	const char *source_type;   /* may be NULL */
+	const char *source_id;     /* may be NULL */
+	const char *value;         /* JSON text, may be NULL (an error-only row) */
+	const char *assessment_id;
+	int64_t updated_ms;
+};
+
 /* ---- trace list rows --------------------------------------------------- */
 
 /* Per feedback name, the latest valid value of each kind of source (raw JSON
@@ -206,6 +221,9 @@ struct page_req {
 	const struct question_ref *questions; /* what QF_UNLABELLED looks at; ends
 	                              with a NULL name; NULL: any feedback */
 	const char *search;        /* free text in previews and names, or NULL */
+	bool ids_only;             /* rows carry only their id and sort values (time,
+	                              duration, status, name): no previews, no
+	                              feedback cells (for scans over every trace) */
 };
 
 struct trace_page {

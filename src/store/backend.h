@@ -32,6 +32,7 @@
 
 #include "core/err.h"
 #include "core/model.h"
+#include "store/store.h"
 
 struct store_ops;
 
@@ -85,6 +86,9 @@ struct store_ops {
 			  struct err *err);
 	int (*load_assessments)(struct store *st, const char *trace_id,
 				struct assessment_list *out, struct err *err);
+	/* NULL: the registry loads each trace (load_trace) instead. */
+	int (*scan_feedback)(struct store *st, const char *const *trace_ids, size_t n,
+			     answer_fn fn, void *ctx, struct err *err);
 	int (*get_assessment)(struct store *st, const char *assessment_id,
 			      struct assessment *out, struct err *err);
 	int (*check_target)(struct store *st, const char *trace_id, const char *span_id,

@@ -510,6 +510,7 @@ const struct store_ops sqlite_store_ops = {
 	.count_traces = sq_count_traces,
 	.feedback_names = sq_feedback_names,
 	.page_traces = sq_page_traces,
+	.scan_feedback = sq_scan_feedback,
 	.get_row = sq_get_row,
 	.load_trace = sq_load_trace,
 	.load_assessments = sq_load_assessments,

@@ -149,6 +149,8 @@ int sq_get_row(struct store *st, const char *trace_id, const char *me, struct tr
 	       struct err *err);
 int sq_assessments_stamp(struct store *st, int64_t experiment_id, int64_t *stamp,
 			 int64_t *count, struct err *err);
+int sq_scan_feedback(struct store *st, const char *const *trace_ids, size_t n,
+		     answer_fn fn, void *ctx, struct err *err);
 
 /* The page query store_page_traces would run for req (*sql) and SQLite's
  * EXPLAIN QUERY PLAN of it, one detail per line, followed by the plan of

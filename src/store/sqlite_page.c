@@ -33,7 +33,7 @@ static int id_pos_cmp(const void *a, const void *b)
 }
 
 /* The ids of rows (NULL ids as ""), sorted. */
-static struct id_pos *id_index(char *const *ids, size_t n)
+static struct id_pos *id_index(const char *const *ids, size_t n)
 {
 	struct id_pos *ix = xcalloc(n ? n : 1, sizeof *ix);
 	size_t i;
@@ -154,12 +154,14 @@ static sqlite3_stmt *chunk_stmt(struct sq *s, void (*sql_of)(const struct sq *, 
 	return stmt;
 }
 
-typedef void (*id_row_fn)(void *ctx, sqlite3_stmt *stmt, size_t pos);
+/* A row of a query by ids; -1 stops the query (the callback has filled the
+ * error it was given). */
+typedef int (*id_row_fn)(void *ctx, sqlite3_stmt *stmt, size_t pos);
 
 /* Runs the query of sql_of over ids[0..n), a chunk at a time; row is
  * called for each row whose column 0 is one of the ids, with its index. */
 static int by_ids(struct sq *s, void (*sql_of)(const struct sq *, struct strbuf *, size_t),
-		  char *const *ids, size_t n, id_row_fn row, void *ctx, struct err *err)
+		  const char *const *ids, size_t n, id_row_fn row, void *ctx, struct err *err)
 {
 	struct id_pos *ix = id_index(ids, n);
 	size_t from;
@@ -176,10 +178,15 @@ static int by_ids(struct sq *s, void (*sql_of)(const struct sq *, struct strbuf 
 		while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
 			const struct id_pos *hit = id_find(ix, n, stmt, 0);
 
-			if (hit)
-				row(ctx, stmt, hit->pos);
+			if (hit && row(ctx, stmt, hit->pos) < 0)
+				break;
 		}
-		ret = sq_end(s, stmt, rc, err);
+		if (rc == SQLITE_ROW) {
+			sq_done(s, stmt);
+			ret = -1;
+		} else {
+			ret = sq_end(s, stmt, rc, err);
+		}
 	}
 	free(ix);
 	return ret;
@@ -195,7 +202,7 @@ struct fold_ctx {
 	const char *me;
 };
 
-static void fold_row(void *ctx, sqlite3_stmt *stmt, size_t pos)
+static int fold_row(void *ctx, sqlite3_stmt *stmt, size_t pos)
 {
 	struct fold_ctx *f = ctx;
 
@@ -203,6 +210,7 @@ static void fold_row(void *ctx, sqlite3_stmt *stmt, size_t pos)
 		   (const char *)sqlite3_column_text(stmt, 2),
 		   (const char *)sqlite3_column_text(stmt, 3),
 		   (const char *)sqlite3_column_text(stmt, 4), f->me);
+	return 0;
 }
 
 /* Fills fb/nfb of each row: per feedback name, the latest valid value from
@@ -222,10 +230,69 @@ static int fold_feedback(struct sq *s, struct trace_row *rows, size_t n, const c
 	ids = xcalloc(n, sizeof *ids);
 	for (i = 0; i < n; i++)
 		ids[i] = rows[i].id;
-	ret = by_ids(s, fold_sql_of, ids, n, fold_row, &f, err);
+	ret = by_ids(s, fold_sql_of, (const char *const *)ids, n, fold_row, &f, err);
 	if (ret == 0)
 		rules_fold_end(rows, n);
 	free(ids);
+	return ret;
+}
+
+/* ---- the feedback of a batch of traces --------------------------------- */
+
+/* Valid feedback of n traces with the question each row answers: a row on
+ * its trace's root span (the span without a parent, found by primary key)
+ * answers the trace's, as a row without a span does (core/question.h). */
+static void answers_sql_of(const struct sq *s, struct strbuf *sql, size_t n)
+{
+	sb_adds(sql, "SELECT a.trace_id, a.name, CASE WHEN a.span_id IS NULL OR a.span_id = ''");
+	if (s->has_spans)
+		sb_adds(sql, " OR EXISTS (SELECT 1 FROM spans AS r WHERE r.trace_id = a.trace_id"
+			" AND r.span_id = a.span_id"
+			" AND (r.parent_span_id IS NULL OR r.parent_span_id = ''))");
+	sb_adds(sql, " THEN NULL ELSE a.span_id END AS target, a.source_type, a.source_id,"
+		" a.value, a.assessment_id, a.last_updated_timestamp FROM assessments AS a"
+		" WHERE a.trace_id IN (");
+	in_list(sql, n);
+	sb_adds(sql, ") AND +a.assessment_type = 'feedback' AND a.valid = 1"
+		" ORDER BY a.trace_id, a.name, target, a.source_type, a.source_id,"
+		" a.last_updated_timestamp DESC, a.assessment_id DESC");
+}
+
+struct answer_ctx {
+	answer_fn fn;
+	void *ctx;
+	struct err *err;
+};
+
+static int answer_row(void *ctx, sqlite3_stmt *stmt, size_t pos)
+{
+	struct answer_ctx *a = ctx;
+	struct answer_row r;
+
+	(void)pos;
+	r.trace_id = (const char *)sqlite3_column_text(stmt, 0);
+	r.name = (const char *)sqlite3_column_text(stmt, 1);
+	r.target = (const char *)sqlite3_column_text(stmt, 2);
+	r.source_type = (const char *)sqlite3_column_text(stmt, 3);
+	r.source_id = (const char *)sqlite3_column_text(stmt, 4);
+	r.value = (const char *)sqlite3_column_text(stmt, 5);
+	r.assessment_id = (const char *)sqlite3_column_text(stmt, 6);
+	r.updated_ms = sqlite3_column_int64(stmt, 7);
+	return a->fn(a->ctx, &r, a->err);
+}
+
+int sq_scan_feedback(struct store *st, const char *const *trace_ids, size_t n, answer_fn fn,
+		     void *ctx, struct err *err)
+{
+	struct answer_ctx a = { fn, ctx, err };
+	struct sq *s = sq_of(st);
+	bool began = false;
+	int ret = -1;
+
+	if (sq_read_begin(s, &began, err) == 0) {
+		ret = by_ids(s, answers_sql_of, trace_ids, n, answer_row, &a, err);
+		sq_read_end(s, began);
+	}
 	return ret;
 }
 
@@ -518,11 +585,14 @@ static int page_query(struct sq *s, const struct page_req *req, struct sql_where
 	if ((unsigned)req->sort >= sizeof sort_specs / sizeof sort_specs[0])
 		return err_set(err, ERR_USAGE, "unknown sort key %d", (int)req->sort);
 	sp = &sort_specs[req->sort];
-	/* Only the ids: the other columns (and their joins) are fetched for the
-	 * page's rows alone, not for every row a sort has to look at.  SQLite
-	 * drops the join on the name tag when neither the sort nor the search
-	 * uses it. */
-	sb_adds(&q->sql, "SELECT ti.request_id FROM trace_info AS ti"
+	/* Only the ids (and, for ids_only, the sort value): the other columns
+	 * (and their joins) are fetched for the page's rows alone, not for
+	 * every row a sort has to look at.  SQLite drops the join on the name
+	 * tag when neither the sort nor the search uses it. */
+	sb_adds(&q->sql, "SELECT ti.request_id");
+	if (req->ids_only)
+		sb_addf(&q->sql, ", %s", sp->expr);
+	sb_adds(&q->sql, " FROM trace_info AS ti"
 		" LEFT JOIN trace_tags AS nm"
 		" ON nm.request_id = ti.request_id AND nm.key = '" RULES_TAG_NAME "'"
 		" WHERE ti.experiment_id = ?");
@@ -541,6 +611,30 @@ static int page_query(struct sq *s, const struct page_req *req, struct sql_where
 	return 0;
 }
 
+/* An ids_only row: its id (column 0) and its sort value (column 1). */
+static void read_sort_value(sqlite3_stmt *stmt, enum sort_key sort, struct trace_row *r)
+{
+	bool null = sqlite3_column_type(stmt, 1) == SQLITE_NULL;
+
+	memset(r, 0, sizeof *r);
+	r->id = sq_col_str(stmt, 0);
+	r->duration_ms = -1;
+	switch (sort) {
+	case SORT_TIME:
+		r->timestamp_ms = sqlite3_column_int64(stmt, 1);
+		break;
+	case SORT_DURATION:
+		r->duration_ms = null ? -1 : sqlite3_column_int64(stmt, 1);
+		break;
+	case SORT_STATUS:
+		r->status = sq_col_str(stmt, 1);
+		break;
+	case SORT_NAME:
+		r->name = sq_col_str(stmt, 1);
+		break;
+	}
+}
+
 static void fetch_sql_of(const struct sq *s, struct strbuf *sql, size_t n)
 {
 	sq_row_select(s, sql);
@@ -549,12 +643,13 @@ static void fetch_sql_of(const struct sq *s, struct strbuf *sql, size_t n)
 	sb_adds(sql, ")");
 }
 
-static void fetch_row(void *ctx, sqlite3_stmt *stmt, size_t pos)
+static int fetch_row(void *ctx, sqlite3_stmt *stmt, size_t pos)
 {
 	struct trace_row *rows = ctx;
 
 	if (!rows[pos].id)
 		sq_read_row(stmt, &rows[pos]);
+	return 0;
 }
 
 /* rows[i] = the row of trace ids[i], by primary key, a chunk of ids per
@@ -562,7 +657,7 @@ static void fetch_row(void *ctx, sqlite3_stmt *stmt, size_t pos)
 static int fetch_rows(struct sq *s, char *const *ids, size_t n, struct trace_row *rows,
 		      struct err *err)
 {
-	return by_ids(s, fetch_sql_of, ids, n, fetch_row, rows, err);
+	return by_ids(s, fetch_sql_of, (const char *const *)ids, n, fetch_row, rows, err);
 }
 
 int sq_page_traces(struct store *st, const struct page_req *req, struct trace_page *out,
@@ -574,6 +669,8 @@ int sq_page_traces(struct store *st, const struct page_req *req, struct trace_pa
 	char **ids = NULL;
 	size_t nids = 0, cap = 0, i, j;
 	bool began = false;
+	struct trace_row *only = NULL;
+	size_t cap_only = 0;
 	int rc, ret = -1;
 
 	memset(&q, 0, sizeof q);
@@ -592,7 +689,13 @@ int sq_page_traces(struct store *st, const struct page_req *req, struct trace_pa
 		if (rc != SQLITE_ROW)
 			break;
 		GROW(ids, cap, nids + 1);
-		ids[nids++] = sq_col_str(stmt, 0);
+		ids[nids] = sq_col_str(stmt, 0);
+		if (req->ids_only) {
+			GROW(only, cap_only, nids + 1);
+			memset(&only[nids], 0, sizeof *only);
+			read_sort_value(stmt, req->sort, &only[nids]);
+		}
+		nids++;
 	}
 	if (rc != SQLITE_DONE) {
 		sq_fail(s, rc, err);
@@ -601,15 +704,36 @@ int sq_page_traces(struct store *st, const struct page_req *req, struct trace_pa
 	sq_done(s, stmt);
 	stmt = NULL;
 	out->more = nids > req->limit;
-	while (nids > req->limit)
+	while (nids > req->limit) {
 		free(ids[--nids]);
+		if (only)
+			trace_row_free(&only[nids]);
+	}
 	if (req->dir == PAGE_BEFORE) {
 		for (i = 0; i < nids / 2; i++) {
 			char *tmp = ids[i];
 
 			ids[i] = ids[nids - 1 - i];
 			ids[nids - 1 - i] = tmp;
+			if (only) {
+				struct trace_row r = only[i];
+
+				only[i] = only[nids - 1 - i];
+				only[nids - 1 - i] = r;
+			}
 		}
+	}
+	if (req->ids_only) {
+		bool more = out->more;
+
+		trace_page_free(out);
+		out->more = more;
+		out->v = only;
+		out->cap = cap_only;
+		out->n = nids;
+		only = NULL;
+		ret = 0;
+		goto out;
 	}
 	GROW(out->v, out->cap, nids ? nids : 1);
 	memset(out->v, 0, nids * sizeof *out->v);
@@ -631,6 +755,9 @@ out:
 	for (i = 0; i < nids; i++)
 		free(ids[i]);
 	free(ids);
+	for (i = 0; only && i < nids; i++)
+		trace_row_free(&only[i]);
+	free(only);
 	if (ret < 0)
 		trace_page_free(out);
 	return ret;

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/question.h"
 #include "core/util.h"
 #include "store/backend.h"
 #include "store/rules.h"
@@ -189,6 +190,95 @@ int store_load_assessments(struct store *st, const char *trace_id, struct assess
 			   struct err *err)
 {
 	return st->ops->load_assessments(st, trace_id, out, err);
+}
+
+/* ---- store_scan_feedback for a backend without scan_feedback ---------- */
+
+static int cmp_str(const char *a, const char *b)
+{
+	return strcmp(a ? a : "", b ? b : "");
+}
+
+static int cmp_id(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* The order store_scan_feedback promises (NULL target first). */
+static int cmp_answer(const void *x, const void *y)
+{
+	const struct answer_row *a = x, *b = y;
+	int c;
+
+	if ((c = strcmp(a->trace_id, b->trace_id)) || (c = cmp_str(a->name, b->name)))
+		return c;
+	if (!a->target != !b->target)
+		return a->target ? 1 : -1;
+	if ((c = cmp_str(a->target, b->target)) || (c = cmp_str(a->source_type, b->source_type)) ||
+	    (c = cmp_str(a->source_id, b->source_id)))
+		return c;
+	if (a->updated_ms != b->updated_ms)
+		return a->updated_ms > b->updated_ms ? -1 : 1;
+	return -cmp_str(a->assessment_id, b->assessment_id);
+}
+
+/* One trace at a time, whole. */
+static int scan_by_trace(struct store *st, const char *const *trace_ids, size_t n,
+			 answer_fn fn, void *ctx, struct err *err)
+{
+	const char **ids = xcalloc(n ? n : 1, sizeof *ids);
+	struct answer_row *rows = NULL;
+	size_t cap = 0, i, j, k;
+	int ret = 0;
+
+	memcpy(ids, trace_ids, n * sizeof *ids);
+	qsort(ids, n, sizeof *ids, cmp_id);
+	for (i = 0; i < n && ret == 0; i++) {
+		struct trace t = { 0 };
+		const char *root = NULL;
+
+		if (st->ops->load_trace(st, ids[i], &t, err) < 0) {
+			ret = err->code == ERR_NOTFOUND ? 0 : -1;
+			if (ret == 0)
+				err_clear(err);
+			trace_free(&t);
+			continue;
+		}
+		for (j = 0; j < t.nspans && !root; j++)
+			if (!t.spans[j].parent_id || !*t.spans[j].parent_id)
+				root = t.spans[j].id;
+		GROW(rows, cap, t.assessments.n + 1);
+		for (j = k = 0; j < t.assessments.n; j++) {
+			const struct assessment *a = &t.assessments.v[j];
+
+			if (!a->valid || !str_eq(a->type, "feedback"))
+				continue;
+			rows[k].trace_id = ids[i];
+			rows[k].name = a->name;
+			rows[k].target = question_target(a->span_id, root);
+			rows[k].source_type = a->source_type;
+			rows[k].source_id = a->source_id;
+			rows[k].value = a->value;
+			rows[k].assessment_id = a->id;
+			rows[k].updated_ms = a->updated_ms;
+			k++;
+		}
+		qsort(rows, k, sizeof *rows, cmp_answer);
+		for (j = 0; j < k && ret == 0; j++)
+			ret = fn(ctx, &rows[j], err);
+		trace_free(&t);
+	}
+	free(rows);
+	free(ids);
+	return ret;
+}
+
+int store_scan_feedback(struct store *st, const char *const *trace_ids, size_t n,
+			answer_fn fn, void *ctx, struct err *err)
+{
+	if (st->ops->scan_feedback)
+		return st->ops->scan_feedback(st, trace_ids, n, fn, ctx, err);
+	return scan_by_trace(st, trace_ids, n, fn, ctx, err);
 }
 
 int store_get_assessment(struct store *st, const char *assessment_id, struct assessment *out,

@@ -90,6 +90,15 @@ int store_load_trace(struct store *st, const char *trace_id, struct trace *out, 
 /* Only the assessments of a trace (for refresh after writes). */
 int store_load_assessments(struct store *st, const char *trace_id, struct assessment_list *out,
 			   struct err *err);
+/* Visits the valid feedback rows of n distinct traces in the order
+ * trace_id, name, target (the trace first), source_type, source_id, and
+ * for one source the latest first (last_updated_timestamp, then
+ * assessment_id, descending); byte order for text, as SQLite's BINARY
+ * collation.  A visitor returning -1 stops the scan (its err is kept).
+ * Memory does not grow with the rows: each is borrowed for its call. */
+typedef int (*answer_fn)(void *ctx, const struct answer_row *r, struct err *err);
+int store_scan_feedback(struct store *st, const char *const *trace_ids, size_t n,
+			answer_fn fn, void *ctx, struct err *err);
 int store_get_assessment(struct store *st, const char *assessment_id, struct assessment *out,
 			 struct err *err);
 /* ERR_NOTFOUND unless the trace exists; with span_id, unless that span exists

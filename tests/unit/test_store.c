@@ -11,6 +11,7 @@
 #include "core/strbuf.h"
 #include "core/util.h"
 #include "store/filter_sql.h"
+#include "store/backend.h"
 #include "store/sqlite_int.h"
 #include "store/store.h"
 #include "test.h"
@@ -583,6 +584,59 @@ TEST(keyset_pages_walk_every_sort_both_ways)
 	free(path);
 }
 
+/* ids_only pages: the same rows in the same order, with their ids and sort
+ * values and nothing else. */
+TEST(ids_only_pages_walk_every_sort)
+{
+	int64_t exp;
+	char *path;
+	struct store *st = paging_store(&path, &exp);
+	struct err err = { 0 };
+	int s;
+
+	for (s = SORT_TIME; s <= SORT_NAME; s++) {
+		char *got[NPAGE + 20];
+		size_t n = 0, i, pages = 0;
+		struct page_cursor cur = { 0 };
+		struct page_req req = { 0 };
+		bool more = true, ok = true, bare = true;
+
+		cmp_sort = (enum sort_key)s;
+		cmp_asc = 0;
+		qsort(expected, NPAGE, sizeof expected[0], expect_cmp);
+		req.experiment_id = exp;
+		req.sort = (enum sort_key)s;
+		req.limit = 23;
+		req.ids_only = true;
+		req.me = "alice";
+		while (more && ok && pages < 30) {
+			struct trace_page p = { 0 };
+
+			req.cursor = cur.set ? &cur : NULL;
+			ok = store_page_traces(st, &req, &p, &err) == 0;
+			for (i = 0; ok && i < p.n && n < NPAGE + 20; i++) {
+				got[n++] = xstrdup(p.v[i].id);
+				bare = bare && !p.v[i].request_preview && !p.v[i].user && !p.v[i].nfb;
+			}
+			more = p.more;
+			ok = ok && (p.n == 23 || !more);
+			if (p.n)
+				page_cursor_from_row(&cur, req.sort, &p.v[p.n - 1]);
+			trace_page_free(&p);
+			pages++;
+		}
+		CHECK(ok);
+		CHECK(bare);
+		CHECK_INT(pages, (NPAGE + 22) / 23);
+		CHECK(same_ids(got, n, req.sort, false, "ids only"));
+		for (i = 0; i < n; i++)
+			free(got[i]);
+		page_cursor_free(&cur);
+	}
+	store_close(st);
+	free(path);
+}
+
 static size_t page_count(struct store *st, struct page_req *req)
 {
 	struct trace_page p = { 0 };
@@ -886,6 +940,88 @@ TEST(root_span_rows_answer_the_trace)
 		CHECK_INT(n, 1);
 	}
 	sqlite3_close(db);
+	store_close(st);
+	free(path);
+}
+
+/* What store_scan_feedback visits, one line per row. */
+static int collect_answer(void *ctx, const struct answer_row *r, struct err *err)
+{
+	struct strbuf *sb = ctx;
+
+	(void)err;
+	sb_addf(sb, "%s|%s|%s|%s|%s|%s\n", r->trace_id, r->name, r->target ? r->target : "-",
+		r->source_type ? r->source_type : "-", r->source_id ? r->source_id : "-",
+		r->value ? r->value : "-");
+	return 0;
+}
+
+static int stop_at_second(void *ctx, const struct answer_row *r, struct err *err)
+{
+	int *n = ctx;
+
+	(void)r;
+	return ++*n == 2 ? err_set(err, ERR_CANCELLED, "enough") : 0;
+}
+
+/* The feedback of a batch: valid feedback rows only, in the promised order,
+ * a row on the root span answering the trace's question (the question rule
+ * in SQL); the registry's own scan (for backends without one) the same. */
+TEST(scan_feedback_of_a_batch)
+{
+	const char *ids[] = { "tr-one", "tr-none" };
+	struct assessment_new e = { 0 };
+	struct store_ops no_scan;
+	const struct store_ops *ops;
+	struct strbuf got = STRBUF_INIT, again = STRBUF_INIT;
+	char *path, id[64], judge[64];
+	int64_t exp;
+	int stops = 0;
+	struct err err = { 0 };
+	struct store *st = store_with_trace("batch.db", &path, &exp);
+
+	log_fb(st, "tr-one", "correct", "\"yes\"", "LLM_JUDGE", "gpt", 1000, NULL, judge);
+	log_fb(st, "tr-one", "correct", "false", "HUMAN", "ann", 1001, judge, id);
+	log_fb(st, "tr-one", "correct", "true", "HUMAN", "ann", 1005, NULL, id);
+	log_fb(st, "tr-one", "tone", "\"calm\"", "HUMAN", "bob", 1002, NULL, id);
+	e.trace_id = "tr-one";
+	e.name = "expected";
+	e.type = "expectation";
+	e.value_json = "1";
+	CHECK_INT(store_log_assessment(st, &e, id, &err), 0);
+	e.type = "feedback";
+	e.name = "tone";
+	e.value_json = "\"sharp\"";
+	e.source_type = "LLM_JUDGE";
+	e.source_id = "gpt";
+	e.span_id = "00000000000000a0";   /* the root: the trace's question */
+	CHECK_INT(store_log_assessment(st, &e, id, &err), 0);
+	e.span_id = "00000000000000a1";   /* the child: its own question */
+	e.value_json = "\"calm\"";
+	CHECK_INT(store_log_assessment(st, &e, id, &err), 0);
+	CHECK_INT(store_scan_feedback(st, ids, 2, collect_answer, &got, &err), 0);
+	CHECK_STR(sb_str(&got),
+		  "tr-one|correct|-|HUMAN|ann|true\n"
+		  "tr-one|correct|-|HUMAN|ann|false\n"
+		  "tr-one|tone|-|HUMAN|bob|\"calm\"\n"
+		  "tr-one|tone|-|LLM_JUDGE|gpt|\"sharp\"\n"
+		  "tr-one|tone|00000000000000a1|LLM_JUDGE|gpt|\"calm\"\n");
+	CHECK_INT(store_scan_feedback(st, ids, 2, stop_at_second, &stops, &err), -1);
+	CHECK_INT(err.code, ERR_CANCELLED);
+	CHECK_INT(stops, 2);
+	err_clear(&err);
+	/* The same through the registry's scan of whole traces. */
+	ops = ((struct store *)st)->ops;
+	no_scan = *ops;
+	no_scan.scan_feedback = NULL;
+	((struct store *)st)->ops = &no_scan;
+	CHECK_INT(store_scan_feedback(st, ids, 2, collect_answer, &again, &err), 0);
+	CHECK_STR(sb_str(&again), sb_str(&got));
+	((struct store *)st)->ops = ops;
+	if (err.code)
+		printf("    %s\n", err.msg);
+	sb_free(&got);
+	sb_free(&again);
 	store_close(st);
 	free(path);
 }
@@ -1785,8 +1921,10 @@ int main(void)
 	RUN(refuse_non_mlflow_files);
 	RUN(read_only_file_opens_and_refuses_writes);
 	RUN(keyset_pages_walk_every_sort_both_ways);
+	RUN(ids_only_pages_walk_every_sort);
 	RUN(search_quick_filters_and_filter_errors);
 	RUN(time_page_query_searches_the_index);
+	RUN(scan_feedback_of_a_batch);
 	RUN(feedback_cells_and_quick_filters);
 	RUN(root_span_rows_answer_the_trace);
 	RUN(load_trace_with_spans_from_dspy_store);
