@@ -374,6 +374,20 @@ measure() {
 		ms 5
 	sqlite3 -batch "$DB" "DELETE FROM assessments WHERE name = 'bench_write'"
 
+	# -- agreement over every trace, from start: the floor reads the same
+	# rows in the same order with the same root-span rule, in one query
+	sq_agree() { sqlite3 -batch -readonly "$DB" "SELECT a.trace_id, a.name,
+	 CASE WHEN a.span_id IS NULL OR a.span_id = '' OR EXISTS (SELECT 1 FROM spans r
+	  WHERE r.trace_id = a.trace_id AND r.span_id = a.span_id
+	  AND (r.parent_span_id IS NULL OR r.parent_span_id = '')) THEN NULL ELSE a.span_id END
+	  AS target, a.source_type, a.source_id, a.value
+	 FROM trace_info ti JOIN assessments a ON a.trace_id = ti.request_id
+	 WHERE ti.experiment_id = $EXP AND +a.assessment_type = 'feedback' AND a.valid = 1
+	 ORDER BY a.trace_id, a.name, target, a.source_type, a.source_id,
+	  a.last_updated_timestamp DESC, a.assessment_id DESC;"; }
+	tl_agree() { "$TL" agreement "$DB" -e "$EXP" --format json; }
+	res "agreement over every trace, from start" "$(total tl_agree)" "$(total sq_agree)" ms 5000
+
 	# -- peak memory: browsing must not grow with the number of traces
 	if [ -x /usr/bin/time ]; then
 		printf ':snapshot %s\nG\nPgUp\ng\nPgDn\n:filter status = %s\n:filter\n/\n:type invoice\nEnter\n' \
@@ -383,6 +397,8 @@ measure() {
 			>/dev/null | tail -n 1 | awk '{ printf "%.1f", $1 / 1024 }'; }
 		res "peak RSS, browsing" "$(rss "$W/keys.browse")" - MB 32
 		res "peak RSS, the 10,000-span trace open" "$(rss "$W/keys.big")" - MB 32
+		res "peak RSS, agreement" "$(/usr/bin/time -f %M "$TL" agreement "$DB" -e "$EXP" \
+			2>&1 >/dev/null | tail -n 1 | awk '{ printf "%.1f", $1 / 1024 }')" - MB 64
 	fi
 }
 

@@ -89,6 +89,9 @@ static struct agree_hint *hints_of(const struct config *cfg)
 			    l->type == LABEL_CATEGORICAL ? AGREE_HINT_CATEGORY : AGREE_HINT_TEXT;
 		h[i].options = (const char *const *)l->options;
 		h[i].noptions = l->noptions;
+		h[i].scaled = l->scale != SCALE_DEFAULT;
+		h[i].metric = l->scale == SCALE_ORDINAL ? AGREE_ORDINAL :
+			      l->scale == SCALE_INTERVAL ? AGREE_INTERVAL : AGREE_NOMINAL;
 	}
 	return h;
 }
@@ -586,6 +589,7 @@ int cmd_agreement(struct cmd_ctx *ctx, int argc, char **argv, struct err *err)
 	req.seed = (uint64_t)seed;
 	b.scan = agree_scan_new(&req);
 	w.filter = o.filter;
+	w.ids_only = true;
 	w.row = on_row;
 	w.data = &b;
 	if (cmd_walk(b.st, &w, err) < 0 || flush(&b, err) < 0)

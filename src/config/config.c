@@ -409,13 +409,19 @@ static void parse_bound(struct label_read *r, yaml_node_t *n, const char *what, 
 
 /* The fields of a label schema. */
 enum label_field { LF_NAME, LF_TYPE, LF_MIN, LF_MAX, LF_OPTIONS, LF_INSTRUCTIONS, LF_RATIONALE,
-		   LF_KEYS, LF_KEY, LF_REQUIRED, LF_TARGET, LF_COUNT_ };
+		   LF_KEYS, LF_KEY, LF_REQUIRED, LF_TARGET, LF_SCALE, LF_COUNT_ };
 
 static const char *const label_fields[LF_COUNT_] = {
 	[LF_NAME] = "name", [LF_TYPE] = "type", [LF_MIN] = "min", [LF_MAX] = "max",
 	[LF_OPTIONS] = "options", [LF_INSTRUCTIONS] = "instructions",
 	[LF_RATIONALE] = "rationale", [LF_KEYS] = "keys", [LF_KEY] = "key",
-	[LF_REQUIRED] = "required", [LF_TARGET] = "target",
+	[LF_REQUIRED] = "required", [LF_TARGET] = "target", [LF_SCALE] = "scale",
+};
+
+static const char *const scale_names[SCALE_COUNT_] = {
+#define X_(id, name) [SCALE_##id] = name,
+	LABEL_SCALE_LIST(X_)
+#undef X_
 };
 
 static int name_index(const char *const *names, int n, const char *s)
@@ -426,6 +432,30 @@ static int name_index(const char *const *names, int n, const char *s)
 		if (names[i] && strcmp(names[i], s) == 0)
 			return i;
 	return -1;
+}
+
+/* `scale:` (agreement): nominal or ordinal for categories, any for numbers. */
+static void parse_scale(struct label_read *r, yaml_node_t *n)
+{
+	int v;
+	char *q;
+
+	if (!n || ynode_is_null(n))
+		return;
+	v = name_index(scale_names, SCALE_COUNT_, yscalar(n));
+	q = yquote(n);
+	if (v <= SCALE_DEFAULT)
+		ydiag(r->ld->doc, r->ld->diags, DIAG_WARNING, n,
+		      "label '%s': unknown scale '%s' (nominal, ordinal or interval; ignored)",
+		      r->l.name, q);
+	else if (r->l.type == LABEL_BOOLEAN || r->l.type == LABEL_TEXT ||
+		 (r->l.type == LABEL_CATEGORICAL && v == SCALE_INTERVAL))
+		ydiag(r->ld->doc, r->ld->diags, DIAG_WARNING, n,
+		      "label '%s': scale '%s' does not fit a %s label (ignored)", r->l.name, q,
+		      label_type_name(r->l.type));
+	else
+		r->l.scale = (enum label_scale)v;
+	free(q);
 }
 
 /* Another accepted label already uses this key, or a prefix of it, or a
@@ -586,6 +616,7 @@ static void parse_label(struct loader *ld, yaml_node_t *item)
 	}
 	if (r.bad)
 		goto out;
+	parse_scale(&r, f[LF_SCALE]);
 
 	if (f[LF_KEY] && f[LF_KEYS]) {
 		label_error(&r, f[LF_KEY], "give either 'key' or 'keys'");

@@ -79,6 +79,22 @@ enum question_target {
 	QT_COUNT_
 };
 
+/* How answers are compared when agreement is measured (`scale:`): the
+ * default is nominal for booleans and categories, interval for numbers;
+ * ordinal puts numbers in their order and categories in their options'. */
+#define LABEL_SCALE_LIST(X) \
+	X(DEFAULT, "default") \
+	X(NOMINAL, "nominal") \
+	X(ORDINAL, "ordinal") \
+	X(INTERVAL, "interval")
+
+enum label_scale {
+#define X_(id, name) SCALE_##id,
+	LABEL_SCALE_LIST(X_)
+#undef X_
+	SCALE_COUNT_
+};
+
 /* One key of a question and the value it gives. */
 struct label_key {
 	struct keyseq seq;
@@ -101,6 +117,7 @@ struct label_schema {
 	                           question has my answer (default true) */
 	enum rationale_mode rationale;
 	enum question_target target;  /* default QT_TRACE */
+	enum label_scale scale;       /* how `tracelab agreement` compares answers */
 	struct label_key *keys;
 	size_t nkeys;
 	int line, col;          /* where the schema starts (0: nowhere) */

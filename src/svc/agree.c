@@ -4,7 +4,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/question.h"
 #include "core/util.h"
 
 struct cls {
@@ -30,16 +29,6 @@ struct src {
 	bool human;
 };
 
-/* One answering row of the trace being fed (borrowed from the rows). */
-struct row_ref {
-	struct name_state *ns;
-	const char *target;           /* "" for the trace */
-	const char *type, *id;
-	int64_t updated;
-	const char *aid;
-	const char *value;
-};
-
 struct agree_scan {
 	const struct agree_req *req;
 	struct name_state **names;
@@ -49,16 +38,14 @@ struct agree_scan {
 	uint32_t *src_index;          /* open addressing, index + 1 */
 	size_t cap_src_index;
 	int64_t traces;
-	struct row_ref *rows;         /* scratch for one trace */
-	size_t cap_rows;
+	/* The item being read: its trace, name and target, and its answers. */
+	char *item_trace, *item_target;
+	struct name_state *item_ns;
+	bool in_item;
+	uint32_t last_src;            /* source of the last answer taken */
 	struct agree_answer *ans;
-	size_t cap_ans;
+	size_t nans, cap_ans;
 };
-
-static const char *or_empty(const char *s)
-{
-	return s ? s : "";
-}
 
 /* ---- sources ------------------------------------------------------------------ */
 
@@ -307,27 +294,6 @@ struct agree_scan *agree_scan_new(const struct agree_req *req)
 	return s;
 }
 
-static bool answers(const struct assessment *a)
-{
-	return a->valid && a->name && a->value && (!a->type || strcmp(a->type, "feedback") == 0) &&
-	       strcmp(a->value, "null") != 0;
-}
-
-static int cmp_row(const void *x, const void *y)
-{
-	const struct row_ref *a = x, *b = y;
-	int c;
-
-	if (a->ns != b->ns)
-		return strcmp(a->ns->name, b->ns->name);
-	if ((c = strcmp(a->target, b->target)) || (c = strcmp(a->type, b->type)) ||
-	    (c = strcmp(a->id, b->id)))
-		return c;
-	if (a->updated != b->updated)
-		return a->updated > b->updated ? -1 : 1;   /* latest first */
-	return -strcmp(a->aid, b->aid);
-}
-
 static void count_answer(struct name_state *ns, uint32_t src)
 {
 	size_t old = ns->cap_answers;
@@ -339,89 +305,71 @@ static void count_answer(struct name_state *ns, uint32_t src)
 	ns->answers[src]++;
 }
 
-/* One item: rows [from, to) answer the same question. */
-static void feed_item(struct agree_scan *s, const struct row_ref *r, size_t n)
+/* The item read so far goes into its name's set. */
+static void end_item(struct agree_scan *s)
 {
-	struct name_state *ns = r[0].ns;
-	size_t i, k = 0;
+	struct name_state *ns = s->item_ns;
+	size_t i;
 
-	GROW(s->ans, s->cap_ans, n);
-	for (i = 0; i < n && !ns->left_out; i++) {
-		int c;
-		uint32_t src;
-
-		if (i && strcmp(r[i].type, r[i - 1].type) == 0 && strcmp(r[i].id, r[i - 1].id) == 0)
-			continue;   /* an older answer of the same source */
-		c = class_of(ns, r[i].value);
-		if (c < 0)
-			return;
-		src = source_of(s, r[i].type, r[i].id);
-		s->ans[k].source = src;
-		s->ans[k].cls = (uint32_t)c;
-		s->ans[k].human = s->srcs[src].human;
-		k++;
+	if (s->in_item && ns && !ns->left_out && s->nans) {
+		for (i = 0; i < s->nans; i++)
+			count_answer(ns, s->ans[i].source);
+		agree_set_add(&ns->set, s->ans, s->nans);
 	}
-	if (ns->left_out)
-		return;
-	for (i = 0; i < k; i++)
-		count_answer(ns, s->ans[i].source);
-	agree_set_add(&ns->set, s->ans, k);
+	s->in_item = false;
+	s->nans = 0;
 }
 
-void agree_scan_trace(struct agree_scan *s, const char *trace_id, const char *root_span_id,
-		      const struct assessment_list *rows)
+static bool same_text(const char *a, const char *b)
 {
-	size_t i, n = 0, from;
+	return (!a && !b) || (a && b && strcmp(a, b) == 0);
+}
 
-	(void)trace_id;
-	s->traces++;
-	GROW(s->rows, s->cap_rows, rows->n + 1);
-	for (i = 0; i < rows->n; i++) {
-		const struct assessment *a = &rows->v[i];
-		struct name_state *ns;
+/* One row, in the order of store_scan_feedback. */
+static int on_answer(void *ctx, const struct answer_row *r, struct err *err)
+{
+	struct agree_scan *s = ctx;
+	uint32_t src;
+	int c;
 
-		if (!answers(a) || !(ns = name_state(s, a->name)) || ns->left_out)
-			continue;
-		s->rows[n].ns = ns;
-		s->rows[n].target = or_empty(question_target(a->span_id, root_span_id));
-		s->rows[n].type = or_empty(a->source_type);
-		s->rows[n].id = or_empty(a->source_id);
-		s->rows[n].updated = a->updated_ms;
-		s->rows[n].aid = or_empty(a->id);
-		s->rows[n].value = a->value;
-		n++;
+	(void)err;
+	if (!r->name || !r->trace_id)
+		return 0;
+	if (!s->in_item || !s->item_ns || strcmp(r->name, s->item_ns->name) != 0 ||
+	    strcmp(r->trace_id, s->item_trace) != 0 || !same_text(r->target, s->item_target)) {
+		end_item(s);
+		free(s->item_trace);
+		free(s->item_target);
+		s->item_trace = xstrdup(r->trace_id);
+		s->item_target = xstrdup_or_null(r->target);
+		s->item_ns = name_state(s, r->name);
+		s->in_item = true;
 	}
-	qsort(s->rows, n, sizeof *s->rows, cmp_row);
-	for (from = 0, i = 1; i <= n; i++) {
-		if (i < n && s->rows[i].ns == s->rows[from].ns &&
-		    strcmp(s->rows[i].target, s->rows[from].target) == 0)
-			continue;
-		if (i > from)
-			feed_item(s, s->rows + from, i - from);
-		from = i;
-	}
+	if (!s->item_ns || s->item_ns->left_out || !r->value || strcmp(r->value, "null") == 0)
+		return 0;
+	src = source_of(s, r->source_type ? r->source_type : "", r->source_id ? r->source_id : "");
+	if (s->nans && s->last_src == src)
+		return 0;   /* an older answer of the same source */
+	c = class_of(s->item_ns, r->value);
+	if (c < 0)
+		return 0;
+	GROW(s->ans, s->cap_ans, s->nans + 1);
+	s->ans[s->nans].source = src;
+	s->ans[s->nans].cls = (uint32_t)c;
+	s->ans[s->nans].human = s->srcs[src].human;
+	s->nans++;
+	s->last_src = src;
+	return 0;
 }
 
 int agree_scan_load(struct agree_scan *s, struct store *st, const char *const *trace_ids,
 		    size_t n, struct err *err)
 {
-	size_t i, j;
+	int rc = store_scan_feedback(st, trace_ids, n, on_answer, s, err);
 
-	for (i = 0; i < n; i++) {
-		struct trace t = { 0 };
-		const char *root = NULL;
-
-		if (store_load_trace(st, trace_ids[i], &t, err) < 0) {
-			trace_free(&t);
-			return -1;
-		}
-		for (j = 0; j < t.nspans && !root; j++)
-			if (!t.spans[j].parent_id)
-				root = t.spans[j].id;
-		agree_scan_trace(s, trace_ids[i], root, &t.assessments);
-		trace_free(&t);
-	}
-	return 0;
+	end_item(s);
+	s->traces += (int64_t)n;
+	return rc;
 }
 
 /* ---- the report ------------------------------------------------------------------ */
@@ -490,10 +438,10 @@ static void order_classes(struct name_state *ns, struct agree_name *out)
 
 	for (i = 0; i < ns->ncls; i++)
 		numbers = numbers && ns->cls[i].kind == AGREE_CLASS_NUMBER;
-	if (h && h->kind == AGREE_HINT_NUMBER)
-		out->metric = h->ordinal ? AGREE_ORDINAL : AGREE_INTERVAL;
+	if (h && h->scaled)
+		out->metric = h->metric;
 	else if (h)
-		out->metric = h->ordinal ? AGREE_ORDINAL : AGREE_NOMINAL;
+		out->metric = h->kind == AGREE_HINT_NUMBER ? AGREE_INTERVAL : AGREE_NOMINAL;
 	else
 		out->metric = numbers ? AGREE_INTERVAL : AGREE_NOMINAL;
 	if (out->metric == AGREE_INTERVAL && !numbers) {
@@ -675,7 +623,8 @@ void agree_scan_free(struct agree_scan *s)
 	free(s->names);
 	free(s->srcs);
 	free(s->src_index);
-	free(s->rows);
+	free(s->item_trace);
+	free(s->item_target);
 	free(s->ans);
 	free(s);
 }

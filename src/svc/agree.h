@@ -2,10 +2,10 @@
 #define TB_SVC_AGREE_H
 /*
  * Agreement over a store: which answers count, and the figures of
- * core/agree.h for each feedback name.  Traces are fed one at a time (the
- * caller pages through the traces in scope and hands over each page's
- * feedback with agree_scan_load); nothing kept grows with the number of
- * traces.
+ * core/agree.h for each feedback name.  The caller pages through the traces
+ * in scope and hands each page's ids to agree_scan_load, which reads their
+ * feedback row by row; nothing kept grows with the number of traces or
+ * with the rows of one trace.
  *
  * What counts, for each feedback name:
  *   - an item is one question: the name on a trace, or on one span of it;
@@ -18,16 +18,20 @@
  *     row is not an answer, an error-only row neither); when a source gave
  *     several valid answers to one item the latest counts
  *     (last_updated_timestamp, then assessment id);
- *   - two answers are the same class when they say the same by the rule of
- *     the disagreement marks (svc/label.h label_values_agree: true ==
- *     "yes", 4 == 4.0 == "4", strings trimmed and without ASCII case);
+ *   - two answers are the same class when they say the same: true, "yes"
+ *     and "true" are one answer (false, "no", "false" another); 4, 4.0 and
+ *     "4" are one; other strings are trimmed and compared without ASCII
+ *     case (as the disagreement marks compare values, svc/label.h); a
+ *     string with escapes, a list or an object is compared as stored;
  *   - a name is left out, and the report says why, when its answers are
  *     text (configured as text, or strings longer than AGREE_TEXT_MAX bytes
  *     or spanning lines) or take more than AGREE_CLASSES_MAX distinct
  *     values;
- *   - the metric: nominal for booleans and categories, interval for
- *     numbers, ordinal when the configured label says `scale: ordinal`
- *     (numbers in their order, categories in the order of their options).
+ *   - the metric: the configured label's `scale`, else nominal for
+ *     booleans and categories and interval for numbers; ordinal puts
+ *     numbers in their order and categories in the order of their options;
+ *     interval needs every answer to be a number (else nominal, and the
+ *     report says why).
  *
  * Ownership: the scan owns everything it keeps, except the request, which
  * it borrows for its whole life; a report owns its strings and arrays
@@ -58,7 +62,8 @@ enum agree_hint_kind {
 struct agree_hint {
 	const char *name;
 	enum agree_hint_kind kind;
-	bool ordinal;                 /* scale: ordinal */
+	bool scaled;                  /* a scale was configured: metric */
+	enum agree_metric metric;
 	const char *const *options;   /* categories in their order (may be NULL) */
 	size_t noptions;
 };
@@ -138,13 +143,8 @@ struct agree_scan;
 struct agree_scan *agree_scan_new(const struct agree_req *req);
 void agree_scan_free(struct agree_scan *s);
 
-/* One trace: its feedback rows (any, valid or not) and its root span id
- * (NULL when unknown). */
-void agree_scan_trace(struct agree_scan *s, const char *trace_id, const char *root_span_id,
-		      const struct assessment_list *rows);
-
-/* Loads the feedback of up to AGREE_BATCH traces from the store and feeds
- * each of them. */
+/* Reads the feedback of up to AGREE_BATCH distinct traces from the store
+ * (store_scan_feedback: one row at a time, nothing kept per trace). */
 int agree_scan_load(struct agree_scan *s, struct store *st, const char *const *trace_ids,
 		    size_t n, struct err *err);
 

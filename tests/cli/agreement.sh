@@ -55,7 +55,8 @@ esac
 
 # ---- random stores: 2 to 10 annotators, a judge and a code scorer --------------------------
 
-for spec in "2 11 120" "3 3 150" "5 35 80" "10 70 50"; do
+# (450 traces: more than two pages of the walk)
+for spec in "2 11 450" "3 3 150" "5 35 80" "10 70 50"; do
 	set -- $spec
 	S=$(fresh_store "r$1.db")
 	python3 "$REF" gen "$T/r$1.jsonl" "$2" "$3" "$1"
@@ -77,6 +78,40 @@ expect_has "text: configured and detected text left out" "$out" \
 	"Left out: comment (text answers), notes (text answers)."
 expect_has "text: span questions counted apart" "$out" "tone  (nominal)"
 expect_has "text: numbers are interval" "$out" "score  (interval)"
+
+# ---- the configured scale: ordinal categories and numbers -----------------------------------
+
+cat >"$T/ordinal.yaml" <<'EOF'
+labels:
+  - name: tone
+    type: categorical
+    options: [rude, casual, formal]
+    scale: ordinal
+    keys: {r: rude, c: casual, o: formal}
+  - name: score
+    type: numeric
+    min: 1
+    max: 5
+    scale: ordinal
+    keys: ["1", "2", "3", "4", "5"]
+  - name: verdict
+    type: boolean
+    scale: interval
+    keys: {y: true}
+EOF
+run_tl agreement "$S" --config "$T/ordinal.yaml" --format json
+printf '%s\n' "$out" >"$T/ord.json"
+expect_eq "scale: a boolean cannot be interval (warned, ignored)" "$err" \
+	"tracelab: warning: $T/ordinal.yaml:15:12: label 'verdict': scale 'interval' does not fit a boolean label (ignored)"
+expect_eq "scale ordinal: every figure as the independent computation" \
+	"$(AGREE_HINTS='{"tone": {"kind": "category", "scale": "ordinal", "options": ["rude", "casual", "formal"]},
+	  "score": {"kind": "number", "scale": "ordinal"}, "verdict": {"kind": "bool"}}' \
+	  python3 "$REF" check "$S" "$T/ord.json" 2>&1)" "ok"
+expect_eq "scale ordinal: the metric and the order of the options" \
+	"$(python3 -c "import json,sys; d=json.load(open(sys.argv[1]))
+print(' '.join('%s:%s:%s' % (n['name'], n['metric'], ','.join(n['classes'])) for n in d['names']
+      if n['name'] in ('tone', 'score')))" "$T/ord.json")" \
+	"score:ordinal:1,2,3,4,5 tone:ordinal:rude,casual,formal"
 
 # ---- CSV -------------------------------------------------------------------------------------
 

@@ -22,6 +22,7 @@ procedure (splitmix64, items resampled).
 """
 import bisect
 import json
+import os
 import random
 import re
 import sqlite3
@@ -149,7 +150,14 @@ def gen(out, seed, traces, raters):
 
 # ---- the reference ------------------------------------------------------------------
 
-HINTS = {"user_satisfaction": "bool", "quality": "number", "notes": "text"}
+# The configured labels: the defaults of examples/config.yaml, or (from the
+# environment) those of the configuration a test uses:
+#   AGREE_HINTS='{"tone": {"kind": "category", "scale": "ordinal",
+#                          "options": ["rude", "casual", "formal"]}}'
+HINTS = {"user_satisfaction": {"kind": "bool"}, "quality": {"kind": "number"},
+         "notes": {"kind": "text"}}
+if os.environ.get("AGREE_HINTS"):
+    HINTS = json.loads(os.environ["AGREE_HINTS"])
 DECIMAL = re.compile(r"-?[0-9][0-9]*(\.[0-9]*)?([eE][+-]?[0-9]+)?$")
 SPACE = " \t\r\n\v\f"
 LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
@@ -311,7 +319,8 @@ def reference(db, status=None, seed=1, resamples=1000):
         names.setdefault(name, {}).setdefault((tid, target), []).append((stype, sid, raw))
     out = {"traces": len(traces), "names": {}, "left_out": {}}
     for name, items in names.items():
-        if HINTS.get(name) == "text":
+        hint = HINTS.get(name, {})
+        if hint.get("kind") == "text":
             out["left_out"][name] = "text answers"
             continue
         raws = {}
@@ -322,17 +331,27 @@ def reference(db, status=None, seed=1, resamples=1000):
                for s in raws.values() for raw in s):
             out["left_out"][name] = "text answers"
             continue
-        keys = sorted(raws, key=lambda k: (rank_of(k),
-                                           k[1] if k[0] in "bn" else 0, min(raws[k])))
+        options = [key_of(json.dumps(o)) for o in hint.get("options", [])] \
+            if hint.get("kind") == "category" else []
+
+        def order(k):
+            if k in options:
+                return (0, options.index(k), "")
+            return (rank_of(k), k[1] if k[0] in "bn" else 0, min(raws[k]))
+        keys = sorted(raws, key=order)
         index = {k: i for i, k in enumerate(keys)}
         labels = []
         for k in keys:
             m = min(raws[k])
             labels.append(m[1:-1].strip(" ") if len(m) >= 2 and m[0] == m[-1] == '"' and
                           "\\" not in m else m)
-        hint = HINTS.get(name)
         numbers = all(k[0] == "n" for k in keys)
-        metric = "interval" if (hint == "number" or (not hint and numbers)) else "nominal"
+        if hint.get("scale"):
+            metric = hint["scale"]
+        elif hint:
+            metric = "interval" if hint["kind"] == "number" else "nominal"
+        else:
+            metric = "interval" if numbers else "nominal"
         if metric == "interval" and not numbers:
             metric = "nominal"
         value = {i: float(k[1]) for i, k in enumerate(keys)} if metric == "interval" else {}

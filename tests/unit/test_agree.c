@@ -280,8 +280,8 @@ static unsigned rnd(unsigned n)
 static double naive_delta2(enum agree_metric m, int c, int k, const double *value,
 			   const int *marg)
 {
-	double s = 0, d;
-	int g, lo = c < k ? c : k, hi = c < k ? k : c;
+	double d;
+	int g, below = 0, upto = 0, lo = c < k ? c : k, hi = c < k ? k : c;
 
 	if (c == k)
 		return 0;
@@ -289,9 +289,14 @@ static double naive_delta2(enum agree_metric m, int c, int k, const double *valu
 	case AGREE_NOMINAL:
 		return 1;
 	case AGREE_ORDINAL:
-		for (g = lo; g <= hi; g++)
-			s += marg[g];
-		d = s - (marg[c] + marg[k]) / 2.0;
+		/* the values strictly between c and k, plus half of c's and k's:
+		 * prefix counts up to hi minus those below lo */
+		for (g = 0; g <= hi; g++) {
+			upto += marg[g];
+			if (g < lo)
+				below += marg[g];
+		}
+		d = (upto - below) - (marg[lo] + marg[hi]) / 2.0;
 		return d * d;
 	case AGREE_INTERVAL:
 		return (value[c] - value[k]) * (value[c] - value[k]);
@@ -479,13 +484,23 @@ struct flat_item {
 	size_t m;
 };
 
-static int cmp_flat(const void *a, const void *b)
+/* The draw order as one number: the item's size, then its classes (each
+ * below 16), most significant first. */
+static uint64_t flat_key(const struct flat_item *it)
 {
-	const struct flat_item *x = a, *y = b;
+	uint64_t k = it->m;
+	size_t i;
 
-	if (x->m != y->m)
-		return x->m < y->m ? -1 : 1;
-	return memcmp(x->cls, y->cls, x->m);
+	for (i = 0; i < 8; i++)
+		k = k << 4 | (i < it->m ? it->cls[i] : 0);
+	return k;
+}
+
+static int by_key(const void *a, const void *b)
+{
+	uint64_t x = flat_key(a), y = flat_key(b);
+
+	return x < y ? -1 : x > y;
 }
 
 static int cmp_u8s(const void *a, const void *b)
@@ -493,11 +508,18 @@ static int cmp_u8s(const void *a, const void *b)
 	return (int)*(const uint8_t *)a - (int)*(const uint8_t *)b;
 }
 
-static int cmp_dbl(const void *a, const void *b)
+/* Insertion sort: the resamples are few. */
+static void sort_doubles(double *v, size_t n)
 {
-	double x = *(const double *)a, y = *(const double *)b;
+	size_t i, j;
 
-	return x < y ? -1 : x > y;
+	for (i = 1; i < n; i++)
+		for (j = i; j > 0 && v[j - 1] > v[j]; j--) {
+			double t = v[j];
+
+			v[j] = v[j - 1];
+			v[j - 1] = t;
+		}
 }
 
 static uint64_t hi64(uint64_t a, uint64_t b)
@@ -513,7 +535,7 @@ static void naive_bootstrap(struct flat_item *items, size_t n, size_t nclass, ui
 	uint64_t st = seed;
 	size_t b, i, j, k;
 
-	qsort(items, n, sizeof *items, cmp_flat);
+	qsort(items, n, sizeof *items, by_key);
 	*used = 0;
 	for (b = 0; b < resamples; b++) {
 		struct agree_alpha a;
@@ -532,7 +554,7 @@ static void naive_bootstrap(struct flat_item *items, size_t n, size_t nclass, ui
 		if (a.undef == AGREE_DEFINED)
 			alphas[(*used)++] = a.alpha;
 	}
-	qsort(alphas, *used, sizeof *alphas, cmp_dbl);
+	sort_doubles(alphas, *used);
 	{
 		double h = (double)(*used - 1) * 0.025, f = floor(h);
 
