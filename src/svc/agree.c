@@ -170,7 +170,7 @@ static void drop(struct name_state *ns, const char *why)
 
 /* ---- classes ------------------------------------------------------------------- */
 
-/* A decimal number as label_values_agree reads one (strtod from a digit
+/* A decimal number as question_values_agree reads one (strtod from a digit
  * or '-' and a digit, no hexadecimal), finite. */
 static bool decimal(const char *p, size_t n, double *v)
 {
@@ -193,7 +193,7 @@ static bool decimal(const char *p, size_t n, double *v)
  *   any other string without escapes                       -> "s:" + text
  *   anything else (escapes, lists, objects, not JSON)      -> "o:" + as stored
  * Strings are trimmed of spaces and compared without ASCII case, as the
- * disagreement marks compare them (svc/label.h). */
+ * disagreement marks compare them (core/question.h). */
 static char *answer_key(const char *raw, enum agree_class_kind *kind, double *value)
 {
 	size_t n = strlen(raw), i;

@@ -21,7 +21,7 @@
  *   - two answers are the same class when they say the same: true, "yes"
  *     and "true" are one answer (false, "no", "false" another); 4, 4.0 and
  *     "4" are one; other strings are trimmed and compared without ASCII
- *     case (as the disagreement marks compare values, svc/label.h); a
+ *     case (as question_values_agree in core/question.h does); a
  *     string with escapes, a list or an object is compared as stored;
  *   - a name is left out, and the report says why, when its answers are
  *     text (configured as text, or strings longer than AGREE_TEXT_MAX bytes
