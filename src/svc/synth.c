@@ -568,7 +568,7 @@ static int put_many(struct gen *g, const char *path, struct err *err)
 		"relevance_to_query", "safety", "helpfulness", "tone", "groundedness",
 	};
 	struct store *st = NULL;
-	char id[40], prev[40] = "", who[48];
+	char id[64], prev[64] = "", who[48];
 	long long k;
 	int ret = -1;
 
