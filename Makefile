@@ -7,12 +7,13 @@
 #   make fuzz       libFuzzer targets (clang), each for FUZZ_SECONDS (default 60)
 #   make demo       build, write a demo store and open it
 #   make bench      the million-trace benchmark
-#   make install / uninstall   (PREFIX, DESTDIR)
+#   make install / uninstall   (PREFIX, DESTDIR; the manual page under MANDIR)
 
 VERSION := 0.1.0
 PREFIX  ?= /usr/local
 BINDIR  ?= $(PREFIX)/bin
 DATADIR ?= $(PREFIX)/share/tracelab
+MANDIR  ?= $(PREFIX)/share/man
 BUILD   ?= build
 CC      ?= cc
 CFLAGS  ?= -O2 -g
@@ -37,6 +38,7 @@ LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o) $(BUILD)/gen/embedded.o
 MAIN_OBJ := $(BUILD)/src/main.o
 LIB := $(BUILD)/libtracelab.a
 BIN := $(BUILD)/tracelab
+MAN := $(BUILD)/tracelab.1
 
 EMBED_FILES := $(sort $(wildcard keymaps/*.yaml themes/*.yaml examples/*.yaml examples/*.json examples/*.jsonl))
 
@@ -45,10 +47,15 @@ TEST_BIN := $(TEST_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
 .PHONY: all test unit asan valgrind demo bench install uninstall clean fuzz
 
-all: tracelab
+all: tracelab $(MAN)
 
 tracelab: $(BIN)
 	ln -sf $(BIN) tracelab
+
+# The manual page is what the binary says of itself (--help's tables, the
+# actions and their default keys), so the two cannot drift apart.
+$(MAN): $(BIN)
+	$(BIN) --man >$@.tmp && mv $@.tmp $@
 
 $(BIN): $(MAIN_OBJ) $(LIB)
 	$(CC) $(ALL_LDFLAGS) -o $@ $(MAIN_OBJ) $(LIB) $(PKG_LIBS) -lm
@@ -75,7 +82,7 @@ $(BUILD)/tests/%: tests/unit/%.c tests/unit/test.h $(LIB)
 
 unit: $(TEST_BIN)
 
-test: $(BIN) $(TEST_BIN)
+test: $(BIN) $(MAN) $(TEST_BIN)
 	@BUILD=$(BUILD) sh tests/run.sh
 
 asan:
@@ -97,14 +104,16 @@ demo: tracelab
 bench: tracelab
 	@BUILD=$(BUILD) sh tests/bench.sh
 
-install: $(BIN)
-	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)/keymaps $(DESTDIR)$(DATADIR)/themes
+install: $(BIN) $(MAN)
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)/keymaps $(DESTDIR)$(DATADIR)/themes \
+		$(DESTDIR)$(MANDIR)/man1
 	install -m 755 $(BIN) $(DESTDIR)$(BINDIR)/tracelab
+	install -m 644 $(MAN) $(DESTDIR)$(MANDIR)/man1/tracelab.1
 	install -m 644 keymaps/*.yaml $(DESTDIR)$(DATADIR)/keymaps/
 	install -m 644 themes/*.yaml $(DESTDIR)$(DATADIR)/themes/
 
 uninstall:
-	rm -f $(DESTDIR)$(BINDIR)/tracelab
+	rm -f $(DESTDIR)$(BINDIR)/tracelab $(DESTDIR)$(MANDIR)/man1/tracelab.1
 	rm -rf $(DESTDIR)$(DATADIR)
 
 clean:

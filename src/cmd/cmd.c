@@ -9,6 +9,7 @@
 
 #include "core/strbuf.h"
 #include "core/textbuf.h"
+#include "cmd/man.h"
 #include "core/util.h"
 #include "ui/ui.h"
 
@@ -109,7 +110,7 @@ static const struct opt_def common_defs[] = {
 /* The browser's options (the program without a command). */
 struct main_opts {
 	const char *config, *experiment, *theme, *keymap, *keys, *snapshot, *source_id, *trace;
-	bool readonly, version, list_actions;
+	bool readonly, version, list_actions, man;
 };
 
 static const struct opt_def main_defs[] = {
@@ -135,6 +136,8 @@ static const struct opt_def main_defs[] = {
 	  "print every action with its default keys", false },
 	{ "version", 0, OPT_FLAG, offsetof(struct main_opts, version), NULL,
 	  "print the version", false },
+	{ "man", 0, OPT_FLAG, offsetof(struct main_opts, man), NULL,
+	  "print the manual page (roff; make install installs it)", false },
 	{ NULL, 0, OPT_FLAG, 0, NULL, NULL, false },
 };
 
@@ -157,23 +160,41 @@ static void print_command_help(const struct command *c, const struct opt_def *de
 		       "the configured store, else ./mlflow.db.\n");
 }
 
+/* The program's synopsis, description and exit status: --help and the
+ * manual page. */
+static const char main_synopsis[] =
+	"tracelab [--config FILE] [STORE]\n"
+	"tracelab COMMAND [ARGS...]";
+static const char main_about[] =
+	"Browse MLflow GenAI traces in a terminal and label them with feedback that\n"
+	"MLflow reads back.  STORE is MLflow's SQLite tracking store (a path or\n"
+	"sqlite:///path); without it the configured store, else ./mlflow.db.";
+static const char main_exit_status[] = "0 success, 1 runtime error, 2 usage error.";
+
 static void print_main_help(void)
 {
 	size_t i;
 
-	printf("usage: tracelab [--config FILE] [STORE]\n"
-	       "       tracelab COMMAND [ARGS...]\n\n"
-	       "Browse MLflow GenAI traces in a terminal and label them with feedback that\n"
-	       "MLflow reads back.  STORE is MLflow's SQLite tracking store (a path or\n"
-	       "sqlite:///path); without it the configured store, else ./mlflow.db.\n\n"
-	       "commands:\n");
+	printf("usage: %.*s\n", (int)strcspn(main_synopsis, "\n"), main_synopsis);
+	printf("       %s\n\n", main_synopsis + strcspn(main_synopsis, "\n") + 1);
+	printf("%s\n\ncommands:\n", main_about);
 	for (i = 0; i < NCOMMANDS; i++)
 		printf("  %-16s %s\n", commands[i].name, commands[i].help);
 	printf("\noptions:\n");
 	opt_print_help(main_defs, opt_help_width(main_defs), stdout);
 	opt_print_line(stdout, opt_help_width(main_defs), "-h, --help", "show this help");
 	printf("\nRun `tracelab COMMAND --help` for the options of a command.\n"
-	       "Exit status: 0 success, 1 runtime error, 2 usage error.\n");
+	       "Exit status: %s\n", main_exit_status);
+}
+
+static int print_man_page(struct err *err)
+{
+	const struct man_src src = {
+		commands, NCOMMANDS, main_defs, common_defs,
+		main_synopsis, main_about, main_exit_status,
+	};
+
+	return man_page(stdout, &src, err);
 }
 
 int cmd_parse(struct cmd_ctx *ctx, int argc, char **argv, const struct opt_def *defs,
@@ -184,7 +205,9 @@ int cmd_parse(struct cmd_ctx *ctx, int argc, char **argv, const struct opt_def *
 	int rc;
 
 	rc = opt_parse(argc, argv, sets, 2, &ctx->args, err);
-	if (rc == OPT_HELP)
+	if (rc == OPT_HELP && ctx->man)
+		man_command(ctx->man, ctx->cmd, defs, common_defs);
+	else if (rc == OPT_HELP)
 		print_command_help(ctx->cmd, defs);
 	ctx->config_path = common.config;
 	return rc;
@@ -208,16 +231,21 @@ static int cmd_help(struct cmd_ctx *ctx, int argc, char **argv, struct err *err)
 	c = find_command(ctx->args.v[0]);
 	if (!c)
 		return err_set(err, ERR_USAGE, "unknown command '%s'", ctx->args.v[0]);
-	/* The command prints its own help, options included. */
-	{
-		char *hv[] = { (char *)"--help", NULL };
-		struct cmd_ctx sub = { 0 };
+	return cmd_run_help(c, NULL, err);
+}
 
-		sub.cmd = c;
-		rc = c->run(&sub, 1, hv, err);
-		opt_list_free(&sub.args);
-		return rc;
-	}
+int cmd_run_help(const struct command *c, FILE *man, struct err *err)
+{
+	/* The command prints its own help, options included. */
+	char *hv[] = { (char *)"--help", NULL };
+	struct cmd_ctx sub = { 0 };
+	int rc;
+
+	sub.cmd = c;
+	sub.man = man;
+	rc = c->run(&sub, 1, hv, err);
+	opt_list_free(&sub.args);
+	return rc;
 }
 
 /* ---- configuration ---------------------------------------------------------- */
@@ -476,6 +504,8 @@ static int run_browser(struct cmd_ctx *ctx, int argc, char **argv, struct err *e
 		printf("tracelab %s\n", TRACELAB_VERSION);
 		return 0;
 	}
+	if (o.man)
+		return print_man_page(err);
 	if (ctx->args.n > 0 && looks_like_command(ctx->args.v[0]))
 		return err_set(err, ERR_USAGE, "unknown command '%s' (see tracelab --help)",
 			       ctx->args.v[0]);

@@ -39,6 +39,8 @@ struct cmd_ctx {
 	bool config_loaded;
 	struct config cfg;             /* valid once config_loaded */
 	bool progress;                 /* stderr is a terminal: draw progress */
+	FILE *man;                     /* set: --help writes the command's section of
+	                                  the manual page (roff) here instead */
 };
 
 /* The entry point; returns the process exit status. */
@@ -49,6 +51,10 @@ int cmd_main(int argc, char **argv);
  * the command's help to stdout, or -1 (ERR_USAGE). */
 int cmd_parse(struct cmd_ctx *ctx, int argc, char **argv, const struct opt_def *defs,
 	      void *opts, struct err *err);
+
+/* Runs command c with only --help: its help on stdout, or with man set its
+ * section of the manual page (cmd/man.h) on man. */
+int cmd_run_help(const struct command *c, FILE *man, struct err *err);
 
 /* Loads the configuration once (--config, TRACELAB_CONFIG, the XDG path;
  * see config/config.h) and returns it.  Its warnings go to stderr. */

@@ -106,51 +106,6 @@ int ui_open_trace(struct ui *ui, const char *trace_id, struct err *err)
 	return ui_push(ui, &trace_view_ops, xstrdup(trace_id), err);
 }
 
-/* ---- keys for help and hints -------------------------------------------- */
-
-struct keys_acc {
-	struct strbuf *out;
-	size_t max, count;
-};
-
-static void acc_key(const struct keyseq *ks, void *arg)
-{
-	struct keys_acc *acc = arg;
-	char name[64];
-
-	if (acc->max && acc->count >= acc->max)
-		return;
-	keyseq_name(ks, name, sizeof name);
-	if (acc->count++)
-		sb_adds(acc->out, ", ");
-	sb_adds(acc->out, name);
-}
-
-void ui_keys_text(const struct ui *ui, const char *ctx, enum action a, struct strbuf *out,
-		  size_t max)
-{
-	struct keys_acc acc = { out, max, 0 };
-
-	if (ctx)
-		ui_keys_each(ui->keys, ctx, a, acc_key, &acc);
-	if (!acc.count && (!ctx || strcmp(ctx, "editor") != 0))
-		ui_keys_each(ui->keys, "global", a, acc_key, &acc);
-}
-
-void ui_hint(const struct ui *ui, const char *ctx, enum action a, const char *label,
-	     struct strbuf *out)
-{
-	struct strbuf k = STRBUF_INIT;
-
-	ui_keys_text(ui, ctx, a, &k, 1);
-	if (k.len) {
-		if (out->len)
-			sb_adds(out, "  ");
-		sb_addf(out, "%s %s", sb_str(&k), label);
-	}
-	sb_free(&k);
-}
-
 /* ---- the trace list's settings -------------------------------------------- */
 
 static void free_names(struct list_state *ls)
@@ -1489,45 +1444,4 @@ out:
 	ui_free(&ui);
 	script_free(&sc);
 	return rc;
-}
-
-int ui_list_actions(const struct ui_args *args, struct err *err)
-{
-	struct ui ui;
-	int a, g;
-
-	memset(&ui, 0, sizeof ui);
-	ui.args = args;
-	ui.cfg = args->config;
-	if (ui_keys_load(&ui, err) < 0)
-		return -1;
-	for (g = 0; g < AG_COUNT_; g++) {
-		printf("%s\n", action_group_title((enum action_group)g));
-		for (a = 1; a < ACT_COUNT_; a++) {
-			const struct action_info *ai = action_info((enum action)a);
-			struct strbuf keys = STRBUF_INIT;
-			size_t c;
-
-			if ((int)ai->group != g)
-				continue;
-			for (c = 0; ui_contexts[c]; c++) {
-				struct strbuf one = STRBUF_INIT;
-
-				ui_keys_each(ui.keys, ui_contexts[c], (enum action)a, acc_key,
-					     &(struct keys_acc){ &one, 0, 0 });
-				if (one.len) {
-					if (keys.len)
-						sb_adds(&keys, "; ");
-					if (strcmp(ui_contexts[c], "global") != 0)
-						sb_addf(&keys, "%s: ", ui_contexts[c]);
-					sb_add(&keys, one.buf, one.len);
-				}
-				sb_free(&one);
-			}
-			printf("  %-20s %-44s %s\n", ai->name, ai->help, sb_str(&keys));
-			sb_free(&keys);
-		}
-	}
-	ui_keys_free(ui.keys);
-	return 0;
 }

@@ -231,9 +231,6 @@ struct tb_line *ui_header(struct ui *ui, struct frame *f);
 
 /* Runs a ":" command line (without the colon). */
 unsigned ui_command(struct ui *ui, const char *line);
-/* The : commands, for the help screen. */
-size_t ui_command_count(void);
-const char *ui_command_name(size_t i, const char **help);
 /* Opens the input line; lead NULL: the kind's usual ":" "/" "filter: ". */
 void ui_prompt_open(struct ui *ui, enum prompt_kind kind, const char *lead,
 		    const char *initial);

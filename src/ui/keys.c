@@ -3,11 +3,13 @@
  * the embedded default, then the configured layers) looked up by context
  * name, and the keys of an action for the help screen and the hints.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "config/config.h"
 #include "config/keymap.h"
+#include "core/strbuf.h"
 #include "core/util.h"
 #include "ui/app.h"
 
@@ -100,4 +102,119 @@ void ui_keys_each(const struct ui_keys *k, const char *ctx, enum action a,
 	for (i = 0; i < got && i < n; i++)
 		fn(&seqs[i], arg);
 	free(seqs);
+}
+
+/* ---- keys for help and hints -------------------------------------------- */
+
+struct keys_acc {
+	struct strbuf *out;
+	size_t max, count;
+};
+
+static void acc_key(const struct keyseq *ks, void *arg)
+{
+	struct keys_acc *acc = arg;
+	char name[64];
+
+	if (acc->max && acc->count >= acc->max)
+		return;
+	keyseq_name(ks, name, sizeof name);
+	if (acc->count++)
+		sb_adds(acc->out, ", ");
+	sb_adds(acc->out, name);
+}
+
+void ui_keys_text(const struct ui *ui, const char *ctx, enum action a, struct strbuf *out,
+		  size_t max)
+{
+	struct keys_acc acc = { out, max, 0 };
+
+	if (ctx)
+		ui_keys_each(ui->keys, ctx, a, acc_key, &acc);
+	if (!acc.count && (!ctx || strcmp(ctx, "editor") != 0))
+		ui_keys_each(ui->keys, "global", a, acc_key, &acc);
+}
+
+void ui_hint(const struct ui *ui, const char *ctx, enum action a, const char *label,
+	     struct strbuf *out)
+{
+	struct strbuf k = STRBUF_INIT;
+
+	ui_keys_text(ui, ctx, a, &k, 1);
+	if (k.len) {
+		if (out->len)
+			sb_adds(out, "  ");
+		sb_addf(out, "%s %s", sb_str(&k), label);
+	}
+	sb_free(&k);
+}
+
+/* ---- every action with its keys ----------------------------------------- */
+
+/* "j, Down; tree: x": the keys of every context, the global ones first
+ * without a name. */
+static void all_keys(const struct ui_keys *k, enum action a, struct strbuf *keys)
+{
+	size_t c;
+
+	for (c = 0; ui_contexts[c]; c++) {
+		struct strbuf one = STRBUF_INIT;
+
+		ui_keys_each(k, ui_contexts[c], a, acc_key, &(struct keys_acc){ &one, 0, 0 });
+		if (one.len) {
+			if (keys->len)
+				sb_adds(keys, "; ");
+			if (strcmp(ui_contexts[c], "global") != 0)
+				sb_addf(keys, "%s: ", ui_contexts[c]);
+			sb_add(keys, one.buf, one.len);
+		}
+		sb_free(&one);
+	}
+}
+
+int ui_each_action(const struct ui_args *args,
+		   void (*fn)(void *arg, const struct action_info *ai, const char *keys),
+		   void *arg, struct err *err)
+{
+	struct ui ui;
+	int a, g;
+
+	memset(&ui, 0, sizeof ui);
+	ui.args = args;
+	ui.cfg = args->config;
+	if (ui_keys_load(&ui, err) < 0)
+		return -1;
+	for (g = 0; g < AG_COUNT_; g++) {
+		for (a = 1; a < ACT_COUNT_; a++) {
+			const struct action_info *ai = action_info((enum action)a);
+			struct strbuf keys = STRBUF_INIT;
+
+			if ((int)ai->group != g)
+				continue;
+			all_keys(ui.keys, (enum action)a, &keys);
+			fn(arg, ai, sb_str(&keys));
+			sb_free(&keys);
+		}
+	}
+	ui_keys_free(ui.keys);
+	free(ui.msg);
+	return 0;
+}
+
+static void print_action(void *arg, const struct action_info *ai, const char *keys)
+{
+	int *group = arg;
+
+	if ((int)ai->group != *group) {
+		*group = (int)ai->group;
+		printf("%s\n", action_group_title(ai->group));
+	}
+	printf("  %-20s %-44s %s\n", ai->name, ai->help, keys);
+}
+
+int ui_list_actions(const struct ui_args *args, struct err *err)
+{
+	int group = -1;
+
+	return ui_each_action(args, print_action, &group, err);
 }

@@ -17,9 +17,12 @@
  * ui_run.  The caller keeps ownership of the config; ui_run drops from it
  * the label schemas whose keys the keymap binds (config_check_labels).
  */
+#include <stddef.h>
+
 #include "core/err.h"
 
 struct config;
+struct action_info;
 
 struct ui_args {
 	const char *store_url;       /* path or sqlite:///path; NULL: config / ./mlflow.db */
@@ -43,5 +46,18 @@ int ui_run(const struct ui_args *args, struct err *err);
 /* Writes the list of actions with their default keys (tracelab
  * --list-actions) to stdout.  Returns 0 or -1 with err. */
 int ui_list_actions(const struct ui_args *args, struct err *err);
+/* Calls fn for every action, group by group in ACTION_GROUPS order, with
+ * the keys bound to it under args (the keymap of args->config and
+ * args->keymap; the defaults when both are NULL) as one line: "j, Down;
+ * tree: x".  ai and keys are valid during the call.  Returns 0 or -1 with
+ * err (a keymap that does not load). */
+int ui_each_action(const struct ui_args *args,
+		   void (*fn)(void *arg, const struct action_info *ai, const char *keys),
+		   void *arg, struct err *err);
+
+/* The : commands (the help screen, the manual page): count, and the name
+ * and one-line help of each. */
+size_t ui_command_count(void);
+const char *ui_command_name(size_t i, const char **help);
 
 #endif
