@@ -65,6 +65,7 @@
 	X(NEXT_UNLABELLED, "next-unlabelled", LABEL, "Jump to the next trace without my feedback") \
 	X(PREV_UNLABELLED, "prev-unlabelled", LABEL, "Jump to the previous trace without my feedback") \
 	X(TOGGLE_ADVANCE, "toggle-advance", LABEL, "Toggle moving on after each label") \
+	X(TOGGLE_TARGET, "toggle-target", LABEL, "Label the trace or the selected span (shown as → in the status bar)") \
 	X(RETRY_PENDING, "retry-pending", LABEL, "Retry writing pending labels") \
 	X(DISCARD_PENDING, "discard-pending", LABEL, "Discard the pending labels") \
 	X(EDIT_LEFT, "edit-left", EDIT, "Cursor left") \

@@ -85,13 +85,17 @@ struct view {
 	void *priv;
 };
 
-/* What a label key labels: a trace, or a span of it (with the span tree
- * focused).  Strings are borrowed from the view until its next change. */
+/* What a label key labels: a trace, or the span chosen with
+ * ACT_TOGGLE_TARGET (focus and selection never change it).  Strings are
+ * borrowed from the view until its next change. */
 struct label_target {
 	const char *trace_id;
 	const char *span_id;      /* NULL: the whole trace */
 	const char *span_name;    /* for messages; may be NULL */
-	const char *fb_name;      /* my feedback under the cursor (feedback pane), or NULL */
+	/* My feedback under the cursor (feedback pane), or NULL, and its
+	 * target: what r and x act on there. */
+	const char *fb_name;
+	const char *fb_span_id, *fb_span_name;
 };
 
 extern const struct view_ops list_view_ops;
@@ -270,8 +274,10 @@ void ui_label_report_unwritten(const struct ui *ui);
 /* Lines for the feedback pane: the pending operations on this trace. */
 void ui_label_pending_lines(const struct ui *ui, const char *trace_id, struct textbuf *tb,
 			    int width);
-/* Pending labels and progress for the status bar (appends to out). */
-void ui_label_status(struct ui *ui, struct tb_line *l, int width);
+/* Pending labels, the label target and progress for the status bar
+ * (appends to l, within width; the progress leaves msg_width columns to
+ * the message). */
+void ui_label_status(struct ui *ui, struct tb_line *l, int width, int msg_width);
 /* Labelling's deferred work: progress counts, the periodic look for
  * others' feedback.  busy: is some due now? */
 bool ui_label_busy(struct ui *ui);

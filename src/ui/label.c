@@ -182,6 +182,26 @@ static bool target_of(struct ui *ui, struct label_target *t)
 	return true;
 }
 
+/* May this question be answered on the target?  Else says why, and which
+ * key changes the target. */
+static bool target_allowed(struct ui *ui, const struct label_schema *ls,
+			   const struct label_target *t)
+{
+	struct strbuf k = STRBUF_INIT;
+
+	if (question_target_allows(ls->target, t->span_id))
+		return true;
+	ui_keys_text(ui, "global", ACT_TOGGLE_TARGET, &k, 1);
+	if (ls->target == QT_TRACE)
+		ui_msg(ui, SLOT_MSG_ERROR, "%s answers the trace only%s%s%s", ls->name,
+		       k.len ? " (" : "", sb_str(&k), k.len ? " targets it)" : "");
+	else
+		ui_msg(ui, SLOT_MSG_ERROR, "%s answers a span: select one in the tree%s%s", ls->name,
+		       k.len ? ", then " : "", sb_str(&k));
+	sb_free(&k);
+	return false;
+}
+
 /* ---- advancing --------------------------------------------------------- */
 
 /* Selects the next (dir > 0) or previous trace of the list, in its order
@@ -316,7 +336,7 @@ unsigned ui_label_key(struct ui *ui, const struct label_schema *ls, const struct
 
 	if (!ui->lb)
 		return EFF_HANDLED;
-	if (!target_of(ui, &t))
+	if (!target_of(ui, &t) || !target_allowed(ui, ls, &t))
 		return EFF_HANDLED | EFF_REDRAW;
 	flow_reset(f);
 	f->trace_id = xstrdup(t.trace_id);
@@ -467,6 +487,11 @@ static const char *mine_target(struct ui *ui, struct label_target *t)
 
 	if (!target_of(ui, t))
 		return NULL;
+	if (t->fb_name) {
+		/* My feedback under the cursor: its own target. */
+		t->span_id = t->fb_span_id;
+		t->span_name = t->fb_span_name;
+	}
 	name = which_name(ui, t);
 	if (!name)
 		ui_msg(ui, SLOT_MSG_INFO, "no feedback of mine %s", t->span_id ? "on this span" :
@@ -571,6 +596,8 @@ static unsigned repeat(struct ui *ui)
 	if (!target_of(ui, &t))
 		return EFF_HANDLED | EFF_REDRAW;
 	ls = ui->cfg ? config_label(ui->cfg, last->name) : NULL;
+	if (ls && !target_allowed(ui, ls, &t))
+		return EFF_HANDLED | EFF_REDRAW;
 	flow_reset(f);
 	f->trace_id = xstrdup(t.trace_id);
 	f->span_id = xstrdup_or_null(t.span_id);
@@ -877,6 +904,10 @@ unsigned ui_label_action(struct ui *ui, enum action a)
 		ui->advance = !ui->advance;
 		ui_msg(ui, SLOT_MSG_OK, "move on after a label: %s", ui->advance ? "on" : "off");
 		return EFF_HANDLED | EFF_REDRAW;
+	case ACT_TOGGLE_TARGET:
+		/* The trace view handles it; elsewhere labels go to traces. */
+		ui_msg(ui, SLOT_MSG_INFO, "labels here go to the trace: open it to label a span");
+		return EFF_HANDLED | EFF_REDRAW;
 	case ACT_RETRY_PENDING:
 		retry_pending(ui);
 		return EFF_HANDLED | EFF_REDRAW;
@@ -893,7 +924,7 @@ unsigned ui_label_action(struct ui *ui, enum action a)
 
 /* ---- status and idle work ------------------------------------------------ */
 
-void ui_label_status(struct ui *ui, struct tb_line *l, int width)
+void ui_label_status(struct ui *ui, struct tb_line *l, int width, int msg_width)
 {
 	size_t pending = ui->lb ? labeler_pending_count(ui->lb) : 0;
 	char buf[96], a[32], b[32];
@@ -926,7 +957,27 @@ void ui_label_status(struct ui *ui, struct tb_line *l, int width)
 		sb_free(&d);
 		sb_free(&tail);
 	}
-	if (ui->progress_total > 0 && ui->progress_done >= 0 && width > 30) {
+	if (width > 16) {
+		struct view *v = ui_top(ui);
+		struct label_target t;
+		int used;
+
+		memset(&t, 0, sizeof t);
+		if (v->ops->target && v->ops->target(v, ui, &t) && t.trace_id) {
+			/* Where the next label goes: "→ trace", "→ span get_invoice". */
+			used = tb_line_put_fit(l, SLOT_STATUSBAR, t.span_id ? "→ span " : "→ trace",
+					       width);
+			if (t.span_id) {
+				const char *n = t.span_name ? t.span_name : t.span_id;
+
+				used += tb_line_put_untrusted_fit(l, SLOT_STATUSBAR, n, strlen(n),
+								  width / 3 > 24 ? 24 : width / 3, true);
+			}
+			used += tb_line_put_fit(l, SLOT_STATUSBAR, "  ", width - used);
+			width -= used;
+		}
+	}
+	if (ui->progress_total > 0 && ui->progress_done >= 0 && width - msg_width > 30) {
 		fmt_count(a, sizeof a, ui->progress_done);
 		fmt_count(b, sizeof b, ui->progress_total);
 		snprintf(buf, sizeof buf, "labelled %s / %s (%.1f%%) ", a, b,

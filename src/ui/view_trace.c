@@ -50,6 +50,10 @@ struct trace_view {
 	char *id;
 	struct trace tr;
 	enum pane_id focus;
+	/* Where label keys write: NULL the trace, else the id of a span (not
+	 * the root, whose answers are the trace's).  Only ACT_TOGGLE_TARGET
+	 * changes it; a reload of the same trace keeps it.  Owned. */
+	char *target;
 
 	/* The tree: visible spans in preorder, folds applied. */
 	size_t *vis;
@@ -85,6 +89,16 @@ struct trace_view {
 static int id_cmp(const void *a, const void *b)
 {
 	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+static const struct span *span_by_id(const struct trace *t, const char *id)
+{
+	size_t i;
+
+	for (i = 0; id && i < t->nspans; i++)
+		if (str_eq(t->spans[i].id, id))
+			return &t->spans[i];
+	return NULL;
 }
 
 static size_t selected_span(const struct trace_view *tv)
@@ -209,6 +223,8 @@ static int load(struct trace_view *tv, struct ui *ui, const char *id, struct err
 		t.info.name = xstrdup(t.spans[t.first_root].name);
 	unload(tv);
 	tv->tr = t;
+	if (!str_eq(tv->id, id) || !span_by_id(&tv->tr, tv->target))
+		FREE(tv->target);
 	free(tv->id);
 	tv->id = xstrdup(id);
 	tv->folded = xcalloc(t.nspans ? t.nspans : 1, sizeof *tv->folded);
@@ -415,6 +431,8 @@ static void render_tree_row(struct trace_view *tv, struct ui *ui, size_t si, int
 		    strlen(kids ? "▸ " : "  "));
 	if (s->status == SPAN_ERROR)
 		tb_line_put(l, SLOT_STATUS_ERROR, "✗ ", strlen("✗ "));
+	if (tv->target && str_eq(s->id, tv->target))
+		tb_line_put(l, SLOT_MARKER, "→ ", strlen("→ "));  /* labels go here */
 	start = l->width;
 	if (s->flags & SPAN_F_ORPHAN)
 		tb_line_put(l, SLOT_MARKER, "⚠orphan ", strlen("⚠orphan "));
@@ -751,16 +769,6 @@ static void render_detail_pane(struct trace_view *tv, struct ui *ui, struct fram
 
 /* ---- the feedback pane -------------------------------------------------- */
 
-static const struct span *span_by_id(const struct trace *t, const char *id)
-{
-	size_t i;
-
-	for (i = 0; id && i < t->nspans; i++)
-		if (str_eq(t->spans[i].id, id))
-			return &t->spans[i];
-	return NULL;
-}
-
 static enum slot source_slot(const struct assessment *a, const char *me)
 {
 	if (str_eq(a->source_type, "LLM_JUDGE"))
@@ -930,9 +938,7 @@ static void render_item(struct trace_view *tv, struct ui *ui, size_t idx, bool d
 	char *val = value_text(a), when[32];
 	const struct span *sp = span_by_id(t, a->span_id);
 	size_t i, start_line = tb->n - 1;
-	size_t sel_span = selected_span(tv);
-	bool targets_sel = sel_span != SPAN_NONE && a->span_id &&
-			   str_eq(a->span_id, t->spans[sel_span].id);
+	bool targets_sel = tv->target && a->span_id && str_eq(a->span_id, tv->target);
 
 	l->ref = (uint32_t)idx;
 	l->flags = FB_ITEM_START;
@@ -1438,12 +1444,36 @@ static unsigned next_error(struct trace_view *tv, struct ui *ui)
 	return EFF_HANDLED | EFF_REDRAW;
 }
 
+/* The label target: the trace <-> the span selected in the tree. */
+static unsigned toggle_target(struct trace_view *tv, struct ui *ui)
+{
+	size_t si = selected_span(tv);
+	const struct span *s = si != SPAN_NONE ? &tv->tr.spans[si] : NULL;
+
+	if (tv->target) {
+		FREE(tv->target);
+		ui_msg(ui, SLOT_MSG_OK, "labels go to the trace");
+	} else if (!s || !s->id) {
+		ui_msg(ui, SLOT_MSG_INFO, "no span selected: labels go to the trace");
+	} else if (root_span(tv) ? str_eq(s->id, root_span(tv)) : si == tv->tr.first_root) {
+		ui_msg(ui, SLOT_MSG_INFO, "the root span's answers are the trace's: labels go to "
+		       "the trace (select another span first)");
+	} else {
+		tv->target = xstrdup(s->id);
+		ui_msg(ui, SLOT_MSG_OK, "labels go to span %s", s->name ? s->name : s->id);
+	}
+	tv->fstale = true;
+	return EFF_HANDLED | EFF_REDRAW;
+}
+
 static unsigned trace_handle(struct view *v, struct ui *ui, enum action a)
 {
 	struct trace_view *tv = v->priv;
 	unsigned eff;
 
 	switch (a) {
+	case ACT_TOGGLE_TARGET:
+		return toggle_target(tv, ui);
 	case ACT_NEXT_PANE:
 		tv->focus = (enum pane_id)((tv->focus + 1) % PANE_COUNT_);
 		return EFF_HANDLED | EFF_REDRAW;
@@ -1588,12 +1618,12 @@ static void trace_hints(const struct view *v, struct ui *ui, struct strbuf *out)
 static bool trace_target(const struct view *v, struct ui *ui, struct label_target *out)
 {
 	const struct trace_view *tv = v->priv;
-	size_t si = selected_span(tv);
+	const struct span *ts = tv->target ? span_by_id(&tv->tr, tv->target) : NULL;
 
 	out->trace_id = tv->tr.info.id ? tv->tr.info.id : tv->id;
-	if (tv->focus == PANE_TREE && si != SPAN_NONE) {
-		out->span_id = tv->tr.spans[si].id;
-		out->span_name = tv->tr.spans[si].name;
+	if (ts) {
+		out->span_id = ts->id;
+		out->span_name = ts->name;
 	}
 	if (tv->focus == PANE_FEEDBACK && tv->fp.sel < tv->fp.tb.n &&
 	    tv->fp.tb.lines[tv->fp.sel].ref < tv->tr.assessments.n) {
@@ -1602,12 +1632,12 @@ static bool trace_target(const struct view *v, struct ui *ui, struct label_targe
 		/* My feedback under the cursor: r and x act on it, on its target. */
 		if (str_eq(a->source_type, "HUMAN") && str_eq(a->source_id, ui->me) && a->valid) {
 			out->fb_name = a->name;
-			out->span_id = a->span_id;
-			out->span_name = NULL;
+			out->fb_span_id = a->span_id;
+			out->fb_span_name = NULL;
 			if (a->span_id) {
 				const struct span *sp = span_by_id(&tv->tr, a->span_id);
 
-				out->span_name = sp ? sp->name : NULL;
+				out->fb_span_name = sp ? sp->name : NULL;
 			}
 		}
 	}
@@ -1673,6 +1703,7 @@ static void trace_close(struct view *v, struct ui *ui)
 	unload(tv);
 	free(tv->vis);
 	free(tv->id);
+	free(tv->target);
 	pane_free(&tv->dp);
 	pane_free(&tv->fp);
 	free(tv);

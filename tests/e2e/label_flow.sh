@@ -25,6 +25,7 @@ labels:
     type: numeric
     min: 1
     max: 5
+    target: any
     keys: ["1", "2", "3", "4", "5"]
   - name: issue
     type: categorical
@@ -70,7 +71,9 @@ step "a text wants a rationale" "notes = text label check, rationale:" -l "text 
 step "the schema's instructions over the rationale" "What should the team know?"
 step "a text with its rationale" "notes = text label check on tr-d667324" -l "the user asked twice" \; send-keys -t e2e Enter
 step "the span tree" "ChatOpenAI" j Enter
-step "a span label" "quality = 5 on tr-0ef53bf7… span ChatOpenAI" j 5
+step "the target is the trace" "TRACE → trace" j
+step "@ targets the selected span" "TRACE → span ChatOpenAI" @
+step "a span label" "quality = 5 on tr-0ef53bf7… span ChatOpenAI" 5
 step "back in the list" " 5 / 27" Escape
 step "the override question" "override it with false?" k k k -
 step "the instructions over the question" "Is the answer safe to show?"

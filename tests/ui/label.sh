@@ -51,10 +51,18 @@ expect_grep "label: Esc cancels" "$T/esc.txt" "cancelled: nothing written"
 n=$(q "$db" "SELECT count(*) FROM assessments WHERE trace_id = 'tr-a0000000000000000000000000000001' AND source_id = 'me-tester'")
 expect_eq "label: nothing written after Esc" "$n" 0
 
-# A text label, then a span label from the tree, a rationale, delete,
+# A text label, then a span label from the tree (@ makes the selected span
+# the target; user_satisfaction may target one here), a rationale, delete,
 # undo and redo.
-COLUMNS=140 LINES=60 run_keys "$db" j j t ":type rotation steps are right" Enter k Enter j + ":snapshot $T/span.txt" \
-	r ":type the retriever found it" Enter ":snapshot $T/why2.txt"
+sed 's/^    keys: {"+": true, "-": false}/    target: any\n&/' "$TOP/examples/config.yaml" >"$T/any.yaml"
+UI_ARGS="--config $T/any.yaml" COLUMNS=140 LINES=60 run_keys "$db" j j t ":type rotation steps are right" Enter \
+	k Enter j ":snapshot $T/focus.txt" Tab Tab ":snapshot $T/focus2.txt" Tab "@" ":snapshot $T/at.txt" k \
+	":snapshot $T/at2.txt" + ":snapshot $T/span.txt" r ":type the retriever found it" Enter ":snapshot $T/why2.txt"
+expect_grep "label: the target shows in the status bar" "$T/focus.txt" "^ TRACE → trace "
+expect_grep "label: moving the focus keeps the target" "$T/focus2.txt" "^ TRACE → trace "
+expect_grep "label: @ targets the selected span" "$T/at.txt" "^ TRACE → span retrieve_docs "
+expect_grep "label: the tree marks the target" "$T/at.txt" "→ retrieve_docs"
+expect_grep "label: moving the selection keeps the target" "$T/at2.txt" "^ TRACE → span retrieve_docs "
 expect_grep "label: span label confirmed" "$T/span.txt" "user_satisfaction = true on tr-a0000000… span retrieve_docs"
 expect_eq "label: text and span labels" "$(mine tr-a0000000000000000000000000000001)" \
 	"notes=\"rotation steps are right\"
@@ -62,7 +70,10 @@ user_satisfaction=true span=aaaa000000000002 why=the retriever found it"
 expect_grep "label: the tree marks the span" "$T/why2.txt" "retrieve_docs ●"
 expect_grep "label: the feedback pane shows it" "$T/why2.txt" "user_satisfaction = true  HUMAN me-tester (you)"
 
-run_keys "$db" j j Enter j x ":snapshot $T/del.txt" u ":snapshot $T/undo.txt" Ctrl-r ":snapshot $T/redo.txt"
+before=$(q "$db" "SELECT count(*) FROM assessments")
+COLUMNS=120 run_keys "$db" j j Enter j "@" + ":snapshot $T/refuse.txt" x ":snapshot $T/del.txt" u ":snapshot $T/undo.txt" Ctrl-r ":snapshot $T/redo.txt"
+expect_grep "label: a trace question refuses a span target" "$T/refuse.txt" \
+	"user_satisfaction answers the trace only (@ targets it)"
 expect_grep "label: delete confirmed" "$T/del.txt" "deleted user_satisfaction on tr-a0000000…"
 expect_grep "label: undo" "$T/undo.txt" "undone: user_satisfaction"
 expect_grep "label: redo" "$T/redo.txt" "redone: user_satisfaction"
