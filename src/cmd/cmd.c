@@ -187,14 +187,19 @@ static void print_main_help(void)
 	       "Exit status: %s\n", main_exit_status);
 }
 
+static int run_help(const struct command *c, FILE *man, struct err *err);
+
+/* tracelab.1: the program, then each command as its --help describes it,
+ * then the keys. */
 static int print_man_page(struct err *err)
 {
-	const struct man_src src = {
-		commands, NCOMMANDS, main_defs, common_defs,
-		main_synopsis, main_about, main_exit_status,
-	};
+	size_t i;
 
-	return man_page(stdout, &src, err);
+	man_begin(stdout, main_synopsis, main_about, main_defs);
+	for (i = 0; i < NCOMMANDS; i++)
+		if (run_help(&commands[i], stdout, err) < 0)
+			return -1;
+	return man_end(stdout, main_exit_status, err);
 }
 
 int cmd_parse(struct cmd_ctx *ctx, int argc, char **argv, const struct opt_def *defs,
@@ -206,7 +211,8 @@ int cmd_parse(struct cmd_ctx *ctx, int argc, char **argv, const struct opt_def *
 
 	rc = opt_parse(argc, argv, sets, 2, &ctx->args, err);
 	if (rc == OPT_HELP && ctx->man)
-		man_command(ctx->man, ctx->cmd, defs, common_defs);
+		man_command(ctx->man, ctx->cmd->name, ctx->cmd->usage, ctx->cmd->help,
+			    ctx->cmd->about, defs, common_defs);
 	else if (rc == OPT_HELP)
 		print_command_help(ctx->cmd, defs);
 	ctx->config_path = common.config;
@@ -231,10 +237,12 @@ static int cmd_help(struct cmd_ctx *ctx, int argc, char **argv, struct err *err)
 	c = find_command(ctx->args.v[0]);
 	if (!c)
 		return err_set(err, ERR_USAGE, "unknown command '%s'", ctx->args.v[0]);
-	return cmd_run_help(c, NULL, err);
+	return run_help(c, NULL, err);
 }
 
-int cmd_run_help(const struct command *c, FILE *man, struct err *err)
+/* Runs command c with only --help: its help on stdout, or with man set its
+ * part of the manual page on man. */
+static int run_help(const struct command *c, FILE *man, struct err *err)
 {
 	/* The command prints its own help, options included. */
 	char *hv[] = { (char *)"--help", NULL };

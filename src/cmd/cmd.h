@@ -52,10 +52,6 @@ int cmd_main(int argc, char **argv);
 int cmd_parse(struct cmd_ctx *ctx, int argc, char **argv, const struct opt_def *defs,
 	      void *opts, struct err *err);
 
-/* Runs command c with only --help: its help on stdout, or with man set its
- * section of the manual page (cmd/man.h) on man. */
-int cmd_run_help(const struct command *c, FILE *man, struct err *err);
-
 /* Loads the configuration once (--config, TRACELAB_CONFIG, the XDG path;
  * see config/config.h) and returns it.  Its warnings go to stderr. */
 int cmd_config(struct cmd_ctx *ctx, const struct config **out, struct err *err);

@@ -4,8 +4,11 @@
 #include "cmd/man.h"
 
 #include <stdbool.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "core/action.h"
+#include "core/util.h"
 #include "ui/ui.h"
 
 /* ---- roff text ------------------------------------------------------------ */
@@ -112,21 +115,30 @@ static void roff_usage(FILE *f, const char *u, size_t len)
 	fputc('\n', f);
 }
 
+/* Text in a font ("B" bold, "I" italics), then back to roman. */
+static void roff_font(FILE *f, char font, const char *s)
+{
+	fprintf(f, "\\f%c", font);
+	roff_str(f, s);
+	fputs("\\fR", f);
+}
+
 static void roff_options(FILE *f, const struct opt_def *defs)
 {
 	const struct opt_def *d;
 
 	for (d = defs; d && d->name; d++) {
+		char *long_name;
+
 		fputs(".TP\n", f);
 		if (d->short_name)
 			fprintf(f, "\\fB\\-%c\\fR, ", d->short_name);
-		fputs("\\fB\\-\\-", f);
-		roff_str(f, d->name);
-		fputs("\\fR", f);
+		long_name = xasprintf("--%s", d->name);
+		roff_font(f, 'B', long_name);
+		free(long_name);
 		if (d->arg) {
-			fputs(" \\fI", f);
-			roff_str(f, d->arg);
-			fputs("\\fR", f);
+			fputc(' ', f);
+			roff_font(f, 'I', d->arg);
 		}
 		fputc('\n', f);
 		roff_str(f, d->help);
@@ -138,19 +150,19 @@ static void roff_options(FILE *f, const struct opt_def *defs)
 
 /* ---- the page ------------------------------------------------------------- */
 
-void man_command(FILE *f, const struct command *c, const struct opt_def *defs,
-		 const struct opt_def *common)
+void man_command(FILE *f, const char *name, const char *usage, const char *help,
+		 const char *about, const struct opt_def *defs, const struct opt_def *common)
 {
 	fputs(".SS \"", f);
-	roff_str(f, c->name);
+	roff_str(f, name);
 	fputs("\"\n.B tracelab\n", f);
-	roff_usage(f, c->usage, strlen(c->usage));
+	roff_usage(f, usage, strlen(usage));
 	fputs(".PP\n", f);
-	roff_str(f, c->help);
+	roff_str(f, help);
 	fputs(".\n", f);
-	if (c->about) {
+	if (about) {
 		fputs(".PP\n", f);
-		roff_text(f, c->about);
+		roff_text(f, about);
 	}
 	roff_options(f, defs);
 	roff_options(f, common);
@@ -171,9 +183,8 @@ static void man_action(void *arg, const struct action_info *ai, const char *keys
 		roff_str(acc->f, action_group_title(ai->group));
 		fputs("\"\n", acc->f);
 	}
-	fputs(".TP\n\\fB", acc->f);
-	roff_str(acc->f, ai->name);
-	fputs("\\fR", acc->f);
+	fputs(".TP\n", acc->f);
+	roff_font(acc->f, 'B', ai->name);
 	if (*keys) {
 		fputs(" (", acc->f);
 		roff_str(acc->f, keys);
@@ -184,35 +195,37 @@ static void man_action(void *arg, const struct action_info *ai, const char *keys
 	fputs(".\n", acc->f);
 }
 
-int man_page(FILE *f, const struct man_src *src, struct err *err)
+void man_begin(FILE *f, const char *synopsis, const char *about, const struct opt_def *defs)
 {
-	struct ui_args defaults = { 0 };
-	struct action_acc acc = { f, -1 };
 	const char *s, *e;
-	size_t i, skip;
+	size_t skip;
 
 	fprintf(f, ".TH TRACELAB 1 \"\" \"tracelab %s\" \"User Commands\"\n", TRACELAB_VERSION);
 	fputs(".SH NAME\ntracelab \\- browse MLflow GenAI traces in a terminal and label them\n"
 	      ".SH SYNOPSIS\n", f);
-	for (s = src->synopsis; *s; s = e + (*e != '\0')) {
+	for (s = synopsis; *s; s = e + (*e != '\0')) {
 		e = s + strcspn(s, "\n");
-		fputs(s == src->synopsis ? "" : ".br\n", f);
+		fputs(s == synopsis ? "" : ".br\n", f);
 		fputs(".B tracelab\n", f);
 		skip = strncmp(s, "tracelab ", 9) == 0 ? 9 : 0;
 		roff_usage(f, s + skip, (size_t)(e - s) - skip);
 	}
 	fputs(".SH DESCRIPTION\n", f);
-	roff_text(f, src->about);
+	roff_text(f, about);
 	fputs(".SH OPTIONS\n", f);
-	roff_options(f, src->main_defs);
+	roff_options(f, defs);
 	fputs(".TP\n\\fB\\-h\\fR, \\fB\\-\\-help\\fR\nshow this help.\n", f);
 
 	fputs(".SH COMMANDS\n"
 	      "Every command takes \\fB\\-\\-help\\fR.  \\fISTORE\\fR may be left out where "
 	      "the usage shows [\\fISTORE\\fR].\n", f);
-	for (i = 0; i < src->ncommands; i++)
-		if (cmd_run_help(&src->commands[i], f, err) < 0)
-			return -1;
+}
+
+int man_end(FILE *f, const char *exit_status, struct err *err)
+{
+	struct ui_args defaults = { 0 };
+	struct action_acc acc = { f, -1 };
+	size_t i;
 
 	fputs(".SH KEYS\n"
 	      "The default key bindings of each action (\\fBtracelab \\-\\-list\\-actions\\fR "
@@ -229,9 +242,9 @@ int man_page(FILE *f, const struct man_src *src, struct err *err)
 	for (i = 0; i < ui_command_count(); i++) {
 		const char *help, *name = ui_command_name(i, &help);
 
-		fputs(".TP\n\\fB", f);
-		roff_str(f, name);
-		fputs("\\fR\n", f);
+		fputs(".TP\n", f);
+		roff_font(f, 'B', name);
+		fputc('\n', f);
 		roff_str(f, help);
 		fputs(".\n", f);
 	}
@@ -251,7 +264,7 @@ int man_page(FILE *f, const struct man_src *src, struct err *err)
 	      "store, experiment, keymap, theme and the labels you give.\n"
 	      ".TP\n\\fI./mlflow.db\\fR\nthe store opened when none is named or configured.\n"
 	      ".SH \"EXIT STATUS\"\n", f);
-	roff_text(f, src->exit_status);
+	roff_text(f, exit_status);
 	fputs(".SH \"SEE ALSO\"\n"
 	      "\\fBtracelab \\-\\-help\\fR, \\fBtracelab\\fR \\fICOMMAND\\fR \\fB\\-\\-help\\fR\n", f);
 	return 0;

@@ -133,6 +133,10 @@ struct answer_row {
 	int64_t updated_ms;
 };
 
+/* A visitor of answer rows (store_scan_feedback); -1 stops the visit. */
+struct err;
+typedef int (*answer_fn)(void *ctx, const struct answer_row *r, struct err *err);
+
 /* ---- trace list rows --------------------------------------------------- */
 
 /* Per feedback name, the latest valid value of each kind of source (raw JSON

@@ -5,6 +5,7 @@
  * fatal hook restores the terminal first), small string helpers and time.
  * Every x*alloc result is owned by the caller and released with free().
  */
+#include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdbool.h>
@@ -17,6 +18,8 @@ char *xstrdup(const char *s) __attribute__((malloc, returns_nonnull));
 char *xstrdup_or_null(const char *s) __attribute__((malloc));
 char *xstrndup(const char *s, size_t n) __attribute__((malloc, returns_nonnull));
 char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2), malloc, returns_nonnull));
+char *xvasprintf(const char *fmt, va_list ap)
+	__attribute__((format(printf, 1, 0), malloc, returns_nonnull));
 
 /* Grows *arr (element size `size`) so that it holds at least `need` elements. */
 void grow(void **arr, size_t *cap, size_t need, size_t size);

@@ -32,7 +32,6 @@
 
 #include "core/err.h"
 #include "core/model.h"
-#include "store/store.h"
 
 struct store_ops;
 

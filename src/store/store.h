@@ -96,7 +96,6 @@ int store_load_assessments(struct store *st, const char *trace_id, struct assess
  * assessment_id, descending); byte order for text, as SQLite's BINARY
  * collation.  A visitor returning -1 stops the scan (its err is kept).
  * Memory does not grow with the rows: each is borrowed for its call. */
-typedef int (*answer_fn)(void *ctx, const struct answer_row *r, struct err *err);
 int store_scan_feedback(struct store *st, const char *const *trace_ids, size_t n,
 			answer_fn fn, void *ctx, struct err *err);
 int store_get_assessment(struct store *st, const char *assessment_id, struct assessment *out,

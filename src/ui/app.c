@@ -38,21 +38,21 @@ void ui_msg(struct ui *ui, enum slot slot, const char *fmt, ...)
 {
 	va_list ap;
 	char *raw;
-	int n;
 
 	va_start(ap, fmt);
-	n = vsnprintf(NULL, 0, fmt, ap);
-	va_end(ap);
-	if (n < 0)
-		return;
-	raw = xmalloc((size_t)n + 1);
-	va_start(ap, fmt);
-	vsnprintf(raw, (size_t)n + 1, fmt, ap);
+	raw = xvasprintf(fmt, ap);
 	va_end(ap);
 	free(ui->msg);
-	ui->msg = sanitize_dup(raw, (size_t)n);
+	ui->msg = sanitize_dup(raw, strlen(raw));
 	ui->msg_slot = slot;
 	free(raw);
+}
+
+/* The status line as a message sink, for the modules that report without
+ * knowing the browser (keys, themes). */
+static void say_to_ui(void *arg, enum slot slot, const char *text)
+{
+	ui_msg(arg, slot, "%s", text);
 }
 
 void ui_error(struct ui *ui, const struct err *err)
@@ -104,6 +104,20 @@ int ui_open_trace(struct ui *ui, const char *trace_id, struct err *err)
 		top = ui_top(ui);
 	}
 	return ui_push(ui, &trace_view_ops, xstrdup(trace_id), err);
+}
+
+/* ---- keys for help and hints -------------------------------------------- */
+
+void ui_keys_text(const struct ui *ui, const char *ctx, enum action a, struct strbuf *out,
+		  size_t max)
+{
+	ui_keys_names(ui->keys, ctx, a, out, max);
+}
+
+void ui_hint(const struct ui *ui, const char *ctx, enum action a, const char *label,
+	     struct strbuf *out)
+{
+	ui_keys_hint(ui->keys, ctx, a, label, out);
 }
 
 /* ---- the trace list's settings -------------------------------------------- */
@@ -497,6 +511,32 @@ static unsigned toggle_quick(struct ui *ui, unsigned bit, const char *what)
 	return reload_list(ui);
 }
 
+/* Applies a theme (NULL: --theme, else the configured one, else dark). */
+static int set_theme(struct ui *ui, const char *name, struct err *err)
+{
+	const struct msg_sink msgs = { say_to_ui, ui };
+
+	if (!name)
+		name = ui->args->theme ? ui->args->theme :
+		       ui->cfg && ui->cfg->theme ? ui->cfg->theme : "dark";
+	return ui_look_set(&ui->look, ui->term, name, &msgs, err);
+}
+
+/* Switches to theme name (NULL or "": the next one) and says so. */
+static unsigned switch_theme(struct ui *ui, const char *name)
+{
+	struct err err;
+	char *next = name && *name ? NULL : ui_look_next(ui->look);
+
+	err_clear(&err);
+	if (set_theme(ui, next ? next : name, &err) < 0)
+		ui_error(ui, &err);
+	else
+		ui_msg(ui, SLOT_MSG_OK, "theme: %s", term_theme_name(ui->term));
+	free(next);
+	return EFF_HANDLED | EFF_REDRAW;
+}
+
 static unsigned snapshot(struct ui *ui, const char *path);
 
 static unsigned global_action(struct ui *ui, enum action a)
@@ -561,16 +601,8 @@ static unsigned global_action(struct ui *ui, enum action a)
 		ui_msg(ui, SLOT_MSG_OK, "sort: %s %s", sort_names[ui->list.sort],
 		       ui->list.ascending ? "ascending" : "descending");
 		return reload_list(ui);
-	case ACT_CYCLE_THEME: {
-		char *next = ui_look_next(ui);
-
-		if (ui_look_set(ui, next, &err) < 0)
-			ui_error(ui, &err);
-		else
-			ui_msg(ui, SLOT_MSG_OK, "theme: %s", term_theme_name(ui->term));
-		free(next);
-		return EFF_HANDLED | EFF_REDRAW;
-	}
+	case ACT_CYCLE_THEME:
+		return switch_theme(ui, NULL);
 	case ACT_REDRAW:
 		term_repaint(ui->term);
 		return EFF_HANDLED | EFF_REDRAW;
@@ -831,16 +863,7 @@ static unsigned cmd_snapshot(struct ui *ui, const char *arg)
 
 static unsigned cmd_theme(struct ui *ui, const char *arg)
 {
-	struct err err;
-	char *next = *arg ? NULL : ui_look_next(ui);
-
-	err_clear(&err);
-	if (ui_look_set(ui, next ? next : arg, &err) < 0)
-		ui_error(ui, &err);
-	else
-		ui_msg(ui, SLOT_MSG_OK, "theme: %s", term_theme_name(ui->term));
-	free(next);
-	return EFF_HANDLED | EFF_REDRAW;
+	return switch_theme(ui, arg);
 }
 
 static unsigned cmd_experiment(struct ui *ui, const char *arg)
@@ -1339,7 +1362,7 @@ static void check_label_keys(struct ui *ui, struct config *cfg)
 	if (!cfg || !ui->keys)
 		return;
 	memset(&diags, 0, sizeof diags);
-	config_check_labels(cfg, ui_keymap(ui), &diags);
+	config_check_labels(cfg, ui_keys_keymap(ui->keys), &diags);
 	if (diags.n) {
 		diag_print(&diags, stderr, "tracelab");
 		ui_msg(ui, SLOT_MSG_ERROR, "labels: %s%s", diags.v[0].msg,
@@ -1414,7 +1437,8 @@ int ui_run(const struct ui_args *args, struct err *err)
 	} else if (pick_experiment(&ui, &exp_id, err) < 0) {
 		goto out;
 	}
-	if (ui_keys_load(&ui, err) < 0)
+	if (ui_keys_load(&ui.keys, ui.cfg, args->keymap, &(const struct msg_sink){ say_to_ui, &ui },
+			 err) < 0)
 		goto out;
 	check_label_keys(&ui, args->config ? args->config : ui.own_cfg);
 	to.scripted = ui.scripted;
@@ -1424,7 +1448,7 @@ int ui_run(const struct ui_args *args, struct err *err)
 	if (term_open(&to, &ui.term, err) < 0)
 		goto out;
 	term_size(ui.term, &ui.rows, &ui.cols);
-	if (ui_look_set(&ui, args->theme, err) < 0)
+	if (set_theme(&ui, NULL, err) < 0)
 		goto out;
 	ui.list.tl.height = ui.rows > 4 ? ui.rows - 4 : 1;
 	if (load_experiment(&ui, exp_id, err) < 0)

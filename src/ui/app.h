@@ -31,7 +31,9 @@
 #include "core/strbuf.h"
 #include "store/store.h"
 #include "ui/frame.h"
+#include "ui/keys.h"
 #include "ui/lineedit.h"
+#include "ui/look.h"
 #include "ui/term.h"
 #include "ui/tlist.h"
 #include "ui/ui.h"
@@ -289,35 +291,6 @@ bool ui_label_tick(struct ui *ui);
 void ui_label_baseline(struct ui *ui);
 /* Feedback of a trace changed: refresh its list row and the open views. */
 void ui_feedback_changed(struct ui *ui, const char *trace_id);
-
-/* ---- key bindings (keys.c) ---------------------------------------------- */
-
-enum {
-	KB_NONE   = 0,       /* no binding starts with these keys */
-	KB_MATCH  = 1u << 0, /* *out is the action bound to exactly these keys */
-	KB_PREFIX = 1u << 1, /* a longer binding starts with them */
-};
-
-int ui_keys_load(struct ui *ui, struct err *err);
-void ui_keys_free(struct ui_keys *k);
-/* Looks keys up in ctx, then in global; KB_* bits. */
-int ui_keys_lookup(const struct ui_keys *k, const char *ctx, const int *keys, int n,
-		   enum action *out);
-/* Every key sequence bound to a in ctx exactly (not global); calls fn. */
-void ui_keys_each(const struct ui_keys *k, const char *ctx, enum action a,
-		  void (*fn)(const struct keyseq *ks, void *arg), void *arg);
-const struct keymap *ui_keymap(const struct ui *ui);
-/* The contexts, in help order (NULL-terminated). */
-extern const char *const ui_contexts[];
-
-/* ---- themes (look.c) ---------------------------------------------------- */
-
-/* Loads a theme by name (or the configured / default one when NULL) and
- * applies it to the terminal. */
-int ui_look_set(struct ui *ui, const char *name, struct err *err);
-/* Name of the next theme after the current one (caller frees). */
-char *ui_look_next(struct ui *ui);
-void ui_look_free(struct ui_look *l);
 
 /* ---- text helpers (text.c) ---------------------------------------------- */
 

@@ -1,17 +1,16 @@
 /*
- * Key bindings as the browser sees them: the keymap (config/keymap.h:
- * the embedded default, then the configured layers) looked up by context
- * name, and the keys of an action for the help screen and the hints.
+ * Key bindings as the browser sees them (ui/keys.h).
  */
+#include "ui/keys.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "config/config.h"
 #include "config/keymap.h"
-#include "core/strbuf.h"
 #include "core/util.h"
-#include "ui/app.h"
+#include "ui/ui.h"
 
 const char *const ui_contexts[] = {
 #define X_(id, name, fallback, help) name,
@@ -24,7 +23,8 @@ struct ui_keys {
 	struct keymap km;
 };
 
-int ui_keys_load(struct ui *ui, struct err *err)
+int ui_keys_load(struct ui_keys **out, const struct config *cfg, const char *keymap,
+		 const struct msg_sink *msgs, struct err *err)
 {
 	struct ui_keys *k = xcalloc(1, sizeof *k);
 	struct diag_list diags;
@@ -32,23 +32,22 @@ int ui_keys_load(struct ui *ui, struct err *err)
 
 	memset(&diags, 0, sizeof diags);
 	keymap_init(&k->km);
-	if (ui->cfg)
-		rc = config_load_keymap(ui->cfg, &k->km, &diags, err);
+	if (cfg)
+		rc = config_load_keymap(cfg, &k->km, &diags, err);
 	else
 		rc = keymap_load_defaults(&k->km, &diags, err);
-	if (rc == 0 && ui->args->keymap && *ui->args->keymap)
-		rc = keymap_load_named(&k->km, ui->args->keymap, &diags, err);
+	if (rc == 0 && keymap && *keymap)
+		rc = keymap_load_named(&k->km, keymap, &diags, err);
 	if (rc < 0) {
 		diag_list_free(&diags);
 		ui_keys_free(k);
 		return -1;
 	}
-	if (diags.n) {
-		ui_msg(ui, SLOT_MSG_ERROR, "keymap: %s%s", diags.v[0].msg,
-		       diags.n > 1 ? " (and more)" : "");
-	}
+	if (diags.n)
+		msg_say(msgs, SLOT_MSG_ERROR, "keymap: %s%s", diags.v[0].msg,
+			diags.n > 1 ? " (and more)" : "");
 	diag_list_free(&diags);
-	ui->keys = k;
+	*out = k;
 	return 0;
 }
 
@@ -60,9 +59,9 @@ void ui_keys_free(struct ui_keys *k)
 	free(k);
 }
 
-const struct keymap *ui_keymap(const struct ui *ui)
+const struct keymap *ui_keys_keymap(const struct ui_keys *k)
 {
-	return &ui->keys->km;
+	return &k->km;
 }
 
 int ui_keys_lookup(const struct ui_keys *k, const char *ctx, const int *keys, int n,
@@ -124,29 +123,29 @@ static void acc_key(const struct keyseq *ks, void *arg)
 	sb_adds(acc->out, name);
 }
 
-void ui_keys_text(const struct ui *ui, const char *ctx, enum action a, struct strbuf *out,
-		  size_t max)
+void ui_keys_names(const struct ui_keys *k, const char *ctx, enum action a, struct strbuf *out,
+		   size_t max)
 {
 	struct keys_acc acc = { out, max, 0 };
 
 	if (ctx)
-		ui_keys_each(ui->keys, ctx, a, acc_key, &acc);
+		ui_keys_each(k, ctx, a, acc_key, &acc);
 	if (!acc.count && (!ctx || strcmp(ctx, "editor") != 0))
-		ui_keys_each(ui->keys, "global", a, acc_key, &acc);
+		ui_keys_each(k, "global", a, acc_key, &acc);
 }
 
-void ui_hint(const struct ui *ui, const char *ctx, enum action a, const char *label,
-	     struct strbuf *out)
+void ui_keys_hint(const struct ui_keys *k, const char *ctx, enum action a, const char *label,
+		  struct strbuf *out)
 {
-	struct strbuf k = STRBUF_INIT;
+	struct strbuf key = STRBUF_INIT;
 
-	ui_keys_text(ui, ctx, a, &k, 1);
-	if (k.len) {
+	ui_keys_names(k, ctx, a, &key, 1);
+	if (key.len) {
 		if (out->len)
 			sb_adds(out, "  ");
-		sb_addf(out, "%s %s", sb_str(&k), label);
+		sb_addf(out, "%s %s", sb_str(&key), label);
 	}
-	sb_free(&k);
+	sb_free(&key);
 }
 
 /* ---- every action with its keys ----------------------------------------- */
@@ -176,13 +175,12 @@ int ui_each_action(const struct ui_args *args,
 		   void (*fn)(void *arg, const struct action_info *ai, const char *keys),
 		   void *arg, struct err *err)
 {
-	struct ui ui;
+	struct ui_keys *k;
 	int a, g;
 
-	memset(&ui, 0, sizeof ui);
-	ui.args = args;
-	ui.cfg = args->config;
-	if (ui_keys_load(&ui, err) < 0)
+	/* Problems in the keymap are the browser's to show; here the keys
+	 * that did load are listed. */
+	if (ui_keys_load(&k, args->config, args->keymap, NULL, err) < 0)
 		return -1;
 	for (g = 0; g < AG_COUNT_; g++) {
 		for (a = 1; a < ACT_COUNT_; a++) {
@@ -191,13 +189,12 @@ int ui_each_action(const struct ui_args *args,
 
 			if ((int)ai->group != g)
 				continue;
-			all_keys(ui.keys, (enum action)a, &keys);
+			all_keys(k, (enum action)a, &keys);
 			fn(arg, ai, sb_str(&keys));
 			sb_free(&keys);
 		}
 	}
-	ui_keys_free(ui.keys);
-	free(ui.msg);
+	ui_keys_free(k);
 	return 0;
 }
 

@@ -1,15 +1,15 @@
 /*
- * Themes as the browser sees them: a theme (config/theme.h: the shipped
- * YAML files or the user's) turned into one style per colour slot for the
- * terminal, with colours reduced to what the terminal can show.
+ * Themes as the browser sees them (ui/look.h).
  */
+#include "ui/look.h"
+
 #include <stdlib.h>
 #include <string.h>
 
-#include "config/config.h"
+#include "config/diag.h"
 #include "config/theme.h"
 #include "core/util.h"
-#include "ui/app.h"
+#include "ui/term.h"
 
 struct ui_look {
 	char *name;
@@ -34,16 +34,14 @@ static unsigned sty_bits(unsigned t)
 	return s;
 }
 
-int ui_look_set(struct ui *ui, const char *name, struct err *err)
+int ui_look_set(struct ui_look **look, struct term *term, const char *name,
+		const struct msg_sink *msgs, struct err *err)
 {
 	struct slot_style st[SLOT_COUNT_];
 	struct theme th;
 	struct diag_list diags;
-	int s, colors = term_colors(ui->term);
+	int s, colors = term_colors(term);
 
-	if (!name)
-		name = ui->args->theme ? ui->args->theme :
-		       ui->cfg && ui->cfg->theme ? ui->cfg->theme : "dark";
 	memset(&diags, 0, sizeof diags);
 	theme_init(&th);
 	if (theme_load(&th, name, &diags, err) < 0) {
@@ -59,28 +57,27 @@ int ui_look_set(struct ui *ui, const char *name, struct err *err)
 		st[s].attrs = sty_bits(ts->attrs);
 		st[s].mono = sty_bits(theme_mono_attrs(&th, (enum slot)s));
 	}
-	term_set_styles(ui->term, st, th.name && *th.name ? th.name : name);
-	if (!ui->look)
-		ui->look = xcalloc(1, sizeof *ui->look);
-	free(ui->look->name);
-	ui->look->name = xstrdup(th.name && *th.name ? th.name : name);
+	term_set_styles(term, st, th.name && *th.name ? th.name : name);
+	if (!*look)
+		*look = xcalloc(1, sizeof **look);
+	free((*look)->name);
+	(*look)->name = xstrdup(th.name && *th.name ? th.name : name);
 	if (diags.n)
-		ui_msg(ui, SLOT_MSG_ERROR, "theme: %s%s", diags.v[0].msg,
-		       diags.n > 1 ? " (and more)" : "");
+		msg_say(msgs, SLOT_MSG_ERROR, "theme: %s%s", diags.v[0].msg,
+			diags.n > 1 ? " (and more)" : "");
 	theme_free(&th);
 	diag_list_free(&diags);
 	return 0;
 }
 
-/* The theme after the current one, in name order (wrapping); the caller
- * frees. */
-char *ui_look_next(struct ui *ui)
+/* The theme after the current one, in name order (wrapping). */
+char *ui_look_next(const struct ui_look *look)
 {
 	size_t n = 0, i;
 	char **names = theme_names(&n), *next = NULL;
 
 	for (i = 0; i < n; i++) {
-		if (ui->look && strcmp(names[i], ui->look->name) == 0) {
+		if (look && strcmp(names[i], look->name) == 0) {
 			next = xstrdup(names[(i + 1) % n]);
 			break;
 		}
