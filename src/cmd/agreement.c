@@ -568,12 +568,11 @@ int cmd_agreement(struct cmd_ctx *ctx, int argc, char **argv, struct err *err)
 	int64_t seed = AGREE_SEED;
 	int rc, f = FMT_TEXT;
 
-	rc = cmd_parse(ctx, argc, argv, agreement_defs, &o, err);
+	rc = cmd_parse_store(ctx, argc, argv, agreement_defs, &o, &store_arg, err);
 	if (rc != OPT_OK)
 		goto out;
 	rc = -1;
-	if (cmd_args(ctx, 0, 0, NULL, &store_arg, NULL, NULL, err) < 0 ||
-	    (o.format && cmd_choice("--format", format_names, o.format, &f, err) < 0))
+	if (o.format && cmd_choice("--format", format_names, o.format, &f, err) < 0)
 		goto out;
 	if (o.seed && (parse_int64(o.seed, &seed) < 0 || seed < 0)) {
 		err_set(err, ERR_USAGE, "--seed must be a whole number from 0, not '%s'", o.seed);

@@ -219,6 +219,17 @@ int cmd_parse(struct cmd_ctx *ctx, int argc, char **argv, const struct opt_def *
 	return rc;
 }
 
+int cmd_parse_store(struct cmd_ctx *ctx, int argc, char **argv, const struct opt_def *defs,
+		    void *opts, const char **store, struct err *err)
+{
+	int rc = cmd_parse(ctx, argc, argv, defs, opts, err);
+
+	*store = NULL;
+	if (rc == OPT_OK && cmd_args(ctx, 0, 0, NULL, store, NULL, NULL, err) < 0)
+		return -1;
+	return rc;
+}
+
 static int cmd_help(struct cmd_ctx *ctx, int argc, char **argv, struct err *err)
 {
 	static const struct opt_def none[] = { { NULL, 0, OPT_FLAG, 0, NULL, NULL, false } };

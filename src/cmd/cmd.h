@@ -52,6 +52,11 @@ int cmd_main(int argc, char **argv);
 int cmd_parse(struct cmd_ctx *ctx, int argc, char **argv, const struct opt_def *defs,
 	      void *opts, struct err *err);
 
+/* cmd_parse for a command whose only argument is an optional STORE
+ * (*store: it, or NULL); OPT_OK, OPT_HELP or -1. */
+int cmd_parse_store(struct cmd_ctx *ctx, int argc, char **argv, const struct opt_def *defs,
+		    void *opts, const char **store, struct err *err);
+
 /* Loads the configuration once (--config, TRACELAB_CONFIG, the XDG path;
  * see config/config.h) and returns it.  Its warnings go to stderr. */
 int cmd_config(struct cmd_ctx *ctx, const struct config **out, struct err *err);

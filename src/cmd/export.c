@@ -368,12 +368,11 @@ int cmd_export(struct cmd_ctx *ctx, int argc, char **argv, struct err *err)
 	size_t i;
 	int rc, f = EXPORT_JSONL;
 
-	rc = cmd_parse(ctx, argc, argv, export_defs, &o, err);
+	rc = cmd_parse_store(ctx, argc, argv, export_defs, &o, &store_arg, err);
 	if (rc != OPT_OK)
 		goto out;
 	rc = -1;
-	if (cmd_args(ctx, 0, 0, NULL, &store_arg, NULL, NULL, err) < 0 ||
-	    (o.format && cmd_choice("--format", format_names, o.format, &f, err) < 0))
+	if (o.format && cmd_choice("--format", format_names, o.format, &f, err) < 0)
 		goto out;
 	ex.format = (enum export_format)f;
 	if (cmd_walk_open(ctx, store_arg, o.experiment, &ex.st, &w, err) < 0)

@@ -331,12 +331,11 @@ int cmd_list(struct cmd_ctx *ctx, int argc, char **argv, struct err *err)
 	int64_t limit = LIST_DEFAULT_LIMIT;
 	int rc, f = FMT_TEXT;
 
-	rc = cmd_parse(ctx, argc, argv, list_defs, &o, err);
+	rc = cmd_parse_store(ctx, argc, argv, list_defs, &o, &store_arg, err);
 	if (rc != OPT_OK)
 		goto out;
 	rc = -1;
-	if (cmd_args(ctx, 0, 0, NULL, &store_arg, NULL, NULL, err) < 0 ||
-	    (o.format && cmd_choice("--format", format_names, o.format, &f, err) < 0))
+	if (o.format && cmd_choice("--format", format_names, o.format, &f, err) < 0)
 		goto out;
 	ls.format = (enum list_format)f;
 	if (o.limit && (parse_int64(o.limit, &limit) < 0 || limit < 0)) {

@@ -117,14 +117,9 @@ static void label_error(struct label_read *r, const yaml_node_t *at, const char 
 	struct strbuf sb = STRBUF_INIT;
 	char *msg;
 	va_list ap;
-	int n;
 
 	va_start(ap, fmt);
-	n = vsnprintf(NULL, 0, fmt, ap);
-	va_end(ap);
-	msg = xmalloc((size_t)(n < 0 ? 0 : n) + 1);
-	va_start(ap, fmt);
-	vsnprintf(msg, (size_t)(n < 0 ? 0 : n) + 1, fmt, ap);
+	msg = xvasprintf(fmt, ap);
 	va_end(ap);
 	if (r->l.name)
 		sb_addf(&sb, "label '%s': ", r->l.name);

@@ -7,23 +7,11 @@
 
 void diag_addv(struct diag_list *dl, enum diag_level level, const char *fmt, va_list ap)
 {
-	struct strbuf sb = STRBUF_INIT;
-	va_list cp;
-	int n;
-
 	if (!dl)
 		return;
-	va_copy(cp, ap);
-	n = vsnprintf(NULL, 0, fmt, cp);
-	va_end(cp);
-	if (n < 0)
-		n = 0;
-	GROW(sb.buf, sb.cap, (size_t)n + 1);
-	vsnprintf(sb.buf, (size_t)n + 1, fmt, ap);
-	sb.len = (size_t)n;
 	GROW(dl->v, dl->cap, dl->n + 1);
 	dl->v[dl->n].level = level;
-	dl->v[dl->n].msg = sb_take(&sb);
+	dl->v[dl->n].msg = xvasprintf(fmt, ap);
 	dl->n++;
 }
 

@@ -12,23 +12,6 @@
 
 #define QUOTE_MAX 60
 
-/* Formats into a new string; caller frees. */
-static char *vformat(const char *fmt, va_list ap)
-{
-	va_list cp;
-	char *s;
-	int n;
-
-	va_copy(cp, ap);
-	n = vsnprintf(NULL, 0, fmt, cp);
-	va_end(cp);
-	if (n < 0)
-		n = 0;
-	s = xmalloc((size_t)n + 1);
-	vsnprintf(s, (size_t)n + 1, fmt, ap);
-	return s;
-}
-
 /* Line and column (1-based) of a byte offset, for reader errors, which
  * libyaml reports by offset only. */
 static void offset_position(const char *data, size_t len, size_t off, int *line, int *col)
@@ -283,7 +266,7 @@ void ydiag(struct ydoc *d, struct diag_list *dl, enum diag_level level, const ya
 	if (!dl)
 		return;
 	va_start(ap, fmt);
-	msg = vformat(fmt, ap);
+	msg = xvasprintf(fmt, ap);
 	va_end(ap);
 	diag_add(dl, level, "%s:%d:%d: %s", d->path, ynode_line(at), ynode_col(at), msg);
 	free(msg);
@@ -296,7 +279,7 @@ int yerr(struct ydoc *d, struct err *err, enum err_code code, const yaml_node_t 
 	char *msg;
 
 	va_start(ap, fmt);
-	msg = vformat(fmt, ap);
+	msg = xvasprintf(fmt, ap);
 	va_end(ap);
 	err_set(err, code, "%s:%d:%d: %s", d->path, ynode_line(at), ynode_col(at), msg);
 	free(msg);

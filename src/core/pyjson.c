@@ -164,16 +164,30 @@ static bool word_in(const char *s, const char *const *words)
 static const char *const true_words[] = { "true", "yes", "y", "1", NULL };
 static const char *const false_words[] = { "false", "no", "n", "0", NULL };
 
+/* Past an optional sign. */
+static const char *skip_sign(const char *s)
+{
+	return s + (*s == '+' || *s == '-');
+}
+
+/* Past a run of digits; false when there is none. */
+static bool skip_digits(const char **s)
+{
+	const char *p = *s;
+
+	while (isdigit((unsigned char)*p))
+		p++;
+	if (p == *s)
+		return false;
+	*s = p;
+	return true;
+}
+
 /* [+-]?digits */
 static bool is_int_text(const char *s)
 {
-	if (*s == '+' || *s == '-')
-		s++;
-	if (!isdigit((unsigned char)*s))
-		return false;
-	while (isdigit((unsigned char)*s))
-		s++;
-	return *s == '\0';
+	s = skip_sign(s);
+	return skip_digits(&s) && *s == '\0';
 }
 
 /* A decimal float as Python's float() reads it (no hex, no underscores):
@@ -181,30 +195,23 @@ static bool is_int_text(const char *s)
  * [+-]? (inf | infinity | nan) when words is true. */
 static bool is_float_text(const char *s, bool words)
 {
-	bool digits = false;
+	bool digits;
 
-	if (*s == '+' || *s == '-')
-		s++;
+	s = skip_sign(s);
 	if (words && (strcasecmp(s, "inf") == 0 || strcasecmp(s, "infinity") == 0 ||
 		      strcasecmp(s, "nan") == 0))
 		return true;
-	while (isdigit((unsigned char)*s))
-		s++, digits = true;
+	digits = skip_digits(&s);
 	if (*s == '.') {
 		s++;
-		while (isdigit((unsigned char)*s))
-			s++, digits = true;
+		digits = skip_digits(&s) || digits;
 	}
 	if (!digits)
 		return false;
 	if (*s == 'e' || *s == 'E') {
-		s++;
-		if (*s == '+' || *s == '-')
-			s++;
-		if (!isdigit((unsigned char)*s))
+		s = skip_sign(s + 1);
+		if (!skip_digits(&s))
 			return false;
-		while (isdigit((unsigned char)*s))
-			s++;
 	}
 	return *s == '\0';
 }

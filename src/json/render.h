@@ -6,7 +6,6 @@
  * lines into screen cells.
  *
  *   json_render    pretty JSON, 2-space indent, folding, bounded output
- *   chat_render    inputs/outputs that hold a conversation, as one
  *   attrs_render   span attributes as "key: value"
  *   events_render  span events, exceptions with their stack traces
  *
@@ -15,6 +14,8 @@
  * overrides come out as visible escapes.  Output is bounded: a string
  * shows at most string_cap bytes (then "… 9.5 MB more"), a render at most
  * max_lines lines, so a 10 MB value never becomes 10 MB of lines.
+ *
+ * Conversations are json/chat.h's.
  *
  * Lines: tb_line.ref is the preorder id of the JSON node the line starts
  * (0 = the root; ids do not change when nodes are folded) and tb_line.depth
@@ -69,15 +70,6 @@ struct json_render_opts {
 size_t json_render(const char *json, size_t len, const struct json_render_opts *opts,
 		   struct textbuf *tb);
 
-/* Finds a conversation in the span's inputs and outputs and renders it:
- * a role line per message (ROLE_* slots), the text indented under it, tool
- * calls as "→ name(args)", tool results as "← result", a blank line between
- * messages.  Understands OpenAI chat (messages, choices[].message,
- * tool_calls, role "tool"), Anthropic content blocks (text, tool_use,
- * tool_result), OTel GenAI messages (parts), LangChain messages
- * (type human/ai/system/tool) and a list of completion strings after chat
- * inputs.  Returns the number of messages (0: not a chat; nothing added). */
-size_t chat_render(const struct span_detail *d, struct textbuf *tb);
 
 enum {
 	ATTRS_SKIP_IO = 1u << 0,     /* leave out mlflow.spanInputs / mlflow.spanOutputs */

@@ -161,6 +161,18 @@ static void *thread_main(void *arg)
 	return NULL;
 }
 
+/* What worker_start made, once the thread is gone (or never ran). */
+static void free_worker(struct worker *w)
+{
+	close(w->pipe[0]);
+	close(w->pipe[1]);
+	pthread_mutex_destroy(&w->mu);
+	pthread_cond_destroy(&w->wake);
+	pthread_cond_destroy(&w->finished_cv);
+	free(w->url);
+	free(w);
+}
+
 int worker_start(const char *url, unsigned flags, struct worker **out, struct err *err)
 {
 	struct worker *w = xcalloc(1, sizeof *w);
@@ -194,13 +206,7 @@ int worker_start(const char *url, unsigned flags, struct worker **out, struct er
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	if (rc != 0) {
 		err_set(err, ERR_RUNTIME, "cannot start a worker thread: %s", strerror(rc));
-		close(w->pipe[0]);
-		close(w->pipe[1]);
-		pthread_mutex_destroy(&w->mu);
-		pthread_cond_destroy(&w->wake);
-		pthread_cond_destroy(&w->finished_cv);
-		free(w->url);
-		free(w);
+		free_worker(w);
 		return -1;
 	}
 	*out = w;
@@ -343,11 +349,5 @@ void worker_close(struct worker *w)
 	pthread_mutex_unlock(&w->mu);
 	pthread_join(w->thread, NULL);
 	worker_collect(w);
-	close(w->pipe[0]);
-	close(w->pipe[1]);
-	pthread_mutex_destroy(&w->mu);
-	pthread_cond_destroy(&w->wake);
-	pthread_cond_destroy(&w->finished_cv);
-	free(w->url);
-	free(w);
+	free_worker(w);
 }

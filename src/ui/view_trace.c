@@ -15,6 +15,7 @@
 
 #include "core/strbuf.h"
 #include "core/util.h"
+#include "json/chat.h"
 #include "json/render.h"
 #include "json/span.h"
 #include "svc/label.h"

@@ -11,6 +11,7 @@
 #include "core/util.h"
 #include "json/import.h"
 #include "json/jtree.h"
+#include "json/chat.h"
 #include "json/render.h"
 #include "json/semconv.h"
 #include "json/span.h"

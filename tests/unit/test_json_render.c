@@ -4,6 +4,7 @@
 #include "core/strbuf.h"
 #include "core/textbuf.h"
 #include "core/util.h"
+#include "json/chat.h"
 #include "json/render.h"
 #include "json/span.h"
 #include "test.h"
