@@ -1,3 +1,11 @@
+/*
+ * The configuration file (config/config.h): options, label schemas and
+ * the keys they bind, checked against the keymap.
+ *
+ * Over 1,000 lines: most of it is the label schemas, whose keys, values
+ * and bounds are checked against each other and against the keymap as
+ * they are read, with one error path (label_error) for all of them.
+ */
 #include "config/config.h"
 
 #include <limits.h>

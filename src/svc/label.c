@@ -1,3 +1,12 @@
+/*
+ * The labelling engine (svc/label.h): plans, writes, undo and redo,
+ * repeat and the pending list.
+ *
+ * Over 1,000 lines: every operation goes through one path (run_op, then
+ * exec_op) that writes it, records it for undo or keeps it as pending
+ * behind the ones before it, all over the labeler's one state; split, each
+ * part would need all of it.
+ */
 #include "svc/label.h"
 
 #include <stdlib.h>

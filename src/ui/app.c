@@ -3,6 +3,10 @@
  * experiment), key dispatch through the keymap to the top view and then to
  * the global actions, the input line, the status bar, deferred work, the
  * scripted mode and shutdown.  The only place that draws.
+ *
+ * Over 1,000 lines: the loop and what it dispatches to (global actions,
+ * the : commands, the input line, drawing, idle work) work on struct ui's
+ * state together; views, labelling, keys and themes have their own files.
  */
 #include <errno.h>
 #include <inttypes.h>

@@ -7,6 +7,10 @@
  * progress in the status bar.  The writes themselves and
  * their MLflow semantics are the labeling engine's (svc/label.h); this
  * file decides what to ask and shows what happened.
+ *
+ * Over 1,000 lines: every labelling action goes through the one flow of
+ * questions kept here (value, override, rationale, pending, quit), so
+ * they stay together.
  */
 #include <inttypes.h>
 #include <stdio.h>

@@ -15,22 +15,23 @@ struct ui_look {
 	char *name;
 };
 
+/* A theme's attribute bits as the terminal's style bits. */
+static const struct {
+	unsigned theme, sty;
+} attr_bits[] = {
+	{ THEME_BOLD, STY_BOLD },           { THEME_DIM, STY_DIM },
+	{ THEME_REVERSE, STY_REVERSE },     { THEME_UNDERLINE, STY_UNDERLINE },
+	{ THEME_ITALIC, STY_ITALIC },       { THEME_STANDOUT, STY_STANDOUT },
+};
+
 static unsigned sty_bits(unsigned t)
 {
 	unsigned s = 0;
+	size_t i;
 
-	if (t & THEME_BOLD)
-		s |= STY_BOLD;
-	if (t & THEME_DIM)
-		s |= STY_DIM;
-	if (t & THEME_REVERSE)
-		s |= STY_REVERSE;
-	if (t & THEME_UNDERLINE)
-		s |= STY_UNDERLINE;
-	if (t & THEME_ITALIC)
-		s |= STY_ITALIC;
-	if (t & THEME_STANDOUT)
-		s |= STY_STANDOUT;
+	for (i = 0; i < sizeof attr_bits / sizeof attr_bits[0]; i++)
+		if (t & attr_bits[i].theme)
+			s |= attr_bits[i].sty;
 	return s;
 }
 

@@ -191,22 +191,24 @@ int term_colors(const struct term *t)
 	return t->colors;
 }
 
+/* Style bits as curses attributes. */
+static const struct {
+	unsigned sty;
+	attr_t attr;
+} sty_attrs[] = {
+	{ STY_BOLD, A_BOLD },           { STY_DIM, A_DIM },
+	{ STY_REVERSE, A_REVERSE },     { STY_UNDERLINE, A_UNDERLINE },
+	{ STY_ITALIC, A_ITALIC },       { STY_STANDOUT, A_STANDOUT },
+};
+
 static attr_t sty_attr(unsigned s)
 {
 	attr_t a = A_NORMAL;
+	size_t i;
 
-	if (s & STY_BOLD)
-		a |= A_BOLD;
-	if (s & STY_DIM)
-		a |= A_DIM;
-	if (s & STY_REVERSE)
-		a |= A_REVERSE;
-	if (s & STY_UNDERLINE)
-		a |= A_UNDERLINE;
-	if (s & STY_ITALIC)
-		a |= A_ITALIC;
-	if (s & STY_STANDOUT)
-		a |= A_STANDOUT;
+	for (i = 0; i < sizeof sty_attrs / sizeof sty_attrs[0]; i++)
+		if (s & sty_attrs[i].sty)
+			a |= sty_attrs[i].attr;
 	return a;
 }
 

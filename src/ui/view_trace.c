@@ -7,6 +7,10 @@
  * the rows on screen.  The detail of a span is parsed and rendered once per
  * selection and tab, as deferred work when no key is waiting, so walking a
  * 10,000-span tree or past a 10 MB attribute never waits for rendering.
+ *
+ * Over 1,000 lines: one view whose three panes share one state (the trace,
+ * the selected span, its detail, the feedback rows) and one key handler;
+ * what they show is rendered elsewhere (json/render.h, json/chat.h).
  */
 #include <inttypes.h>
 #include <stdio.h>
