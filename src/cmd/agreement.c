@@ -74,28 +74,6 @@ static int on_row(void *data, const struct trace_row *r, struct err *err)
 	return b->n == AGREE_BATCH ? flush(b, err) : 0;
 }
 
-/* What the configured labels say of their names. */
-static struct agree_hint *hints_of(const struct config *cfg)
-{
-	struct agree_hint *h = xcalloc(cfg->nlabels + 1, sizeof *h);
-	size_t i;
-
-	for (i = 0; i < cfg->nlabels; i++) {
-		const struct label_schema *l = &cfg->labels[i];
-
-		h[i].name = l->name;
-		h[i].kind = l->type == LABEL_BOOLEAN ? AGREE_HINT_BOOL :
-			    l->type == LABEL_NUMERIC ? AGREE_HINT_NUMBER :
-			    l->type == LABEL_CATEGORICAL ? AGREE_HINT_CATEGORY : AGREE_HINT_TEXT;
-		h[i].options = (const char *const *)l->options;
-		h[i].noptions = l->noptions;
-		h[i].scaled = l->scale != SCALE_DEFAULT;
-		h[i].metric = l->scale == SCALE_ORDINAL ? AGREE_ORDINAL :
-			      l->scale == SCALE_INTERVAL ? AGREE_INTERVAL : AGREE_NOMINAL;
-	}
-	return h;
-}
-
 /* ---- shared by the formats -------------------------------------------------------- */
 
 static char *safe(const char *s)
@@ -581,7 +559,7 @@ int cmd_agreement(struct cmd_ctx *ctx, int argc, char **argv, struct err *err)
 	if (cmd_config(ctx, &cfg, err) < 0 ||
 	    cmd_walk_open(ctx, store_arg, o.experiment, &b.st, &w, err) < 0)
 		goto out;
-	hints = hints_of(cfg);
+	hints = agree_hints(cfg);
 	req.names = o.names.n ? o.names.v : NULL;
 	req.hints = hints;
 	req.nhints = cfg->nlabels;

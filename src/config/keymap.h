@@ -38,6 +38,7 @@
 	X(DETAIL, "detail", 1, "The span detail pane (inputs, outputs, attributes, events)") \
 	X(FEEDBACK, "feedback", 1, "The feedback pane of a trace") \
 	X(EXPERIMENTS, "experiments", 1, "The experiment picker") \
+	X(AGREEMENT, "agreement", 1, "The agreement screen (matrix cells: Enter lists their traces)") \
 	X(HELP, "help", 1, "The help screen") \
 	X(EDITOR, "editor", 0, "The input line: commands, search, filter, rationale")
 

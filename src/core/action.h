@@ -42,6 +42,7 @@
 	X(FOLD_ALL, "fold-all", VIEW, "Fold every subtree") \
 	X(UNFOLD_ALL, "unfold-all", VIEW, "Unfold every subtree") \
 	X(EXPERIMENTS, "experiments", VIEW, "Switch experiment") \
+	X(AGREEMENT, "agreement", VIEW, "Agreement of judges and annotators over the list's traces") \
 	X(HELP, "help", VIEW, "Show the keys and actions") \
 	X(COMMAND, "command", VIEW, "Enter a : command") \
 	X(REFRESH, "refresh", VIEW, "Reload from the store (shows others' feedback)") \

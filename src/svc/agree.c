@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "config/config.h"
 #include "core/util.h"
 
 struct cls {
@@ -315,6 +316,12 @@ static void end_item(struct agree_scan *s)
 		for (i = 0; i < s->nans; i++)
 			count_answer(ns, s->ans[i].source);
 		agree_set_add(&ns->set, s->ans, s->nans);
+		if (s->req->on_item) {
+			struct agree_item it = { ns->name, s->item_trace, s->item_target, s->ans,
+						 s->nans };
+
+			s->req->on_item(s->req->item_ctx, &it);
+		}
 	}
 	s->in_item = false;
 	s->nans = 0;
@@ -602,6 +609,113 @@ void agree_scan_report(struct agree_scan *s, struct agree_report *out)
 	for (i = 0; i < s->nnames; i++)
 		report_name(s, s->names[i], &out->v[i]);
 	qsort(out->v, out->n, sizeof *out->v, cmp_name);
+}
+
+static const struct name_state *find_name(const struct agree_scan *s, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < s->nnames; i++)
+		if (strcmp(s->names[i]->name, name) == 0)
+			return s->names[i];
+	return NULL;
+}
+
+int agree_scan_class(const struct agree_scan *s, const char *name, const char *json)
+{
+	const struct name_state *ns = find_name(s, name);
+	enum agree_class_kind kind;
+	double value;
+	char *key;
+	size_t i;
+	int found = -1;
+
+	if (!ns || ns->left_out)
+		return -1;
+	key = answer_key(json, &kind, &value);
+	for (i = 0; i < ns->ncls && found < 0; i++)
+		if (strcmp(ns->cls[i].key, key) == 0)
+			found = (int)i;
+	free(key);
+	return found;
+}
+
+int agree_scan_source(const struct agree_scan *s, const char *type, const char *id)
+{
+	size_t j;
+
+	if (!s->cap_src_index)
+		return -1;
+	for (j = src_hash(type, id) & (s->cap_src_index - 1); s->src_index[j];
+	     j = (j + 1) & (s->cap_src_index - 1)) {
+		const struct src *x = &s->srcs[s->src_index[j] - 1];
+
+		if (strcmp(x->type, type) == 0 && strcmp(x->id, id) == 0)
+			return (int)s->src_index[j] - 1;
+	}
+	return -1;
+}
+
+struct agree_hint *agree_hints(const struct config *cfg)
+{
+	struct agree_hint *h = xcalloc(cfg->nlabels + 1, sizeof *h);
+	size_t i;
+
+	for (i = 0; i < cfg->nlabels; i++) {
+		const struct label_schema *l = &cfg->labels[i];
+
+		h[i].name = l->name;
+		h[i].kind = l->type == LABEL_BOOLEAN ? AGREE_HINT_BOOL :
+			    l->type == LABEL_NUMERIC ? AGREE_HINT_NUMBER :
+			    l->type == LABEL_CATEGORICAL ? AGREE_HINT_CATEGORY : AGREE_HINT_TEXT;
+		h[i].options = (const char *const *)l->options;
+		h[i].noptions = l->noptions;
+		h[i].scaled = l->scale != SCALE_DEFAULT;
+		h[i].metric = l->scale == SCALE_ORDINAL ? AGREE_ORDINAL :
+			      l->scale == SCALE_INTERVAL ? AGREE_INTERVAL : AGREE_NOMINAL;
+	}
+	return h;
+}
+
+/* ---- walking ------------------------------------------------------------------------ */
+
+int agree_walk_step(struct agree_walk *w, struct store *st, struct agree_scan *s,
+		    struct err *err)
+{
+	struct trace_page page = { 0 };
+	const char *ids[AGREE_BATCH];
+	size_t i;
+	int rc = -1;
+
+	if (w->done)
+		return 0;
+	w->req.sort = SORT_TIME;
+	w->req.ascending = false;
+	w->req.dir = PAGE_AFTER;
+	w->req.cursor = &w->cur;
+	w->req.limit = AGREE_BATCH;
+	w->req.ids_only = true;
+	w->req.search = NULL;
+	if (store_page_traces(st, &w->req, &page, err) < 0)
+		goto out;
+	for (i = 0; i < page.n; i++)
+		ids[i] = page.v[i].id;
+	if (page.n && agree_scan_load(s, st, ids, page.n, err) < 0)
+		goto out;
+	w->traces += (int64_t)page.n;
+	w->done = !page.more || !page.n;
+	if (page.n)
+		page_cursor_from_row(&w->cur, SORT_TIME, &page.v[page.n - 1]);
+	rc = 0;
+out:
+	trace_page_free(&page);
+	return rc;
+}
+
+void agree_walk_free(struct agree_walk *w)
+{
+	page_cursor_free(&w->cur);
+	memset(w, 0, sizeof *w);
 }
 
 void agree_scan_free(struct agree_scan *s)

@@ -68,13 +68,32 @@ struct agree_hint {
 	size_t noptions;
 };
 
+/* One item as the scan reads it: a question on a trace (target NULL) or on
+ * one of its spans, and its answers in the scan's numbering (one per
+ * source; classes as agree_scan_class gives them, until the report). */
+struct agree_item {
+	const char *name, *trace_id, *target;
+	const struct agree_answer *answers;
+	size_t n;
+};
+
 struct agree_req {
 	const char *const *names;     /* NULL-terminated, or NULL: every name */
 	const struct agree_hint *hints;
 	size_t nhints;
 	uint64_t seed;
 	size_t resamples;             /* 0: AGREE_RESAMPLES */
+	/* Called with each item that has an answer, after it is counted (NULL:
+	 * none); the item is borrowed for the call. */
+	void (*on_item)(void *ctx, const struct agree_item *it);
+	void *item_ctx;
 };
+
+struct config;
+
+/* What the configured labels say of their names: cfg->nlabels hints
+ * borrowing the config's strings (caller frees the array). */
+struct agree_hint *agree_hints(const struct config *cfg);
 
 /* ---- the report -------------------------------------------------------------- */
 
@@ -148,7 +167,33 @@ void agree_scan_free(struct agree_scan *s);
 int agree_scan_load(struct agree_scan *s, struct store *st, const char *const *trace_ids,
 		    size_t n, struct err *err);
 
-/* The figures; the scan may be freed afterwards. */
+/* The figures; the scan may be freed afterwards.  The scan's classes are
+ * renumbered in the report's order. */
 void agree_scan_report(struct agree_scan *s, struct agree_report *out);
+
+/* The class a stored value (JSON text) of a name is in, in the scan's
+ * numbering, or -1 (no such name, or no answer of that class yet). */
+int agree_scan_class(const struct agree_scan *s, const char *name, const char *json);
+/* The scan's index of a source (as in agree_answer.source), or -1. */
+int agree_scan_source(const struct agree_scan *s, const char *type, const char *id);
+
+/* ---- walking the traces in scope ------------------------------------------------ */
+
+/* The traces of one experiment matching a filter and quick filters, page
+ * by page (AGREE_BATCH ids at a time), newest first.  The strings and the
+ * questions of req are borrowed for the walk's life. */
+struct agree_walk {
+	struct page_req req;          /* set experiment_id, me, filter, quick,
+	                                 questions; the rest is the walk's */
+	struct page_cursor cur;
+	bool done;
+	int64_t traces;               /* traces read so far */
+};
+
+/* Reads the next page into the scan; sets done after the last one.  The
+ * filter's parse errors come back as ERR_PARSE. */
+int agree_walk_step(struct agree_walk *w, struct store *st, struct agree_scan *s,
+		    struct err *err);
+void agree_walk_free(struct agree_walk *w);
 
 #endif

@@ -569,6 +569,10 @@ static unsigned global_action(struct ui *ui, enum action a)
 		if (ui_push(ui, &exps_view_ops, NULL, &err) < 0)
 			ui_error(ui, &err);
 		return EFF_HANDLED | EFF_REDRAW;
+	case ACT_AGREEMENT:
+		if (ui_push(ui, &agree_view_ops, NULL, &err) < 0)
+			ui_error(ui, &err);
+		return EFF_HANDLED | EFF_REDRAW;
 	case ACT_COMMAND:
 		ui_prompt_open(ui, PROMPT_COMMAND, NULL, "");
 		return EFF_HANDLED | EFF_REDRAW;
@@ -1124,8 +1128,17 @@ static bool idle(struct ui *ui)
 	struct view *v = ui_top(ui);
 	struct err err;
 
-	if (v->ops->busy && v->ops->busy(v, ui))
-		return v->ops->idle(v, ui);
+	if (v->ops->busy && v->ops->busy(v, ui)) {
+		bool changed = v->ops->idle(v, ui);
+		unsigned eff = v->effects;
+
+		if (eff) {
+			v->effects = 0;
+			apply_effects(ui, eff);
+			return true;
+		}
+		return changed;
+	}
 	err_clear(&err);
 	/* Cheapest first: rows near the screen, the column names, the count. */
 	if (ui->list.loaded && tlist_wants(&ui->list.tl)) {

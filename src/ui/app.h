@@ -85,6 +85,9 @@ struct view_ops {
 struct view {
 	const struct view_ops *ops;
 	void *priv;
+	unsigned effects;          /* effects its idle op asks for (EFF_CLOSE when
+	                              deferred work ends the view); the loop applies
+	                              and clears them */
 };
 
 /* What a label key labels: a trace, or the span chosen with
@@ -104,6 +107,7 @@ extern const struct view_ops list_view_ops;
 extern const struct view_ops trace_view_ops;
 extern const struct view_ops help_view_ops;
 extern const struct view_ops exps_view_ops;
+extern const struct view_ops agree_view_ops;
 
 enum prompt_kind {
 	PROMPT_NONE = 0,

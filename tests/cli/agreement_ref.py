@@ -360,7 +360,8 @@ def reference(db, status=None, seed=1, resamples=1000):
         pairs = {}
         judge_m = {}
         tie = 0
-        for ans in items.values():
+        cell_traces = {}
+        for (tid, _), ans in items.items():
             u = [index[key_of(raw)] for _, _, raw in ans]
             cls_items.append(u)
             for stype, sid, _ in ans:
@@ -381,6 +382,7 @@ def reference(db, status=None, seed=1, resamples=1000):
                     m = judge_m.setdefault((stype, sid), {})
                     cell = (labels[index[key_of(raw)]], labels[cons])
                     m[cell] = m.get(cell, 0) + 1
+                    cell_traces.setdefault(("%s %s" % (stype, sid),) + cell, set()).add(tid)
             if cons is None and hum and any(s != "HUMAN" for s, _, _ in ans):
                 tie += 1
             for a in range(len(hum)):
@@ -394,7 +396,7 @@ def reference(db, status=None, seed=1, resamples=1000):
                "unanimous": sum(1 for u in pairable if len(set(u)) == 1),
                "humans_tie": tie, "classes": labels, "alpha": alpha,
                "sources": {"%s %s" % k: v for k, v in srcs.items()}, "kappa": {},
-               "confusion": {}}
+               "confusion": {}, "cell_traces": cell_traces}
         res["interval"] = (bootstrap(cls_items, len(keys), metric, value, seed, resamples)
                            if alpha is not None else None)
 
@@ -487,7 +489,12 @@ def check(db, tl_json, status=None):
 
 
 if __name__ == "__main__":
-    if sys.argv[1] == "gen":
+    if sys.argv[1] == "cell":
+        # cell DB NAME "SOURCE_TYPE SOURCE_ID" ROW COLUMN: the traces where
+        # that judge said ROW and the human consensus COLUMN, sorted
+        ref = reference(sys.argv[2])["names"][sys.argv[3]]["cell_traces"]
+        print(" ".join(sorted(ref.get(tuple(sys.argv[4:7]), ()))))
+    elif sys.argv[1] == "gen":
         gen(sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5]))
     else:
         check(sys.argv[2], sys.argv[3], sys.argv[4] if len(sys.argv) > 4 else None)
