@@ -48,6 +48,8 @@ const char *advance_mode_name(enum advance_mode a);
 /* The metadata key of the time on item: the whole seconds, as text, that
  * the trace was open before the answer was given. */
 #define TIME_ON_ITEM_KEY "tracelab.seconds_on_item"
+/* The metadata key of a final answer given in adjudication (value "true"). */
+#define ADJUDICATION_KEY "tracelab.adjudication"
 
 struct config {
 	char *path;             /* the file read, or NULL: defaults only */

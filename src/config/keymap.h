@@ -39,6 +39,7 @@
 	X(FEEDBACK, "feedback", 1, "The feedback pane of a trace") \
 	X(EXPERIMENTS, "experiments", 1, "The experiment picker") \
 	X(AGREEMENT, "agreement", 1, "The agreement screen (matrix cells: Enter lists their traces)") \
+	X(ADJUDICATE, "adjudicate", 1, "The disagreement queue (final answers)") \
 	X(HELP, "help", 1, "The help screen") \
 	X(EDITOR, "editor", 0, "The input line: commands, search, filter, rationale")
 

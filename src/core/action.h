@@ -69,6 +69,16 @@
 	X(TOGGLE_TARGET, "toggle-target", LABEL, "Label the trace or the selected span (shown as → in the status bar)") \
 	X(RETRY_PENDING, "retry-pending", LABEL, "Retry writing pending labels") \
 	X(DISCARD_PENDING, "discard-pending", LABEL, "Discard the pending labels") \
+	X(ADJUDICATE, "adjudicate", LABEL, "Walk the disagreements and give final answers") \
+	X(FINAL_1, "final-answer-1", LABEL, "Adjudication: the final answer is option 1") \
+	X(FINAL_2, "final-answer-2", LABEL, "Adjudication: the final answer is option 2") \
+	X(FINAL_3, "final-answer-3", LABEL, "Adjudication: the final answer is option 3") \
+	X(FINAL_4, "final-answer-4", LABEL, "Adjudication: the final answer is option 4") \
+	X(FINAL_5, "final-answer-5", LABEL, "Adjudication: the final answer is option 5") \
+	X(FINAL_6, "final-answer-6", LABEL, "Adjudication: the final answer is option 6") \
+	X(FINAL_7, "final-answer-7", LABEL, "Adjudication: the final answer is option 7") \
+	X(FINAL_8, "final-answer-8", LABEL, "Adjudication: the final answer is option 8") \
+	X(FINAL_9, "final-answer-9", LABEL, "Adjudication: the final answer is option 9") \
 	X(EDIT_LEFT, "edit-left", EDIT, "Cursor left") \
 	X(EDIT_RIGHT, "edit-right", EDIT, "Cursor right") \
 	X(EDIT_WORD_LEFT, "edit-word-left", EDIT, "Cursor one word left") \

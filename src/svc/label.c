@@ -35,6 +35,7 @@ struct op {
 	const char *rationale;
 	const char *metadata;      /* JSON object added to the row's metadata, or NULL */
 	bool allow_override;
+	bool override_judge;       /* only a judge's row may be overridden */
 };
 
 struct labeler {
@@ -120,6 +121,29 @@ void label_find_rows(const struct assessment_list *l, const char *root_span_id,
 				(*nothers)++;
 		}
 	}
+}
+
+/* The latest valid row of an LLM judge answering the question, else of
+ * another source that is not HUMAN, or NULL. */
+static const struct assessment *latest_judge(const struct assessment_list *l, const char *root,
+					     const char *span_id, const char *name)
+{
+	const struct assessment *llm = NULL, *other = NULL;
+	size_t i;
+
+	for (i = 0; i < l->n; i++) {
+		const struct assessment *a = &l->v[i];
+
+		if (!answers(a, root, span_id, name) || str_eq(a->source_type, "HUMAN"))
+			continue;
+		if (str_eq(a->source_type, "LLM_JUDGE")) {
+			if (later(llm, a))
+				llm = a;
+		} else if (later(other, a)) {
+			other = a;
+		}
+	}
+	return llm ? llm : other;
 }
 
 static int newest_first(const void *x, const void *y)
@@ -342,6 +366,7 @@ static struct op op_of(const struct label_pending *p)
 	o.rationale = p->rationale;
 	o.metadata = p->metadata;
 	o.allow_override = p->allow_override;
+	o.override_judge = p->override_judge;
 	return o;
 }
 
@@ -361,6 +386,7 @@ static void pending_add(struct labeler *lb, const struct op *it, unsigned attemp
 	p->rationale = xstrdup_or_null(it->rationale);
 	p->metadata = xstrdup_or_null(it->metadata);
 	p->allow_override = it->allow_override;
+	p->override_judge = it->override_judge;
 	p->code = code;
 	p->error = xstrdup(error && *error ? error : "not written");
 	p->queued_ms = now_ms();
@@ -481,6 +507,8 @@ static int exec_op(struct labeler *lb, const struct op *it, bool strict,
 	/* The root span is the trace: an answer there is the trace's. */
 	span_id = question_target(span_id, root);
 	label_find_rows(&l, root, span_id, it->name, lb->me, &mine, &other, NULL);
+	if (it->override_judge)
+		other = latest_judge(&l, root, span_id, it->name);
 
 	switch (it->op) {
 	case LABEL_OP_SET:
@@ -751,6 +779,7 @@ int labeler_set(struct labeler *lb, const struct label_req *req, struct label_re
 	it.rationale = req->rationale;
 	it.metadata = req->metadata;
 	it.allow_override = req->allow_override;
+	it.override_judge = req->override_judge;
 	if (run_op(lb, &it, res, err) < 0)
 		goto out;
 	set_last(lb, req->name, req->value_text, req->type);

@@ -107,6 +107,10 @@ struct label_req {
 	                                update; "" clears it */
 	bool allow_override;         /* the user agreed to override another
 	                                source's feedback */
+	bool override_judge;         /* with allow_override: the row overridden is
+	                                the latest of an LLM judge, else of
+	                                another non-HUMAN source (never a human's);
+	                                with none, a new row beside the others */
 	const char *metadata;        /* JSON object text added to the row's
 	                                metadata (merged into it on an update,
 	                                as MLflow's update_assessment does), or
@@ -138,6 +142,7 @@ struct label_pending {
 	char *rationale;             /* NULL: none / unchanged */
 	char *metadata;              /* JSON object added to the metadata, or NULL */
 	bool allow_override;
+	bool override_judge;
 	enum err_code code;          /* the last failure */
 	char *error;                 /* its message */
 	int64_t queued_ms;

@@ -108,6 +108,7 @@ extern const struct view_ops trace_view_ops;
 extern const struct view_ops help_view_ops;
 extern const struct view_ops exps_view_ops;
 extern const struct view_ops agree_view_ops;
+extern const struct view_ops adjudicate_view_ops;  /* arg: a feedback name, or NULL */
 
 enum prompt_kind {
 	PROMPT_NONE = 0,
@@ -259,6 +260,12 @@ unsigned ui_label_key(struct ui *ui, const struct label_schema *ls, const struct
 /* The labelling actions (rationale, delete, undo, redo, repeat, next /
  * previous unlabelled, advance, pending); EFF_UNHANDLED for the others. */
 unsigned ui_label_action(struct ui *ui, enum action a);
+/* A final answer given in adjudication (value_json as stored, a boolean,
+ * number or string): my feedback on the question, overriding the latest
+ * judge's row of it (the humans' rows stay), with metadata
+ * ADJUDICATION_KEY = "true"; undone like any label. */
+unsigned ui_label_final(struct ui *ui, const char *trace_id, const char *span_id,
+			const char *name, const char *value_json);
 /* The input line of a label was accepted / cancelled; the confirm answer
  * (1 yes, 0 no, -1 cancel, 2 the retry-pending key). */
 unsigned ui_label_accept(struct ui *ui, enum prompt_kind kind, const char *text);

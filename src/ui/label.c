@@ -286,6 +286,54 @@ static unsigned finish(struct ui *ui, const char *rationale)
 	return EFF_HANDLED | EFF_REDRAW;
 }
 
+unsigned ui_label_final(struct ui *ui, const char *trace_id, const char *span_id,
+			const char *name, const char *value_json)
+{
+	struct label_req req;
+	struct label_result res;
+	struct err err;
+	char *text = NULL, *end = NULL;
+
+	if (!ui->lb) {
+		ui_msg(ui, SLOT_MSG_ERROR, "final answers need a source_id (config or --source-id)");
+		return EFF_HANDLED | EFF_REDRAW;
+	}
+	memset(&req, 0, sizeof req);
+	memset(&res, 0, sizeof res);
+	err_clear(&err);
+	if (strcmp(value_json, "true") == 0 || strcmp(value_json, "false") == 0) {
+		req.type = VT_BOOL;
+		req.value_text = value_json;
+	} else if ((text = ui_json_string(value_json))) {
+		req.type = VT_TEXT;
+		req.value_text = text;
+	} else if (*value_json && (strtod(value_json, &end), !*end)) {
+		req.type = VT_NUMBER;
+		req.value_text = value_json;
+	} else {
+		ui_msg(ui, SLOT_MSG_ERROR, "%s: only a boolean, number or text can be a final answer",
+		       name);
+		return EFF_HANDLED | EFF_REDRAW;
+	}
+	req.trace_id = trace_id;
+	req.span_id = span_id;
+	req.name = name;
+	req.allow_override = true;
+	req.override_judge = true;
+	req.metadata = "{\"" ADJUDICATION_KEY "\": \"true\"}";
+	if (labeler_set(ui->lb, &req, &res, &err) < 0) {
+		ui_error(ui, &err);
+	} else {
+		report(ui, &res, NULL);
+		ui_names_add(&ui->list, name);
+		progress_step(ui, trace_id, name, res.queued ? 0 : row_change(&res, false));
+		views_changed(ui, trace_id);
+	}
+	label_result_free(&res);
+	free(text);
+	return EFF_HANDLED | EFF_REDRAW;
+}
+
 static void ask_rationale(struct ui *ui, bool required)
 {
 	struct label_flow *f = &ui->lab;

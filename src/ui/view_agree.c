@@ -9,7 +9,8 @@
  * On a row of a matrix, Left / Right pick a cell; Enter reads the scope
  * again (when idle) for the traces of that cell (the judge said the row's
  * class, the humans' consensus the column's), and the list is filtered to
- * exactly those.
+ * exactly those.  `d` opens the disagreement queue (view_adjudicate.c) of
+ * the name under the cursor, or of every name.
  */
 #include <inttypes.h>
 #include <stdarg.h>
@@ -31,6 +32,7 @@
 /* What a pane line shows: a row of a matrix (name, kappa, row) or not. */
 struct line_ref {
 	int name, kappa, row;       /* -1: not a matrix row */
+	int owner;                  /* the name whose lines these are, or -1 */
 };
 
 /* Reading a matrix cell's traces. */
@@ -61,6 +63,7 @@ struct agree_view {
 	struct line_ref *refs;               /* one per pane line */
 	size_t nrefs, caprefs;
 	size_t col;                          /* the cell picked on a matrix row */
+	int owner;                           /* the name being built, or -1 */
 	int cell_x, cell_w;                  /* its columns on the line */
 	struct cell_job job;
 };
@@ -104,7 +107,7 @@ static void job_free(struct cell_job *j)
 static struct tb_line *line(struct agree_view *av, int name, int kappa, int row)
 {
 	GROW(av->refs, av->caprefs, av->nrefs + 1);
-	av->refs[av->nrefs++] = (struct line_ref){ name, kappa, row };
+	av->refs[av->nrefs++] = (struct line_ref){ name, kappa, row, av->owner };
 	return tb_newline(&av->pane.tb);
 }
 
@@ -268,7 +271,7 @@ static void name_lines(struct agree_view *av, const struct agree_name *n, int ni
 /* Rebuilds the lines from the report (the cursor stays on its line). */
 static void build(struct ui *ui, struct agree_view *av)
 {
-	struct line_ref at = { -1, -1, -1 };
+	struct line_ref at = { -1, -1, -1, -1 };
 	struct tb_line *l;
 	size_t i, sel = av->pane.sel, idle = 0, left = 0;
 	int width = ui->cols > 20 ? ui->cols : 20;
@@ -287,8 +290,11 @@ static void build(struct ui *ui, struct agree_view *av)
 			left++;
 		else if (!n->pairable)
 			idle++;
-		else
+		else {
+			av->owner = (int)i;
 			name_lines(av, n, (int)i, at.name >= 0 ? &at : NULL, width);
+			av->owner = -1;
+		}
 	}
 	if (idle) {
 		l = line(av, -1, -1, -1);
@@ -334,6 +340,7 @@ static int agree_open(struct view *v, struct ui *ui, struct err *err)
 
 	(void)err;
 	av->pane.selectable = true;
+	av->owner = -1;
 	av->req.seed = 1;
 	if (ui->cfg) {
 		av->hints = agree_hints(ui->cfg);
@@ -503,7 +510,8 @@ static unsigned open_cell(struct ui *ui, struct agree_view *av)
 	return EFF_HANDLED | EFF_REDRAW;
 }
 
-/* The cell's traces are read: the list shows exactly those. */
+/* The cell's traces are read: the list shows exactly those.  `d` opens the disagreement queue (view_adjudicate.c) of
+ * the name under the cursor, or of every name. */
 static void cell_done(struct view *v, struct ui *ui, struct agree_view *av)
 {
 	struct cell_job *j = &av->job;
@@ -575,6 +583,18 @@ static unsigned agree_handle(struct view *v, struct ui *ui, enum action a)
 			return open_cell(ui, av);
 		ui_msg(ui, SLOT_MSG_INFO, "Enter on a cell of a confusion matrix lists its traces");
 		return EFF_HANDLED | EFF_REDRAW;
+	case ACT_ADJUDICATE: {
+		struct err err;
+		char *only = NULL;
+
+		if (av->reported && av->pane.sel < av->nrefs && av->refs[av->pane.sel].owner >= 0)
+			only = xstrdup(av->rep.v[av->refs[av->pane.sel].owner].name);
+		err_clear(&err);
+		if (ui_push(ui, &adjudicate_view_ops, only, &err) < 0)
+			ui_error(ui, &err);
+		free(only);
+		return EFF_HANDLED | EFF_REDRAW;
+	}
 	case ACT_REFRESH:
 		job_free(&av->job);
 		start(ui, av);
@@ -669,6 +689,7 @@ static void agree_hints_line(const struct view *v, struct ui *ui, struct strbuf 
 		sb_free(&r);
 		ui_hint(ui, "agreement", ACT_OPEN, "its traces", out);
 	}
+	ui_hint(ui, "agreement", ACT_ADJUDICATE, "adjudicate", out);
 	ui_hint(ui, "agreement", ACT_REFRESH, "again", out);
 	ui_hint(ui, "agreement", ACT_BACK, "back", out);
 }

@@ -128,15 +128,18 @@ def gen(out, seed, traces, raters):
             if rng.random() < 0.3:
                 row("comment", "This answer is long enough to be a sentence of free text, "
                     "not a category: %d" % rng.randint(0, 9), "HUMAN", humans[-1], at + 800)
+            # what MLflow's Span.from_dict needs to read the spans back
+            attrs = {"mlflow.traceRequestId": json.dumps("tr-" + tid),
+                     "mlflow.spanType": json.dumps("CHAIN")}
             spans = [
                 {"trace_id": b64(tid), "span_id": b64(root), "parent_span_id": "",
                  "name": "root", "start_time_unix_nano": t0 * 1000000,
                  "end_time_unix_nano": (t0 + 900) * 1000000, "events": [],
-                 "status": {"code": "STATUS_CODE_OK", "message": ""}, "attributes": {}},
+                 "status": {"code": "STATUS_CODE_OK", "message": ""}, "attributes": attrs},
                 {"trace_id": b64(tid), "span_id": b64(child), "parent_span_id": b64(root),
                  "name": "child", "start_time_unix_nano": (t0 + 10) * 1000000,
                  "end_time_unix_nano": (t0 + 800) * 1000000, "events": [],
-                 "status": {"code": "STATUS_CODE_OK", "message": ""}, "attributes": {}},
+                 "status": {"code": "STATUS_CODE_OK", "message": ""}, "attributes": attrs},
             ]
             info = {"trace_id": "tr-" + tid,
                     "trace_location": {"type": "MLFLOW_EXPERIMENT",

@@ -589,6 +589,56 @@ TEST(declined_override_adds_beside)
 	fx_close(&f);
 }
 
+/* A final answer of adjudication overrides the judge's row even when
+ * another human answered later; without a judge's row it is a new row
+ * beside the humans'; a CODE row is overridden when no LLM judge
+ * answered. */
+TEST(override_judge_only_overrides_judges)
+{
+	struct label_result res = { 0 };
+	struct label_req req = { 0 };
+	struct err err = { 0 };
+	struct fx f;
+
+	fx_open(&f, 0);
+	sql_exec(&f, "INSERT INTO assessments (assessment_id, trace_id, name, assessment_type, "
+		 "value, created_timestamp, last_updated_timestamp, source_type, source_id, "
+		 "valid) VALUES ('a-human-later', '" T1 "', 'correct', 'feedback', 'false', "
+		 "1700000900000, 1700000900000, 'HUMAN', 'bob@example.com', 1), "
+		 "('a-human-t2', '" T2 "', 'correct', 'feedback', 'true', 1700000900000, "
+		 "1700000900000, 'HUMAN', 'bob@example.com', 1)");
+	req.trace_id = T1;
+	req.name = "correct";
+	req.value_text = "true";
+	req.type = VT_BOOL;
+	req.allow_override = true;
+	req.override_judge = true;
+	req.metadata = "{\"tracelab.adjudication\": \"true\"}";
+	CHECK_INT(labeler_set(f.lb, &req, &res, &err), 0);
+	CHECK_INT(res.kind, LABEL_OVERRIDE);
+	CHECK_COL(&f, res.id, "overrides", JUDGE1);
+	CHECK_COL(&f, res.id, "assessment_metadata", "{\"tracelab.adjudication\": \"true\"}");
+	CHECK_COL(&f, JUDGE1, "valid", "0");
+	CHECK_COL(&f, "a-human-later", "valid", "1");
+	label_result_free(&res);
+
+	req.trace_id = T2;
+	CHECK_INT(labeler_set(f.lb, &req, &res, &err), 0);
+	CHECK_INT(res.kind, LABEL_CREATE);
+	CHECK_COL(&f, res.id, "overrides", "NULL");
+	CHECK_COL(&f, "a-human-t2", "valid", "1");
+	label_result_free(&res);
+
+	req.trace_id = T3;
+	req.name = "has_citation";
+	CHECK_INT(labeler_set(f.lb, &req, &res, &err), 0);
+	CHECK_INT(res.kind, LABEL_OVERRIDE);
+	CHECK_COL(&f, res.id, "overrides", CODE3);
+	CHECK_COL(&f, CODE3, "valid", "0");
+	label_result_free(&res);
+	fx_close(&f);
+}
+
 TEST(override_span_level_judge)
 {
 	struct label_result res = { 0 };
@@ -1216,6 +1266,7 @@ int main(void)
 	RUN(rationale_edit_and_undo);
 	RUN(override_judge_and_undo);
 	RUN(declined_override_adds_beside);
+	RUN(override_judge_only_overrides_judges);
 	RUN(override_span_level_judge);
 	RUN(override_code_feedback);
 	RUN(delete_restores_overridden_and_undo);
