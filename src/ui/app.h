@@ -263,9 +263,10 @@ unsigned ui_label_action(struct ui *ui, enum action a);
 /* A final answer given in adjudication (value_json as stored, a boolean,
  * number or string): my feedback on the question, overriding the latest
  * judge's row of it (the humans' rows stay), with metadata
- * ADJUDICATION_KEY = "true"; undone like any label. */
-unsigned ui_label_final(struct ui *ui, const char *trace_id, const char *span_id,
-			const char *name, const char *value_json);
+ * ADJUDICATION_KEY = "true"; undone like any label.  false (with the
+ * message shown) when it was neither written nor queued. */
+bool ui_label_final(struct ui *ui, const char *trace_id, const char *span_id, const char *name,
+		    const char *value_json);
 /* The input line of a label was accepted / cancelled; the confirm answer
  * (1 yes, 0 no, -1 cancel, 2 the retry-pending key). */
 unsigned ui_label_accept(struct ui *ui, enum prompt_kind kind, const char *text);

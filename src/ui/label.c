@@ -286,17 +286,18 @@ static unsigned finish(struct ui *ui, const char *rationale)
 	return EFF_HANDLED | EFF_REDRAW;
 }
 
-unsigned ui_label_final(struct ui *ui, const char *trace_id, const char *span_id,
-			const char *name, const char *value_json)
+bool ui_label_final(struct ui *ui, const char *trace_id, const char *span_id, const char *name,
+		    const char *value_json)
 {
 	struct label_req req;
 	struct label_result res;
 	struct err err;
 	char *text = NULL, *end = NULL;
+	bool done = false;
 
 	if (!ui->lb) {
 		ui_msg(ui, SLOT_MSG_ERROR, "final answers need a source_id (config or --source-id)");
-		return EFF_HANDLED | EFF_REDRAW;
+		return false;
 	}
 	memset(&req, 0, sizeof req);
 	memset(&res, 0, sizeof res);
@@ -313,7 +314,7 @@ unsigned ui_label_final(struct ui *ui, const char *trace_id, const char *span_id
 	} else {
 		ui_msg(ui, SLOT_MSG_ERROR, "%s: only a boolean, number or text can be a final answer",
 		       name);
-		return EFF_HANDLED | EFF_REDRAW;
+		return false;
 	}
 	req.trace_id = trace_id;
 	req.span_id = span_id;
@@ -328,10 +329,11 @@ unsigned ui_label_final(struct ui *ui, const char *trace_id, const char *span_id
 		ui_names_add(&ui->list, name);
 		progress_step(ui, trace_id, name, res.queued ? 0 : row_change(&res, false));
 		views_changed(ui, trace_id);
+		done = true;
 	}
 	label_result_free(&res);
 	free(text);
-	return EFF_HANDLED | EFF_REDRAW;
+	return done;
 }
 
 static void ask_rationale(struct ui *ui, bool required)

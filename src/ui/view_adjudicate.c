@@ -371,6 +371,7 @@ static void go(struct adj_view *av, size_t pos)
 	if (pos < av->n && pos != av->pos) {
 		av->pos = pos;
 		unload(av);
+		av->failed = !av->found && av->failed;
 	}
 }
 
@@ -405,7 +406,7 @@ static unsigned adj_handle(struct view *v, struct ui *ui, enum action a)
 		break;
 	}
 	if (a >= ACT_FINAL_1 && a <= ACT_FINAL_9) {
-		unsigned eff;
+		bool done;
 		char *trace, *value;
 
 		k = (size_t)(a - ACT_FINAL_1);
@@ -417,12 +418,12 @@ static unsigned adj_handle(struct view *v, struct ui *ui, enum action a)
 		}
 		trace = xstrdup(q->trace_id);
 		value = xstrdup(av->options[k]);
-		eff = ui_label_final(ui, trace, q->target, q->name, value);
+		done = ui_label_final(ui, trace, q->target, q->name, value);
 		free(trace);
 		free(value);
-		if (av->pos + 1 < av->n)
+		if (done && av->pos + 1 < av->n)
 			go(av, av->pos + 1);
-		return eff | EFF_REDRAW;
+		return EFF_HANDLED | EFF_REDRAW;
 	}
 	if (pane_move(&av->pane, a))
 		return EFF_HANDLED | EFF_REDRAW;

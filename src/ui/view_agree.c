@@ -127,7 +127,11 @@ static void put(struct tb_line *l, enum slot slot, const char *fmt, ...)
 
 static void put_source(struct tb_line *l, const struct agree_source *s, int w)
 {
-	int used = tb_line_put_fit(l, s->human ? SLOT_FB_HUMAN : SLOT_FB_JUDGE, s->type, w);
+	int used;
+
+	if (w < 1)
+		return;
+	used = tb_line_put_fit(l, s->human ? SLOT_FB_HUMAN : SLOT_FB_JUDGE, s->type, w);
 
 	if (*s->id && used + 2 < w) {
 		tb_line_put(l, SLOT_DEFAULT, " ", 1);
@@ -278,6 +282,9 @@ static void build(struct ui *ui, struct agree_view *av)
 
 	if (sel < av->nrefs)
 		at = av->refs[sel];
+	/* A matrix with fewer classes than the last one: its last column. */
+	if (av->reported && at.name >= 0 && av->col >= av->rep.v[at.name].nclasses)
+		av->col = av->rep.v[at.name].nclasses - 1;
 	tb_clear(&av->pane.tb);
 	av->nrefs = 0;
 	av->cell_w = 0;
