@@ -18,7 +18,7 @@ BUILD   ?= build
 CC      ?= cc
 CFLAGS  ?= -O2 -g
 
-PKGS := ncursesw sqlite3 libcjson yaml-0.1
+PKGS := ncursesw sqlite3 libcjson yaml-0.1 libcurl
 PKG_CFLAGS := $(filter-out -D_XOPEN_SOURCE=% -D_DEFAULT_SOURCE,$(shell pkg-config --cflags $(PKGS)))
 PKG_LIBS := $(shell pkg-config --libs $(PKGS))
 

@@ -47,7 +47,7 @@ command -v sqlite3 >/dev/null || { echo "bench: the sqlite3 shell is needed for 
 mkdir -p "$DIR"
 
 # shellcheck disable=SC2046
-LIBS=$(pkg-config --libs ncursesw sqlite3 libcjson yaml-0.1)
+LIBS=$(pkg-config --libs ncursesw sqlite3 libcjson yaml-0.1 libcurl)
 CCB="${CC:-cc} -std=c11 -O2 -D_XOPEN_SOURCE=700 -D_DEFAULT_SOURCE -I$TOP/src"
 # shellcheck disable=SC2086
 $CCB -o "$W/probe" "$TOP/tests/bench/probe.c" "$TOP/$BUILD/libtracelab.a" $LIBS -lm &&

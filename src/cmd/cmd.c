@@ -312,11 +312,18 @@ int cmd_args(struct cmd_ctx *ctx, int min, int max, const char *what, const char
 int cmd_store_url(struct cmd_ctx *ctx, const char *arg, const char **url, struct err *err)
 {
 	const struct config *cfg;
+	const char *env;
 	struct stat sb;
 
 	*url = arg;
 	if (arg)
 		return 0;
+	/* As MLflow's client: the environment beats a saved file. */
+	env = getenv("MLFLOW_TRACKING_URI");
+	if (env && *env) {
+		*url = env;
+		return 0;
+	}
 	if (cmd_config(ctx, &cfg, err) < 0)
 		return -1;
 	if (cfg->store) {

@@ -64,6 +64,10 @@ int cmd_import(struct cmd_ctx *ctx, int argc, char **argv, struct err *err)
 	}
 	if (cmd_open_store(ctx, store_arg, 0, &st, err) < 0)
 		goto out;
+	/* A store that cannot take imports says so before any file is read. */
+	if (store_begin(st, err) < 0)
+		goto out;
+	store_rollback(st);
 	if (o.experiment && resolve_experiment(st, o.experiment, &exp, err) < 0)
 		goto out;
 	if (ingest_begin(&in, ctx, st, o.experiment != NULL, exp, err) < 0)

@@ -101,8 +101,10 @@ struct store_ops {
 	 * one transaction, after checking that its trace (and span) exist.
 	 * With r->overrides: the row of that id on the same trace becomes
 	 * valid = false in the same transaction; ERR_NOTFOUND
-	 * (rules_no_override) when there is none. */
-	int (*log_assessment)(struct store *st, const struct assessment_row *r, struct err *err);
+	 * (rules_no_override) when there is none.  A backend whose store
+	 * chooses the id (a tracking server) writes it into r->idbuf and
+	 * points r->id at it. */
+	int (*log_assessment)(struct store *st, struct assessment_row *r, struct err *err);
 	/* u has been checked by the registry. */
 	int (*update_assessment)(struct store *st, const char *assessment_id,
 				 const struct assessment_update *u, struct err *err);
@@ -126,5 +128,6 @@ struct store_ops {
 /* ---- the backends the registry knows (store.c lists them) -------------- */
 
 extern const struct store_ops sqlite_store_ops;
+extern const struct store_ops rest_store_ops;   /* store/rest.c: http(s):// */
 
 #endif

@@ -188,7 +188,7 @@ int sq_target(struct sq *s, const char *trace_id, const char *span_id, int64_t *
 
 /* ---- sqlite_write.c ---------------------------------------------------- */
 
-int sq_log_assessment(struct store *st, const struct assessment_row *r, struct err *err);
+int sq_log_assessment(struct store *st, struct assessment_row *r, struct err *err);
 int sq_update_assessment(struct store *st, const char *assessment_id,
 			 const struct assessment_update *u, struct err *err);
 int sq_delete_assessment(struct store *st, const char *assessment_id, struct err *err);

@@ -141,7 +141,7 @@ out:
 	return ret;
 }
 
-int sq_log_assessment(struct store *st, const struct assessment_row *r, struct err *err)
+int sq_log_assessment(struct store *st, struct assessment_row *r, struct err *err)
 {
 	struct sq *s = sq_of(st);
 	const char *old[2] = { r->trace_id, r->overrides };

@@ -22,6 +22,7 @@
 /* Every backend, tried in this order: a new one adds its line here. */
 static const struct store_ops *const backends[] = {
 	&sqlite_store_ops,
+	&rest_store_ops,
 };
 
 #define NBACKENDS (sizeof backends / sizeof backends[0])

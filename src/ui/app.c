@@ -1300,6 +1300,9 @@ static char *find_store(const struct ui *ui, struct err *err)
 
 	if (args->store_url && *args->store_url)
 		return xstrdup(args->store_url);
+	/* As MLflow's client: the environment beats a saved file. */
+	if (getenv("MLFLOW_TRACKING_URI") && *getenv("MLFLOW_TRACKING_URI"))
+		return xstrdup(getenv("MLFLOW_TRACKING_URI"));
 	if (ui->cfg && ui->cfg->store && *ui->cfg->store)
 		return xstrdup(ui->cfg->store);
 	if (stat("mlflow.db", &st) == 0)

@@ -40,7 +40,7 @@ if [ ! -x "$CW" ] || [ "$TOP/tests/hostile/crash_writer.c" -nt "$CW" ] || [ "$LI
 	# shellcheck disable=SC2046
 	if ! ${CC:-cc} -std=c11 -O1 -g -D_XOPEN_SOURCE=700 -D_DEFAULT_SOURCE -I"$TOP/src" \
 		-I"$TOP/$BUILD/gen" $san -o "$CW" "$TOP/tests/hostile/crash_writer.c" "$LIBTL" \
-		$(pkg-config --cflags --libs ncursesw sqlite3 libcjson yaml-0.1) -lm >"$T/cw.log" 2>&1; then
+		$(pkg-config --cflags --libs ncursesw sqlite3 libcjson yaml-0.1 libcurl) -lm >"$T/cw.log" 2>&1; then
 		echo "not ok - crash: tests/hostile/crash_writer.c does not build"
 		sed 's/^/# /' "$T/cw.log"
 		exit 1

@@ -20,7 +20,7 @@ CC=${FUZZ_CC:-clang}
 SECS=${FUZZ_SECONDS:-60}
 JOBS=${FUZZ_JOBS:-1}
 SAN='-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all'
-PKGS='ncursesw sqlite3 libcjson yaml-0.1'
+PKGS='ncursesw sqlite3 libcjson yaml-0.1 libcurl'
 # The library parts the targets need (not the UI or the commands).
 DIRS=${FUZZ_LIB_DIRS:-core json store config svc}
 DIRS_PRESENT=""

@@ -17,7 +17,7 @@ esac
 # shellcheck disable=SC2046
 if ! ${CC:-cc} -std=c11 -D_XOPEN_SOURCE=700 -D_DEFAULT_SOURCE -DNCURSES_WIDECHAR=1 -g \
 	$san -I"$TOP/src" -I"$TOP/tests/unit" -o "$T/units" "$TOP/tests/ui/units.c" "$lib" \
-	$(pkg-config --libs ncursesw sqlite3 libcjson yaml-0.1) -lm >"$T/cc.log" 2>&1; then
+	$(pkg-config --libs ncursesw sqlite3 libcjson yaml-0.1 libcurl) -lm >"$T/cc.log" 2>&1; then
 	not_ok "ui units: build" "$(sed 's/^/# /' "$T/cc.log")"
 	exit 0
 fi

@@ -244,7 +244,7 @@ TEST(open_urls)
 
 	CHECK_INT(store_open("postgresql://u@host/mlflow", 0, &st, &err), -1);
 	CHECK_INT(err.code, ERR_USAGE);
-	CHECK_STR(err.msg, "unsupported store URL scheme 'postgresql' (supported: sqlite)");
+	CHECK_STR(err.msg, "unsupported store URL scheme 'postgresql' (supported: sqlite, http(s))");
 	CHECK_INT(store_open("sqlite://host/x.db", 0, &st, &err), -1);
 	CHECK_INT(err.code, ERR_USAGE);
 	CHECK_HAS(err.msg, "malformed sqlite URL");
