@@ -6,7 +6,7 @@
 #   make valgrind   the unit and CLI tests under valgrind memcheck
 #   make fuzz       libFuzzer targets (clang), each for FUZZ_SECONDS (default 60)
 #   make demo       build, write a demo store and open it
-#   make bench      the million-trace benchmark
+#   make bench      the million-trace benchmark, then a real MLflow server beside its client
 #   make install / uninstall   (PREFIX, DESTDIR; the manual page under MANDIR)
 
 VERSION := 0.1.0
@@ -103,6 +103,7 @@ demo: tracelab
 
 bench: tracelab
 	@BUILD=$(BUILD) sh tests/bench.sh
+	@BUILD=$(BUILD) sh tests/bench_remote.sh
 
 install: $(BIN) $(MAN)
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)/keymaps $(DESTDIR)$(DATADIR)/themes \

@@ -24,7 +24,8 @@
  * Ownership: the backend allocates its struct in open and frees it in
  * close, together with anything it owns; the registry owns and frees
  * base.url and base.dir after close.  The backend fills base.dir (the
- * directory relative artifact locations resolve against) and base.readonly.
+ * directory relative artifact locations resolve against), base.readonly
+ * and base.remote.
  */
 #include <stdbool.h>
 #include <stddef.h>
@@ -41,6 +42,7 @@ struct store {
 	char *url;
 	char *dir;
 	bool readonly;
+	bool remote;    /* reached over a network: calls may take long */
 };
 
 /* An assessment row exactly as it is to be stored, every column set:

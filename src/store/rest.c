@@ -202,6 +202,7 @@ static int rs_open(const char *url, unsigned flags, struct store **out, struct e
 	free(base);
 	s->base.dir = xstrdup(".");
 	s->base.readonly = (flags & STORE_READONLY) != 0;
+	s->base.remote = true;
 	*out = &s->base;
 	return 0;
 }

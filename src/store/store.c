@@ -140,6 +140,11 @@ bool store_is_readonly(const struct store *st)
 	return st->readonly;
 }
 
+bool store_is_remote(const struct store *st)
+{
+	return st->remote;
+}
+
 /* ---- dispatch ---------------------------------------------------------- */
 
 int store_list_experiments(struct store *st, struct experiment_list *out, struct err *err)

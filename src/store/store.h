@@ -58,6 +58,10 @@ const char *store_url(const struct store *st);
 /* Directory that relative artifact locations resolve against. */
 const char *store_dir(const struct store *st);
 bool store_is_readonly(const struct store *st);
+/* A store reached over a network (a tracking server): any call may take
+ * a round trip or more, so a caller that must stay responsive runs them
+ * on a worker (svc/worker.h). */
+bool store_is_remote(const struct store *st);
 
 /* ---- reading ----------------------------------------------------------- */
 

@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <locale.h>
+#include <poll.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,6 +22,7 @@
 #include "config/config.h"
 #include "core/strbuf.h"
 #include "core/util.h"
+#include "svc/worker.h"
 #include "ui/app.h"
 #include "ui/script.h"
 
@@ -1112,7 +1114,125 @@ const char *ui_command_name(size_t i, const char **help)
 static bool list_busy(const struct ui *ui)
 {
 	return ui->list.loaded && (ui->list.names_pending || tlist_wants(&ui->list.tl) ||
-				   ui->list.tl.total == -1);
+				   ui->list.tl.total == -1 || ui->list.count_job);
+}
+
+/* ---- counting on the worker (remote stores) ---------------------------- */
+
+/* Counting a server's traces reads every one of them: it runs on the
+ * worker, and the list shows "N+" until it is done. */
+struct count_job {
+	struct ui *ui;             /* NULL once nobody waits for it */
+	unsigned gen;
+	int64_t experiment_id;
+	char *filter, *me;
+	unsigned quick;
+	struct question_ref *qs;   /* a copy of the array; names borrowed from the config */
+	int64_t n;
+	int rc;
+	struct err err;
+	bool done;
+	uint64_t id;
+};
+
+static void count_job_free(struct count_job *cj)
+{
+	free(cj->filter);
+	free(cj->me);
+	free(cj->qs);
+	free(cj);
+}
+
+static int count_job_run(struct store *st, void *ctx, const struct worker_job *job,
+			 struct err *err)
+{
+	struct count_job *cj = ctx;
+
+	(void)job;
+	return store_count_traces(st, cj->experiment_id, cj->filter, cj->quick, cj->me, cj->qs,
+				  &cj->n, err);
+}
+
+static void count_job_done(void *ctx, int rc, const struct err *err)
+{
+	struct count_job *cj = ctx;
+
+	if (!cj->ui) {
+		count_job_free(cj);
+		return;
+	}
+	cj->rc = rc;
+	if (err)
+		cj->err = *err;
+	cj->done = true;
+}
+
+/* Drops the count in flight (the list changed, or the browser ends). */
+static void count_abandon(struct ui *ui)
+{
+	struct count_job *cj = ui->list.count_job;
+
+	if (!cj)
+		return;
+	ui->list.count_job = NULL;
+	if (cj->done) {
+		count_job_free(cj);
+		return;
+	}
+	cj->ui = NULL;
+	worker_cancel(ui->worker, cj->id);
+}
+
+static bool count_start(struct ui *ui)
+{
+	const struct tlist *t = &ui->list.tl;
+	struct err e = { 0 };
+	struct worker *w = ui_worker(ui, &e);
+	struct count_job *cj;
+	size_t n = 0;
+
+	if (!w)
+		return false;
+	count_abandon(ui);
+	cj = xcalloc(1, sizeof *cj);
+	cj->ui = ui;
+	cj->gen = ++ui->list.count_gen;
+	cj->experiment_id = t->req.experiment_id;
+	cj->filter = xstrdup_or_null(t->req.filter);
+	cj->me = xstrdup_or_null(t->req.me);
+	cj->quick = t->req.quick;
+	while (t->req.questions && t->req.questions[n].name)
+		n++;
+	if (t->req.questions) {
+		cj->qs = xcalloc(n + 1, sizeof *cj->qs);
+		memcpy(cj->qs, t->req.questions, n * sizeof *cj->qs);
+	}
+	ui->list.count_job = cj;
+	ui->list.tl.total = -3;  /* counting */
+	cj->id = worker_submit(w, count_job_run, count_job_done, cj);
+	return true;
+}
+
+/* Waits a little for the count (so that the loop does not spin). */
+static bool count_poll(struct ui *ui)
+{
+	struct count_job *cj = ui->list.count_job;
+
+	ui_worker_poll(ui, 20);
+	if (!cj->done)
+		return false;
+	ui->list.count_job = NULL;
+	if (ui->list.tl.total == -3) {
+		if (cj->rc == 0) {
+			tlist_set_total(&ui->list.tl, cj->n);
+		} else {
+			ui->list.tl.total = -2;  /* do not try again */
+			if (cj->err.code != ERR_CANCELLED)
+				ui_error(ui, &cj->err);
+		}
+	}
+	count_job_free(cj);
+	return true;
 }
 
 static bool busy(struct ui *ui)
@@ -1148,6 +1268,13 @@ static bool idle(struct ui *ui)
 		}
 		return false;
 	}
+	if (ui->list.count_job && ui->list.tl.total == -3)
+		return count_poll(ui);
+	if (ui->list.count_job)
+		count_abandon(ui);  /* the list was read again: a new count */
+	if (ui->list.loaded && ui->list.tl.total == -1 && store_is_remote(ui->st) &&
+	    count_start(ui))
+		return false;
 	if (ui->list.loaded && ui->list.tl.total == -1) {
 		if (tlist_count(&ui->list.tl, &err) < 0) {
 			ui->list.tl.total = -2;  /* do not try again */
@@ -1337,10 +1464,31 @@ static int env_int(const char *name, int dflt)
 	return dflt;
 }
 
+struct worker *ui_worker(struct ui *ui, struct err *err)
+{
+	if (!ui->worker &&
+	    worker_start(ui->store_url, store_is_readonly(ui->st) ? STORE_READONLY : 0,
+			 &ui->worker, err) < 0)
+		return NULL;
+	return ui->worker;
+}
+
+void ui_worker_poll(struct ui *ui, int ms)
+{
+	struct pollfd pfd;
+
+	pfd.fd = worker_fd(ui->worker);
+	pfd.events = POLLIN;
+	poll(&pfd, 1, ms);
+	worker_collect(ui->worker);
+}
+
 static void ui_free(struct ui *ui)
 {
 	while (ui->nviews)
 		pop_view(ui);
+	count_abandon(ui);
+	worker_close(ui->worker);
 	free(ui->views);
 	tlist_free(&ui->list.tl);
 	free_names(&ui->list);

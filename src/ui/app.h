@@ -164,7 +164,14 @@ struct list_state {
 	bool ascending;
 	char *search;              /* last search text in the list, or NULL */
 	bool loaded;
+	/* A remote store counts on the worker: the job (NULL: none) and
+	 * the number that tells a count of the current request. */
+	struct count_job *count_job;
+	unsigned count_gen;
 };
+
+struct worker;
+struct count_job;
 
 struct ui {
 	const struct ui_args *args;
@@ -174,6 +181,7 @@ struct ui {
 	struct frame frame;
 	struct store *st;
 	char *store_url;
+	struct worker *worker;     /* started on first use (ui_worker) */
 	char *me;                  /* my source_id */
 	struct ui_keys *keys;
 	struct ui_look *look;
@@ -239,6 +247,13 @@ int ui_set_experiment(struct ui *ui, const char *id_or_name, struct err *err);
 
 /* Header row: left text (trusted) and right text, in SLOT_HEADER. */
 struct tb_line *ui_header(struct ui *ui, struct frame *f);
+
+/* The browser's worker (svc/worker.h: a thread with a store of its own on
+ * the same URL), started on first use; NULL with err when it cannot be. */
+struct worker *ui_worker(struct ui *ui, struct err *err);
+/* Waits up to ms for the worker's completions and runs their done
+ * callbacks (a loop waiting on a job calls this rather than spinning). */
+void ui_worker_poll(struct ui *ui, int ms);
 
 /* Runs a ":" command line (without the colon). */
 unsigned ui_command(struct ui *ui, const char *line);

@@ -531,11 +531,16 @@ int tlist_count(struct tlist *t, struct err *err)
 	if (store_count_traces(t->st, t->req.experiment_id, t->req.filter, t->req.quick,
 			       t->req.me, t->req.questions, &n, err) < 0)
 		return -1;
+	tlist_set_total(t, n);
+	return 0;
+}
+
+void tlist_set_total(struct tlist *t, int64_t n)
+{
 	t->total = n;
 	if (!t->more_before)
 		t->before = 0;
 	settle(t);
-	return 0;
 }
 
 bool tlist_counted(const struct tlist *t)

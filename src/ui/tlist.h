@@ -77,6 +77,8 @@ int tlist_prefetch(struct tlist *t, struct err *err);
 
 /* Counts the rows matching the filter (deferred work). */
 int tlist_count(struct tlist *t, struct err *err);
+/* The count, found elsewhere (on a worker) for the list's request. */
+void tlist_set_total(struct tlist *t, int64_t n);
 bool tlist_counted(const struct tlist *t);
 
 const struct trace_row *tlist_selected(const struct tlist *t);

@@ -24,6 +24,7 @@
 #include "json/span.h"
 #include "svc/label.h"
 #include "svc/trace.h"
+#include "svc/worker.h"
 #include "ui/app.h"
 #include "ui/pane.h"
 
@@ -51,9 +52,16 @@ enum {
 	FBM_OTHER = 1u << 2,
 };
 
+struct load_job;
+
 struct trace_view {
 	char *id;
 	struct trace tr;
+	/* A trace of a remote store loads on the browser's worker: until it
+	 * is there the view says so, and Esc cancels. */
+	struct load_job *job;
+	uint64_t job_id;
+	char *load_err;            /* the load failed: why (owned) */
 	enum pane_id focus;
 	/* Where label keys write: NULL the trace, else the id of a span (not
 	 * the root, whose answers are the trace's).  Only ACT_TOGGLE_TARGET
@@ -213,15 +221,9 @@ static void unload(struct trace_view *tv)
 
 static void mark_feedback(struct trace_view *tv);
 
-static int load(struct trace_view *tv, struct ui *ui, const char *id, struct err *err)
+/* Shows a loaded trace (takes t). */
+static void install(struct trace_view *tv, const char *id, struct trace t)
 {
-	struct trace t;
-
-	memset(&t, 0, sizeof t);
-	if (svc_load_trace(ui->st, id, &t, err) < 0) {
-		trace_free(&t);
-		return -1;
-	}
 	/* Traces received over OTLP have no mlflow.traceName: the root
 	 * span's name stands in. */
 	if (!t.info.name && t.first_root != SPAN_NONE && t.spans[t.first_root].name)
@@ -239,7 +241,119 @@ static int load(struct trace_view *tv, struct ui *ui, const char *id, struct err
 	tv->dspan = SPAN_NONE;
 	tv->dstale = true;
 	tv->fstale = true;
+}
+
+static int load(struct trace_view *tv, struct ui *ui, const char *id, struct err *err)
+{
+	struct trace t;
+
+	memset(&t, 0, sizeof t);
+	if (svc_load_trace(ui->st, id, &t, err) < 0) {
+		trace_free(&t);
+		return -1;
+	}
+	install(tv, id, t);
 	return 0;
+}
+
+/* A load on the worker.  The view points at it and it at the view; the
+ * view going away first sets tv to NULL, and done then frees it. */
+struct load_job {
+	struct trace_view *tv;
+	char *id;
+	struct trace t;
+	int rc;
+	struct err err;
+	bool done;
+};
+
+static void load_job_free(struct load_job *lj)
+{
+	trace_free(&lj->t);
+	free(lj->id);
+	free(lj);
+}
+
+static int load_job_run(struct store *st, void *ctx, const struct worker_job *job,
+			struct err *err)
+{
+	struct load_job *lj = ctx;
+
+	(void)job;
+	return svc_load_trace(st, lj->id, &lj->t, err);
+}
+
+static void load_job_done(void *ctx, int rc, const struct err *err)
+{
+	struct load_job *lj = ctx;
+
+	if (!lj->tv) {
+		load_job_free(lj);
+		return;
+	}
+	lj->rc = rc;
+	if (err)
+		lj->err = *err;
+	lj->done = true;
+}
+
+/* Starts loading on the worker; false when there is none (load then). */
+static bool load_async(struct trace_view *tv, struct ui *ui, const char *id)
+{
+	struct worker *w;
+	struct err e = { 0 };
+	struct load_job *lj;
+
+	if (!store_is_remote(ui->st) || !(w = ui_worker(ui, &e)))
+		return false;
+	lj = xcalloc(1, sizeof *lj);
+	lj->tv = tv;
+	lj->id = xstrdup(id);
+	tv->job = lj;
+	free(tv->id);
+	tv->id = xstrdup(id);
+	tv->job_id = worker_submit(w, load_job_run, load_job_done, lj);
+	return true;
+}
+
+/* Collects the load when it is done (waiting a little for it, so that the
+ * loop does not spin): true when the screen changed. */
+static bool load_poll(struct trace_view *tv, struct ui *ui)
+{
+	struct load_job *lj = tv->job;
+
+	ui_worker_poll(ui, 20);
+	if (!lj->done)
+		return false;
+	tv->job = NULL;
+	if (lj->rc < 0) {
+		tv->load_err = xstrdup(lj->err.msg);
+		load_job_free(lj);
+		return true;
+	}
+	install(tv, lj->id, lj->t);
+	memset(&lj->t, 0, sizeof lj->t);
+	load_job_free(lj);
+	return true;
+}
+
+static void render_loading(struct trace_view *tv, struct ui *ui, struct frame *f)
+{
+	struct tb_line *l = ui_header(ui, f);
+	const char *what = tv->job ? " loading the trace from the server… (Esc cancels)" :
+		" the trace could not be loaded: ";
+
+	if (l) {
+		tb_line_put(l, SLOT_HEADER, " trace ", 7);
+		tb_line_put_untrusted_fit(l, SLOT_HEADER, tv->id, strlen(tv->id), 36, false);
+	}
+	l = frame_line(f, 2, 0, ui->cols, SLOT_DEFAULT);
+	if (!l)
+		return;
+	tb_line_put(l, tv->job ? SLOT_DIM : SLOT_MSG_ERROR, what, strlen(what));
+	if (!tv->job && tv->load_err)
+		tb_line_put_untrusted_fit(l, SLOT_MSG_ERROR, tv->load_err, strlen(tv->load_err),
+					  ui->cols, false);
 }
 
 /* Which spans have feedback, for a mark in the tree. */
@@ -1192,6 +1306,10 @@ static void trace_render(struct view *v, struct ui *ui, struct frame *f)
 	struct trace_layout lay;
 	int y;
 
+	if (tv->job || tv->load_err) {
+		render_loading(tv, ui, f);
+		return;
+	}
 	render_header(tv, ui, f);
 	layout_trace(ui->rows, ui->cols, tv->focus, tv->nvis ? (int)tv->nvis : 1, &lay);
 	render_tree(tv, ui, f, lay.pane[PANE_TREE]);
@@ -1476,6 +1594,8 @@ static unsigned trace_handle(struct view *v, struct ui *ui, enum action a)
 	struct trace_view *tv = v->priv;
 	unsigned eff;
 
+	if (tv->job || tv->load_err)
+		return a == ACT_BACK || a == ACT_QUIT ? EFF_HANDLED | EFF_CLOSE : EFF_HANDLED;
 	switch (a) {
 	case ACT_TOGGLE_TARGET:
 		return toggle_target(tv, ui);
@@ -1588,14 +1708,15 @@ static bool trace_busy(const struct view *v, struct ui *ui)
 	const struct trace_view *tv = v->priv;
 
 	(void)ui;
-	return tv->dstale;
+	return tv->job || tv->dstale;
 }
 
 static bool trace_idle(struct view *v, struct ui *ui)
 {
 	struct trace_view *tv = v->priv;
 
-	(void)ui;
+	if (tv->job)
+		return load_poll(tv, ui);
 	if (!tv->dstale)
 		return false;
 	render_detail(tv);
@@ -1625,6 +1746,8 @@ static bool trace_target(const struct view *v, struct ui *ui, struct label_targe
 	const struct trace_view *tv = v->priv;
 	const struct span *ts = tv->target ? span_by_id(&tv->tr, tv->target) : NULL;
 
+	if (tv->job || tv->load_err)
+		return false;
 	out->trace_id = tv->tr.info.id ? tv->tr.info.id : tv->id;
 	if (ts) {
 		out->span_id = ts->id;
@@ -1656,7 +1779,7 @@ static void trace_refresh(struct view *v, struct ui *ui, const char *trace_id)
 	struct assessment_list al;
 	struct err err;
 
-	if (!trace_id || !str_eq(trace_id, tv->id))
+	if (!trace_id || !str_eq(trace_id, tv->id) || tv->job || tv->load_err)
 		return;
 	memset(&al, 0, sizeof al);
 	err_clear(&err);
@@ -1689,7 +1812,7 @@ static int trace_open(struct view *v, struct ui *ui, struct err *err)
 	tv->dspan = SPAN_NONE;
 	tv->dp.selectable = true;
 	tv->fp.selectable = true;
-	if (load(tv, ui, id, err) < 0) {
+	if (!load_async(tv, ui, id) && load(tv, ui, id, err) < 0) {
 		free(tv->id);
 		free(tv);
 		free(id);
@@ -1704,7 +1827,15 @@ static void trace_close(struct view *v, struct ui *ui)
 {
 	struct trace_view *tv = v->priv;
 
-	(void)ui;
+	if (tv->job) {
+		if (tv->job->done) {
+			load_job_free(tv->job);
+		} else {
+			tv->job->tv = NULL;
+			worker_cancel(ui->worker, tv->job_id);
+		}
+	}
+	free(tv->load_err);
 	unload(tv);
 	free(tv->vis);
 	free(tv->id);

@@ -32,12 +32,7 @@ labels:
     keys: ["1", "2", "3", "4", "5"]
 EOF
 
-step() {
-	_name=$1 _re=$2
-	shift 2
-	[ $# -gt 0 ] && tmux_keys "$@"
-	if tmux_wait "$_re" 20; then ok "remote tui: $_name"; else not_ok "remote tui: $_name" "$(pane)"; fi
-}
+step() { remote_step "remote tui" "$@"; }
 
 tmux_start "MLFLOW_TRACKING_URI='$URL' TERM=tmux-256color '$TL'" 120 32
 step "MLFLOW_TRACKING_URI opens the server" " 1 / 6"
