@@ -53,7 +53,8 @@ static const struct command commands[] = {
 	  "JSON Lines holds one MLflow Trace.to_dict() per line (assessments in\n"
 	  "info); CSV one row per trace with a column per feedback name.  Traces are\n"
 	  "read page by page, so memory stays constant.  With -o the file appears\n"
-	  "only once it is complete." },
+	  "only once it is complete (a replaced file keeps its mode and owner);\n"
+	  "devices, FIFOs and /dev/fd/N are written straight to." },
 	{ "list", cmd_list,
 	  "List traces, newest first",
 	  "list [STORE] [--experiment ID] [--filter F] [--limit N] [--format text|json]",

@@ -1,18 +1,17 @@
 /*
  * `tracelab export`: traces with their feedback, page by page (memory does
  * not grow with the store), as JSON Lines of MLflow's Trace.to_dict() or as
- * CSV (RFC 4180) with one column per feedback name.  With -o FILE the
- * output goes to a temporary file next to FILE, renamed over it only when
- * everything was written.
+ * CSV (RFC 4180) with one column per feedback name.  -o FILE is
+ * cmd/outfile.h's: a regular file appears only when complete, devices,
+ * FIFOs and descriptors are written straight to.
  */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "cmd/cmd.h"
+#include "cmd/outfile.h"
 #include "cmd/progress.h"
 #include "core/strbuf.h"
 #include "core/textbuf.h"
@@ -273,74 +272,6 @@ static int export_row(void *data, const struct trace_row *r, struct err *err)
 			       : 0;
 }
 
-/* ---- output file --------------------------------------------------------------- */
-
-struct outfile {
-	const char *path;   /* NULL: stdout */
-	char *tmp;
-	FILE *f;
-};
-
-static int outfile_open(struct outfile *o, const char *path, struct err *err)
-{
-	int fd;
-
-	o->path = path && strcmp(path, "-") != 0 ? path : NULL;
-	if (!o->path) {
-		o->f = stdout;
-		return 0;
-	}
-	o->tmp = xasprintf("%s.tmp-XXXXXX", path);
-	fd = mkstemp(o->tmp);
-	if (fd < 0) {
-		err_set(err, ERR_RUNTIME, "cannot create %s: %s", o->tmp, strerror(errno));
-		FREE(o->tmp);
-		return -1;
-	}
-	o->f = fdopen(fd, "w");
-	if (!o->f) {
-		close(fd);
-		return err_set(err, ERR_RUNTIME, "cannot write %s: %s", o->tmp, strerror(errno));
-	}
-	return 0;
-}
-
-/* Makes the output appear under its name, complete. */
-static int outfile_commit(struct outfile *o, struct err *err)
-{
-	mode_t mask;
-
-	if (!o->path)
-		return fflush(stdout) == 0 ? 0
-			: err_set(err, ERR_RUNTIME, "cannot write output: %s", strerror(errno));
-	mask = umask(0);
-	umask(mask);
-	if (fflush(o->f) != 0 || ferror(o->f) || fchmod(fileno(o->f), 0666 & ~mask) != 0 ||
-	    fsync(fileno(o->f)) != 0)
-		return err_set(err, ERR_RUNTIME, "cannot write %s: %s", o->path, strerror(errno));
-	if (fclose(o->f) != 0) {
-		o->f = NULL;
-		return err_set(err, ERR_RUNTIME, "cannot write %s: %s", o->path, strerror(errno));
-	}
-	o->f = NULL;
-	if (rename(o->tmp, o->path) != 0)
-		return err_set(err, ERR_RUNTIME, "cannot rename %s to %s: %s", o->tmp, o->path,
-			       strerror(errno));
-	FREE(o->tmp);
-	return 0;
-}
-
-/* After a failure: nothing half-written remains. */
-static void outfile_discard(struct outfile *o)
-{
-	if (o->f && o->f != stdout)
-		fclose(o->f);
-	o->f = NULL;
-	if (o->tmp)
-		unlink(o->tmp);
-	FREE(o->tmp);
-}
-
 /* ---- the command ------------------------------------------------------------- */
 
 static int64_t count_all(struct exporter *ex, const int64_t *exps, size_t nexps,
@@ -372,7 +303,8 @@ int cmd_export(struct cmd_ctx *ctx, int argc, char **argv, struct err *err)
 	if (rc != OPT_OK)
 		goto out;
 	rc = -1;
-	if (o.format && cmd_choice("--format", format_names, o.format, &f, err) < 0)
+	if ((o.format && cmd_choice("--format", format_names, o.format, &f, err) < 0) ||
+	    outfile_check("-o", o.output, err) < 0)
 		goto out;
 	ex.format = (enum export_format)f;
 	if (cmd_walk_open(ctx, store_arg, o.experiment, &ex.st, &w, err) < 0)
@@ -380,7 +312,7 @@ int cmd_export(struct cmd_ctx *ctx, int argc, char **argv, struct err *err)
 	if (ex.format == EXPORT_CSV &&
 	    collect_names(&ex, w.experiments, w.nexperiments, err) < 0)
 		goto out;
-	if (outfile_open(&of, o.output, err) < 0)
+	if (outfile_open(&of, "-o", o.output, err) < 0)
 		goto out;
 	ex.out = of.f;
 	progress_begin(&ex.prog, ctx->progress, "exporting", "traces",
@@ -395,7 +327,7 @@ int cmd_export(struct cmd_ctx *ctx, int argc, char **argv, struct err *err)
 	progress_end(&ex.prog);
 	if (outfile_commit(&of, err) < 0)
 		goto out;
-	if (of.path)
+	if (of.path && ex.out != stdout)
 		printf("exported %lld traces to %s\n", (long long)ex.count, of.path);
 	rc = 0;
 out:

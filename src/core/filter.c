@@ -13,6 +13,11 @@
 /* Deeper nesting than this is refused: the compiled SQL must stay within
  * what SQLite's parser takes (its stack holds about 100 pending terms). */
 #define FILTER_MAX_DEPTH 16
+/* Longer filters are refused in the parser, not by SQLite: each condition
+ * adds to the depth of the compiled expression (SQLite allows 1000), each
+ * value is a bound parameter (SQLite allows 32766). */
+#define FILTER_MAX_CONDS 256
+#define FILTER_MAX_VALUES 4096
 
 /* ---- tokens ------------------------------------------------------------ */
 
@@ -43,6 +48,7 @@ struct parser {
 	size_t pos;          /* where the lexer continues */
 	struct tok tok;      /* the current token */
 	int depth;
+	size_t nconds, nvals;
 	int *err_col;
 	struct err *err;
 	bool failed;
@@ -617,6 +623,8 @@ static int parse_value(struct parser *p, struct filter_node *n, const char *afte
 	const char *fname = filter_field_name(n->field);
 
 	memset(&v, 0, sizeof v);
+	if (++p->nvals > FILTER_MAX_VALUES)
+		return fail(p, t->pos, "filter too long: at most %d values", FILTER_MAX_VALUES);
 	v.col = col_of(p, t->pos);
 	if (t->kind == T_SQUOTE || t->kind == T_DQUOTE) {
 		if (numeric)
@@ -696,6 +704,10 @@ static struct filter_node *parse_comparison(struct parser *p)
 		describe(p, found, sizeof found);
 		fail(p, t->pos, "expected a field such as status, tags.<key> or feedback.<name>, "
 		     "found %s", found);
+		goto fail;
+	}
+	if (++p->nconds > FILTER_MAX_CONDS) {
+		fail(p, t->pos, "filter too long: at most %d conditions", FILTER_MAX_CONDS);
 		goto fail;
 	}
 	if (read_segs(p, &segs) < 0 || resolve_field(p, &segs, n) < 0)

@@ -32,8 +32,9 @@
  * \\ \n \t \r are a backslash, newline, tab and carriage return; any other
  * backslash is kept as written (LIKE patterns keep their backslashes).
  *
- * Nesting deeper than 16 levels (parentheses and NOT) is refused, so that
- * the compiled SQL stays within what SQLite parses.
+ * Nesting deeper than 16 levels (parentheses and NOT), more than 256
+ * conditions or more than 4096 values in all are refused ("filter too
+ * long"), so that the compiled SQL stays within what SQLite parses.
  *
  * Each field accepts only the operators MLflow accepts for it (plus IN and
  * NOT IN on tags, metadata and assessments, and IS [NOT] NULL on attributes),
