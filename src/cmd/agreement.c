@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "cmd/cmd.h"
+#include "cmd/csv.h"
 #include "core/pyjson.h"
 #include "core/strbuf.h"
 #include "core/textbuf.h"
@@ -388,31 +389,10 @@ static void json_report(const struct agree_report *r)
 
 /* ---- CSV -------------------------------------------------------------------------- */
 
-/* A cell of text from the store: quoted when needed (RFC 4180); a text
- * that a spreadsheet would take for a formula (= + - @ tab CR first) gets
- * a leading apostrophe; on a terminal, made safe to show. */
+/* A cell of text from the store (cmd/csv.h). */
 static void csv_text(struct strbuf *sb, const char *s, bool tty)
 {
-	char *shown = tty && s ? safe(s) : NULL;
-	const char *p = shown ? shown : s;
-	bool formula, quote;
-
-	sb_addc(sb, ',');
-	if (!p || !*p)
-		goto out;
-	formula = strchr("=+-@\t\r", *p) != NULL;
-	quote = formula || strpbrk(p, ",\"\r\n");
-	if (quote)
-		sb_adds(sb, formula ? "\"'" : "\"");
-	for (; *p; p++) {
-		if (*p == '"')
-			sb_addc(sb, '"');
-		sb_addc(sb, *p);
-	}
-	if (quote)
-		sb_addc(sb, '"');
-out:
-	free(shown);
+	csv_cell(sb, s, false, true, tty);
 }
 
 /* A number: a whole one without ".0", none for NAN. */

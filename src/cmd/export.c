@@ -9,8 +9,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cmd/cmd.h"
+#include "cmd/csv.h"
 #include "cmd/outfile.h"
 #include "cmd/progress.h"
 #include "core/strbuf.h"
@@ -45,31 +47,14 @@ struct exporter {
 	FILE *out;
 	char **names;             /* CSV feedback columns, sorted */
 	size_t nnames;
+	const char **cells;       /* a row's value per column (nnames) */
+	bool tty;                 /* CSV to a terminal: cells made safe to show */
 	struct strbuf line;
 	int64_t count;
 	struct progress prog;
 };
 
 /* ---- CSV ------------------------------------------------------------------ */
-
-static void csv_field(struct strbuf *sb, const char *s, bool first)
-{
-	if (!first)
-		sb_addc(sb, ',');
-	if (!s)
-		return;
-	if (!strpbrk(s, ",\"\r\n")) {
-		sb_adds(sb, s);
-		return;
-	}
-	sb_addc(sb, '"');
-	for (; *s; s++) {
-		if (*s == '"')
-			sb_addc(sb, '"');
-		sb_addc(sb, *s);
-	}
-	sb_addc(sb, '"');
-}
 
 static int hex4(const char *s, uint32_t *v)
 {
@@ -132,19 +117,29 @@ raw:
 	return xstrdup(json);
 }
 
-/* The latest valid feedback value with this name, or NULL. */
-static const char *latest_value(const struct assessment_list *l, const char *name)
+static int cmp_str(const void *a, const void *b)
 {
-	const char *v = NULL;
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Each column's latest valid feedback value (NULL: none) into ex->cells;
+ * a name is found by binary search, so a row costs its assessments, not
+ * assessments times columns. */
+static void row_values(struct exporter *ex, const struct assessment_list *l)
+{
 	size_t i;
 
+	memset(ex->cells, 0, ex->nnames * sizeof *ex->cells);
 	for (i = 0; i < l->n; i++) {
 		const struct assessment *a = &l->v[i];
+		char **col;
 
-		if (a->valid && str_eq(a->type, "feedback") && str_eq(a->name, name) && !a->error)
-			v = a->value;
+		if (!a->valid || !str_eq(a->type, "feedback") || a->error || !a->name)
+			continue;
+		col = bsearch(&a->name, ex->names, ex->nnames, sizeof *ex->names, cmp_str);
+		if (col)
+			ex->cells[col - ex->names] = a->value;
 	}
-	return v;
 }
 
 static int csv_header(struct exporter *ex)
@@ -157,11 +152,11 @@ static int csv_header(struct exporter *ex)
 
 	sb_reset(&ex->line);
 	for (i = 0; fixed[i]; i++)
-		csv_field(&ex->line, fixed[i], i == 0);
+		csv_cell(&ex->line, fixed[i], i == 0, true, false);
 	for (i = 0; i < ex->nnames; i++) {
 		char *col = xasprintf("feedback.%s", ex->names[i]);
 
-		csv_field(&ex->line, col, false);
+		csv_cell(&ex->line, col, false, true, ex->tty);
 		free(col);
 	}
 	sb_adds(&ex->line, "\r\n");
@@ -184,31 +179,28 @@ static int csv_row(struct exporter *ex, const struct trace_row *r, struct err *e
 		snprintf(dur, sizeof dur, "%lld", (long long)r->duration_ms);
 	else
 		dur[0] = '\0';
-	csv_field(sb, r->id, true);
-	csv_field(sb, when, false);
-	csv_field(sb, dur, false);
-	csv_field(sb, r->status, false);
-	csv_field(sb, r->name, false);
-	csv_field(sb, r->user, false);
-	csv_field(sb, r->session, false);
-	csv_field(sb, r->request_preview, false);
-	csv_field(sb, r->response_preview, false);
+	csv_cell(sb, r->id, true, true, ex->tty);
+	csv_cell(sb, when, false, true, false);
+	csv_cell(sb, dur, false, false, false);
+	csv_cell(sb, r->status, false, true, ex->tty);
+	csv_cell(sb, r->name, false, true, ex->tty);
+	csv_cell(sb, r->user, false, true, ex->tty);
+	csv_cell(sb, r->session, false, true, ex->tty);
+	csv_cell(sb, r->request_preview, false, true, ex->tty);
+	csv_cell(sb, r->response_preview, false, true, ex->tty);
+	row_values(ex, &l);
 	for (i = 0; i < ex->nnames; i++) {
-		const char *v = latest_value(&l, ex->names[i]);
+		const char *v = ex->cells[i];
 		char *cell = v ? cell_value(v) : NULL;
 
-		csv_field(sb, cell, false);
+		/* A JSON string is text; true, 5, 0.85 and lists are not. */
+		csv_cell(sb, cell, false, v && v[0] == '"', ex->tty);
 		free(cell);
 	}
 	sb_adds(sb, "\r\n");
 	fputs(sb_str(sb), ex->out);
 	assessment_list_free(&l);
 	return 0;
-}
-
-static int cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
 /* Feedback names over every exported experiment, sorted, without repeats. */
@@ -315,6 +307,9 @@ int cmd_export(struct cmd_ctx *ctx, int argc, char **argv, struct err *err)
 	if (outfile_open(&of, "-o", o.output, err) < 0)
 		goto out;
 	ex.out = of.f;
+	ex.tty = isatty(fileno(ex.out));
+	if (ex.format == EXPORT_CSV)
+		ex.cells = xcalloc(ex.nnames ? ex.nnames : 1, sizeof *ex.cells);
 	progress_begin(&ex.prog, ctx->progress, "exporting", "traces",
 		       ctx->progress ? count_all(&ex, w.experiments, w.nexperiments, o.filter) : 0);
 	if (ex.format == EXPORT_CSV)
@@ -337,6 +332,7 @@ out:
 	for (i = 0; i < ex.nnames; i++)
 		free(ex.names[i]);
 	free(ex.names);
+	free(ex.cells);
 	sb_free(&ex.line);
 	free(w.experiments);
 	store_close(ex.st);

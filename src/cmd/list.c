@@ -13,6 +13,7 @@
 #include "core/strbuf.h"
 #include "core/textbuf.h"
 #include "core/util.h"
+#include "json/emit.h"
 
 #define END_OPTS { NULL, 0, OPT_FLAG, 0, NULL, NULL, false }
 #define LIST_DEFAULT_LIMIT 100
@@ -125,125 +126,12 @@ static const char *field_at(const void *base, size_t off)
 	return *(char *const *)(const void *)((const char *)base + off);
 }
 
-/* ---- checking stored values ---------------------------------------------------- */
-
-#define JSON_MAX_DEPTH 256
-
-static const char *skip_ws(const char *p)
-{
-	return p + strspn(p, " \t\r\n");
-}
-
-/* The end of the JSON string at p, or NULL. */
-static const char *skip_string(const char *p)
-{
-	for (p++; *p != '"'; p++) {
-		if ((unsigned char)*p < 0x20)
-			return NULL;
-		if (*p == '\\') {
-			p++;
-			if (*p == 'u') {
-				if (strspn(p + 1, "0123456789abcdefABCDEF") < 4)
-					return NULL;
-				p += 4;
-			} else if (!*p || !strchr("\"\\/bfnrt", *p)) {
-				return NULL;
-			}
-		}
-	}
-	return p + 1;
-}
-
-/* The end of the JSON number at p, or NULL. */
-static const char *skip_number(const char *p)
-{
-	p += *p == '-';
-	if (*p == '0')
-		p++;
-	else if (*p >= '1' && *p <= '9')
-		p += strspn(p, "0123456789");
-	else
-		return NULL;
-	if (*p == '.') {
-		if (!strspn(p + 1, "0123456789"))
-			return NULL;
-		p += 1 + strspn(p + 1, "0123456789");
-	}
-	if (*p == 'e' || *p == 'E') {
-		p += 1 + (p[1] == '+' || p[1] == '-');
-		if (!strspn(p, "0123456789"))
-			return NULL;
-		p += strspn(p, "0123456789");
-	}
-	return p;
-}
-
-/* Is s exactly one JSON value (RFC 8259, nesting up to JSON_MAX_DEPTH)?
- * Values in the store are written by json.dumps, but the store is not
- * ours: a value that is not JSON must not break the output around it. */
-static bool is_json(const char *s)
-{
-	char open[JSON_MAX_DEPTH];
-	int depth = 0;
-	const char *p = skip_ws(s);
-
-	for (;;) {
-		/* a value */
-		if (*p == '{' || *p == '[') {
-			if (depth == JSON_MAX_DEPTH)
-				return false;
-			open[depth++] = *p;
-			p = skip_ws(p + 1);
-			if (*p == (open[depth - 1] == '{' ? '}' : ']')) {
-				depth--;
-				p++;
-				goto after;
-			}
-			if (open[depth - 1] == '[')
-				continue;
-			goto key;
-		}
-		if (*p == '"')
-			p = skip_string(p);
-		else if (str_starts(p, "true") || str_starts(p, "null"))
-			p += 4;
-		else if (str_starts(p, "false"))
-			p += 5;
-		else
-			p = skip_number(p);
-		if (!p)
-			return false;
-after:
-		p = skip_ws(p);
-		if (depth == 0)
-			return *p == '\0';
-		if (*p == (open[depth - 1] == '{' ? '}' : ']')) {
-			depth--;
-			p++;
-			goto after;
-		}
-		if (*p != ',')
-			return false;
-		p = skip_ws(p + 1);
-		if (open[depth - 1] == '[')
-			continue;
-key:
-		if (*p != '"' || !(p = skip_string(p)))
-			return false;
-		p = skip_ws(p);
-		if (*p != ':')
-			return false;
-		p = skip_ws(p + 1);
-	}
-}
-
-/* Stored feedback values are JSON written by json.dumps: embedded as they
- * are; anything else becomes a JSON string of its text. */
+/* Stored feedback values are JSON written by json.dumps, but the store is
+ * not ours: each is rewritten as strict JSON (json/emit.h), and a value
+ * that is not JSON becomes a JSON string of its text. */
 static void json_value(struct strbuf *sb, const char *v)
 {
-	if (is_json(v))
-		sb_adds(sb, v);
-	else
+	if (!emit_json_value(sb, v, strlen(v)))
 		pyjson_string(sb, v, strlen(v));
 }
 

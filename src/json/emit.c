@@ -36,19 +36,122 @@ static cJSON *parse_or_null(const char *json)
 	return json ? jt_parse(json, strlen(json), NULL) : NULL;
 }
 
+/* protobuf's JSON form of a number that JSON has no number for. */
+static const char *nonfinite_name(double d)
+{
+	return isnan(d) ? "NaN" : d < 0 ? "-Infinity" : "Infinity";
+}
+
+/* Python writes NaN, Infinity and -Infinity, which strict JSON lacks. */
+static bool nonfinite_text(const char *p, size_t n)
+{
+	return (n == 3 && memcmp(p, "NaN", 3) == 0) || (n == 8 && memcmp(p, "Infinity", 8) == 0) ||
+	       (n == 9 && memcmp(p, "-Infinity", 9) == 0);
+}
+
+bool emit_json_value(struct strbuf *out, const char *text, size_t n)
+{
+	struct strbuf tmp = STRBUF_INIT;
+	struct jlex lx;
+	size_t start = out->len;
+	bool comma = false, ok = false;
+	enum jtok t;
+
+	jlex_init(&lx, text, n, 0);
+	while ((t = jlex_next(&lx)) != JT_END) {
+		const char *p = text + lx.tok;
+
+		if (t == JT_ERR)
+			goto out;
+		if (t == JT_OBJ_END || t == JT_ARR_END) {
+			sb_addc(out, t == JT_OBJ_END ? '}' : ']');
+			comma = true;
+			continue;
+		}
+		if (comma)
+			sb_adds(out, ", ");
+		comma = true;
+		switch (t) {
+		case JT_OBJ:
+		case JT_ARR:
+			sb_addc(out, t == JT_OBJ ? '{' : '[');
+			comma = false;
+			break;
+		case JT_TRUE:
+			sb_adds(out, "true");
+			break;
+		case JT_FALSE:
+			sb_adds(out, "false");
+			break;
+		case JT_NULL:
+			sb_adds(out, "null");
+			break;
+		case JT_NUM:
+			if (nonfinite_text(p, lx.toklen)) {
+				sb_addc(out, '"');
+				sb_add(out, p, lx.toklen);
+				sb_addc(out, '"');
+			} else {
+				sb_add(out, p, lx.toklen);
+			}
+			break;
+		default:   /* JT_STR */
+			sb_reset(&tmp);
+			jt_unescape(p + 1, lx.toklen - 2, &tmp);
+			pyjson_string(out, tmp.buf ? tmp.buf : "", tmp.len);
+			if (lx.is_key) {
+				sb_adds(out, ": ");
+				comma = false;
+			}
+			break;
+		}
+	}
+	ok = true;
+out:
+	if (!ok) {
+		out->len = start;
+		if (out->buf)
+			out->buf[start] = '\0';
+	}
+	sb_free(&tmp);
+	jlex_free(&lx);
+	return ok;
+}
+
+/* A stored value that jt_parse cannot build (nested deeper than
+ * JT_MAX_DEPTH, or not JSON at all) is passed through, never made null:
+ * the deep value as its text, anything else as a string of its text. */
+static cJSON *stored_value(const char *text)
+{
+	struct strbuf sb = STRBUF_INIT;
+	cJSON *v;
+
+	if (!emit_json_value(&sb, text, strlen(text)))
+		return cJSON_CreateString(text);
+	v = jt_new_verbatim(sb_str(&sb));
+	sb_free(&sb);
+	return v;
+}
+
 /* A JSON value as a protobuf google.protobuf.Value reads it back: every
- * number is a double (5 becomes 5.0). */
+ * number is a double (5 becomes 5.0); NaN and the infinities become the
+ * strings protobuf's JSON mapping writes for them. */
 static void to_proto_value(cJSON *v)
 {
 	cJSON *c;
 
-	if (cJSON_IsRaw(v)) {
+	if (jt_is_num(v) && cJSON_IsRaw(v)) {
 		double d = jt_double(v);
 		struct strbuf sb = STRBUF_INIT;
 
-		pyjson_float(&sb, d);
 		free(v->valuestring);
-		v->valuestring = sb_take(&sb);
+		if (isfinite(d)) {
+			pyjson_float(&sb, d);
+			v->valuestring = sb_take(&sb);
+		} else {
+			v->type = cJSON_String;
+			v->valuestring = xstrdup(nonfinite_name(d));
+		}
 		return;
 	}
 	if (cJSON_IsArray(v) || cJSON_IsObject(v))
@@ -169,7 +272,7 @@ static cJSON *assessment_dict(const struct assessment *a)
 
 	v = parse_or_null(a->value);
 	if (!v)
-		v = cJSON_CreateNull();
+		v = a->value ? stored_value(a->value) : cJSON_CreateNull();
 	if (expectation) {
 		cJSON *ex = cJSON_CreateObject();
 
@@ -219,10 +322,19 @@ static cJSON *assessment_dict(const struct assessment *a)
 	return o;
 }
 
+/* Output for other programs: strict JSON (jt_dump_strict). */
+static char *print_strict(const cJSON *v, int indent)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	jt_dump_strict(&sb, v, indent);
+	return sb_take(&sb);
+}
+
 char *assessment_to_json(const struct assessment *a)
 {
 	cJSON *o = assessment_dict(a);
-	char *s = jt_print(o);
+	char *s = print_strict(o, -1);
 
 	cJSON_Delete(o);
 	return s;
@@ -231,14 +343,14 @@ char *assessment_to_json(const struct assessment *a)
 char *assessments_to_json(const struct assessment_list *l, bool pretty)
 {
 	cJSON *arr = cJSON_CreateArray();
-	struct strbuf sb = STRBUF_INIT;
 	size_t i;
+	char *s;
 
 	for (i = 0; i < l->n; i++)
 		cJSON_AddItemToArray(arr, assessment_dict(&l->v[i]));
-	jt_dump(&sb, arr, pretty ? 2 : -1);
+	s = print_strict(arr, pretty ? 2 : -1);
 	cJSON_Delete(arr);
-	return sb_take(&sb);
+	return s;
 }
 
 /* ---- traces ------------------------------------------------------------- */
@@ -342,7 +454,7 @@ char *trace_to_json(const struct trace *t)
 	}
 	cJSON_AddItemToObject(data, "spans", spans);
 	cJSON_AddItemToObject(root, "data", data);
-	s = jt_print(root);
+	s = print_strict(root, -1);
 	cJSON_Delete(root);
 	return s;
 }

@@ -15,7 +15,11 @@
  *
  * All text is in Python json.dumps form (", " and ": " separators,
  * ensure_ascii escapes, int and float repr), so it is byte-identical to
- * what MLflow would store or export.
+ * what MLflow would store or export, and strict JSON: invalid UTF-8 becomes
+ * U+FFFD, NaN and the infinities the strings protobuf's JSON mapping writes
+ * ("NaN", "Infinity", "-Infinity").  A stored value nested deeper than
+ * cJSON can build is passed through as its text, and one that is not JSON
+ * as a string of its text: never null.
  *
  * Ownership: every returned string is malloc'd and the caller's to free.
  * Inputs are borrowed.
@@ -26,6 +30,7 @@
 
 #include "core/err.h"
 #include "core/model.h"
+#include "core/strbuf.h"
 
 /* One assessment as MLflow's Assessment.to_dictionary() serialised by
  * json.dumps. */
@@ -46,6 +51,15 @@ char *json_merge_objects(const char *old_json, const char *patch_json);
  * (ERR_USAGE, naming the pair) on a pair without '=' or with an empty
  * key. */
 char *metadata_from_pairs(const char *const *kv, struct err *err);
+
+/* A stored JSON value (a feedback value, metadata) as strict JSON for
+ * output, the same in every command: strings re-escaped as json.dumps does
+ * (ensure_ascii: controls, C1, bidi controls and everything past ASCII as
+ * \uXXXX; invalid UTF-8 as U+FFFD), Python's NaN, Infinity and -Infinity
+ * as the strings "NaN", "Infinity", "-Infinity" (protobuf's JSON form), any
+ * nesting depth (nothing is built).  Appends to out and returns true, or
+ * returns false with out unchanged when text is not one JSON value. */
+bool emit_json_value(struct strbuf *out, const char *text, size_t n);
 
 /* Protobuf's JSON form of a time in ms: "2026-01-01T12:05:00.123Z", or
  * "2026-01-01T12:05:00Z" on a whole second.  buf holds >= 32 bytes. */

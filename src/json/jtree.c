@@ -425,6 +425,15 @@ cJSON *jt_new_raw_number(const char *text)
 	return v;
 }
 
+cJSON *jt_new_verbatim(const char *json)
+{
+	cJSON *v = cJSON_CreateRaw(json);
+
+	if (!v)
+		fatal("out of memory");
+	return v;
+}
+
 cJSON *jt_new_int(int64_t v)
 {
 	char buf[32];
@@ -559,9 +568,17 @@ const char *jt_str(const cJSON *obj, const char *key)
 	return cJSON_IsString(v) ? v->valuestring : NULL;
 }
 
+/* Raw nodes hold numbers as written, or verbatim values, which begin
+ * with a character no number begins with. */
+bool jt_is_verbatim(const cJSON *v)
+{
+	return cJSON_IsRaw(v) && v->valuestring && strchr("[{\"", v->valuestring[0]) &&
+	       v->valuestring[0];
+}
+
 bool jt_is_num(const cJSON *v)
 {
-	return cJSON_IsRaw(v) || cJSON_IsNumber(v);
+	return (cJSON_IsRaw(v) && !jt_is_verbatim(v)) || cJSON_IsNumber(v);
 }
 
 static bool int_text(const char *s)
@@ -781,7 +798,9 @@ static void dump_string(struct strbuf *out, const char *s, bool ascii)
 		string_unicode(out, s, strlen(s));
 }
 
-static void dump(struct strbuf *out, const cJSON *v, int indent, int level, bool ascii)
+enum { DUMP_ASCII = 1, DUMP_STRICT = 2 };
+
+static void dump(struct strbuf *out, const cJSON *v, int indent, int level, unsigned how)
 {
 	const cJSON *c;
 
@@ -791,10 +810,17 @@ static void dump(struct strbuf *out, const cJSON *v, int indent, int level, bool
 		sb_adds(out, "true");
 	} else if (cJSON_IsFalse(v)) {
 		sb_adds(out, "false");
+	} else if (jt_is_verbatim(v)) {
+		sb_adds(out, v->valuestring);
+	} else if (jt_is_num(v) && (how & DUMP_STRICT) && !isfinite(jt_double(v))) {
+		/* Strict JSON has no NaN or Infinity: protobuf's JSON strings. */
+		double d = jt_double(v);
+
+		sb_adds(out, isnan(d) ? "\"NaN\"" : d < 0 ? "\"-Infinity\"" : "\"Infinity\"");
 	} else if (jt_is_num(v)) {
 		dump_number(out, v);
 	} else if (cJSON_IsString(v)) {
-		dump_string(out, v->valuestring, ascii);
+		dump_string(out, v->valuestring, how & DUMP_ASCII);
 	} else if (cJSON_IsArray(v)) {
 		if (!v->child) {
 			sb_adds(out, "[]");
@@ -804,7 +830,7 @@ static void dump(struct strbuf *out, const cJSON *v, int indent, int level, bool
 		for (c = v->child; c; c = c->next) {
 			if (indent >= 0)
 				newline_indent(out, indent, level + 1);
-			dump(out, c, indent, level + 1, ascii);
+			dump(out, c, indent, level + 1, how);
 			if (c->next)
 				sb_adds(out, indent >= 0 ? "," : ", ");
 		}
@@ -826,9 +852,9 @@ static void dump(struct strbuf *out, const cJSON *v, int indent, int level, bool
 
 			if (indent >= 0)
 				newline_indent(out, indent, level + 1);
-			dump_string(out, k, ascii);
+			dump_string(out, k, how & DUMP_ASCII);
 			sb_adds(out, ": ");
-			dump(out, m[i].val, indent, level + 1, ascii);
+			dump(out, m[i].val, indent, level + 1, how);
 			if (i + 1 < n)
 				sb_adds(out, indent >= 0 ? "," : ", ");
 		}
@@ -843,14 +869,19 @@ static void dump(struct strbuf *out, const cJSON *v, int indent, int level, bool
 
 void jt_dump(struct strbuf *out, const cJSON *v, int indent)
 {
-	dump(out, v, indent, 0, true);
+	dump(out, v, indent, 0, DUMP_ASCII);
+}
+
+void jt_dump_strict(struct strbuf *out, const cJSON *v, int indent)
+{
+	dump(out, v, indent, 0, DUMP_ASCII | DUMP_STRICT);
 }
 
 char *jt_print_unicode(const cJSON *v)
 {
 	struct strbuf sb = STRBUF_INIT;
 
-	dump(&sb, v, -1, 0, false);
+	dump(&sb, v, -1, 0, 0);
 	return sb_take(&sb);
 }
 

@@ -103,11 +103,20 @@ size_t jt_count(const cJSON *v);
 cJSON *jt_new_int(int64_t v);
 cJSON *jt_new_raw_number(const char *text);
 cJSON *jt_new_strn(const char *s, size_t n);
+/* A value kept as its text: json, already strict JSON in json.dumps form
+ * (an array, object or string), is written by jt_dump as it is.  For values
+ * nested too deep to build a tree of.  jt_is_num is false for it. */
+cJSON *jt_new_verbatim(const char *json);
+bool jt_is_verbatim(const cJSON *v);
 
 /* Python json.dumps form.  indent < 0: one line with ", " and ": ";
  * indent >= 0: json.dumps(indent=N). */
 void jt_dump(struct strbuf *out, const cJSON *v, int indent);
 char *jt_print(const cJSON *v);
+/* jt_dump for output read by other programs: strict JSON, so NaN,
+ * Infinity and -Infinity are written as those strings (protobuf's JSON
+ * form), not as Python's bare words. */
+void jt_dump_strict(struct strbuf *out, const cJSON *v, int indent);
 /* json.dumps(v, ensure_ascii=False), as MLflow encodes span attribute
  * values. */
 char *jt_print_unicode(const cJSON *v);
