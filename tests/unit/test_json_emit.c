@@ -387,6 +387,65 @@ TEST(proto_time)
 	CHECK_STR(b, "2026-01-01T12:05:00.010Z");
 }
 
+/* Stored values rewritten as strict JSON: the same for every command. */
+TEST(strict_stored_values)
+{
+	static const struct {
+		const char *in, *out;
+	} cases[] = {
+		{ "{\"a\":[1,2.5e3,true,null],\"b\":{}}", "{\"a\": [1, 2.5e3, true, null], \"b\": {}}" },
+		{ "\"\xc2\x9b\xe2\x80\xae\xff\xc0\x80\"", "\"\\u009b\\u202e\\ufffd\\ufffd\\ufffd\"" },
+		{ "[NaN, Infinity, -Infinity]", "[\"NaN\", \"Infinity\", \"-Infinity\"]" },
+		{ "\"a\\u0000b\\n\"", "\"a\\u0000b\\n\"" },
+		{ "{\"k\\u00e9\": \"\\ud83d\\ude00\"}", "{\"k\\u00e9\": \"\\ud83d\\ude00\"}" },
+	};
+	struct strbuf sb = STRBUF_INIT;
+	struct assessment a;
+	size_t i;
+	char *deep, *s;
+
+	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		sb_reset(&sb);
+		CHECK(emit_json_value(&sb, cases[i].in, strlen(cases[i].in)));
+		CHECK_STR(sb_str(&sb), cases[i].out);
+	}
+	sb_reset(&sb);
+	sb_adds(&sb, "kept");
+	CHECK(!emit_json_value(&sb, "{broken", 7));
+	CHECK(!emit_json_value(&sb, "\"raw \x1b control\"", 16));
+	CHECK_STR(sb_str(&sb), "kept");
+	sb_free(&sb);
+
+	/* 5,000 deep: passed through, never null; NaN as protobuf writes it. */
+	deep = xmalloc(10010);
+	memset(deep, '[', 5000);
+	memcpy(deep + 5000, "7", 1);
+	memset(deep + 5001, ']', 5000);
+	deep[10001] = '\0';
+	memset(&a, 0, sizeof a);
+	a.id = (char *)"a-1";
+	a.name = (char *)"deep";
+	a.trace_id = (char *)"tr-1";
+	a.type = (char *)"feedback";
+	a.value = deep;
+	a.metadata = (char *)"{\"k\": \"v\"}";
+	a.valid = true;
+	s = assessment_to_json(&a);
+	CHECK(strstr(s, "\"value\": [[[[") != NULL);
+	CHECK(strstr(s, "[7]]]") != NULL);
+	CHECK(strstr(s, "\"metadata\": {\"k\": \"v\"}") != NULL);
+	free(s);
+	a.value = (char *)"NaN";
+	s = assessment_to_json(&a);
+	CHECK_HAS(s, "\"value\": \"NaN\"");
+	free(s);
+	a.value = (char *)"-Infinity";
+	s = assessment_to_json(&a);
+	CHECK_HAS(s, "\"value\": \"-Infinity\"");
+	free(s);
+	free(deep);
+}
+
 int main(void)
 {
 	RUN(feedback_to_dictionary);
@@ -399,5 +458,6 @@ int main(void)
 	RUN(metadata_pairs);
 	RUN(trace_to_dict);
 	RUN(proto_time);
+	RUN(strict_stored_values);
 	TEST_MAIN_END();
 }
