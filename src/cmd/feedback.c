@@ -34,8 +34,8 @@ static int check_not_empty(const char *trace, const char *name, const char *span
 	return 0;
 }
 
-static int check_value(const char *value, const char *type_name, enum value_type *type,
-		       struct err *err)
+static int check_value(const char *value, const char *type_name, bool allow_nan,
+		       enum value_type *type, struct err *err)
 {
 	struct strbuf sb = STRBUF_INIT;
 	int t = VT_AUTO, rc = -1;
@@ -48,7 +48,7 @@ static int check_value(const char *value, const char *type_name, enum value_type
 			goto out;
 		}
 	}
-	*type = (enum value_type)t;
+	*type = (enum value_type)(allow_nan ? t | VT_ALLOW_NONFINITE : t);
 	if (value && pyjson_encode_value(value, *type, &sb, err) < 0) {
 		err->code = ERR_USAGE;
 		err_prefix(err, "--value");
@@ -79,6 +79,7 @@ struct log_opts {
 	const char *trace, *name, *value, *type, *rationale, *span;
 	const char *source_type, *source_id, *override;
 	struct opt_list metadata;
+	bool allow_nan;
 };
 
 static const struct opt_def log_defs[] = {
@@ -99,6 +100,8 @@ static const struct opt_def log_defs[] = {
 	  "a metadata entry", false },
 	{ "override", 0, OPT_STR, offsetof(struct log_opts, override), "ASSESSMENT_ID",
 	  "supersede this feedback (same name and span)", false },
+	{ "allow-nan", 0, OPT_FLAG, offsetof(struct log_opts, allow_nan), NULL,
+	  "store nan, inf and -inf as NaN, Infinity, -Infinity (MLflow's Python does)", false },
 	END_OPTS,
 };
 
@@ -131,7 +134,7 @@ int cmd_log_feedback(struct cmd_ctx *ctx, int argc, char **argv, struct err *err
 	}
 	if (check_not_empty(o.trace, o.name, o.span, err) < 0)
 		goto out;
-	if (check_value(o.value, o.type, &req.type, err) < 0 ||
+	if (check_value(o.value, o.type, o.allow_nan, &req.type, err) < 0 ||
 	    check_metadata(&o.metadata, err) < 0)
 		goto out;
 	req.source_type = svc_source_type(o.source_type);
@@ -168,6 +171,7 @@ out:
 struct update_opts {
 	const char *value, *type, *rationale;
 	struct opt_list metadata;
+	bool allow_nan;
 };
 
 static const struct opt_def update_defs[] = {
@@ -178,6 +182,8 @@ static const struct opt_def update_defs[] = {
 	  "the new rationale (\"\" removes it)", false },
 	{ "metadata", 'm', OPT_LIST, offsetof(struct update_opts, metadata), "K=V",
 	  "a metadata entry, merged into the existing ones", false },
+	{ "allow-nan", 0, OPT_FLAG, offsetof(struct update_opts, allow_nan), NULL,
+	  "store nan, inf and -inf as NaN, Infinity, -Infinity (MLflow's Python does)", false },
 	END_OPTS,
 };
 
@@ -204,7 +210,7 @@ int cmd_update_feedback(struct cmd_ctx *ctx, int argc, char **argv, struct err *
 		err_set(err, ERR_USAGE, "nothing to update: give --value, --rationale or --metadata");
 		goto out;
 	}
-	if (check_value(o.value, o.type, &type, err) < 0 || check_metadata(&o.metadata, err) < 0)
+	if (check_value(o.value, o.type, o.allow_nan, &type, err) < 0 || check_metadata(&o.metadata, err) < 0)
 		goto out;
 	if (cmd_open_store(ctx, store_arg, 0, &st, err) < 0)
 		goto out;

@@ -231,7 +231,9 @@ static void add_int_text(struct strbuf *out, const char *s)
 	sb_adds(out, s);
 }
 
-static int add_number(struct strbuf *out, const char *s)
+/* 0, -1 when s is no number, -2 when it is not finite and that is not
+ * allowed. */
+static int add_number(struct strbuf *out, const char *s, bool allow_nonfinite)
 {
 	double d;
 
@@ -243,7 +245,9 @@ static int add_number(struct strbuf *out, const char *s)
 		return -1;
 	errno = 0;
 	d = strtod(s, NULL);
-	pyjson_float(out, d);
+	if (!isfinite(d) && !allow_nonfinite)
+		return -2;
+	pyjson_float(out, d == 0 ? 0.0 : d);
 	return 0;
 }
 
@@ -260,10 +264,12 @@ static int bad_value(struct err *err, const char *text, const char *what)
 int pyjson_encode_value(const char *text, enum value_type type, struct strbuf *out,
 			struct err *err)
 {
+	static const char nonfinite[] = "a finite number (strict JSON has no NaN or Infinity)";
+	bool allow = (type & VT_ALLOW_NONFINITE) != 0;
 	char *t = NULL;
 	size_t n;
 	const char *p;
-	int rc = -1;
+	int rc = -1, k;
 
 	/* Surrounding spaces never belong to a bool or a number. */
 	for (p = text; isspace((unsigned char)*p); p++)
@@ -273,7 +279,7 @@ int pyjson_encode_value(const char *text, enum value_type type, struct strbuf *o
 		n--;
 	t = xstrndup(p, n);
 
-	switch (type) {
+	switch (type & ~VT_ALLOW_NONFINITE) {
 	case VT_BOOL:
 		if (word_in(t, true_words))
 			pyjson_bool(out, true);
@@ -285,8 +291,9 @@ int pyjson_encode_value(const char *text, enum value_type type, struct strbuf *o
 		}
 		break;
 	case VT_NUMBER:
-		if (add_number(out, t) < 0) {
-			bad_value(err, text, "a number");
+		k = add_number(out, t, allow);
+		if (k < 0) {
+			bad_value(err, text, k == -2 ? nonfinite : "a number");
 			goto out;
 		}
 		break;
@@ -299,10 +306,12 @@ int pyjson_encode_value(const char *text, enum value_type type, struct strbuf *o
 			pyjson_bool(out, true);
 		else if (strcasecmp(t, "false") == 0)
 			pyjson_bool(out, false);
-		else if (is_int_text(t) || is_float_text(t, false))
-			add_number(out, t);
-		else
+		else if (!is_int_text(t) && !is_float_text(t, false))
 			pyjson_string(out, text, strlen(text));
+		else if (add_number(out, t, allow) < 0) {
+			bad_value(err, text, nonfinite);
+			goto out;
+		}
 		break;
 	}
 	rc = 0;

@@ -25,6 +25,10 @@ enum value_type {
 	VT_BOOL,
 	VT_NUMBER,
 	VT_TEXT,
+	/* Or'ed into a type: NaN, Infinity and -Infinity are written as
+	 * Python's json.dumps writes them (MLflow's Python client does), not
+	 * refused. */
+	VT_ALLOW_NONFINITE = 0x100,
 };
 
 void pyjson_bool(struct strbuf *out, bool v);
@@ -44,7 +48,10 @@ void pyjson_string(struct strbuf *out, const char *s, size_t n);
  *   text:   a JSON string
  *   auto:   "true"/"false" -> bool, a number -> number, else text.
  * Fails (ERR_USAGE, message naming the value and type) when the text does
- * not fit the type. */
+ * not fit the type, and for a number that is not finite (nan, inf, 1e309:
+ * strict JSON readers such as jq, JavaScript and cJSON reject NaN and
+ * Infinity) unless type has VT_ALLOW_NONFINITE.  -0 and -0.0 are written as
+ * 0 and 0.0. */
 int pyjson_encode_value(const char *text, enum value_type type, struct strbuf *out,
 			struct err *err);
 /* "bool" | "boolean" | "number" | "numeric" | "text" | "string"; -1 otherwise. */

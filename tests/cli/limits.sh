@@ -1,5 +1,6 @@
 # Inputs past a limit are refused with one clear message and exit 2 before
-# anything reaches the store: filters of thousands of terms.
+# anything reaches the store: filters of thousands of terms, numbers that
+# are not finite (unless --allow-nan), names longer than MLflow's columns.
 . "$(dirname "$0")/../lib.sh"
 
 D="$T/demo.db"
@@ -32,3 +33,52 @@ expect_eq "4,096 values still run" "$rc:$err" "0:"
 expect_eq "4,096 values: the matching traces" "$(printf '%s\n' "$out" | grep -c .)" \
 	"$(q "$D" "SELECT count(DISTINCT trace_id) FROM assessments WHERE name = 'correctness'
 		AND value = '\"no\"' AND valid = 1")"
+
+# ---- numbers JSON has no word for ----------------------------------------------------
+
+TID=$(q "$D" "SELECT request_id FROM trace_info ORDER BY request_id LIMIT 1")
+before=$(q "$D" "SELECT count(*) FROM assessments")
+for v in nan NaN inf -Infinity 1e309; do
+	run_tl log-feedback "$D" --trace "$TID" --name num --value "$v" --type number --source-id me
+	expect_eq "log-feedback --value $v: refused, exit 2" "$rc" 2
+	expect_has "log-feedback --value $v: says why, naming --value" "$err" \
+		"--value: value '$v' is not a finite number"
+done
+run_tl log-feedback "$D" --trace "$TID" --name num --value 1e309 --source-id me
+expect_eq "log-feedback --value 1e309 without --type: refused" "$rc" 2
+expect_eq "nothing written for the refused values" "$(q "$D" "SELECT count(*) FROM assessments")" "$before"
+run_tl log-feedback "$D" --trace "$TID" --name num --value nan --type number --allow-nan --source-id me
+expect_eq "--allow-nan: written" "$rc" 0
+expect_eq "--allow-nan: stored as MLflow's Python client stores it" \
+	"$(q "$D" "SELECT value FROM assessments WHERE assessment_id = '$out'")" NaN
+AID=$out
+run_tl update-feedback "$D" "$AID" --value inf --type number
+expect_eq "update-feedback --value inf: refused, exit 2" "$rc" 2
+run_tl update-feedback "$D" "$AID" --value -inf --type number --allow-nan
+expect_eq "update-feedback --allow-nan: written" \
+	"$rc:$(q "$D" "SELECT value FROM assessments WHERE assessment_id = '$AID'")" "0:-Infinity"
+for v in -0 -0.0; do
+	run_tl log-feedback "$D" --trace "$TID" --name zero --value "$v" --type number --source-id me
+	expect_eq "log-feedback --value $v: stored without the sign" \
+		"$(q "$D" "SELECT value FROM assessments WHERE assessment_id = '$out'")" \
+		"$([ "$v" = -0 ] && echo 0 || echo 0.0)"
+done
+# Read everywhere: what MLflow's client stores for float('inf').
+run_tl feedback "$D" "$TID"
+expect_eq "feedback reads a stored -Infinity: exit 0" "$rc" 0
+expect_has "feedback reads a stored -Infinity: as protobuf's string" "$out" '"value": "-Infinity"'
+run_tl export "$D" --format csv
+expect_eq "export csv reads a stored -Infinity" "$(printf '%s\n' "$out" | grep -c -- '-Infinity')" 1
+
+# ---- MLflow's column limits --------------------------------------------------------------
+
+long=$(awk 'BEGIN { for (i = 0; i < 300; i++) printf "n" }')
+run_tl log-feedback "$D" --trace "$TID" --name "$long" --value 1
+expect_eq "a 300-character name: refused, exit 2" "$rc" 2
+expect_has "a 300-character name: names the limit" "$err" \
+	"the assessment name is longer than MLflow's 250 characters (300)"
+run_tl log-feedback "$D" --trace "$TID" --name ok --value 1 --source-id "$long"
+expect_has "a 300-character source id: refused" "$rc:$err" "2:"
+expect_has "a 300-character source id: names it" "$err" "the source id is longer than MLflow's 250"
+run_tl log-feedback "$D" --trace "$TID" --name "$(awk 'BEGIN { for (i = 0; i < 250; i++) printf "\303\251" }')" --value 1
+expect_eq "250 characters (500 bytes) fit" "$rc" 0

@@ -286,8 +286,11 @@ TEST(encode_value_types)
 		{ "123456789012345678901234567890", VT_NUMBER, "123456789012345678901234567890" },
 		{ "5.0", VT_NUMBER, "5.0" },     { "1e3", VT_NUMBER, "1000.0" }, { "0.85", VT_NUMBER, "0.85" },
 		{ ".5", VT_NUMBER, "0.5" },      { "5.", VT_NUMBER, "5.0" },     { "1e16", VT_NUMBER, "1e+16" },
-		{ "inf", VT_NUMBER, "Infinity" }, { "-Infinity", VT_NUMBER, "-Infinity" },
-		{ "nan", VT_NUMBER, "NaN" },
+		{ "inf", VT_NUMBER | VT_ALLOW_NONFINITE, "Infinity" },
+		{ "-Infinity", VT_NUMBER | VT_ALLOW_NONFINITE, "-Infinity" },
+		{ "nan", VT_NUMBER | VT_ALLOW_NONFINITE, "NaN" },
+		{ "1e309", VT_AUTO | VT_ALLOW_NONFINITE, "Infinity" },
+		{ "-0.0", VT_NUMBER, "0.0" },    { "-1e-400", VT_NUMBER, "0.0" },
 		{ "yes", VT_TEXT, "\"yes\"" },   { "caf\xc3\xa9", VT_TEXT, "\"caf\\u00e9\"" },
 		{ " padded ", VT_TEXT, "\" padded \"" }, { "5", VT_TEXT, "\"5\"" },
 		{ "true", VT_AUTO, "true" },     { "False", VT_AUTO, "false" },  { "4", VT_AUTO, "4" },
@@ -329,6 +332,17 @@ TEST(encode_value_errors)
 	CHECK_NULL(encode("1e", VT_NUMBER, &err));
 	CHECK_NULL(encode("nan(1)", VT_NUMBER, &err));
 
+	/* JSON has no NaN or Infinity: refused unless asked for. */
+	CHECK_NULL(encode("nan", VT_NUMBER, &err));
+	CHECK_HAS(err.msg, "'nan' is not a finite number");
+	CHECK_NULL(encode("-inf", VT_NUMBER, &err));
+	CHECK_NULL(encode("1e309", VT_NUMBER, &err));
+	CHECK_NULL(encode("1e309", VT_AUTO, &err));
+	CHECK_INT(err.code, ERR_USAGE);
+	s = encode("nan", VT_AUTO, &err);   /* a word, so text */
+	CHECK_STR(s, "\"nan\"");
+	free(s);
+
 	/* Hostile text is shown escaped in the message. */
 	s = encode("\x1b[31mred", VT_NUMBER, &err);
 	CHECK_NULL(s);
@@ -340,7 +354,7 @@ TEST(encode_value_matches_python)
 	/* Numbers typed by a user, as Python int()/float() then json.dumps. */
 	static const char *const nums[] = {
 		"5", "-3", "+7", "007", "-0", "5.0", "1e3", "0.85", ".5", "5.", "1e16",
-		"1E-5", "123456789.123", "1e300", "2.5e-320", "-0.0", "0.1e1",
+		"1E-5", "123456789.123", "1e300", "2.5e-320", "0.1e1",
 	};
 	struct strbuf in = STRBUF_INIT, mine = STRBUF_INIT;
 	struct err err = { 0 };
