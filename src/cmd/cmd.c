@@ -345,9 +345,11 @@ int cmd_open_store(struct cmd_ctx *ctx, const char *arg, unsigned flags, struct 
 	const char *url;
 
 	*out = NULL;
-	if (cmd_store_url(ctx, arg, &url, err) < 0)
+	if (cmd_store_url(ctx, arg, &url, err) < 0 || store_open(url, flags, out, err) < 0)
 		return -1;
-	return store_open(url, flags, out, err);
+	if (store_note(*out))
+		cmd_warn(ctx, "%s", store_note(*out));
+	return 0;
 }
 
 int cmd_experiments(struct cmd_ctx *ctx, struct store *st, const char *arg, int64_t **ids,

@@ -43,6 +43,8 @@ struct store {
 	char *dir;
 	bool readonly;
 	bool remote;    /* reached over a network: calls may take long */
+	char *note;   /* how the store was opened when not as asked, or NULL;
+	                 the backend sets it, store_close frees it */
 };
 
 /* An assessment row exactly as it is to be stored, every column set:

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "core/question.h"
+#include "core/textbuf.h"
 #include "core/util.h"
 
 #define BUSY_MS_DEFAULT 5000
@@ -42,6 +43,37 @@ static const struct {
 };
 
 #define NPROBES (sizeof probes / sizeof probes[0])
+
+/* The columns tracelab reads and writes: a store without one of them gets
+ * "unsupported MLflow schema" on open, not SQLite errors later.  spans is
+ * optional (older stores keep spans as artifacts); when it is there, its
+ * columns are needed too. */
+static const struct {
+	const char *table, *column;
+} required[] = {
+	{ "experiments", "experiment_id" }, { "experiments", "name" },
+	{ "experiments", "artifact_location" }, { "experiments", "lifecycle_stage" },
+	{ "trace_info", "request_id" }, { "trace_info", "experiment_id" },
+	{ "trace_info", "timestamp_ms" }, { "trace_info", "execution_time_ms" },
+	{ "trace_info", "status" },
+	{ "trace_tags", "key" }, { "trace_tags", "value" }, { "trace_tags", "request_id" },
+	{ "trace_request_metadata", "key" }, { "trace_request_metadata", "value" },
+	{ "trace_request_metadata", "request_id" },
+	{ "assessments", "assessment_id" }, { "assessments", "trace_id" },
+	{ "assessments", "name" }, { "assessments", "assessment_type" },
+	{ "assessments", "value" }, { "assessments", "error" },
+	{ "assessments", "created_timestamp" }, { "assessments", "last_updated_timestamp" },
+	{ "assessments", "source_type" }, { "assessments", "source_id" },
+	{ "assessments", "run_id" }, { "assessments", "span_id" },
+	{ "assessments", "rationale" }, { "assessments", "overrides" },
+	{ "assessments", "valid" }, { "assessments", "assessment_metadata" },
+	{ "spans", "trace_id" }, { "spans", "experiment_id" }, { "spans", "span_id" },
+	{ "spans", "parent_span_id" }, { "spans", "name" }, { "spans", "type" },
+	{ "spans", "status" }, { "spans", "start_time_unix_nano" },
+	{ "spans", "end_time_unix_nano" }, { "spans", "content" },
+};
+
+#define NREQUIRED (sizeof required / sizeof required[0])
 
 /* ---- errors ------------------------------------------------------------ */
 
@@ -260,11 +292,60 @@ int sq_check_file(struct sq *s, struct err *err)
 	return 0;
 }
 
+int sq_check_sound(struct sq *s, struct err *err)
+{
+	static const char *const tables[] = {
+		"assessments", "trace_info", "experiments", "trace_tags", "trace_request_metadata",
+	};
+	char *problem = NULL;
+	size_t i;
+
+	for (i = 0; s->checked == 0 && i < sizeof tables / sizeof tables[0]; i++) {
+		char *sql = xasprintf("PRAGMA quick_check(%s)", tables[i]);
+		sqlite3_stmt *stmt = NULL;
+		int rc = sqlite3_prepare_v2(s->db, sql, -1, &stmt, NULL);
+
+		free(sql);
+		while (rc == SQLITE_OK && (rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+			const char *row = (const char *)sqlite3_column_text(stmt, 0);
+
+			/* "*** in database main ***\nOn tree page 66 cell 3: ...\n..." */
+			if (row && strcmp(row, "ok") != 0 && !problem) {
+				const char *nl = strchr(row, '\n');
+
+				if (str_starts(row, "*** ") && nl)
+					row = nl + 1;
+				problem = xstrndup(row, strcspn(row, "\n"));
+			}
+			rc = SQLITE_OK;
+		}
+		if (rc != SQLITE_DONE && !problem)
+			problem = xstrdup(sqlite3_errmsg(s->db));
+		sqlite3_finalize(stmt);
+		if (problem) {
+			char *safe = sanitize_dup(problem, strlen(problem));
+
+			s->checked = -1;
+			err_set(err, ERR_SCHEMA, "%s is damaged (SQLite's integrity check: %s in %s); "
+				"nothing is written to it (what can be read is still shown); repair "
+				"it first (sqlite3 %s .recover)", s->path, safe, tables[i], s->path);
+			free(safe);
+			free(problem);
+			return -1;
+		}
+	}
+	if (s->checked < 0)
+		return err_set(err, ERR_SCHEMA, "%s is damaged (SQLite's integrity check failed); "
+			       "nothing is written to it", s->path);
+	s->checked = 1;
+	return 0;
+}
+
 int sq_write_begin(struct sq *s, struct err *err)
 {
 	if (s->base.readonly)
 		return err_set(err, ERR_READONLY, "store is read-only: %s", s->path);
-	if (sq_check_file(s, err) < 0)
+	if (sq_check_file(s, err) < 0 || sq_check_sound(s, err) < 0)
 		return -1;
 	return exec(s, s->batch ? "SAVEPOINT tracelab_write" : "BEGIN IMMEDIATE", err);
 }
@@ -345,9 +426,11 @@ static int probe(struct sq *s, struct err *err)
 	static const char sql[] =
 		"SELECT m.name, p.name FROM sqlite_master AS m, pragma_table_info(m.name) AS p"
 		" WHERE m.type = 'table' AND m.name IN ('trace_info', 'assessments', 'spans',"
-		" 'trace_metrics', 'span_metrics')";
+		" 'trace_metrics', 'span_metrics', 'experiments', 'trace_tags',"
+		" 'trace_request_metadata')";
 	sqlite3_stmt *stmt = NULL;
 	bool trace_info = false, assessments = false;
+	bool seen[NREQUIRED] = { false }, has_table[NREQUIRED] = { false };
 	int rc, ret = -1;
 	size_t i;
 
@@ -364,6 +447,12 @@ static int probe(struct sq *s, struct err *err)
 			if (strcmp(probes[i].table, table) == 0 &&
 			    (!probes[i].column || strcmp(probes[i].column, column) == 0))
 				*(bool *)((char *)s + probes[i].flag) = true;
+		for (i = 0; i < NREQUIRED; i++) {
+			if (strcmp(required[i].table, table) != 0)
+				continue;
+			has_table[i] = true;
+			seen[i] |= strcmp(required[i].column, column) == 0;
+		}
 	}
 	if (rc != SQLITE_DONE) {
 		if ((rc & 0xff) == SQLITE_NOTADB || (rc & 0xff) == SQLITE_CORRUPT)
@@ -384,27 +473,48 @@ static int probe(struct sq *s, struct err *err)
 			"MLflow older than 3); run `mlflow db upgrade` first", s->path);
 		goto out;
 	}
+	for (i = 0; i < NREQUIRED; i++) {
+		if (seen[i] || (!has_table[i] && strcmp(required[i].table, "spans") == 0))
+			continue;
+		if (!has_table[i]) {
+			err_set(err, ERR_SCHEMA, "%s: unsupported MLflow schema: no %s table",
+				s->path, required[i].table);
+			goto out;
+		}
+		err_set(err, ERR_SCHEMA, "%s: unsupported MLflow schema: table %s has no column "
+			"%s (tracelab reads and writes MLflow 3's)", s->path, required[i].table,
+			required[i].column);
+		goto out;
+	}
 	ret = 0;
 out:
 	sqlite3_finalize(stmt);
 	return ret;
 }
 
-static void sq_free(struct sq *s)
+/* Closes the connection (its cached statements first). */
+static void sq_free_db(struct sq *s)
 {
 	size_t i;
 
-	if (!s)
-		return;
 	for (i = 0; i < SQ_CACHE_MAX; i++) {
 		sqlite3_finalize(s->cache[i].stmt);
 		free(s->cache[i].sql);
+		memset(&s->cache[i], 0, sizeof s->cache[i]);
 	}
 	if (s->db) {
 		if (!sqlite3_get_autocommit(s->db))
 			sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
 		sqlite3_close_v2(s->db);
 	}
+	s->db = NULL;
+}
+
+static void sq_free(struct sq *s)
+{
+	if (!s)
+		return;
+	sq_free_db(s);
 	free(s->path);
 	free(s);
 }
@@ -418,6 +528,70 @@ static void fn_differ(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 	const char *b = argc > 1 ? (const char *)sqlite3_value_text(argv[1]) : NULL;
 
 	sqlite3_result_int(ctx, question_values_differ(a, b));
+}
+
+/* What every connection gets; nothing of it is stored in the file. */
+static void setup_connection(struct sq *s)
+{
+	sqlite3_busy_timeout(s->db, busy_ms());
+	/* A function of this connection only: nothing is added to the file. */
+	sqlite3_create_function_v2(s->db, "tracelab_differ", 2,
+				   SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_DIRECTONLY, NULL,
+				   fn_differ, NULL, NULL, NULL);
+	/* Connection settings only, nothing in the file: a bigger page cache,
+	 * and the journals of savepoints (one per imported trace) in memory
+	 * rather than in a temporary file. */
+	sqlite3_exec(s->db, "PRAGMA cache_size = " SQ_CACHE_KIB "; PRAGMA temp_store = MEMORY",
+		     NULL, NULL, NULL);
+}
+
+/* A file: URI for a path, with immutable=1: SQLite then reads the file as
+ * it is, without the -shm file a WAL store needs (and cannot create in a
+ * directory we may not write). */
+static char *immutable_uri(const char *path)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	struct strbuf sb = STRBUF_INIT;
+	const unsigned char *p;
+
+	sb_adds(&sb, "file:");
+	for (p = (const unsigned char *)path; *p; p++) {
+		if (*p == '%' || *p == '?' || *p == '#' || *p <= ' ' || *p >= 0x7f) {
+			sb_addc(&sb, '%');
+			sb_addc(&sb, hex[*p >> 4]);
+			sb_addc(&sb, hex[*p & 15]);
+		} else {
+			sb_addc(&sb, (char)*p);
+		}
+	}
+	sb_adds(&sb, "?immutable=1");
+	return sb_take(&sb);
+}
+
+/* The read-only open failed because the WAL index (-shm) can be neither
+ * used nor made: open the file immutable instead, and say so. */
+static int reopen_immutable(struct sq *s, struct err *err)
+{
+	char *uri = immutable_uri(s->path), *wal = xasprintf("%s-wal", s->path);
+	struct stat wb;
+	int rc;
+
+	sq_free_db(s);
+	rc = sqlite3_open_v2(uri, &s->db, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, NULL);
+	free(uri);
+	if (rc != SQLITE_OK) {
+		free(wal);
+		return err_set(err, ERR_RUNTIME, "%s: %s", s->path,
+			       s->db ? sqlite3_errmsg(s->db) : sqlite3_errstr(rc));
+	}
+	s->base.note = xasprintf(
+		"%s is in WAL mode and its directory does not let tracelab create %s-shm: "
+		"opened read-only as an unchanging file (changes others make meanwhile are "
+		"not seen%s)", s->path, s->path,
+		stat(wal, &wb) == 0 && wb.st_size > 0 ?
+		"; the changes still in its -wal file are not shown either" : "");
+	free(wal);
+	return 0;
 }
 
 static int sq_open(const char *path, unsigned flags, struct store **out, struct err *err)
@@ -451,18 +625,19 @@ static int sq_open(const char *path, unsigned flags, struct store **out, struct 
 			s->db ? sqlite3_errmsg(s->db) : sqlite3_errstr(rc));
 		goto out;
 	}
-	sqlite3_busy_timeout(s->db, busy_ms());
-	/* A function of this connection only: nothing is added to the file. */
-	sqlite3_create_function_v2(s->db, "tracelab_differ", 2,
-				   SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_DIRECTONLY, NULL,
-				   fn_differ, NULL, NULL, NULL);
-	/* Connection settings only, nothing in the file: a bigger page cache,
-	 * and the journals of savepoints (one per imported trace) in memory
-	 * rather than in a temporary file. */
-	sqlite3_exec(s->db, "PRAGMA cache_size = " SQ_CACHE_KIB "; PRAGMA temp_store = MEMORY",
-		     NULL, NULL, NULL);
-	if (probe(s, err) < 0)
-		goto out;
+	setup_connection(s);
+	if (probe(s, err) < 0) {
+		int code = s->db ? sqlite3_errcode(s->db) & 0xff : 0;
+
+		if (!s->base.readonly || (code != SQLITE_READONLY && code != SQLITE_CANTOPEN))
+			goto out;
+		if (reopen_immutable(s, err) < 0)
+			goto out;
+		setup_connection(s);
+		if (probe(s, err) < 0)
+			goto out;
+		s->base.readonly = true;
+	}
 	*out = &s->base;
 	ret = 0;
 out:

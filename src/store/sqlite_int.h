@@ -74,6 +74,8 @@ struct sq {
 	bool has_trace_metrics, has_span_metrics;
 
 	bool batch;                    /* inside store_begin .. commit/rollback */
+	int checked;                   /* integrity before the first write: 0 not yet
+	                                  checked, 1 sound, -1 damaged */
 	uint64_t writes;               /* own committed writes */
 	struct sq_stamp stamp;
 	uint64_t session_writes;       /* own writes of session-scoped assessments */
@@ -88,6 +90,13 @@ static inline struct sq *sq_of(struct store *st)
 }
 
 /* ---- sqlite.c ---------------------------------------------------------- */
+
+/* Before the first write of a session: SQLite's quick_check of the tables
+ * writes touch (assessments, trace_info, experiments, trace tags and
+ * metadata; not spans, the biggest, which only imports write).  A damaged
+ * store refuses every write of the session (ERR_SCHEMA naming the first
+ * problem); reading goes on.  0 or -1. */
+int sq_check_sound(struct sq *s, struct err *err);
 
 /* A prepared statement for this SQL text, from the cache when possible. */
 sqlite3_stmt *sq_stmt(struct sq *s, const char *sql, struct err *err);

@@ -260,7 +260,7 @@ int sq_begin(struct store *st, struct err *err)
 		return err_set(err, ERR_READONLY, "store is read-only: %s", s->path);
 	if (s->batch)
 		return err_set(err, ERR_USAGE, "an import batch is already open");
-	if (sq_check_file(s, err) < 0)
+	if (sq_check_file(s, err) < 0 || sq_check_sound(s, err) < 0)
 		return -1;
 	rc = sqlite3_exec(s->db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
 	if (rc != SQLITE_OK)

@@ -100,15 +100,17 @@ int store_open(const char *url, unsigned flags, struct store **out, struct err *
 
 void store_close(struct store *st)
 {
-	char *url, *dir;
+	char *url, *dir, *note;
 
 	if (!st)
 		return;
 	url = st->url;
 	dir = st->dir;
+	note = st->note;
 	st->ops->close(st);
 	free(url);
 	free(dir);
+	free(note);
 }
 
 int store_create(const char *path, struct err *err)
@@ -143,6 +145,11 @@ bool store_is_readonly(const struct store *st)
 bool store_is_remote(const struct store *st)
 {
 	return st->remote;
+}
+
+const char *store_note(const struct store *st)
+{
+	return st->note;
 }
 
 /* ---- dispatch ---------------------------------------------------------- */

@@ -62,6 +62,10 @@ bool store_is_readonly(const struct store *st);
  * a round trip or more, so a caller that must stay responsive runs them
  * on a worker (svc/worker.h). */
 bool store_is_remote(const struct store *st);
+/* How the store was opened when it could not be opened as asked (a WAL
+ * store whose directory refuses the -shm file is opened read-only as an
+ * unchanging file), for the user to see; NULL when it was. */
+const char *store_note(const struct store *st);
 
 /* ---- reading ----------------------------------------------------------- */
 

@@ -1623,6 +1623,8 @@ int ui_run(const struct ui_args *args, struct err *err)
 		goto out;
 	if (ui_push(&ui, &list_view_ops, NULL, err) < 0)
 		goto out;
+	if (store_note(ui.st))
+		ui_msg(&ui, SLOT_MSG_INFO, "%s", store_note(ui.st));
 	if (args->trace_id && open_by_id(&ui, args->trace_id, err) < 0)
 		goto out;
 	if (ui.scripted)
