@@ -53,12 +53,57 @@ static int syntax_error(const yaml_parser_t *p, const char *path, const char *da
 	}
 }
 
+/* Nesting deeper than YDOC_MAX_DEPTH is refused by a first pass over the
+ * events, which stops at the first node too deep: libyaml's cost grows with
+ * the square of the depth (a 100,000-deep list takes half a minute), and no
+ * configuration needs more than a few levels. */
+static int check_depth(const char *path, const char *data, size_t len, struct err *err)
+{
+	yaml_parser_t parser;
+	yaml_event_t ev;
+	int depth = 0, rc = 0;
+	bool done = false;
+
+	if (!yaml_parser_initialize(&parser))
+		return err_set(err, ERR_NOMEM, "%s: out of memory", path);
+	yaml_parser_set_input_string(&parser, (const unsigned char *)data, len);
+	while (!done) {
+		if (!yaml_parser_parse(&parser, &ev))
+			break;   /* the syntax error is reported by the full load */
+		switch (ev.type) {
+		case YAML_SEQUENCE_START_EVENT:
+		case YAML_MAPPING_START_EVENT:
+			if (++depth > YDOC_MAX_DEPTH) {
+				rc = err_set(err, ERR_PARSE, "%s:%d:%d: nested deeper than %d levels",
+					     path, (int)ev.start_mark.line + 1,
+					     (int)ev.start_mark.column + 1, YDOC_MAX_DEPTH);
+				done = true;
+			}
+			break;
+		case YAML_SEQUENCE_END_EVENT:
+		case YAML_MAPPING_END_EVENT:
+			depth--;
+			break;
+		case YAML_STREAM_END_EVENT:
+			done = true;
+			break;
+		default:
+			break;
+		}
+		yaml_event_delete(&ev);
+	}
+	yaml_parser_delete(&parser);
+	return rc;
+}
+
 int ydoc_load(struct ydoc *d, const char *path, const char *data, size_t len, struct err *err)
 {
 	yaml_parser_t parser;
 	int rc = -1;
 
 	memset(d, 0, sizeof *d);
+	if (check_depth(path, data, len, err) < 0)
+		return -1;
 	if (!yaml_parser_initialize(&parser))
 		return err_set(err, ERR_NOMEM, "%s: out of memory", path);
 	yaml_parser_set_input_string(&parser, (const unsigned char *)data, len);

@@ -29,8 +29,13 @@ struct ydoc {
 	bool loaded;
 };
 
+/* Deeper nesting of lists and mappings is refused at once. */
+#define YDOC_MAX_DEPTH 64
+
 /* Parses data (len bytes) named `path` in messages.  On a syntax error:
- * -1, err ERR_PARSE "path:line:col: problem (context)". */
+ * -1, err ERR_PARSE "path:line:col: problem (context)"; nesting deeper than
+ * YDOC_MAX_DEPTH: "path:line:col: nested deeper than 64 levels" at the
+ * first node too deep. */
 int ydoc_load(struct ydoc *d, const char *path, const char *data, size_t len, struct err *err);
 /* Reads and parses a file; a missing file is ERR_NOTFOUND "path: reason". */
 int ydoc_load_file(struct ydoc *d, const char *path, struct err *err);

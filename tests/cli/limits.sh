@@ -1,6 +1,7 @@
-# Inputs past a limit are refused with one clear message and exit 2 before
-# anything reaches the store: filters of thousands of terms, numbers that
-# are not finite (unless --allow-nan), names longer than MLflow's columns.
+# Inputs past a limit are refused at once with one clear message (exit 2 for
+# options, 1 for files) before anything is written: filters of thousands of
+# terms, numbers that are not finite (unless --allow-nan), names longer than
+# MLflow's columns, YAML nested past 64 levels.
 . "$(dirname "$0")/../lib.sh"
 
 D="$T/demo.db"
@@ -82,3 +83,22 @@ expect_has "a 300-character source id: refused" "$rc:$err" "2:"
 expect_has "a 300-character source id: names it" "$err" "the source id is longer than MLflow's 250"
 run_tl log-feedback "$D" --trace "$TID" --name "$(awk 'BEGIN { for (i = 0; i < 250; i++) printf "\303\251" }')" --value 1
 expect_eq "250 characters (500 bytes) fit" "$rc" 0
+
+# ---- YAML nesting ------------------------------------------------------------------------
+
+awk 'BEGIN { printf "labels: "; for (i = 0; i < 400000; i++) printf "["; for (i = 0; i < 400000; i++) printf "]"; print "" }' >"$T/deep.yaml"
+run_tl list "$D" --config "$T/deep.yaml"
+expect_eq "config nested 400,000 deep: refused, exit 1" "$rc" 1
+expect_has "config nested 400,000 deep: file:line:col of the first level too deep" "$err" \
+	"$T/deep.yaml:1:72: nested deeper than 64 levels"
+awk 'BEGIN { print "labels:"; for (i = 0; i < 100000; i++) printf "- "; print "x" }' >"$T/deep-block.yaml"
+run_tl --config "$T/deep-block.yaml" --list-actions
+expect_has "block lists nested 100,000 deep: refused with file:line:col" "$rc:$err" \
+	"1:tracelab: $T/deep-block.yaml:2:127: nested deeper than 64 levels"
+awk 'BEGIN { printf "keys:\n  list: "; for (i = 0; i < 1000; i++) printf "{a: "; printf "1"; for (i = 0; i < 1000; i++) printf "}"; print "" }' >"$T/deep-keys.yaml"
+run_tl --keymap "$T/deep-keys.yaml" --list-actions
+expect_has "a keymap nested 1,000 deep: refused with file:line:col" "$err" \
+	"$T/deep-keys.yaml:2:"
+awk 'BEGIN { printf "labels: "; for (i = 0; i < 63; i++) printf "["; for (i = 0; i < 63; i++) printf "]"; print "" }' >"$T/ok.yaml"
+run_tl --config "$T/ok.yaml" --list-actions
+case $err in *"nested deeper"*) not_ok "63 levels are within the limit" "$err" ;; *) ok "63 levels are within the limit" ;; esac
