@@ -120,12 +120,62 @@ void keymap_unbind_action(struct keymap *km, enum keyctx ctx, enum action a)
 
 /* ---- loading ----------------------------------------------------------- */
 
+/* A binding an earlier layer gave to an action this file names again. */
+struct displaced {
+	enum keyctx ctx;
+	struct keybinding b;
+};
+
 struct loader {
 	struct keymap *km;
 	struct ydoc *doc;
 	struct diag_list *diags;
 	unsigned layer;
+	struct displaced *displaced;   /* the keys each renamed action had */
+	size_t ndisplaced, capdisplaced;
 };
+
+/* Before this file replaces the keys of action a in ctx: remember them. */
+static void displace(struct loader *ld, enum keyctx ctx, enum action a)
+{
+	size_t i;
+
+	for (i = 0; i < ld->km->n[ctx]; i++) {
+		const struct keybinding *b = &ld->km->b[ctx][i];
+
+		if (b->action != a || b->layer == ld->layer)
+			continue;
+		GROW(ld->displaced, ld->capdisplaced, ld->ndisplaced + 1);
+		ld->displaced[ld->ndisplaced].ctx = ctx;
+		ld->displaced[ld->ndisplaced].b = *b;
+		ld->ndisplaced++;
+	}
+}
+
+static bool has_key(const struct keymap *km, enum keyctx ctx, enum action a)
+{
+	size_t i;
+
+	for (i = 0; i < km->n[ctx]; i++)
+		if (km->b[ctx][i].action == a)
+			return true;
+	return false;
+}
+
+/* Action a lost its last key in ctx to another action of the same file:
+ * it gets back the keys it had before this file (those still free).  A
+ * file that binds one key to two actions so leaves neither without a key. */
+static void restore(struct loader *ld, enum keyctx ctx, enum action a)
+{
+	size_t i;
+
+	for (i = 0; i < ld->ndisplaced; i++) {
+		const struct displaced *d = &ld->displaced[i];
+
+		if (d->ctx == ctx && d->b.action == a && find_seq(ld->km, ctx, &d->b.seq) < 0)
+			bind_at(ld->km, ctx, &d->b.seq, a, d->b.layer, d->b.line, NULL);
+	}
+}
 
 /* Parses a key node into *seq, or reports it and returns -1. */
 static int parse_key_node(struct loader *ld, yaml_node_t *n, struct keyseq *seq)
@@ -153,10 +203,25 @@ static void bind_one(struct loader *ld, enum keyctx ctx, const struct keyseq *se
 
 	if (bind_at(ld->km, ctx, seq, a, ld->layer, ynode_line(at), &old) &&
 	    old.layer == ld->layer && old.action != a) {
+		const char *was = action_info(old.action)->name;
+		char *kept = NULL;
+
+		if (old.action != ACT_NONE) {
+			if (!has_key(ld->km, ctx, old.action))
+				restore(ld, ctx, old.action);
+			kept = keymap_keys_str(ld->km, ctx, old.action, true);
+		}
 		keyseq_name(seq, name, sizeof name);
-		ydiag(ld->doc, ld->diags, DIAG_WARNING, at,
-		      "key '%s' is also bound to '%s' in %s at line %d; this binding wins", name,
-		      action_info(old.action)->name, keyctx_name(ctx), old.line);
+		if (kept)
+			ydiag(ld->doc, ld->diags, DIAG_WARNING, at,
+			      "key '%s' is also bound to '%s' in %s at line %d; this binding wins, "
+			      "and '%s' %s%s", name, was, keyctx_name(ctx), old.line, was,
+			      *kept ? "keeps " : "has no key left", kept);
+		else
+			ydiag(ld->doc, ld->diags, DIAG_WARNING, at,
+			      "key '%s' is also bound to '%s' in %s at line %d; this binding wins",
+			      name, was, keyctx_name(ctx), old.line);
+		free(kept);
 	}
 }
 
@@ -200,8 +265,10 @@ static void load_entry(struct loader *ld, enum keyctx ctx, yaml_node_t *akey, ya
 	/* When every key is bad the entry is skipped: the old keys stay. */
 	if (ngood == 0)
 		goto out;
-	if (a != ACT_NONE)
+	if (a != ACT_NONE) {
+		displace(ld, ctx, (enum action)a);
 		keymap_unbind_action(ld->km, ctx, (enum action)a);
+	}
 	for (i = 0; i < ngood; i++)
 		bind_one(ld, ctx, &seqs[i], (enum action)a, nodes[i]);
 out:
@@ -248,8 +315,9 @@ static void load_context(struct loader *ld, yaml_node_t *ckey, yaml_node_t *val)
 static int load_doc(struct keymap *km, struct ydoc *doc, struct diag_list *diags,
 		    struct err *err)
 {
-	struct loader ld = { km, doc, diags, 0 };
+	struct loader ld = { km, doc, diags, 0, NULL, 0, 0 };
 	yaml_node_t *root = ydoc_root(doc);
+	int first_line[KEYCTX_COUNT_] = { 0 };
 	size_t i, n;
 
 	if (!root || ynode_is_null(root))
@@ -260,8 +328,18 @@ static int load_doc(struct keymap *km, struct ydoc *doc, struct diag_list *diags
 			    ynode_kind(root));
 	ld.layer = ++km->layers;
 	n = ynode_size(root);
-	for (i = 0; i < n; i++)
-		load_context(&ld, ymap_key(doc, root, i), ymap_value(doc, root, i));
+	for (i = 0; i < n; i++) {
+		yaml_node_t *ckey = ymap_key(doc, root, i);
+		int c = keyctx_by_name(yscalar(ckey) ? yscalar(ckey) : "");
+
+		if (c >= 0 && first_line[c])
+			ydiag(doc, diags, DIAG_WARNING, ckey, "context '%s' appears twice (first at "
+			      "line %d); both are read, this one last", yscalar(ckey), first_line[c]);
+		else if (c >= 0)
+			first_line[c] = ynode_line(ckey);
+		load_context(&ld, ckey, ymap_value(doc, root, i));
+	}
+	free(ld.displaced);
 	return 0;
 }
 

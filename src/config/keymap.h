@@ -14,7 +14,10 @@
  *     none: [<key>, ...]               # these keys do nothing here
  *
  * Listing an action replaces its keys in that context; a key bound to a
- * new action leaves its old one.  Lookup tries the focused context, then
+ * new action leaves its old one.  When one file binds a key to two
+ * actions, the later wins (a warning says so) and the first keeps the keys
+ * it had before that file, so that no action is left without a key; a
+ * context named twice in a file is warned about too.  Lookup tries the focused context, then
  * its fallback (global for every context except the editor); a key bound
  * to `none` in a context hides the global binding there.
  *

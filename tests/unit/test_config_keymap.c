@@ -257,11 +257,24 @@ TEST(same_file_conflict_warns)
 	const char *d = load("global:\n  move-down: w\n  move-up: w\n  move-up: k\n");
 
 	CHECK_STR(d, "user.yaml:3:12: key 'w' is also bound to 'move-down' in global at line 2; "
-		     "this binding wins\n"
+		     "this binding wins, and 'move-down' keeps j, Down\n"
 		     "user.yaml:4:3: 'move-up' appears twice in global; this one wins");
 	CHECK_INT(diag_count(&diags, DIAG_WARNING), 2);
 	CHECK_STR(act(KEYCTX_LIST, "k"), "move-up");
 	CHECK_STR(act(KEYCTX_LIST, "w"), "-");
+	/* The action that lost its only key keeps the keys it had before. */
+	CHECK_STR(act(KEYCTX_LIST, "j"), "move-down");
+	CHECK_STR(keys_of(KEYCTX_GLOBAL, ACT_MOVE_DOWN, false), "j, Down");
+	d = load("list:\n  open: x\n  quit: x\n");
+	CHECK_STR(d, "user.yaml:3:9: key 'x' is also bound to 'open' in list at line 2; "
+		     "this binding wins, and 'open' keeps Enter");
+	CHECK_STR(act(KEYCTX_LIST, "x"), "quit");
+	CHECK_STR(act(KEYCTX_LIST, "Enter"), "open");
+	/* A context named twice is read twice, with a warning. */
+	d = load("list:\n  open: x\nglobal:\n  quit: Q\nlist:\n  open: y\n");
+	CHECK_STR(d, "user.yaml:5:1: context 'list' appears twice (first at line 1); both are "
+		     "read, this one last");
+	CHECK_STR(act(KEYCTX_LIST, "y"), "open");
 	/* Rebinding a default key is no conflict. */
 	CHECK_STR(load("global:\n  move-down: k\n"), "");
 }
