@@ -1041,12 +1041,77 @@ static char *value_text(const struct assessment *a)
 	return s ? s : xstrdup(a->value);
 }
 
+/* The override links of a trace's feedback, found once per rebuild of the
+ * pane (a trace may hold 100,000 rows): by[i] is the row that overrides
+ * row i, over[i] the row that row i overrides; NO_ROW when none.  Of rows
+ * sharing an id, the last counts. */
+#define NO_ROW ((size_t)-1)
+
+struct by_id {
+	const char *id;
+	size_t i;
+};
+
+static int by_id_cmp(const void *a, const void *b)
+{
+	const struct by_id *x = a, *y = b;
+	int c = strcmp(x->id, y->id);
+
+	return c ? c : x->i < y->i ? -1 : x->i > y->i;
+}
+
+/* The last row whose id is id, or NO_ROW. */
+static size_t find_row(const struct by_id *ids, size_t n, const char *id)
+{
+	size_t lo = 0, hi = n;
+
+	while (lo < hi) {   /* the first entry with an id past this one */
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (strcmp(ids[mid].id, id) <= 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo > 0 && strcmp(ids[lo - 1].id, id) == 0 ? ids[lo - 1].i : NO_ROW;
+}
+
+static void override_links(const struct assessment_list *l, size_t *by, size_t *over)
+{
+	struct by_id *ids = xcalloc(l->n ? l->n : 1, sizeof *ids);
+	size_t i, n = 0;
+
+	for (i = 0; i < l->n; i++) {
+		by[i] = over[i] = NO_ROW;
+		if (l->v[i].id) {
+			ids[n].id = l->v[i].id;
+			ids[n++].i = i;
+		}
+	}
+	qsort(ids, n, sizeof *ids, by_id_cmp);
+	for (i = 0; i < l->n; i++) {
+		const struct assessment *a = &l->v[i];
+		size_t j;
+
+		if (!a->overrides)
+			continue;
+		j = find_row(ids, n, a->overrides);
+		if (a->id)
+			over[i] = j;
+		if (j != NO_ROW)
+			by[j] = i;
+	}
+	free(ids);
+}
+
 static void render_item(struct trace_view *tv, struct ui *ui, size_t idx, bool disagree,
-			int width)
+			const size_t *by_row, const size_t *over_row, int width)
 {
 	const struct trace *t = &tv->tr;
 	const struct assessment *a = &t->assessments.v[idx];
-	const struct assessment *by = NULL, *over = NULL;
+	const struct assessment *by = by_row[idx] != NO_ROW ? &t->assessments.v[by_row[idx]] : NULL;
+	const struct assessment *over =
+		over_row[idx] != NO_ROW ? &t->assessments.v[over_row[idx]] : NULL;
 	struct textbuf *tb = &tv->fp.tb;
 	struct tb_line *l = tb_newline(tb);
 	bool expectation = str_eq(a->type, "expectation");
@@ -1061,14 +1126,6 @@ static void render_item(struct trace_view *tv, struct ui *ui, size_t idx, bool d
 
 	l->ref = (uint32_t)idx;
 	l->flags = FB_ITEM_START;
-	for (i = 0; i < t->assessments.n; i++) {
-		const struct assessment *o = &t->assessments.v[i];
-
-		if (o->overrides && str_eq(o->overrides, a->id))
-			by = o;
-		if (a->overrides && str_eq(a->id ? a->overrides : NULL, o->id))
-			over = o;
-	}
 	tb_line_put(l, SLOT_MARKER, targets_sel ? "▶" : " ", strlen(targets_sel ? "▶" : " "));
 	if (expectation) {
 		tb_line_put(l, SLOT_FB_VALUE, "◆ ", strlen("◆ "));
@@ -1244,15 +1301,19 @@ static void render_feedback(struct trace_view *tv, struct ui *ui, int width)
 	uint32_t keep_ref = keep < tv->fp.tb.n ? tv->fp.tb.lines[keep].ref : 0;
 	bool had = tv->fp.tb.n > 0;
 	size_t *order = xcalloc(n ? n : 1, sizeof *order);
+	size_t *by = xcalloc(n ? n : 1, sizeof *by), *over = xcalloc(n ? n : 1, sizeof *over);
 	bool *disagree = xcalloc(n ? n : 1, sizeof *disagree);
 
 	tb_clear(&tv->fp.tb);
 	feedback_order(&tv->tr.assessments, root_span(tv), ui->me, order, disagree);
+	override_links(&tv->tr.assessments, by, over);
 	for (i = 0; i < n; i++)
-		render_item(tv, ui, order[i], disagree[order[i]], width);
+		render_item(tv, ui, order[i], disagree[order[i]], by, over, width);
 	if (!n)
 		tb_put(&tv->fp.tb, SLOT_DIM, " No feedback on this trace yet.");
 	free(order);
+	free(by);
+	free(over);
 	free(disagree);
 	/* Labels of mine not written yet; their lines are no item. */
 	from = tv->fp.tb.n;
