@@ -24,6 +24,11 @@ void csv_cell(struct strbuf *sb, const char *s, bool first, bool text, bool tty)
 		uint32_t cp;
 		int k = (unsigned char)*p < 0x80 ? 1 : utf8_decode(p, (size_t)(end - p), &cp);
 
+		if (k <= 0 && end - p >= 2 && memcmp(p, TB_NUL, 2) == 0) {
+			sb_adds(sb, "^@");   /* a NUL inside the stored text */
+			p += 2;
+			continue;
+		}
 		if (k <= 0) {
 			/* Not UTF-8: what a spreadsheet would misread. */
 			sb_adds(sb, "\xef\xbf\xbd");

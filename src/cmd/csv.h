@@ -11,7 +11,8 @@
  *     (core/textbuf.h sanitize_dup: escape sequences, controls, bidi
  *     controls and invalid UTF-8 become visible escapes).
  * Cells holding , " CR or LF are quoted, quotes doubled; bytes that are
- * not UTF-8 become U+FFFD, so the file is UTF-8 throughout.
+ * not UTF-8 become U+FFFD, so the file is UTF-8 throughout, and a NUL read
+ * from the store (TB_NUL) is written as ^@, the rest of the text after it.
  */
 #include <stdbool.h>
 

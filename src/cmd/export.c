@@ -117,6 +117,20 @@ raw:
 	return xstrdup(json);
 }
 
+/* Is a stored value a JSON number, true, false or null (a cell that is no
+ * text, so no formula guard)?  Anything else, JSON or not, is text. */
+static bool json_number_or_bool(const char *v)
+{
+	char *end;
+
+	if (strcmp(v, "true") == 0 || strcmp(v, "false") == 0 || strcmp(v, "null") == 0)
+		return true;
+	if (!(v[0] >= '0' && v[0] <= '9') && !(v[0] == '-' && v[1] >= '0' && v[1] <= '9'))
+		return false;
+	strtod(v, &end);
+	return *end == '\0';
+}
+
 static int cmp_str(const void *a, const void *b)
 {
 	return strcmp(*(char *const *)a, *(char *const *)b);
@@ -193,8 +207,7 @@ static int csv_row(struct exporter *ex, const struct trace_row *r, struct err *e
 		const char *v = ex->cells[i];
 		char *cell = v ? cell_value(v) : NULL;
 
-		/* A JSON string is text; true, 5, 0.85 and lists are not. */
-		csv_cell(sb, cell, false, v && v[0] == '"', ex->tty);
+		csv_cell(sb, cell, false, v && !json_number_or_bool(v), ex->tty);
 		free(cell);
 	}
 	sb_adds(sb, "\r\n");

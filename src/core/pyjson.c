@@ -135,7 +135,10 @@ void pyjson_string(struct strbuf *out, const char *s, size_t n)
 		default: break;
 		}
 		len = utf8_decode(s + i, n - i, &cp);
-		if (!len) {
+		if (!len && n - i >= 2 && memcmp(s + i, TB_NUL, 2) == 0) {
+			cp = 0;   /* a NUL read from a store */
+			len = 2;
+		} else if (!len) {
 			cp = 0xfffd;
 			len = 1;
 		}

@@ -197,7 +197,10 @@ void tb_line_put_untrusted(struct tb_line *l, enum slot slot, const char *s, siz
 		/* Flush the safe run before the escape. */
 		line_append(l, slot, s + run, i - run, runw);
 		runw = 0;
-		if (!len) {
+		if (!len && n - i >= 2 && memcmp(s + i, TB_NUL, 2) == 0) {
+			snprintf(esc, sizeof esc, "^@");
+			len = 2;
+		} else if (!len) {
 			snprintf(esc, sizeof esc, "\\x%02x", (unsigned char)s[i]);
 			len = 1;
 		} else if (cp < 0x20) {

@@ -10,6 +10,11 @@
  * SLOT_ESCAPE.  tb_put takes our own trusted literals (and asserts nothing:
  * never pass it data from a trace).
  *
+ * Text read from a store may hold NUL bytes, which C strings cannot: the
+ * store layer keeps each as TB_NUL, the two bytes C0 80 (modified UTF-8's
+ * NUL, never valid UTF-8 otherwise), so nothing after it is lost; the
+ * sanitiser draws it as the escape ^@, JSON output writes \u0000.
+ *
  * Ownership: the textbuf owns its lines; tb_free releases them.
  */
 #include <stdbool.h>
@@ -17,6 +22,8 @@
 #include <stdint.h>
 
 #include "core/slot.h"
+
+#define TB_NUL "\xc0\x80"
 
 struct tb_seg {
 	uint32_t off;    /* into line.text */

@@ -198,8 +198,22 @@ int sq_bind_params(sqlite3_stmt *stmt, int first, const struct sql_param *p, siz
 char *sq_col_str(sqlite3_stmt *stmt, int i)
 {
 	const unsigned char *t = sqlite3_column_text(stmt, i);
+	struct strbuf sb = STRBUF_INIT;
+	size_t n, k;
 
-	return t ? xstrdup((const char *)t) : NULL;
+	if (!t)
+		return NULL;
+	n = (size_t)sqlite3_column_bytes(stmt, i);
+	if (strlen((const char *)t) == n)
+		return xstrdup((const char *)t);
+	/* A NUL inside the text: kept as TB_NUL, so what follows is not lost. */
+	for (k = 0; k < n; k++) {
+		if (t[k])
+			sb_addc(&sb, (char)t[k]);
+		else
+			sb_adds(&sb, TB_NUL);
+	}
+	return sb_take(&sb);
 }
 
 int sq_end(struct sq *s, sqlite3_stmt *stmt, int rc, struct err *err)

@@ -122,7 +122,9 @@ int sq_run(struct sq *s, const char *sql, const struct sql_param *p, size_t n,
 	   struct err *err);
 int sq_bind_params(sqlite3_stmt *stmt, int first, const struct sql_param *p, size_t n);
 void sq_bind_str(sqlite3_stmt *stmt, int i, const char *v);  /* NULL binds NULL */
-char *sq_col_str(sqlite3_stmt *stmt, int i);                 /* copy or NULL */
+/* A copy of a text column, or NULL; a NUL byte inside the text is held as
+ * TB_NUL (core/textbuf.h), so that the rest of the text is kept. */
+char *sq_col_str(sqlite3_stmt *stmt, int i);
 
 /* The absolute directory holding path (caller frees). */
 char *sq_abs_dir(const char *path);

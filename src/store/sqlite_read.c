@@ -200,10 +200,12 @@ static int load_kv(struct sq *s, const char *sql, const char *trace_id, struct k
 	if (!stmt)
 		return -1;
 	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-		const char *k = (const char *)sqlite3_column_text(stmt, 0);
+		char *k = sq_col_str(stmt, 0), *v = sq_col_str(stmt, 1);
 
 		if (k)
-			kv_list_add(out, k, (const char *)sqlite3_column_text(stmt, 1));
+			kv_list_add(out, k, v);
+		free(k);
+		free(v);
 	}
 	return sq_end(s, stmt, rc, err);
 }

@@ -35,7 +35,7 @@ UPDATE assessments SET name = $HT, value = CAST(X'22' || $H || X'22' AS TEXT),
 	assessment_metadata = CAST(X'7B226B223A2022' || $H || X'227D' AS TEXT)
 	WHERE assessment_id = '$AID';
 UPDATE assessments SET value = 'NaN' WHERE assessment_id = '$NANID';
-UPDATE assessments SET value = CAST(X'22C29B20C29D20E280AE20FFFEC08022' AS TEXT)
+UPDATE assessments SET value = CAST(X'22C29B20C29D20E280AE20FFFEC1BF22' AS TEXT)
 	WHERE assessment_id = '$C1ID';"
 deep=$(awk 'BEGIN { for (i = 0; i < 5000; i++) printf "["; printf "\"bottom\""; for (i = 0; i < 5000; i++) printf "]" }')
 q "$D" "UPDATE assessments SET value = '$deep' WHERE assessment_id = '$DEEP'"
@@ -134,6 +134,8 @@ UPDATE trace_request_metadata SET value = char(9) || '@SUM(A1)' WHERE key = 'mlf
 FID=$(q "$D" "SELECT request_id FROM trace_info ORDER BY timestamp_ms DESC LIMIT 1 OFFSET 1")
 run_tl log-feedback "$D" --trace "$FID" --name formula --value "-2+3" --type text --source-id me
 run_tl log-feedback "$D" --trace "$FID" --name score --value -3 --source-id me
+run_tl log-feedback "$D" --trace "$FID" --name raw --value 1 --source-id me
+q "$D" "UPDATE assessments SET value = '=1+2' WHERE assessment_id = '$out'"
 "$TL" export "$D" --format csv -o "$T/all.csv" >/dev/null 2>"$T/err"
 expect_eq "export csv: exit 0" "$?" 0
 python3 - "$T/all.csv" "$FID" >"$T/v" 2>&1 <<'EOF'
@@ -143,14 +145,15 @@ head = rows[0]
 assert all(len(r) == len(head) for r in rows), "ragged rows"
 r = dict(zip(head, [r for r in rows if r[0] == sys.argv[2]][0]))
 print(r["name"]); print(r["user"]); print(repr(r["session"]))
-print(r["feedback.formula"]); print(r["feedback.score"])
+print(r["feedback.formula"]); print(r["feedback.score"]); print(r["feedback.raw"])
 EOF
 expect_eq "export csv: parses; formula cells get a leading apostrophe, numbers do not" \
 	"$(cat "$T/v")" "'=HYPERLINK(\"http://evil/\",\"x\")
 '+cmd|' /C calc'!A0
 \"'\\t@SUM(A1)\"
 '-2+3
--3"
+-3
+'=1+2"
 n=$(grep -c "^[^,]*,[^,]*,[^,]*,[^,]*,=" "$T/all.csv")
 expect_eq "export csv: no cell starts with = unquoted" "$n" 0
 
@@ -193,3 +196,22 @@ if grep -q "$(printf '\033')" "$T/file.csv"; then
 else
 	not_ok "export csv to a file: the data is kept as it is" "no ESC in the file"
 fi
+
+# ---- a NUL inside stored text ---------------------------------------------------------
+
+NID=$(q "$D" "SELECT request_id FROM trace_info ORDER BY timestamp_ms DESC LIMIT 1 OFFSET 2")
+q "$D" "UPDATE trace_tags SET value = CAST(X'6265666F7265006166746572' AS TEXT)
+	WHERE key = 'mlflow.traceName' AND request_id = '$NID'"
+run_tl log-feedback "$D" --trace "$NID" --name nul --value 1 --rationale x --source-id me
+q "$D" "UPDATE assessments SET rationale = CAST(X'77687900746865207265737421' AS TEXT)
+	WHERE assessment_id = '$out'"
+run_tl list "$D" --filter "request_id = '$NID'"
+expect_has "NUL in a name: list shows what follows, the NUL as ^@" "$out" "before^@after"
+run_tl list "$D" --format json --filter "request_id = '$NID'"
+expect_has "NUL in a name: list --format json writes \\u0000" "$out" '"name": "before\u0000after"'
+run_tl feedback "$D" "$NID"
+expect_has "NUL in a rationale: feedback keeps the rest" "$out" '"rationale": "why\u0000the rest!"'
+run_tl export "$D" --format csv --filter "request_id = '$NID'"
+expect_has "NUL in a name: CSV shows what follows" "$out" ",before^@after,"
+run_tl export "$D" --filter "request_id = '$NID'"
+expect_has "NUL in a name: export keeps it as \\u0000" "$out" '"mlflow.traceName": "before\u0000after"'

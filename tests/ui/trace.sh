@@ -88,3 +88,11 @@ expect_grep "trace: search selects the span" "$T/find.txt" "span  *aaaa000000000
 LINES=40 run_keys "$db" j j Enter j Tab j j j j j j j ":snapshot $T/json0.txt" z ":snapshot $T/json1.txt"
 expect_grep "trace: outputs array" "$T/json0.txt" '"doc": "keys.md"'
 expect_nogrep "trace: folded array hides items" "$T/json1.txt" '"doc": "keys.md"'
+
+# A NUL inside a stored rationale: the text after it is shown, the NUL as ^@.
+nuldb=$(fixture_store nul.db)
+q "$nuldb" "UPDATE assessments SET rationale = CAST(X'54686520616E73776572206F6D697473002061207374657020616674657220746865204E554C' AS TEXT)
+	WHERE rationale LIKE 'The answer omits a step%'"
+COLUMNS=120 LINES=40 run_keys "$nuldb" j j Enter Tab Tab ":snapshot $T/nul.txt"
+expect_grep "trace: a NUL in a rationale: the rest is shown, the NUL as ^@" "$T/nul.txt" \
+	"The answer omits^@ a step after the NUL"
