@@ -394,7 +394,9 @@ TEST(strict_stored_values)
 		const char *in, *out;
 	} cases[] = {
 		{ "{\"a\":[1,2.5e3,true,null],\"b\":{}}", "{\"a\": [1, 2.5e3, true, null], \"b\": {}}" },
-		{ "\"\xc2\x9b\xe2\x80\xae\xff\xc0\x80\"", "\"\\u009b\\u202e\\ufffd\\ufffd\\ufffd\"" },
+		{ "\"\xc2\x9b\xe2\x80\xae\xff\xc1\xbf\"", "\"\\u009b\\u202e\\ufffd\\ufffd\\ufffd\"" },
+		/* A NUL read from the store (core/textbuf.h TB_NUL). */
+		{ "\"a\xc0\x80" "b\"", "\"a\\u0000b\"" },
 		{ "[NaN, Infinity, -Infinity]", "[\"NaN\", \"Infinity\", \"-Infinity\"]" },
 		{ "\"a\\u0000b\\n\"", "\"a\\u0000b\\n\"" },
 		{ "{\"k\\u00e9\": \"\\ud83d\\ude00\"}", "{\"k\\u00e9\": \"\\ud83d\\ude00\"}" },
