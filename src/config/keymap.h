@@ -40,6 +40,7 @@
 	X(TREE, "tree", 1, "The span tree of a trace") \
 	X(DETAIL, "detail", 1, "The span detail pane (inputs, outputs, attributes, events)") \
 	X(FEEDBACK, "feedback", 1, "The feedback pane of a trace") \
+	X(FORM, "form", 1, "The labelling form of a trace") \
 	X(EXPERIMENTS, "experiments", 1, "The experiment picker") \
 	X(AGREEMENT, "agreement", 1, "The agreement screen (matrix cells: Enter lists their traces)") \
 	X(ADJUDICATE, "adjudicate", 1, "The disagreement queue (final answers)") \

@@ -43,6 +43,7 @@
 	X(UNFOLD_ALL, "unfold-all", VIEW, "Unfold every subtree") \
 	X(EXPERIMENTS, "experiments", VIEW, "Switch experiment") \
 	X(AGREEMENT, "agreement", VIEW, "Agreement of judges and annotators over the list's traces") \
+	X(FORM, "form", VIEW, "The labelling form of the trace: every question, my and others' answers") \
 	X(HELP, "help", VIEW, "Show the keys and actions") \
 	X(COMMAND, "command", VIEW, "Enter a : command") \
 	X(REFRESH, "refresh", VIEW, "Reload from the store (shows others' feedback)") \
@@ -66,6 +67,7 @@
 	X(NEXT_UNLABELLED, "next-unlabelled", LABEL, "Jump to the next trace without my feedback") \
 	X(PREV_UNLABELLED, "prev-unlabelled", LABEL, "Jump to the previous trace without my feedback") \
 	X(TOGGLE_ADVANCE, "toggle-advance", LABEL, "Toggle moving on after each label") \
+	X(TOGGLE_BLIND, "toggle-blind", LABEL, "Blind mode: hide others' answers until I have answered") \
 	X(TOGGLE_TARGET, "toggle-target", LABEL, "Label the trace or the selected span (shown as → in the status bar)") \
 	X(RETRY_PENDING, "retry-pending", LABEL, "Retry writing pending labels") \
 	X(DISCARD_PENDING, "discard-pending", LABEL, "Discard the pending labels") \

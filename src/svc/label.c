@@ -1077,6 +1077,22 @@ int labeler_retry(struct labeler *lb, size_t *written, struct err *err)
 
 /* ---- reading feedback ------------------------------------------------- */
 
+bool label_answered(const struct assessment_list *l, const char *root_span_id, const char *me,
+		    const char *name, enum question_target t)
+{
+	size_t i;
+
+	for (i = 0; i < l->n; i++) {
+		const struct assessment *a = &l->v[i];
+
+		if (a->valid && str_eq(a->type, "feedback") && is_mine(a, me) &&
+		    str_eq(a->name, name) &&
+		    question_target_allows(t, question_target(a->span_id, root_span_id)))
+			return true;
+	}
+	return false;
+}
+
 enum label_owner label_owner_of(const struct assessment *a, const char *me)
 {
 	if (!a || !a->source_type)

@@ -268,6 +268,13 @@ size_t label_mine_rows(const struct assessment_list *l, const char *root_span_id
 size_t label_count_mine(const struct assessment_list *l, const char *root_span_id,
 			const char *span_id, const char *name, const char *me);
 
+/* Have I answered the question `name` of target t (core/question.h: a
+ * trace question on the trace or its root span; a span question on any
+ * other span; `any` either), with valid feedback?  Completeness
+ * (QF_UNLABELLED) asks the same in SQL. */
+bool label_answered(const struct assessment_list *l, const char *root_span_id, const char *me,
+		    const char *name, enum question_target t);
+
 enum label_owner label_owner_of(const struct assessment *a, const char *me);
 /* "yours", "the judge's", "code's", "another human's", "another source's" */
 const char *label_owner_text(enum label_owner o);

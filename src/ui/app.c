@@ -100,16 +100,28 @@ static void pop_view(struct ui *ui)
 	free(v);
 }
 
-int ui_open_trace(struct ui *ui, const char *trace_id, struct err *err)
+/* Replaces the views above the list (a trace view, a form) rather than
+ * stacking them. */
+static int open_on_list(struct ui *ui, const struct view_ops *ops, const char *trace_id,
+			struct err *err)
 {
 	struct view *top = ui_top(ui);
 
-	/* Replace a trace view rather than stacking them. */
 	while (top && top->ops != &list_view_ops) {
 		pop_view(ui);
 		top = ui_top(ui);
 	}
-	return ui_push(ui, &trace_view_ops, xstrdup(trace_id), err);
+	return ui_push(ui, ops, xstrdup(trace_id), err);
+}
+
+int ui_open_trace(struct ui *ui, const char *trace_id, struct err *err)
+{
+	return open_on_list(ui, &trace_view_ops, trace_id, err);
+}
+
+int ui_open_form(struct ui *ui, const char *trace_id, struct err *err)
+{
+	return open_on_list(ui, &form_view_ops, trace_id, err);
 }
 
 /* ---- keys for help and hints -------------------------------------------- */

@@ -109,6 +109,7 @@ extern const struct view_ops help_view_ops;
 extern const struct view_ops exps_view_ops;
 extern const struct view_ops agree_view_ops;
 extern const struct view_ops adjudicate_view_ops;  /* arg: a feedback name, or NULL */
+extern const struct view_ops form_view_ops;
 
 enum prompt_kind {
 	PROMPT_NONE = 0,
@@ -201,7 +202,10 @@ struct ui {
 	/* Labelling (label.c). */
 	struct labeler *lb;
 	struct label_flow lab;
-	bool advance;              /* move on after a label */
+	bool advance;              /* move on after a label (how: cfg->advance) */
+	bool blind;                /* others' answers hidden until I answer */
+	char *item_id;             /* the trace open in a trace view or form */
+	int64_t item_ms;           /* since when (time on item) */
 	bool progress_dirty;       /* labelled / total to count again */
 	int64_t progress_done, progress_total;  /* -1: unknown */
 	int64_t fb_stamp, fb_count;             /* the store's feedback, last seen */
@@ -230,6 +234,8 @@ struct view *ui_top(const struct ui *ui);
 int ui_push(struct ui *ui, const struct view_ops *ops, void *arg, struct err *err);
 /* Opens a trace in the trace view (on top of the list). */
 int ui_open_trace(struct ui *ui, const char *trace_id, struct err *err);
+/* Opens the labelling form of a trace (on top of the list). */
+int ui_open_form(struct ui *ui, const char *trace_id, struct err *err);
 
 /* Keys bound to an action in a context (or global), "j, Down"; "" if none. */
 void ui_keys_text(const struct ui *ui, const char *ctx, enum action a, struct strbuf *out,
@@ -318,6 +324,9 @@ bool ui_label_tick(struct ui *ui);
 void ui_label_baseline(struct ui *ui);
 /* Feedback of a trace changed: refresh its list row and the open views. */
 void ui_feedback_changed(struct ui *ui, const char *trace_id);
+/* A view now shows this trace (the clock of the time on item starts,
+ * unless it already shows it). */
+void ui_label_item_opened(struct ui *ui, const char *trace_id);
 
 /* ---- text helpers (text.c) ---------------------------------------------- */
 

@@ -33,6 +33,7 @@ int ui_label_init(struct ui *ui, struct err *err)
 	if (labeler_new(ui->st, ui->me, &ui->lb, err) < 0)
 		return -1;
 	ui->advance = ui->cfg ? ui->cfg->advance != ADVANCE_NEVER : true;
+	ui->blind = ui->cfg && ui->cfg->blind;
 	ui->progress_dirty = true;
 	ui->progress_done = ui->progress_total = -1;
 	ui->fb_stamp = ui->fb_count = -1;
@@ -54,12 +55,38 @@ void ui_label_free(struct ui *ui)
 {
 	flow_reset(&ui->lab);
 	labeler_free(&ui->lb);
+	FREE(ui->item_id);
+}
+
+void ui_label_item_opened(struct ui *ui, const char *trace_id)
+{
+	if (str_eq(ui->item_id, trace_id))
+		return;
+	free(ui->item_id);
+	ui->item_id = xstrdup_or_null(trace_id);
+	ui->item_ms = now_ms();
+}
+
+/* The time on item as the metadata of an answer on this trace (caller
+ * frees), or NULL: switched off, or the trace is not open in a trace view
+ * or form. */
+static char *item_metadata(struct ui *ui, const char *trace_id)
+{
+	const struct view_ops *top = ui_top(ui)->ops;
+	int64_t secs;
+
+	if ((ui->cfg && !ui->cfg->time_on_item) || !str_eq(ui->item_id, trace_id) ||
+	    (top != &trace_view_ops && top != &form_view_ops))
+		return NULL;
+	secs = (now_ms() - ui->item_ms) / 1000;
+	return xasprintf("{\"%s\": \"%" PRId64 "\"}", TIME_ON_ITEM_KEY, secs > 0 ? secs : 0);
 }
 
 bool ui_label_context(const char *ctx)
 {
 	return ctx && (strcmp(ctx, "list") == 0 || strcmp(ctx, "tree") == 0 ||
-		       strcmp(ctx, "detail") == 0 || strcmp(ctx, "feedback") == 0);
+		       strcmp(ctx, "detail") == 0 || strcmp(ctx, "feedback") == 0 ||
+		       strcmp(ctx, "form") == 0);
 }
 
 /* ---- what happened ------------------------------------------------------- */
@@ -225,18 +252,71 @@ static int find_unlabelled(struct ui *ui, const char *name, int dir, bool wrap, 
 				wrapped, err);
 }
 
-/* After a label on the list: the next trace below that still lacks my
- * feedback of this name (none below: the selection stays). */
-static void advance(struct ui *ui, const char *name)
+/* Does every required question of the trace have my answer (none
+ * required: any question)?  One read of its feedback; false when it
+ * cannot be read. */
+static bool trace_complete(struct ui *ui, const char *trace_id)
 {
+	struct assessment_list al;
+	char *root = NULL;
 	struct err err;
-	bool found, wrapped;
+	size_t i, req = 0, got = 0, any = 0;
 
-	if (!ui->advance || ui_top(ui)->ops != &list_view_ops)
+	memset(&al, 0, sizeof al);
+	err_clear(&err);
+	if (!ui->cfg || store_load_assessments(ui->st, trace_id, &al, &err) < 0 ||
+	    store_root_span(ui->st, trace_id, &root, &err) < 0) {
+		assessment_list_free(&al);
+		return false;
+	}
+	for (i = 0; i < ui->cfg->nlabels; i++) {
+		const struct label_schema *ls = &ui->cfg->labels[i];
+		bool a = label_answered(&al, root, ui->me, ls->name, ls->target);
+
+		req += ls->required;
+		got += ls->required && a;
+		any += a;
+	}
+	assessment_list_free(&al);
+	free(root);
+	return req ? got == req : any > 0;
+}
+
+/* After a label written in the list or a form, the advance mode says
+ * whether to move on: `complete` once the trace is complete, to the next
+ * trace below that is not; `each` after every answer, to the next trace
+ * below without my answer to this question.  None below: the selection
+ * stays.  A form moves with the list's selection. */
+static void advance(struct ui *ui, const char *trace_id, const char *name)
+{
+	const struct view_ops *top = ui_top(ui)->ops;
+	const struct trace_row *sel = tlist_selected(&ui->list.tl);
+	bool each = ui->cfg && ui->cfg->advance == ADVANCE_EACH;
+	struct err err;
+	bool found = false, wrapped;
+
+	if (!ui->advance || (top != &list_view_ops && top != &form_view_ops) || !sel ||
+	    strcmp(sel->id, trace_id) != 0)
+		return;
+	if (!each && !trace_complete(ui, trace_id))
 		return;
 	err_clear(&err);
-	if (find_unlabelled(ui, name, 1, false, &found, &wrapped, &err) < 0)
+	if (find_unlabelled(ui, each ? name : NULL, 1, false, &found, &wrapped, &err) < 0) {
 		ui_error(ui, &err);
+		return;
+	}
+	if (!found) {
+		if (!each)
+			ui_msg(ui, SLOT_MSG_OK, "trace complete; no trace below is still open");
+		return;
+	}
+	if (top == &form_view_ops && (sel = tlist_selected(&ui->list.tl))) {
+		char *id = xstrdup(sel->id);
+
+		if (ui_open_form(ui, id, &err) < 0)
+			ui_error(ui, &err);
+		free(id);
+	}
 }
 
 /* ---- giving a label ------------------------------------------------------ */
@@ -248,7 +328,7 @@ static unsigned finish(struct ui *ui, const char *rationale)
 	struct label_req req;
 	struct label_result res;
 	struct err err;
-	char *trace = NULL, *name = NULL;
+	char *trace = NULL, *name = NULL, *meta;
 	bool queued = false;
 	int change = 0;
 
@@ -262,6 +342,8 @@ static unsigned finish(struct ui *ui, const char *rationale)
 	req.type = (enum value_type)f->type;
 	req.rationale = rationale && *rationale ? rationale : NULL;
 	req.allow_override = f->allow_override;
+	meta = item_metadata(ui, f->trace_id);
+	req.metadata = meta;
 	if (labeler_set(ui->lb, &req, &res, &err) < 0) {
 		ui_error(ui, &err);
 	} else {
@@ -274,12 +356,13 @@ static unsigned finish(struct ui *ui, const char *rationale)
 		ui_names_add(&ui->list, f->name);
 	}
 	label_result_free(&res);
+	free(meta);
 	flow_reset(f);
 	if (trace) {
 		progress_step(ui, trace, name, change);
 		views_changed(ui, trace);
 		if (!queued)
-			advance(ui, name);
+			advance(ui, trace, name);
 	}
 	free(trace);
 	free(name);
@@ -358,7 +441,11 @@ static unsigned after_value(struct ui *ui)
 
 	memset(&plan, 0, sizeof plan);
 	err_clear(&err);
-	if (labeler_plan(ui->lb, f->trace_id, f->span_id, f->name, &plan, &err) == 0 &&
+	/* The form asks for my own answer to each question: it goes beside the
+	 * other sources' (the trace view offers to override them).  Blind, the
+	 * question would tell the other answer before I give mine. */
+	if (ui_top(ui)->ops != &form_view_ops && !ui->blind &&
+	    labeler_plan(ui->lb, f->trace_id, f->span_id, f->name, &plan, &err) == 0 &&
 	    plan.kind == LABEL_OVERRIDE) {
 		char *old = shown_value(plan.existing.value), *q, *safe;
 
@@ -935,6 +1022,40 @@ const char *ui_label_instructions(const struct ui *ui)
 	return f->instructions && *f->instructions ? f->instructions : NULL;
 }
 
+static unsigned open_form(struct ui *ui)
+{
+	struct label_target t;
+	struct err err;
+	char *id;
+
+	if (!target_of(ui, &t))
+		return EFF_HANDLED | EFF_REDRAW;
+	err_clear(&err);
+	id = xstrdup(t.trace_id);
+	if (ui_open_form(ui, id, &err) < 0)
+		ui_error(ui, &err);
+	free(id);
+	return EFF_HANDLED | EFF_REDRAW;
+}
+
+static unsigned toggle_blind(struct ui *ui)
+{
+	struct label_target t;
+	struct view *v = ui_top(ui);
+
+	ui->blind = !ui->blind;
+	memset(&t, 0, sizeof t);
+	if (v->ops->target && v->ops->target(v, ui, &t) && t.trace_id) {
+		char *id = xstrdup(t.trace_id);
+
+		views_changed(ui, id);
+		free(id);
+	}
+	ui_msg(ui, SLOT_MSG_OK, "blind: %s", ui->blind ? "on: others' answers hidden until you "
+	       "answer" : "off");
+	return EFF_HANDLED | EFF_REDRAW;
+}
+
 unsigned ui_label_action(struct ui *ui, enum action a)
 {
 	if (!ui->lb)
@@ -958,6 +1079,10 @@ unsigned ui_label_action(struct ui *ui, enum action a)
 		ui->advance = !ui->advance;
 		ui_msg(ui, SLOT_MSG_OK, "move on after a label: %s", ui->advance ? "on" : "off");
 		return EFF_HANDLED | EFF_REDRAW;
+	case ACT_FORM:
+		return open_form(ui);
+	case ACT_TOGGLE_BLIND:
+		return toggle_blind(ui);
 	case ACT_TOGGLE_TARGET:
 		/* The trace view handles it; elsewhere labels go to traces. */
 		ui_msg(ui, SLOT_MSG_INFO, "labels here go to the trace: open it to label a span");

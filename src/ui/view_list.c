@@ -131,14 +131,16 @@ static enum slot status_slot(const char *status)
 /* One feedback cell: my / a human's value at its left edge, the judge's
  * (or code's) value in its right half, each in its source's slot; the
  * places never move, so a lone value still tells whose it is.  A label of
- * mine not written yet shows as ◌ in my place. */
-static void put_fb_cell(struct tb_line *l, const struct fb_cell *fc, bool pending, int w)
+ * mine not written yet shows as ◌ in my place.  Blind: others' values
+ * only beside mine. */
+static void put_fb_cell(struct tb_line *l, const struct fb_cell *fc, bool pending, bool blind,
+			int w)
 {
 	struct strbuf left = STRBUF_INIT, right = STRBUF_INIT;
 	enum slot ls = SLOT_DEFAULT, rs = SLOT_FB_JUDGE, vs;
 	int start = l->width, lpart = (w - 1) / 2, rpart = w - 1 - lpart;
 
-	if (fc && (fc->mine || fc->human)) {
+	if (fc && (fc->mine || (fc->human && !blind))) {
 		ui_fb_glyph(fc->mine ? fc->mine : fc->human, lpart, &left, &vs);
 		ls = fc->mine ? SLOT_FB_MINE : vs;
 	}
@@ -147,7 +149,7 @@ static void put_fb_cell(struct tb_line *l, const struct fb_cell *fc, bool pendin
 		sb_adds(&left, "◌");
 		ls = SLOT_PENDING;
 	}
-	if (fc && (fc->judge || fc->code)) {
+	if (fc && (fc->judge || fc->code) && (fc->mine || !blind)) {
 		ui_fb_glyph(fc->judge ? fc->judge : fc->code, rpart, &right, &vs);
 		rs = fc->judge ? SLOT_FB_JUDGE : SLOT_FB_CODE;
 	}
@@ -232,7 +234,7 @@ static void render_row(struct ui *ui, struct list_view *lv, const struct columns
 	for (i = 0; i < (int)c->nfb; i++) {
 		tb_line_put(l, SLOT_DEFAULT, " ", 1);
 		put_fb_cell(l, trace_row_fb(r, ui->list.fb_names[i]),
-			    ui_label_pending_on(ui, r->id, ui->list.fb_names[i]), c->fbw[i]);
+			    ui_label_pending_on(ui, r->id, ui->list.fb_names[i]), ui->blind, c->fbw[i]);
 	}
 }
 

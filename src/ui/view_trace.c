@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "config/config.h"
 #include "core/strbuf.h"
 #include "core/util.h"
 #include "json/chat.h"
@@ -253,6 +254,7 @@ static int load(struct trace_view *tv, struct ui *ui, const char *id, struct err
 		return -1;
 	}
 	install(tv, id, t);
+	ui_label_item_opened(ui, id);
 	return 0;
 }
 
@@ -332,6 +334,7 @@ static bool load_poll(struct trace_view *tv, struct ui *ui)
 		return true;
 	}
 	install(tv, lj->id, lj->t);
+	ui_label_item_opened(ui, tv->id);
 	memset(&lj->t, 0, sizeof lj->t);
 	load_job_free(lj);
 	return true;
@@ -1295,20 +1298,71 @@ static void feedback_order(const struct assessment_list *l, const char *root, co
 	free(o);
 }
 
+/* In blind mode, is row i another source's answer to a question of the
+ * schema that I have not answered on this trace? */
+static bool blinded(const struct trace_view *tv, const struct ui *ui, size_t i)
+{
+	const struct assessment *a = &tv->tr.assessments.v[i], *mine, *other;
+	const char *root = root_span(tv);
+
+	if (!ui->blind || !str_eq(a->type, "feedback") || label_owner_of(a, ui->me) == OWNER_ME ||
+	    !ui->cfg || !a->name || !config_label(ui->cfg, a->name))
+		return false;
+	label_find_rows(&tv->tr.assessments, root, question_target(a->span_id, root), a->name,
+			ui->me, &mine, &other, NULL);
+	return !mine;
+}
+
+/* How many rows blind mode hides, and their questions in schema order
+ * ("correctness, helpfulness"). */
+static size_t blind_hidden(const struct trace_view *tv, const struct ui *ui, struct strbuf *names)
+{
+	size_t i, q, n = 0;
+
+	for (q = 0; ui->blind && ui->cfg && q < ui->cfg->nlabels; q++) {
+		const char *name = ui->cfg->labels[q].name;
+		size_t here = 0;
+
+		for (i = 0; i < tv->tr.assessments.n; i++)
+			here += str_eq(tv->tr.assessments.v[i].name, name) && blinded(tv, ui, i);
+		if (here)
+			sb_addf(names, "%s%s", names->len ? ", " : "", name);
+		n += here;
+	}
+	return n;
+}
+
 static void render_feedback(struct trace_view *tv, struct ui *ui, int width)
 {
 	size_t i, keep = tv->fp.sel, keep_top = tv->fp.top, n = tv->tr.assessments.n, from;
 	uint32_t keep_ref = keep < tv->fp.tb.n ? tv->fp.tb.lines[keep].ref : 0;
 	bool had = tv->fp.tb.n > 0;
-	size_t *order = xcalloc(n ? n : 1, sizeof *order);
+	size_t *order = xcalloc(n ? n : 1, sizeof *order), hidden;
 	size_t *by = xcalloc(n ? n : 1, sizeof *by), *over = xcalloc(n ? n : 1, sizeof *over);
 	bool *disagree = xcalloc(n ? n : 1, sizeof *disagree);
+	struct strbuf hidden_names = STRBUF_INIT;
 
 	tb_clear(&tv->fp.tb);
 	feedback_order(&tv->tr.assessments, root_span(tv), ui->me, order, disagree);
 	override_links(&tv->tr.assessments, by, over);
+	hidden = blind_hidden(tv, ui, &hidden_names);
+	if (hidden) {
+		/* Blind mode says what it hides. */
+		struct tb_line *l = tb_newline(&tv->fp.tb);
+		char buf[128];
+
+		l->ref = FB_NO_ITEM;
+		snprintf(buf, sizeof buf, " blind: %zu answer%s of others hidden until you answer ",
+			 hidden, hidden == 1 ? "" : "s");
+		/* ... "correctness, helpfulness" */
+		tb_line_put(l, SLOT_DIM, buf, strlen(buf));
+		tb_line_put_untrusted_fit(l, SLOT_NAME, sb_str(&hidden_names), hidden_names.len,
+					  width - l->width > 4 ? width - l->width : 4, true);
+	}
+	sb_free(&hidden_names);
 	for (i = 0; i < n; i++)
-		render_item(tv, ui, order[i], disagree[order[i]], by, over, width);
+		if (!blinded(tv, ui, order[i]))
+			render_item(tv, ui, order[i], disagree[order[i]], by, over, width);
 	if (!n)
 		tb_put(&tv->fp.tb, SLOT_DIM, " No feedback on this trace yet.");
 	free(order);

@@ -11,14 +11,14 @@ mine() { q "$db" "SELECT name || '=' || value || coalesce(' span=' || span_id, '
 	FROM assessments WHERE trace_id = '$1' AND source_type = 'HUMAN' AND source_id = 'me-tester' AND valid = 1
 	ORDER BY name"; }
 
-# The first trace: + (true); the list moves on to the next trace without
-# my user_satisfaction (agent_run has mine already: rag_answer); then 4
-# on the first trace moves on to agent_run (no quality of mine there).
-run_keys "$db" + ":snapshot $T/l1.txt" g 4 ":snapshot $T/l2.txt"
+# The first trace: + (true); the list stays (advance: complete, and
+# quality is still open there); then 4 completes the first trace and the
+# list moves on to agent_run (no quality of mine there).
+run_keys "$db" + ":snapshot $T/l1.txt" 4 ":snapshot $T/l2.txt"
 expect_eq "label: script exits 0" "$rc" 0
 expect_grep "label: confirmed in the status bar" "$T/l1.txt" "user_satisfaction = true on tr-c0000000…"
-expect_grep "label: moved on past a trace I labelled" "$T/l1.txt" " 3 / 44 *$"
-expect_grep "label: moved on after 4" "$T/l2.txt" " 2 / 44 *$"
+expect_grep "label: advance waits for the trace to be complete" "$T/l1.txt" " 1 / 44 *$"
+expect_grep "label: complete: moved on" "$T/l2.txt" " 2 / 44 *$"
 expect_eq "label: rows written" "$(mine tr-c0000000000000000000000000000003)" \
 	"quality=4
 user_satisfaction=true"
@@ -56,7 +56,7 @@ expect_eq "label: nothing written after Esc" "$n" 0
 # undo and redo.
 sed 's/^    keys: {"+": true, "-": false}/    target: any\n&/' "$TOP/examples/config.yaml" >"$T/any.yaml"
 UI_ARGS="--config $T/any.yaml" COLUMNS=140 LINES=60 run_keys "$db" j j t ":type rotation steps are right" Enter \
-	k Enter j ":snapshot $T/focus.txt" Tab Tab ":snapshot $T/focus2.txt" Tab "@" ":snapshot $T/at.txt" k \
+	Enter j ":snapshot $T/focus.txt" Tab Tab ":snapshot $T/focus2.txt" Tab "@" ":snapshot $T/at.txt" k \
 	":snapshot $T/at2.txt" + ":snapshot $T/span.txt" r ":type the retriever found it" Enter ":snapshot $T/why2.txt"
 expect_grep "label: the target shows in the status bar" "$T/focus.txt" "^ TRACE → trace "
 expect_grep "label: moving the focus keeps the target" "$T/focus2.txt" "^ TRACE → trace "
