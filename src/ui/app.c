@@ -799,7 +799,8 @@ static void draw_status(struct ui *ui, struct frame *f)
 	used += tb_line_put_fit(l, SLOT_STATUSBAR, " ", w);
 	used += tb_line_put_fit(l, SLOT_STATUSBAR, v->ops->mode, w - used);
 	used += tb_line_put_fit(l, SLOT_STATUSBAR, " ", w - used);
-	ui_label_status(ui, l, w - used, ui->msg ? text_width(ui->msg, strlen(ui->msg)) + 1 : 0);
+	/* The message, else the first key hints, keep their room. */
+	ui_label_status(ui, l, w - used, ui->msg ? text_width(ui->msg, strlen(ui->msg)) + 1 : 24);
 	used = l->width;
 	if (v->ops->hints)
 		v->ops->hints(v, ui, &hints);

@@ -206,8 +206,11 @@ struct ui {
 	bool blind;                /* others' answers hidden until I answer */
 	char *item_id;             /* the trace open in a trace view or form */
 	int64_t item_ms;           /* since when (time on item) */
-	bool progress_dirty;       /* labelled / total to count again */
-	int64_t progress_done, progress_total;  /* -1: unknown */
+	bool progress_dirty;       /* the progress to count again */
+	int64_t progress_done, progress_total;  /* complete / all; -1: unknown */
+	int64_t *progress_q;       /* per configured question: traces with my
+	                              answer (nprogress_q of them) */
+	size_t nprogress_q;
 	int64_t fb_stamp, fb_count;             /* the store's feedback, last seen */
 	int64_t next_check_ms;     /* next look for others' feedback */
 

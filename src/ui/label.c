@@ -56,6 +56,7 @@ void ui_label_free(struct ui *ui)
 	flow_reset(&ui->lab);
 	labeler_free(&ui->lb);
 	FREE(ui->item_id);
+	FREE(ui->progress_q);
 }
 
 void ui_label_item_opened(struct ui *ui, const char *trace_id)
@@ -1157,11 +1158,21 @@ void ui_label_status(struct ui *ui, struct tb_line *l, int width, int msg_width)
 		}
 	}
 	if (ui->progress_total > 0 && ui->progress_done >= 0 && width - msg_width > 30) {
+		/* "complete 12 / 40 · correctness 15 · helpfulness 12" */
+		struct strbuf sb = STRBUF_INIT;
+		size_t i;
+
 		fmt_count(a, sizeof a, ui->progress_done);
 		fmt_count(b, sizeof b, ui->progress_total);
-		snprintf(buf, sizeof buf, "labelled %s / %s (%.1f%%) ", a, b,
-			 100.0 * (double)ui->progress_done / (double)ui->progress_total);
-		tb_line_put_fit(l, SLOT_STATUSBAR, buf, width);
+		sb_addf(&sb, "complete %s / %s", a, b);
+		for (i = 0; ui->cfg && i < ui->nprogress_q && i < ui->cfg->nlabels; i++) {
+			fmt_count(a, sizeof a, ui->progress_q[i]);
+			sb_addf(&sb, " · %s %s", ui->cfg->labels[i].name, a);
+		}
+		sb_adds(&sb, "  ");
+		tb_line_put_untrusted_fit(l, SLOT_STATUSBAR, sb_str(&sb), sb.len, width - msg_width,
+					  false);
+		sb_free(&sb);
 	}
 }
 
@@ -1176,6 +1187,7 @@ bool ui_label_idle(struct ui *ui)
 	struct list_state *ls = &ui->list;
 	struct err err;
 	int64_t unl, total;
+	size_t i;
 
 	if (!ui_label_busy(ui))
 		return false;
@@ -1194,6 +1206,25 @@ bool ui_label_idle(struct ui *ui)
 	}
 	ui->progress_total = total;
 	ui->progress_done = total - unl >= 0 ? total - unl : 0;
+	/* Per question: the traces of the filter with my answer to it (the
+	 * same count, one required question at a time). */
+	free(ui->progress_q);
+	ui->nprogress_q = ui->cfg->nlabels;
+	ui->progress_q = xcalloc(ui->nprogress_q ? ui->nprogress_q : 1, sizeof *ui->progress_q);
+	for (i = 0; i < ui->nprogress_q; i++) {
+		struct question_ref one[2];
+
+		memset(one, 0, sizeof one);
+		one[0].name = ui->cfg->labels[i].name;
+		one[0].target = ui->cfg->labels[i].target;
+		one[0].required = true;
+		if (store_count_traces(ui->st, ls->exp_id, ls->filter, ls->quick | QF_UNLABELLED,
+				       ui->me, one, &unl, &err) < 0) {
+			ui->nprogress_q = 0;
+			break;
+		}
+		ui->progress_q[i] = total - unl >= 0 ? total - unl : 0;
+	}
 	return true;
 }
 

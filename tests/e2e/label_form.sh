@@ -70,6 +70,8 @@ step "the focus moves to the next open question" "▶ ○ helpfulness"
 step "the second answer" "Questions (4): 2 open, 1 of them required" 4
 step "complete: the form moves on to the next trace" "^ form $T2" b
 step "the next trace's open questions" "Questions (4): 4 open, 3 of them required"
+step "progress: the complete trace, then each question's answers" \
+	"complete 1 / 27 · correctness 1 · helpfulness 1 · topic 1 · notes 0 "
 step "q closes the form" "^ LIST" q
 tmux_keys q
 if tmux_wait "SHELL-IS-BACK"; then ok "e2e form: quits"; else not_ok "e2e form: quits" "$(pane)"; fi

@@ -23,7 +23,7 @@ expect_eq "label: rows written" "$(mine tr-c0000000000000000000000000000003)" \
 	"quality=4
 user_satisfaction=true"
 # complete: both required labels (notes is not required) on the first trace
-expect_grep "label: progress" "$T/l2.txt" "labelled 1 / 44"
+expect_grep "label: progress" "$T/l2.txt" "complete 1 / 44 · user_satisfaction"
 
 # Labelling again updates (one row, new value).
 run_keys "$db" - 
@@ -128,9 +128,12 @@ expect_eq "label: the clashing label is not given, the other is" \
 # quality makes it complete) and its undo move N by one.
 db4=$(fixture_store progress.db)
 COLUMNS=140 run_keys "$db4" U ":snapshot $T/p0.txt" j 4 n Enter ":snapshot $T/p1.txt" u ":snapshot $T/p2.txt"
-expect_grep "label: progress with the unlabelled filter on" "$T/p0.txt" "labelled 0 / 44 (0.0%)"
-expect_grep "label: progress after a label" "$T/p1.txt" "labelled 1 / 44 (2.3%)"
-expect_grep "label: progress after its undo" "$T/p2.txt" "labelled 0 / 44 (0.0%)"
+expect_grep "label: progress with the unlabelled filter on" "$T/p0.txt" \
+	"complete 0 / 44 · user_satisfaction 1 · quality 0 · notes 0 "
+expect_grep "label: progress after a label, per question" "$T/p1.txt" \
+	"complete 1 / 44 · user_satisfaction 1 · quality 1 · notes 0 "
+expect_grep "label: progress after its undo" "$T/p2.txt" \
+	"complete 0 / 44 · user_satisfaction 1 · quality 0 · notes 0 "
 
 # Mine beside the judge's (n at the question): grouped by name, ≠ on both.
 COLUMNS=140 LINES=40 run_keys "$db4" j 5 n Enter k Enter Tab Tab ":snapshot $T/ne.txt"

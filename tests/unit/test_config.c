@@ -213,7 +213,7 @@ TEST(default_labels)
 		CHECK_STR(l->keys[0].value, "1");
 		CHECK_STR(l->keys[4].value, "5");
 		CHECK_INT(l->keys[2].seq.keys[0], '3');
-		CHECK_INT(l->keys[0].line, 77);
+		CHECK_INT(l->keys[0].line, 90);
 		CHECK_INT(l->keys[0].col, 12);
 		CHECK_INT(label_value_type(l), VT_NUMBER);
 	}
@@ -756,9 +756,9 @@ TEST(labels_shadowing_navigation)
 	CHECK_INT(keymap_load_buffer(&km, "k.yaml", user, strlen(user), &diags, &err), 0);
 	config_check_labels(&cfg, &km, &diags);
 	d = diag_join(&diags);
-	CHECK_STR(d, "examples/config.yaml:70:12: label 'user_satisfaction': key '+' begins a "
+	CHECK_STR(d, "examples/config.yaml:83:12: label 'user_satisfaction': key '+' begins a "
 		     "longer key binding in tree (label skipped)\n"
-		     "examples/config.yaml:77:12: label 'quality': key '1' is bound to 'move-down' in "
+		     "examples/config.yaml:90:12: label 'quality': key '1' is bound to 'move-down' in "
 		     "list (label skipped)");
 	free(d);
 	CHECK_INT(cfg.nlabels, 1);

@@ -1117,6 +1117,32 @@ static void add_row(struct assessment_list *l, const char *name, const char *val
 	assessment_list_add(l, &a);
 }
 
+/* Completeness per question: a trace question on the trace or the root
+ * span, a span question elsewhere, `any` either; only my valid feedback. */
+TEST(answered_per_target)
+{
+	struct assessment_list l = { 0 };
+
+	add_row(&l, "correct", "false", "LLM_JUDGE", "gpt", NULL, true);
+	add_row(&l, "correct", "true", "HUMAN", "bob", NULL, true);
+	add_row(&l, "correct", "true", "HUMAN", ME, NULL, false);   /* overridden */
+	CHECK(!label_answered(&l, ROOT, ME, "correct", QT_TRACE));
+	CHECK(!label_answered(&l, ROOT, ME, "correct", QT_ANY));
+	add_row(&l, "correct", "true", "HUMAN", ME, ROOT, true);
+	CHECK(label_answered(&l, ROOT, ME, "correct", QT_TRACE));
+	CHECK(!label_answered(&l, ROOT, ME, "correct", QT_SPAN));
+	CHECK(label_answered(&l, ROOT, ME, "correct", QT_ANY));
+	CHECK(!label_answered(&l, ROOT, ME, "quality", QT_ANY));
+	/* with the root unknown, a root-span row is a span's */
+	CHECK(!label_answered(&l, NULL, ME, "correct", QT_TRACE));
+	CHECK(label_answered(&l, NULL, ME, "correct", QT_SPAN));
+	add_row(&l, "tool_ok", "true", "HUMAN", ME, CHILD, true);
+	CHECK(label_answered(&l, ROOT, ME, "tool_ok", QT_SPAN));
+	CHECK(!label_answered(&l, ROOT, ME, "tool_ok", QT_TRACE));
+	CHECK(!label_answered(&l, ROOT, "bob", "tool_ok", QT_ANY));
+	assessment_list_free(&l);
+}
+
 TEST(values_agree)
 {
 	CHECK(label_values_agree("true", "true"));
@@ -1276,6 +1302,7 @@ int main(void)
 	RUN(discard_drops_pending);
 	RUN(readonly_store_keeps_labels_pending);
 	RUN(values_agree);
+	RUN(answered_per_target);
 	RUN(judge_on_the_root_span_is_the_trace_question);
 	RUN(duplicates_keep_the_newest);
 	RUN(metadata_with_the_answer);
