@@ -44,6 +44,17 @@ static const struct command commands[] = {
 	{ "delete-feedback", cmd_delete_feedback,
 	  "Delete a feedback (restoring the one it overrode)",
 	  "delete-feedback [STORE] ASSESSMENT_ID", NULL },
+	{ "pending", cmd_pending,
+	  "List the labels not written to their store yet; write or drop them",
+	  "pending [STORE] [--retry | --discard]",
+	  "Every label given in the browser is first written to the label journal\n"
+	  "($XDG_STATE_HOME/tracelab/journal.jsonl, else ~/.local/state/tracelab/),\n"
+	  "then to the store.  Labels the store has not committed yet (it was locked\n"
+	  "or unreachable, or tracelab was killed) stay there, and the next start of\n"
+	  "tracelab or of a feedback command on that store writes them, exactly once\n"
+	  "(each row carries its tracelab.idempotency_key metadata).  Without STORE,\n"
+	  "every store's.  --retry writes them now; --discard drops them.  Labels of\n"
+	  "a tracelab that is still running are listed and left to it." },
 	{ "feedback", cmd_feedback,
 	  "Print a trace's feedback as JSON (Assessment.to_dictionary() shape)",
 	  "feedback [STORE] TRACE_ID [--all]", NULL },

@@ -75,6 +75,15 @@ int cmd_store_url(struct cmd_ctx *ctx, const char *arg, const char **url, struct
 int cmd_open_store(struct cmd_ctx *ctx, const char *arg, unsigned flags, struct store **out,
 		   struct err *err);
 
+/* Opens the store for a feedback write, after writing what the label
+ * journal holds for it from earlier runs (cmd_replay_journal). */
+int cmd_open_for_labels(struct cmd_ctx *ctx, const char *arg, struct store **out,
+			struct err *err);
+/* Writes the journalled labels earlier runs left pending for the store at
+ * url, saying so on stderr; failures are warnings.  0, or -1 when the
+ * journal cannot be opened. */
+int cmd_replay_journal(struct cmd_ctx *ctx, const char *url);
+
 /* The experiments a command covers: --experiment (id or name), else the
  * configured default, else every active experiment, by id.  *ids is the
  * caller's to free. */
@@ -124,5 +133,6 @@ int cmd_export(struct cmd_ctx *ctx, int argc, char **argv, struct err *err);
 int cmd_list(struct cmd_ctx *ctx, int argc, char **argv, struct err *err);
 int cmd_demo(struct cmd_ctx *ctx, int argc, char **argv, struct err *err);
 int cmd_agreement(struct cmd_ctx *ctx, int argc, char **argv, struct err *err);
+int cmd_pending(struct cmd_ctx *ctx, int argc, char **argv, struct err *err);
 
 #endif

@@ -152,7 +152,7 @@ int cmd_log_feedback(struct cmd_ctx *ctx, int argc, char **argv, struct err *err
 	req.value_text = o.value;
 	req.rationale = o.rationale;
 	req.metadata = o.metadata.n ? o.metadata.v : NULL;
-	if (cmd_open_store(ctx, store_arg, 0, &st, err) < 0)
+	if (cmd_open_for_labels(ctx, store_arg, &st, err) < 0)
 		goto out;
 	if (o.override)
 		rc = svc_override_feedback(st, o.override, &req, id, err);
@@ -212,7 +212,7 @@ int cmd_update_feedback(struct cmd_ctx *ctx, int argc, char **argv, struct err *
 	}
 	if (check_value(o.value, o.type, o.allow_nan, &type, err) < 0 || check_metadata(&o.metadata, err) < 0)
 		goto out;
-	if (cmd_open_store(ctx, store_arg, 0, &st, err) < 0)
+	if (cmd_open_for_labels(ctx, store_arg, &st, err) < 0)
 		goto out;
 	rc = svc_update_feedback(st, rest[0], o.value, type, o.rationale != NULL,
 				 o.rationale && *o.rationale ? o.rationale : NULL,
@@ -242,7 +242,7 @@ int cmd_delete_feedback(struct cmd_ctx *ctx, int argc, char **argv, struct err *
 	rc = -1;
 	if (cmd_args(ctx, 1, 1, "ASSESSMENT_ID", &store_arg, &rest, NULL, err) < 0)
 		goto out;
-	if (cmd_open_store(ctx, store_arg, 0, &st, err) < 0)
+	if (cmd_open_for_labels(ctx, store_arg, &st, err) < 0)
 		goto out;
 	/* MLflow's delete is idempotent; a person typing an id wants to know. */
 	if (store_get_assessment(st, rest[0], &a, err) < 0)

@@ -9,6 +9,7 @@
  */
 #include "svc/label.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -16,6 +17,11 @@
 #include "core/strbuf.h"
 #include "core/util.h"
 #include "json/emit.h"
+#include "svc/worker.h"
+
+/* Automatic retries with a worker: the first after this, doubling. */
+#define RETRY_FIRST_MS 250
+#define RETRY_MAX_MS 5000
 
 /* One written operation, enough to undo and redo it. */
 struct hist {
@@ -36,6 +42,9 @@ struct op {
 	const char *metadata;      /* JSON object added to the row's metadata, or NULL */
 	bool allow_override;
 	bool override_judge;       /* only a judge's row may be overridden */
+	const char *key;           /* idempotency key, or NULL */
+	const char *const *later;  /* keys of later pending operations on the question */
+	size_t nlater;
 };
 
 struct labeler {
@@ -48,6 +57,15 @@ struct labeler {
 	struct label_last last;
 	bool has_last;
 	uint64_t gen;
+	struct journal *jr;        /* borrowed, or NULL */
+	char *store_id, *experiment;
+	char jerr[ERR_MSG_MAX];    /* the last journal failure, until read */
+	struct worker *w;          /* borrowed, or NULL */
+	bool running;              /* a write of ours is with the worker */
+	uint64_t job;
+	bool flushing;             /* labeler_flush: no back-off */
+	void (*on_change)(void *ctx, const struct label_result *r);
+	void *change_ctx;
 };
 
 /* ---- small helpers ---------------------------------------------------- */
@@ -307,6 +325,8 @@ void labeler_free(struct labeler **pp)
 	free(lb->last.name);
 	free(lb->last.value_text);
 	free(lb->me);
+	free(lb->store_id);
+	free(lb->experiment);
 	free(lb);
 	*pp = NULL;
 }
@@ -367,11 +387,34 @@ static struct op op_of(const struct label_pending *p)
 	o.metadata = p->metadata;
 	o.allow_override = p->allow_override;
 	o.override_judge = p->override_judge;
+	o.key = p->key[0] ? p->key : NULL;
+	o.later = NULL;
+	o.nlater = 0;
 	return o;
 }
 
-static void pending_add(struct labeler *lb, const struct op *it, unsigned attempts,
-			enum err_code code, const char *error)
+/* The keys of the pending operations after i on its question (borrowed
+ * from the list; the array is the caller's). */
+static const char **later_keys(const struct labeler *lb, size_t i, size_t *n)
+{
+	const struct label_pending *p = &lb->pend[i];
+	const char **v = xcalloc(lb->npend + 1, sizeof *v);
+	size_t j;
+
+	*n = 0;
+	for (j = i + 1; j < lb->npend; j++) {
+		const struct label_pending *q = &lb->pend[j];
+
+		if (q->key[0] && same_key(q->trace_id, q->span_id, q->name, p->trace_id,
+					  p->span_id, p->name))
+			v[(*n)++] = q->key;
+	}
+	return v;
+}
+
+static struct label_pending *pending_add(struct labeler *lb, const struct op *it,
+					 unsigned attempts, enum err_code code,
+					 const char *error)
 {
 	struct label_pending *p;
 
@@ -391,7 +434,10 @@ static void pending_add(struct labeler *lb, const struct op *it, unsigned attemp
 	p->error = xstrdup(error && *error ? error : "not written");
 	p->queued_ms = now_ms();
 	p->attempts = attempts;
+	if (it->key)
+		snprintf(p->key, sizeof p->key, "%s", it->key);
 	lb->gen++;
+	return p;
 }
 
 static void pending_remove(struct labeler *lb, size_t i)
@@ -412,16 +458,33 @@ const struct label_pending *labeler_pending_at(const struct labeler *lb, size_t 
 	return i < lb->npend ? &lb->pend[i] : NULL;
 }
 
+/* The journal says the store has it (or that the user dropped it). */
+static void journal_close_key(struct labeler *lb, const char *key, bool done, const char *id)
+{
+	struct err e;
+
+	if (!lb->jr || !key || !*key)
+		return;
+	err_clear(&e);
+	if ((done ? journal_done(lb->jr, key, id, &e) : journal_discard(lb->jr, key, &e)) < 0)
+		snprintf(lb->jerr, sizeof lb->jerr, "%s", e.msg);
+}
+
 void labeler_discard(struct labeler *lb, size_t i)
 {
-	if (i < lb->npend)
-		pending_remove(lb, i);
+	if (i >= lb->npend)
+		return;
+	if (lb->pend[i].running && lb->w)
+		worker_cancel(lb->w, lb->job);
+	if (lb->pend[i].journalled)
+		journal_close_key(lb, lb->pend[i].key, false, NULL);
+	pending_remove(lb, i);
 }
 
 void labeler_discard_all(struct labeler *lb)
 {
 	while (lb->npend)
-		pending_remove(lb, lb->npend - 1);
+		labeler_discard(lb, lb->npend - 1);
 }
 
 /* ---- writing ---------------------------------------------------------- */
@@ -487,26 +550,67 @@ static int row_restore(struct store *st, const struct assessment *to, struct err
 	return store_update_assessment(st, to->id, &u, err);
 }
 
-/* Performs one operation against the store as it is now.  On success *h is
- * the history entry (h->op set; kind meaningful only when *wrote). */
-static int exec_op(struct labeler *lb, const struct op *it, bool strict,
+/* {"tracelab.idempotency_key": key} merged into a row's metadata. */
+static char *with_key(const char *metadata, const char *key)
+{
+	struct strbuf p = STRBUF_INIT;
+	char *m;
+
+	sb_adds(&p, "{\"" JOURNAL_KEY_META "\": ");
+	pyjson_string(&p, key, strlen(key));
+	sb_adds(&p, "}");
+	m = json_merge_objects(metadata, sb_str(&p));
+	sb_free(&p);
+	return m;
+}
+
+/* Does a row of the trace carry this operation's key, or the key of a
+ * later operation on its question (which was written after it)? */
+static bool already_written(const struct assessment_list *l, const struct op *it)
+{
+	size_t i, k;
+
+	for (i = 0; it->key && i < l->n; i++) {
+		const char *m = l->v[i].metadata;
+
+		if (!m)
+			continue;
+		if (*it->key && strstr(m, it->key))
+			return true;
+		for (k = 0; k < it->nlater; k++)
+			if (*it->later[k] && strstr(m, it->later[k]))
+				return true;
+	}
+	return false;
+}
+
+/* Performs one operation against the store as it is now (st and me: the
+ * labeler's, or the worker's store).  On success *h is the history entry
+ * (h->op set; kind meaningful only when *wrote).  An operation whose key
+ * is already in the store succeeds without a write. */
+static int exec_on(struct store *st, const char *me, const struct op *it, bool strict,
 		   struct hist *h, bool *wrote, struct err *err)
 {
 	struct assessment_list l = { 0 };
 	const struct assessment *mine, *other;
 	const char *span_id = span_norm(it->span_id);
-	char *root = NULL, *merged = NULL;
+	char *root = NULL, *merged = NULL, *keyed = NULL;
 	int64_t now = now_ms();
 	int rc = -1;
 
 	memset(h, 0, sizeof *h);
 	h->op = it->op;
 	*wrote = false;
-	if (load_rows(lb, it->trace_id, &l, &root, err) < 0)
+	if (store_load_assessments(st, it->trace_id, &l, err) < 0 ||
+	    store_root_span(st, it->trace_id, &root, err) < 0)
 		goto out;
+	if (already_written(&l, it)) {
+		rc = 0;
+		goto out;
+	}
 	/* The root span is the trace: an answer there is the trace's. */
 	span_id = question_target(span_id, root);
-	label_find_rows(&l, root, span_id, it->name, lb->me, &mine, &other, NULL);
+	label_find_rows(&l, root, span_id, it->name, me, &mine, &other, NULL);
 	if (it->override_judge)
 		other = latest_judge(&l, root, span_id, it->name);
 
@@ -529,16 +633,25 @@ static int exec_op(struct labeler *lb, const struct op *it, bool strict,
 				}
 				u.metadata_json = merged;
 			}
-			if (store_update_assessment(lb->st, mine->id, &u, err) < 0)
+			if (it->key) {
+				keyed = with_key(merged ? merged : mine->metadata, it->key);
+				if (!keyed) {
+					err_set(err, ERR_USAGE, "the metadata of %s is not a JSON object",
+						mine->id);
+					goto out;
+				}
+				u.metadata_json = keyed;
+			}
+			if (store_update_assessment(st, mine->id, &u, err) < 0)
 				goto out;
 			h->kind = LABEL_UPDATE;
 			assessment_copy(&h->before, mine);
 			assessment_copy(&h->after, mine);
 			free(h->after.value);
 			h->after.value = xstrdup(it->value);
-			if (merged) {
+			if (u.metadata_json) {
 				free(h->after.metadata);
-				h->after.metadata = xstrdup(merged);
+				h->after.metadata = xstrdup(u.metadata_json);
 			}
 			if (u.set_rationale) {
 				free(h->after.rationale);
@@ -554,10 +667,18 @@ static int exec_op(struct labeler *lb, const struct op *it, bool strict,
 			n.type = "feedback";
 			n.value_json = it->value;
 			n.source_type = "HUMAN";
-			n.source_id = lb->me;
+			n.source_id = me;
 			n.span_id = span_id;
 			n.rationale = empty_null(it->rationale);
 			n.metadata_json = it->metadata;
+			if (it->key) {
+				keyed = with_key(it->metadata, it->key);
+				if (!keyed) {
+					err_set(err, ERR_USAGE, "label metadata is not a JSON object");
+					goto out;
+				}
+				n.metadata_json = keyed;
+			}
 			n.created_ms = n.updated_ms = now;
 			h->kind = LABEL_CREATE;
 			if (other && it->allow_override) {
@@ -567,7 +688,7 @@ static int exec_op(struct labeler *lb, const struct op *it, bool strict,
 				n.overrides = other->id;
 				h->kind = LABEL_OVERRIDE;
 			}
-			if (store_log_assessment(lb->st, &n, id, err) < 0)
+			if (store_log_assessment(st, &n, id, err) < 0)
 				goto out;
 			row_from_new(&h->after, &n, id);
 		}
@@ -583,13 +704,26 @@ static int exec_op(struct labeler *lb, const struct op *it, bool strict,
 		u.set_rationale = true;
 		u.rationale = empty_null(it->rationale);
 		u.updated_ms = now;
-		if (store_update_assessment(lb->st, mine->id, &u, err) < 0)
+		if (it->key) {
+			keyed = with_key(mine->metadata, it->key);
+			if (!keyed) {
+				err_set(err, ERR_USAGE, "the metadata of %s is not a JSON object",
+					mine->id);
+				goto out;
+			}
+			u.metadata_json = keyed;
+		}
+		if (store_update_assessment(st, mine->id, &u, err) < 0)
 			goto out;
 		h->kind = LABEL_RATIONALE;
 		assessment_copy(&h->before, mine);
 		assessment_copy(&h->after, mine);
 		free(h->after.rationale);
 		h->after.rationale = xstrdup_or_null(u.rationale);
+		if (keyed) {
+			free(h->after.metadata);
+			h->after.metadata = xstrdup(keyed);
+		}
 		h->after.updated_ms = now;
 		*wrote = true;
 		break;
@@ -602,7 +736,7 @@ static int exec_op(struct labeler *lb, const struct op *it, bool strict,
 			}
 			break;  /* already gone: nothing to do */
 		}
-		if (store_delete_assessment(lb->st, mine->id, err) < 0)
+		if (store_delete_assessment(st, mine->id, err) < 0)
 			goto out;
 		h->kind = LABEL_DELETE;
 		assessment_copy(&h->before, mine);
@@ -616,6 +750,7 @@ out:
 	assessment_list_free(&l);
 	free(root);
 	free(merged);
+	free(keyed);
 	return rc;
 }
 
@@ -633,15 +768,316 @@ static void result_from_hist(struct label_result *res, const struct hist *h)
 		    h->kind == LABEL_DELETE ? NULL : a->value, NULL);
 }
 
-/* Runs a fresh operation: queued behind pending ones on its target, else
- * written now, else queued with the error.  -1 only for item errors. */
+/* ---- the journal ---------------------------------------------------- */
+
+static enum journal_action action_of(struct labeler *lb, const struct op *it, size_t ahead)
+{
+	struct assessment_list l = { 0 };
+	const struct assessment *mine = NULL, *other = NULL;
+	char *root = NULL;
+	struct err e;
+
+	if (it->op == LABEL_OP_DELETE)
+		return JA_DELETE;
+	if (it->op == LABEL_OP_RATIONALE)
+		return JA_RATIONALE;
+	if (ahead)
+		return JA_UPDATE;
+	err_clear(&e);
+	if (load_rows(lb, it->trace_id, &l, &root, &e) == 0)
+		label_find_rows(&l, root, question_target(span_norm(it->span_id), root), it->name,
+				lb->me, &mine, &other, NULL);
+	assessment_list_free(&l);
+	free(root);
+	if (mine)
+		return JA_UPDATE;
+	return other && it->allow_override ? JA_OVERRIDE : JA_CREATE;
+}
+
+/* Appends the operation to the journal; key gets its idempotency key (""
+ * without a journal).  false when the journal could not take it. */
+static bool journal_put(struct labeler *lb, const struct op *it, size_t ahead,
+			char key[JOURNAL_KEY_MAX])
+{
+	struct journal_entry e;
+	struct err err;
+	bool ok;
+
+	key[0] = '\0';
+	if (!lb->jr)
+		return false;
+	memset(&e, 0, sizeof e);
+	err_clear(&err);
+	e.action = action_of(lb, it, ahead);
+	e.store = lb->store_id;
+	e.experiment = lb->experiment;
+	e.trace_id = (char *)(uintptr_t)it->trace_id;
+	e.span_id = (char *)(uintptr_t)span_norm(it->span_id);
+	e.name = (char *)(uintptr_t)it->name;
+	e.value = (char *)(uintptr_t)it->value;
+	e.rationale = (char *)(uintptr_t)it->rationale;
+	e.metadata = (char *)(uintptr_t)it->metadata;
+	e.source_id = lb->me;
+	e.allow_override = it->allow_override;
+	ok = journal_append(lb->jr, &e, &err) == 0;
+	if (ok) {
+		snprintf(key, JOURNAL_KEY_MAX, "%s", e.key);
+	} else {
+		/* The key still travels with the row: a later replay of
+		 * nothing is harmless, and the store write goes on. */
+		snprintf(lb->jerr, sizeof lb->jerr, "%s", err.msg);
+		journal_new_key(key, &err);
+	}
+	free(e.owner);
+	return ok;
+}
+
+/* ---- background writes ------------------------------------------------ */
+
+/* What the worker writes: copies, so the pending list may change meanwhile. */
+struct wjob {
+	struct labeler *lb;
+	struct label_pending p;    /* the operation (owned copies) */
+	char **later;
+	size_t nlater;
+	char *me;
+	struct hist h;
+	bool wrote;
+};
+
+static int wjob_run(struct store *st, void *ctx, const struct worker_job *job, struct err *err)
+{
+	struct wjob *j = ctx;
+	struct op o = op_of(&j->p);
+
+	(void)job;
+	o.later = (const char *const *)j->later;
+	o.nlater = j->nlater;
+	return exec_on(st, j->me, &o, false, &j->h, &j->wrote, err);
+}
+
+static size_t pending_find(const struct labeler *lb, const char *key)
+{
+	size_t i;
+
+	for (i = 0; i < lb->npend; i++)
+		if (lb->pend[i].key[0] && strcmp(lb->pend[i].key, key) == 0)
+			return i;
+	return (size_t)-1;
+}
+
+static void kick(struct labeler *lb);
+
+static void wjob_done(void *ctx, int rc, const struct err *err)
+{
+	struct wjob *j = ctx;
+	struct labeler *lb = j->lb;
+	size_t i = pending_find(lb, j->p.key), k;
+	struct label_result res;
+
+	memset(&res, 0, sizeof res);
+	lb->running = false;
+	if (rc == 0) {
+		if (i != (size_t)-1)
+			pending_remove(lb, i);
+		journal_close_key(lb, j->p.key, true, j->wrote ? hist_row(&j->h)->id : NULL);
+		if (j->wrote) {
+			result_from_hist(&res, &j->h);
+			hist_push(lb, &j->h);
+		} else {
+			result_fill(&res, j->p.op, LABEL_UPDATE, false, NULL, j->p.trace_id,
+				    j->p.span_id, j->p.name, j->p.value, NULL);
+		}
+	} else if (i != (size_t)-1) {
+		struct label_pending *p = &lb->pend[i];
+		unsigned step = p->attempts < 6 ? p->attempts : 6;
+		int64_t wait = (int64_t)RETRY_FIRST_MS << step;
+
+		p->running = false;
+		p->attempts++;
+		free(p->error);
+		p->error = xstrdup(err->msg[0] ? err->msg : "not written");
+		p->code = err->code;
+		p->next_ms = mono_ms() + (wait < RETRY_MAX_MS ? wait : RETRY_MAX_MS);
+		lb->gen++;
+		result_fill(&res, p->op, LABEL_CREATE, true, NULL, p->trace_id, p->span_id, p->name,
+			    p->value, p->error);
+	}
+	hist_free(&j->h);
+	pending_free(&j->p);
+	for (k = 0; k < j->nlater; k++)
+		free(j->later[k]);
+	free(j->later);
+	free(j->me);
+	free(j);
+	if (lb->on_change && res.trace_id)
+		lb->on_change(lb->change_ctx, &res);
+	label_result_free(&res);
+	kick(lb);
+}
+
+/* Hands the oldest due operation (the first of its question) to the
+ * worker, unless one is being written. */
+static void kick(struct labeler *lb)
+{
+	int64_t now = mono_ms();
+	size_t i, k;
+
+	if (!lb->w || lb->running)
+		return;
+	for (i = 0; i < lb->npend; i++) {
+		struct label_pending *p = &lb->pend[i];
+		struct wjob *j;
+		const char **keys;
+
+		if (pending_on(lb, i, p->trace_id, p->span_id, p->name, NULL))
+			continue;  /* an earlier one on this question goes first */
+		if (!lb->flushing && p->next_ms > now)
+			continue;
+		j = xcalloc(1, sizeof *j);
+		j->lb = lb;
+		j->p.op = p->op;
+		j->p.trace_id = xstrdup(p->trace_id);
+		j->p.span_id = xstrdup_or_null(p->span_id);
+		j->p.name = xstrdup(p->name);
+		j->p.value = xstrdup_or_null(p->value);
+		j->p.rationale = xstrdup_or_null(p->rationale);
+		j->p.metadata = xstrdup_or_null(p->metadata);
+		j->p.allow_override = p->allow_override;
+		memcpy(j->p.key, p->key, sizeof j->p.key);
+		keys = later_keys(lb, i, &j->nlater);
+		j->later = xcalloc(j->nlater + 1, sizeof *j->later);
+		for (k = 0; k < j->nlater; k++)
+			j->later[k] = xstrdup(keys[k]);
+		free(keys);
+		j->me = xstrdup(lb->me);
+		p->running = true;
+		lb->running = true;
+		lb->gen++;
+		lb->job = worker_submit(lb->w, wjob_run, wjob_done, j);
+		return;
+	}
+}
+
+int labeler_pump(struct labeler *lb)
+{
+	int64_t now, next = -1;
+	size_t i;
+
+	if (!lb->w || !lb->npend)
+		return -1;
+	kick(lb);
+	if (lb->running)
+		return -1;  /* its completion wakes the caller */
+	now = mono_ms();
+	for (i = 0; i < lb->npend; i++) {
+		const struct label_pending *p = &lb->pend[i];
+
+		if (!pending_on(lb, i, p->trace_id, p->span_id, p->name, NULL) &&
+		    (next < 0 || p->next_ms < next))
+			next = p->next_ms;
+	}
+	if (next < 0)
+		return -1;
+	return next <= now ? 0 : (int)(next - now);
+}
+
+size_t labeler_flush(struct labeler *lb, int timeout_ms)
+{
+	int64_t end = mono_ms() + timeout_ms;
+
+	if (!lb->w)
+		return lb->npend;
+	lb->flushing = true;
+	kick(lb);
+	while (lb->npend && lb->running) {
+		int64_t left = end - mono_ms();
+
+		if (left <= 0)
+			break;
+		if (worker_wait(lb->w, (int)left))
+			worker_collect(lb->w);
+	}
+	lb->flushing = false;
+	return lb->npend;
+}
+
+void labeler_use_journal(struct labeler *lb, struct journal *j, const char *store,
+			 const char *experiment)
+{
+	lb->jr = j;
+	free(lb->store_id);
+	free(lb->experiment);
+	lb->store_id = xstrdup_or_null(store);
+	lb->experiment = xstrdup_or_null(experiment);
+}
+
+void labeler_use_worker(struct labeler *lb, struct worker *w)
+{
+	lb->w = w;
+}
+
+void labeler_on_change(struct labeler *lb,
+		       void (*fn)(void *ctx, const struct label_result *r), void *ctx)
+{
+	lb->on_change = fn;
+	lb->change_ctx = ctx;
+}
+
+bool labeler_journal_error(struct labeler *lb, struct err *err)
+{
+	if (!lb->jerr[0])
+		return false;
+	err_set(err, ERR_RUNTIME, "%s", lb->jerr);
+	lb->jerr[0] = '\0';
+	return true;
+}
+
+void labeler_restore(struct labeler *lb, const struct journal_entry *v, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		struct label_pending *p;
+		struct op o;
+
+		memset(&o, 0, sizeof o);
+		switch (v[i].action) {
+		case JA_DELETE: o.op = LABEL_OP_DELETE; break;
+		case JA_RATIONALE: o.op = LABEL_OP_RATIONALE; break;
+		case JA_UNDO: continue;
+		default: o.op = LABEL_OP_SET; break;
+		}
+		if (o.op == LABEL_OP_SET && !v[i].value)
+			continue;
+		o.trace_id = v[i].trace_id;
+		o.span_id = v[i].span_id;
+		o.name = v[i].name;
+		o.value = v[i].value;
+		o.rationale = v[i].rationale;
+		o.metadata = v[i].metadata;
+		o.allow_override = v[i].allow_override;
+		o.key = v[i].key;
+		p = pending_add(lb, &o, 0, ERR_BUSY, "from the journal of an earlier run");
+		p->journalled = true;
+		p->restored = true;
+		p->queued_ms = v[i].created_ms;
+	}
+	kick(lb);
+}
+
+/* Runs a fresh operation: journalled first; then queued behind pending
+ * ones on its target, or handed to the worker, or written now, else
+ * queued with the error.  -1 only for item errors. */
 static int run_op(struct labeler *lb, struct op *it, struct label_result *res,
 		  struct err *err)
 {
 	const struct label_pending *first;
+	struct label_pending *p;
 	struct hist h;
 	struct err e = { 0 };
-	bool wrote;
+	char key[JOURNAL_KEY_MAX];
+	bool wrote, journalled;
 	size_t ahead;
 
 	ahead = pending_on(lb, lb->npend, it->trace_id, it->span_id, it->name, &first);
@@ -654,11 +1090,17 @@ static int run_op(struct labeler *lb, struct op *it, struct label_result *res,
 					     lb->pend[i].name, it->trace_id, it->span_id, it->name))
 					it->allow_override |= lb->pend[i].allow_override;
 		}
+		journalled = journal_put(lb, it, ahead, key);
+		it->key = key[0] ? key : NULL;
 		err_set(&e, first->code, "waiting behind %zu pending operation%s on this item",
 			ahead, ahead == 1 ? "" : "s");
-		pending_add(lb, it, 0, e.code, e.msg);
+		p = pending_add(lb, it, 0, e.code, e.msg);
+		p->journalled = journalled;
 		result_fill(res, it->op, LABEL_CREATE, true, NULL, it->trace_id, it->span_id,
 			    it->name, it->value, e.msg);
+		if (res)
+			res->saving = lb->w != NULL;
+		kick(lb);
 		return 0;
 	}
 	if (store_check_target(lb->st, it->trace_id, span_norm(it->span_id), &e) < 0 &&
@@ -667,7 +1109,20 @@ static int run_op(struct labeler *lb, struct op *it, struct label_result *res,
 		return -1;
 	}
 	err_clear(&e);
-	if (exec_op(lb, it, true, &h, &wrote, &e) == 0) {
+	journalled = journal_put(lb, it, 0, key);
+	it->key = key[0] ? key : NULL;
+	if (lb->w) {
+		p = pending_add(lb, it, 0, ERR_NONE, "saving");
+		p->journalled = journalled;
+		result_fill(res, it->op, LABEL_CREATE, true, NULL, it->trace_id, it->span_id,
+			    it->name, it->value, "saving");
+		if (res)
+			res->saving = true;
+		kick(lb);
+		return 0;
+	}
+	if (exec_on(lb->st, lb->me, it, true, &h, &wrote, &e) == 0) {
+		journal_close_key(lb, key, true, wrote ? hist_row(&h)->id : NULL);
 		if (wrote) {
 			result_from_hist(res, &h);
 			hist_push(lb, &h);
@@ -675,10 +1130,12 @@ static int run_op(struct labeler *lb, struct op *it, struct label_result *res,
 		return 0;
 	}
 	if (item_error(e.code)) {
+		journal_close_key(lb, key, false, NULL);
 		*err = e;
 		return -1;
 	}
-	pending_add(lb, it, 1, e.code, e.msg);
+	p = pending_add(lb, it, 1, e.code, e.msg);
+	p->journalled = journalled;
 	result_fill(res, it->op, LABEL_CREATE, true, NULL, it->trace_id, it->span_id, it->name,
 		    it->value, e.msg);
 	return 0;
@@ -1033,12 +1490,23 @@ int labeler_retry(struct labeler *lb, size_t *written, struct err *err)
 	struct err first = { 0 };
 	size_t i = 0, n = 0;
 
+	if (lb->w) {
+		/* every one is due now; the worker writes them */
+		for (i = 0; i < lb->npend; i++)
+			lb->pend[i].next_ms = 0;
+		kick(lb);
+		if (written)
+			*written = 0;
+		return 0;
+	}
 	while (i < lb->npend) {
 		struct label_pending *p = &lb->pend[i];
 		struct err e = { 0 };
 		struct hist h;
 		struct op o = op_of(p);
+		const char **later;
 		bool wrote;
+		int rc;
 
 		/* an earlier one on this target still waits: keep the order */
 		if (pending_on(lb, i, p->trace_id, p->span_id, p->name, NULL)) {
@@ -1046,7 +1514,12 @@ int labeler_retry(struct labeler *lb, size_t *written, struct err *err)
 			continue;
 		}
 		p->attempts++;
-		if (exec_op(lb, &o, false, &h, &wrote, &e) == 0) {
+		later = later_keys(lb, i, &o.nlater);
+		o.later = later;
+		rc = exec_on(lb->st, lb->me, &o, false, &h, &wrote, &e);
+		free(later);
+		if (rc == 0) {
+			journal_close_key(lb, p->key, true, wrote ? hist_row(&h)->id : NULL);
 			if (wrote)
 				hist_push(lb, &h);
 			pending_remove(lb, i);

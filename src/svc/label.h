@@ -27,6 +27,26 @@
  * labeler_discard*.  The history records what was written, for undo/redo
  * over the whole run.
  *
+ * The journal (svc/journal.h), when one is attached: every label, rationale
+ * and delete is appended to it, with a fresh idempotency key, before
+ * anything else happens, and marked done once the store committed it.  The
+ * key goes into the row's metadata (JOURNAL_KEY_META), and before each
+ * write the store's rows are searched for it (and for the keys of the
+ * later pending operations on the same question): an operation whose key
+ * is already there is not written again.  A journal that cannot be
+ * written (full disk) does not stop the label: it is kept in memory, its
+ * pending item says "not journalled", and the store write goes on.
+ *
+ * The worker (svc/worker.h), when one is attached: writes never run on the
+ * caller's thread.  labeler_set and friends queue the operation (pending,
+ * res->saving) and hand the oldest runnable one to the worker; when it
+ * fails because of the store (locked, unreachable, read-only...) it is
+ * tried again after a back-off (0.25 s doubling up to 5 s), in order per
+ * question.  labeler_pump starts what is due; labeler_flush is the one
+ * bounded last try at exit.  Without a worker every write runs in the call
+ * (the command line, scripted runs).  The worker must be closed before the
+ * labeler is freed (its done callbacks reach the labeler).
+ *
  * How the screens call it, for a label key:
  *   labeler_plan(...)                  kind CREATE / UPDATE / OVERRIDE
  *   if kind == LABEL_OVERRIDE: ask "override the judge's `false`?" (with the
@@ -49,8 +69,10 @@
 #include "core/model.h"
 #include "core/pyjson.h"
 #include "store/store.h"
+#include "svc/journal.h"
 
 struct labeler;
+struct worker;
 
 /* What a write did (or, in a plan, would do). */
 enum label_kind {
@@ -122,6 +144,7 @@ struct label_result {
 	enum label_op op;
 	enum label_kind kind;        /* what was written (undefined when queued) */
 	bool queued;                 /* not written: now pending */
+	bool saving;                 /* queued for the worker (not a failure) */
 	char *id;                    /* assessment written or deleted; NULL when queued */
 	char *trace_id;
 	char *span_id;               /* NULL: the whole trace */
@@ -147,6 +170,11 @@ struct label_pending {
 	char *error;                 /* its message */
 	int64_t queued_ms;
 	unsigned attempts;           /* writes tried (0: queued behind another) */
+	char key[JOURNAL_KEY_MAX];   /* idempotency key ("" without a journal) */
+	bool journalled;             /* its action line is in the journal */
+	bool restored;               /* taken from the journal of an earlier run */
+	bool running;                /* the worker is writing it now */
+	int64_t next_ms;             /* the next automatic try (worker) */
 };
 
 /* The last label set (for `.`), borrowed; NULL before the first one. */
@@ -166,6 +194,35 @@ const char *labeler_source_id(const struct labeler *lb);
 /* Changes whenever the history or the pending list changes: a cheap check
  * for "redraw the status bar". */
 uint64_t labeler_generation(const struct labeler *lb);
+
+/* Attaches the journal (borrowed; NULL detaches): store is the store's
+ * identity (journal_store_id), experiment its MLflow experiment id or
+ * NULL. */
+void labeler_use_journal(struct labeler *lb, struct journal *j, const char *store,
+			 const char *experiment);
+/* Attaches a worker (borrowed) whose store is the same as the labeler's. */
+void labeler_use_worker(struct labeler *lb, struct worker *w);
+/* Called on the caller's thread after each background write: r says what
+ * was written (r->queued: it failed and waits for another try, r->error
+ * says why); borrowed for the call. */
+void labeler_on_change(struct labeler *lb,
+		       void (*fn)(void *ctx, const struct label_result *r), void *ctx);
+/* The last journal failure since the last call, into err (true), or
+ * false when there was none. */
+bool labeler_journal_error(struct labeler *lb, struct err *err);
+
+/* Takes actions from the journal (svc/journal.h: journal_pending with
+ * JP_ADOPT for this store) as pending operations, with their keys.  The
+ * entries stay the caller's. */
+void labeler_restore(struct labeler *lb, const struct journal_entry *v, size_t n);
+
+/* With a worker: starts the next due write; returns the milliseconds until
+ * the next automatic try (-1: nothing waits). */
+int labeler_pump(struct labeler *lb);
+/* With a worker: writes what is pending, at once (no back-off), for at
+ * most timeout_ms; returns how many remain pending.  Call worker_close
+ * after it to interrupt a write still running. */
+size_t labeler_flush(struct labeler *lb, int timeout_ms);
 
 /* ---- labelling -------------------------------------------------------- */
 
@@ -238,13 +295,15 @@ int labeler_redo(struct labeler *lb, struct label_result *res, struct err *err);
 
 size_t labeler_pending_count(const struct labeler *lb);   /* O(1) */
 const struct label_pending *labeler_pending_at(const struct labeler *lb, size_t i);
-/* Writes pending operations in order; each one written is removed and
+/* Writes pending operations in order (with a worker: every one is due now,
+ * in the background; *written is then 0); each one written is removed and
  * enters the history.  After a failure on a target and name, later ones on
  * it wait; a failure of the store itself (busy, read-only, I/O) stops the
  * run.  *written (may be NULL) counts the writes.  0 when none remain
  * pending, else -1 with the first failure in err. */
 int labeler_retry(struct labeler *lb, size_t *written, struct err *err);
-/* Drops a pending operation (only on the user's explicit request). */
+/* Drops a pending operation (only on the user's explicit request); the
+ * journal records it as discarded. */
 void labeler_discard(struct labeler *lb, size_t i);
 void labeler_discard_all(struct labeler *lb);
 

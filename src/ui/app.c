@@ -1319,7 +1319,8 @@ static int run_interactive(struct ui *ui, struct err *err)
 
 	draw(ui);
 	while (!ui->quit) {
-		int timeout, key;
+		int timeout, key, due;
+		bool wrote = false;
 
 		if (term_signalled())
 			break;
@@ -1329,7 +1330,15 @@ static int run_interactive(struct ui *ui, struct err *err)
 			timeout = ui->seq[0] == TBK_ESC ? term_esc_delay() : SEQ_TIMEOUT_MS;
 		else
 			timeout = IDLE_TICK_MS;
-		key = term_read_key(ui->term, timeout);
+		/* a label write waiting for its next try */
+		due = ui_label_due(ui);
+		if (due >= 0 && due < timeout)
+			timeout = due;
+		key = term_wait_key(ui->term, ui_label_fd(ui), timeout, &wrote);
+		if (wrote && ui_label_collect(ui) && key < 0) {
+			draw(ui);
+			continue;
+		}
 		if (key < 0) {
 			if (term_signalled())
 				break;
@@ -1640,11 +1649,13 @@ int ui_run(const struct ui_args *args, struct err *err)
 		ui_msg(&ui, SLOT_MSG_INFO, "%s", store_note(ui.st));
 	if (args->trace_id && open_by_id(&ui, args->trace_id, err) < 0)
 		goto out;
+	ui_label_start(&ui, exp_id);
 	if (ui.scripted)
 		rc = run_script(&ui, &sc, err);
 	else
 		rc = run_interactive(&ui, err);
 out:
+	ui_label_stop(&ui);
 	term_close(ui.term);
 	ui.term = NULL;
 	ui_label_report_unwritten(&ui);

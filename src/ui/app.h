@@ -171,8 +171,9 @@ struct list_state {
 	unsigned count_gen;
 };
 
-struct worker;
 struct count_job;
+struct journal;
+struct worker;
 
 struct ui {
 	const struct ui_args *args;
@@ -201,6 +202,8 @@ struct ui {
 
 	/* Labelling (label.c). */
 	struct labeler *lb;
+	struct journal *jr;        /* the label journal, or NULL (it could not open) */
+	struct worker *w;          /* writes off the key thread (interactive runs) */
 	struct label_flow lab;
 	bool advance;              /* move on after a label (how: cfg->advance) */
 	bool blind;                /* others' answers hidden until I answer */
@@ -276,6 +279,19 @@ struct label_schema;
 struct label_key;
 
 int ui_label_init(struct ui *ui, struct err *err);
+/* Once the experiment is known: the journal (what earlier runs left
+ * pending for this store is taken over and written again, and the status
+ * says how many) and, for interactive runs, the writing worker. */
+void ui_label_start(struct ui *ui, int64_t exp_id);
+/* At the end (signal or quit), before the terminal is restored: one
+ * bounded last try (under a second) for what is pending; the rest stays
+ * in the journal. */
+void ui_label_stop(struct ui *ui);
+/* The worker's wake-up descriptor (-1: none), its completions, and the
+ * milliseconds until the next automatic retry (-1: none). */
+int ui_label_fd(const struct ui *ui);
+bool ui_label_collect(struct ui *ui);
+int ui_label_due(struct ui *ui);
 void ui_label_free(struct ui *ui);
 /* Do label keys work in this keymap context? */
 bool ui_label_context(const char *ctx);
@@ -296,8 +312,9 @@ bool ui_label_final(struct ui *ui, const char *trace_id, const char *span_id, co
 unsigned ui_label_accept(struct ui *ui, enum prompt_kind kind, const char *text);
 void ui_label_cancel(struct ui *ui);
 unsigned ui_label_answer(struct ui *ui, int answer);
-/* May the program end now?  With labels pending, asks first (they would be
- * lost; retry is offered) and returns false. */
+/* May the program end now?  With labels pending, asks first (retry is
+ * offered; they stay in the journal, or are lost when it could not take
+ * them) and returns false. */
 bool ui_label_may_quit(struct ui *ui);
 /* The schema instructions of the label being given, or NULL (shown above
  * the input line while it waits for a rationale or an answer). */

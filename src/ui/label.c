@@ -13,6 +13,7 @@
  * they stay together.
  */
 #include <inttypes.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,8 +22,13 @@
 #include "core/strbuf.h"
 #include "core/textbuf.h"
 #include "core/util.h"
+#include "svc/journal.h"
 #include "svc/label.h"
+#include "svc/worker.h"
 #include "ui/app.h"
+
+/* The last try for pending labels at exit (a signal, or quitting). */
+#define LAST_TRY_MS 800
 
 static unsigned answer_pending(struct ui *ui, int answer);
 
@@ -54,9 +60,13 @@ static void flow_reset(struct label_flow *f)
 void ui_label_free(struct ui *ui)
 {
 	flow_reset(&ui->lab);
+	worker_close(ui->w);  /* its completions reach the labeler */
+	ui->w = NULL;
 	labeler_free(&ui->lb);
 	FREE(ui->item_id);
 	FREE(ui->progress_q);
+	journal_close(ui->jr);
+	ui->jr = NULL;
 }
 
 void ui_label_item_opened(struct ui *ui, const char *trace_id)
@@ -175,29 +185,47 @@ static int row_change(const struct label_result *r, bool undo)
 	return undo ? -c : c;
 }
 
-/* Says what a write did, or that it is pending. */
-static void report(struct ui *ui, const struct label_result *r, const char *span_name)
+/* "quality = 4 on tr-7d2f4e9a…" (not yet sanitised). */
+static void describe(struct strbuf *sb, const struct label_result *r)
 {
-	struct strbuf sb = STRBUF_INIT;
 	char id[32];
 	char *v = shown_value(r->value);
 
 	short_id(id, sizeof id, r->trace_id);
 	if (r->op == LABEL_OP_DELETE)
-		sb_addf(&sb, "deleted %s on %s", r->name, id);
+		sb_addf(sb, "deleted %s on %s", r->name, id);
 	else if (r->op == LABEL_OP_RATIONALE)
-		sb_addf(&sb, "rationale of %s on %s", r->name, id);
+		sb_addf(sb, "rationale of %s on %s", r->name, id);
 	else
-		sb_addf(&sb, "%s = %s on %s", r->name, v, id);
+		sb_addf(sb, "%s = %s on %s", r->name, v, id);
+	free(v);
+}
+
+/* Says what a write did, or that it is pending. */
+static void report(struct ui *ui, const struct label_result *r, const char *span_name)
+{
+	struct strbuf sb = STRBUF_INIT;
+	struct err err;
+
+	if (r->saving)
+		sb_adds(&sb, "saving ");
+	describe(&sb, r);
 	if (span_name)
 		sb_addf(&sb, " span %s", span_name);
-	if (r->queued)
+	if (r->saving && r->error && strcmp(r->error, "saving") != 0)
+		sb_addf(&sb, " (%s)", r->error);
+	else if (r->saving)
+		;
+	else if (r->queued)
 		sb_addf(&sb, ": not written, pending (%s)", r->error ? r->error : "error");
 	else if (r->op == LABEL_OP_SET && r->kind != LABEL_CREATE)
 		sb_addf(&sb, " (%s)", kind_verb(r->kind));
-	ui_msg(ui, r->queued ? SLOT_PENDING : SLOT_MSG_OK, "%s", sb_str(&sb));
+	err_clear(&err);
+	if (labeler_journal_error(ui->lb, &err))
+		ui_msg(ui, SLOT_MSG_ERROR, "%s; label journal: %s", sb_str(&sb), err.msg);
+	else
+		ui_msg(ui, r->queued ? SLOT_PENDING : SLOT_MSG_OK, "%s", sb_str(&sb));
 	sb_free(&sb);
-	free(v);
 }
 
 /* ---- the target ---------------------------------------------------------- */
@@ -351,8 +379,8 @@ static unsigned finish(struct ui *ui, const char *rationale)
 		report(ui, &res, f->span_name);
 		trace = xstrdup(f->trace_id);
 		name = xstrdup(f->name);
-		queued = res.queued;
-		change = queued ? 0 : row_change(&res, false);
+		queued = res.queued && !res.saving;
+		change = res.queued ? 0 : row_change(&res, false);
 		/* The list gets a column for it, where its pending mark shows. */
 		ui_names_add(&ui->list, f->name);
 	}
@@ -843,6 +871,10 @@ static bool retry_pending(struct ui *ui)
 	rc = labeler_retry(ui->lb, &written, &err);
 	traces_changed(ui, ids, n, written > 0);
 	left = labeler_pending_count(ui->lb);
+	if (ui->w && left) {
+		ui_msg(ui, SLOT_PENDING, "writing %zu pending label%s", left, left == 1 ? "" : "s");
+		return false;
+	}
 	if (rc == 0)
 		ui_msg(ui, SLOT_MSG_OK, "%zu pending label%s written", written,
 		       written == 1 ? "" : "s");
@@ -871,6 +903,16 @@ static void pending_keys(const struct ui *ui, struct strbuf *retry, struct strbu
 		ui_keys_text(ui, "global", ACT_DISCARD_PENDING, discard, 1);
 }
 
+static bool all_journalled(const struct ui *ui)
+{
+	size_t i, n = labeler_pending_count(ui->lb);
+
+	for (i = 0; i < n; i++)
+		if (!labeler_pending_at(ui->lb, i)->journalled)
+			return false;
+	return n > 0;
+}
+
 static void ask_pending(struct ui *ui, enum label_stage stage)
 {
 	size_t n = labeler_pending_count(ui->lb);
@@ -879,7 +921,11 @@ static void ask_pending(struct ui *ui, enum label_stage stage)
 	flow_reset(&ui->lab);
 	ui->lab.stage = stage;
 	pending_keys(ui, &r, NULL);
-	sb_addf(&q, "%zu label%s not written yet will be lost: ", n, n == 1 ? "" : "s");
+	if (all_journalled(ui))
+		sb_addf(&q, "%zu label%s not written yet (kept in the journal for the next start): ",
+			n, n == 1 ? "" : "s");
+	else
+		sb_addf(&q, "%zu label%s not written yet will be lost: ", n, n == 1 ? "" : "s");
 	if (stage == LS_ASK_QUIT) {
 		if (r.len)
 			sb_addf(&q, "%s retry first, ", sb_str(&r));
@@ -992,6 +1038,9 @@ void ui_label_report_unwritten(const struct ui *ui)
 {
 	size_t i, n = ui->lb ? labeler_pending_count(ui->lb) : 0;
 
+	/* After a hang-up the terminal is gone: the journal keeps them. */
+	if (!n || (term_signalled() == SIGHUP && all_journalled(ui)))
+		return;
 	for (i = 0; i < n; i++) {
 		const struct label_pending *p = labeler_pending_at(ui->lb, i);
 		struct strbuf sb = STRBUF_INIT;
@@ -1011,6 +1060,13 @@ void ui_label_report_unwritten(const struct ui *ui)
 		fprintf(stderr, "tracelab: label not written: %s\n", safe);
 		free(safe);
 		sb_free(&sb);
+	}
+	if (all_journalled(ui)) {
+		char *safe = sanitize_dup(journal_path(ui->jr), strlen(journal_path(ui->jr)));
+
+		fprintf(stderr, "tracelab: %zu label%s kept in the journal %s: written at the next "
+			"start, or with `tracelab pending --retry`\n", n, n == 1 ? "" : "s", safe);
+		free(safe);
 	}
 }
 
@@ -1100,6 +1156,122 @@ unsigned ui_label_action(struct ui *ui, enum action a)
 	default:
 		return EFF_UNHANDLED;
 	}
+}
+
+/* ---- the journal and the worker ------------------------------------------- */
+
+/* A background write ended: what it did, as a label key would say it. */
+static void written(void *ctx, const struct label_result *r)
+{
+	struct ui *ui = ctx;
+	struct err err;
+
+	struct strbuf sb = STRBUF_INIT;
+	char *what;
+
+	err_clear(&err);
+	sb_adds(&sb, "saving ");
+	describe(&sb, r);
+	what = sanitize_dup(sb.buf, sb.len);
+	if (labeler_journal_error(ui->lb, &err)) {
+		ui_msg(ui, SLOT_MSG_ERROR, "label journal: %s", err.msg);
+	} else if (r->queued) {
+		report(ui, r, NULL);
+	} else if (ui->msg && str_starts(ui->msg, what)) {
+		/* "saving quality = 4 on tr-… span X" is now written */
+		char *done = xstrdup(ui->msg + strlen("saving "));
+
+		if (r->op == LABEL_OP_SET && r->kind != LABEL_CREATE)
+			ui_msg(ui, SLOT_MSG_OK, "%s (%s)", done, kind_verb(r->kind));
+		else
+			ui_msg(ui, SLOT_MSG_OK, "%s", done);
+		free(done);
+	} else if (!ui->lab.stage && ui->msg_slot == SLOT_PENDING) {
+		report(ui, r, NULL);
+	}
+	free(what);
+	sb_free(&sb);
+	if (!r->queued) {
+		progress_step(ui, r->trace_id, r->name, row_change(r, false));
+		ui->progress_dirty = true;
+	}
+	views_changed(ui, r->trace_id);
+}
+
+void ui_label_start(struct ui *ui, int64_t exp_id)
+{
+	struct journal_entry *v = NULL;
+	struct journal_report rep;
+	struct err err;
+	char *sid, exp[32];
+	size_t n = 0;
+
+	if (!ui->lb)
+		return;
+	err_clear(&err);
+	snprintf(exp, sizeof exp, "%" PRId64, exp_id);
+	sid = journal_store_id(ui->store_url);
+	if (store_is_readonly(ui->st)) {
+		/* nothing is written: labels given here stay in memory */
+	} else if (journal_open(NULL, &ui->jr, &err) < 0) {
+		ui_msg(ui, SLOT_MSG_ERROR, "label journal: %s (labels are kept in memory only)",
+		       err.msg);
+	} else {
+		labeler_use_journal(ui->lb, ui->jr, sid, exp);
+		if (journal_notice(ui->jr)[0])
+			ui_msg(ui, SLOT_MSG_ERROR, "label journal: %s", journal_notice(ui->jr));
+	}
+	if (!ui->scripted && !store_is_readonly(ui->st) &&
+	    worker_start(ui->store_url, 0, &ui->w, &err) == 0) {
+		labeler_use_worker(ui->lb, ui->w);
+		labeler_on_change(ui->lb, written, ui);
+	}
+	if (ui->jr && journal_pending(ui->jr, sid, JP_ADOPT, &v, &n, &rep, &err) == 0 && n) {
+		size_t left;
+
+		labeler_restore(ui->lb, v, n);
+		if (!ui->w)
+			labeler_retry(ui->lb, NULL, &err);
+		left = labeler_pending_count(ui->lb);
+		if (ui->w)
+			ui_msg(ui, SLOT_PENDING, "%zu journalled label%s from an earlier run: writing "
+			       "them", n, n == 1 ? "" : "s");
+		else if (!left)
+			ui_msg(ui, SLOT_MSG_OK, "%zu journalled label%s from an earlier run written",
+			       n, n == 1 ? "" : "s");
+		else
+			ui_msg(ui, SLOT_PENDING, "%zu journalled label%s from an earlier run: %zu "
+			       "still pending (%s)", n, n == 1 ? "" : "s", left, err.msg);
+		ui->progress_dirty = true;
+	}
+	journal_entries_free(v, n);
+	free(sid);
+}
+
+void ui_label_stop(struct ui *ui)
+{
+	if (!ui->lb || !ui->w)
+		return;
+	labeler_on_change(ui->lb, NULL, NULL);
+	labeler_flush(ui->lb, LAST_TRY_MS);
+	worker_close(ui->w);
+	ui->w = NULL;
+	labeler_use_worker(ui->lb, NULL);
+}
+
+int ui_label_fd(const struct ui *ui)
+{
+	return ui->w ? worker_fd(ui->w) : -1;
+}
+
+bool ui_label_collect(struct ui *ui)
+{
+	return ui->w && worker_collect(ui->w) > 0;
+}
+
+int ui_label_due(struct ui *ui)
+{
+	return ui->lb ? labeler_pump(ui->lb) : -1;
 }
 
 /* ---- status and idle work ------------------------------------------------ */

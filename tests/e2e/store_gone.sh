@@ -1,7 +1,7 @@
 #!/bin/sh
 # The store file deleted while the browser has it open: a label is not
-# written into the deleted file but kept as pending, with a message saying
-# why, and quitting asks before dropping it.
+# written into the deleted file but kept as pending (and journalled), with
+# a message saying why, and quitting asks first.
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/tmux.lib"
 . "$(dirname "$0")/../ui/snap.lib"
@@ -19,9 +19,13 @@ else
 	not_ok "e2e gone: the label shows as pending, with the reason" "$(pane)"
 fi
 tmux_keys W
-if tmux_wait "1 still pending"; then ok "e2e gone: W keeps it pending"; else not_ok "e2e gone: W keeps it pending" "$(pane)"; fi
+if tmux_wait "writing 1 pending label\|not written, pen" && tmux_wait "1 pending (store file /"; then
+	ok "e2e gone: W tries again and keeps it pending"
+else
+	not_ok "e2e gone: W tries again and keeps it pending" "$(pane)"
+fi
 tmux_keys q
-if tmux_wait "1 label not written yet will be lost" 5 && ! pane | grep -q SHELL-IS-BACK; then
+if tmux_wait "1 label not written yet (kept in the journal" 5 && ! pane | grep -q SHELL-IS-BACK; then
 	ok "e2e gone: quitting asks first"
 else
 	not_ok "e2e gone: quitting asks first" "$(pane)"

@@ -2,13 +2,24 @@
  * lines, pending actions per store, a torn last line set aside, an
  * unreadable line skipped, two journals on one file (as two processes),
  * taking over the actions of an owner that ended, emptying when nothing is
- * pending, and the store identity of a file path. */
+ * pending, and the store identity of a file path.  With the labeller on a
+ * copy of a real MLflow store: each label reaches the store exactly once,
+ * also when a crash came between the store's commit and the journal's
+ * "done", when the store was locked, and through a worker. */
 #include <fcntl.h>
+#include <sqlite3.h>
+#include <stdarg.h>
 #include <sys/stat.h>
 
 #include "core/util.h"
+#include "store/store.h"
 #include "svc/journal.h"
+#include "svc/label.h"
+#include "svc/worker.h"
 #include "test.h"
+
+#define TR "tr-c3f8ccfcfd1ce910d7277a703eedd5e9"
+#define ME "ann@example.com"
 
 static char *jpath(const char *name)
 {
@@ -311,6 +322,395 @@ TEST(journal_default_place)
 	unsetenv("XDG_STATE_HOME");
 }
 
+
+/* ---- with a real store ---------------------------------------------------- */
+
+static int store_copies;
+
+static char *store_copy(void)
+{
+	char name[32];
+
+	snprintf(name, sizeof name, "s%d.db", ++store_copies);
+	return test_copy_fixture("mlflow-3-dspy-react-agent.db", name);
+}
+
+static long long q_int(const char *db, const char *fmt, ...)
+{
+	sqlite3 *h = NULL;
+	sqlite3_stmt *st = NULL;
+	long long v = -1;
+	char *sql;
+	va_list ap;
+
+	va_start(ap, fmt);
+	sql = sqlite3_vmprintf(fmt, ap);
+	va_end(ap);
+	if (sqlite3_open(db, &h) == SQLITE_OK && sqlite3_prepare_v2(h, sql, -1, &st, NULL) == SQLITE_OK &&
+	    sqlite3_step(st) == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL)
+		v = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	sqlite3_close(h);
+	sqlite3_free(sql);
+	return v;
+}
+
+static long long rows_named(const char *db, const char *name)
+{
+	return q_int(db, "SELECT count(*) FROM assessments WHERE name = %Q AND source_id = %Q",
+		     name, ME);
+}
+
+static size_t pending_of(struct journal *j, const char *store)
+{
+	struct journal_entry *v = NULL;
+	struct err err;
+	size_t n = 0;
+
+	err_clear(&err);
+	if (journal_pending(j, store, 0, &v, &n, NULL, &err) < 0)
+		return (size_t)-1;
+	journal_entries_free(v, n);
+	return n;
+}
+
+static void set_label(struct labeler *lb, const char *name, const char *value,
+		      struct label_result *res)
+{
+	struct label_req req = { 0 };
+	struct err err;
+
+	err_clear(&err);
+	req.trace_id = TR;
+	req.name = name;
+	req.value_text = value;
+	req.type = VT_AUTO;
+	memset(res, 0, sizeof *res);
+	CHECK_INT(labeler_set(lb, &req, res, &err), 0);
+}
+
+/* An action that reached the store but whose "done" never did. */
+static void crash_after_commit(const char *jp, const char *db, const char *sid,
+			       const char *name, const char *value, char *key)
+{
+	struct journal *j = NULL;
+	struct journal_entry e;
+	struct assessment_new a = { 0 };
+	struct store *st = NULL;
+	struct err err;
+	char id[64], *meta;
+
+	err_clear(&err);
+	CHECK_INT(journal_open(jp, &j, &err), 0);
+	memset(&e, 0, sizeof e);
+	e.action = JA_CREATE;
+	e.store = (char *)(uintptr_t)sid;
+	e.trace_id = (char *)(uintptr_t)TR;
+	e.name = (char *)(uintptr_t)name;
+	e.value = (char *)(uintptr_t)value;
+	e.source_id = (char *)(uintptr_t)ME;
+	CHECK_INT(journal_append(j, &e, &err), 0);
+	snprintf(key, JOURNAL_KEY_MAX, "%s", e.key);
+	free(e.owner);
+	meta = xasprintf("{\"" JOURNAL_KEY_META "\": \"%s\"}", key);
+	CHECK_INT(store_open(db, 0, &st, &err), 0);
+	a.trace_id = TR;
+	a.name = name;
+	a.value_json = value;
+	a.source_id = ME;
+	a.metadata_json = meta;
+	CHECK_INT(store_log_assessment(st, &a, id, &err), 0);
+	store_close(st);
+	free(meta);
+	/* the process dies: its owner file is no longer locked */
+	journal_close(j);
+}
+
+/* A new run: takes over the journal's actions for the store and writes them. */
+static size_t replay(const char *jp, const char *db, const char *sid, size_t *restored)
+{
+	struct journal *j = NULL;
+	struct journal_entry *v = NULL;
+	struct store *st = NULL;
+	struct labeler *lb = NULL;
+	struct err err;
+	size_t n = 0, written = 0;
+
+	err_clear(&err);
+	CHECK_INT(journal_open(jp, &j, &err), 0);
+	CHECK_INT(store_open(db, 0, &st, &err), 0);
+	CHECK_INT(labeler_new(st, ME, &lb, &err), 0);
+	labeler_use_journal(lb, j, sid, NULL);
+	CHECK_INT(journal_pending(j, sid, JP_ADOPT, &v, &n, NULL, &err), 0);
+	labeler_restore(lb, v, n);
+	*restored = n;
+	journal_entries_free(v, n);
+	CHECK_INT(labeler_retry(lb, &written, &err), 0);
+	CHECK_INT(labeler_pending_count(lb), 0);
+	labeler_free(&lb);
+	store_close(st);
+	journal_close(j);
+	return written;
+}
+
+TEST(journal_label_exactly_once)
+{
+	char *db = store_copy(), *jp = jpath("once/journal.jsonl"), *sid = journal_store_id(db);
+	struct journal *j = NULL;
+	struct store *st = NULL;
+	struct labeler *lb = NULL;
+	struct label_result res;
+	struct err err;
+	char key[JOURNAL_KEY_MAX];
+	size_t restored = 0;
+
+	err_clear(&err);
+	CHECK_INT(journal_open(jp, &j, &err), 0);
+	CHECK_INT(store_open(db, 0, &st, &err), 0);
+	CHECK_INT(labeler_new(st, ME, &lb, &err), 0);
+	labeler_use_journal(lb, j, sid, "0");
+	set_label(lb, "quality", "4", &res);
+	CHECK(!res.queued);
+	label_result_free(&res);
+	CHECK_INT(rows_named(db, "quality"), 1);
+	/* the key went with the row, and the journal says it is done */
+	CHECK_INT(q_int(db, "SELECT count(*) FROM assessments WHERE name = 'quality' AND "
+			"json_extract(assessment_metadata, '$.\"" JOURNAL_KEY_META "\"') "
+			"GLOB '[0-9a-f]*-*-4*-*-*' AND length(json_extract(assessment_metadata, "
+			"'$.\"" JOURNAL_KEY_META "\"')) = 36"), 1);
+	CHECK_INT(pending_of(j, sid), 0);
+	/* an update carries its own key */
+	set_label(lb, "quality", "5", &res);
+	label_result_free(&res);
+	CHECK_INT(rows_named(db, "quality"), 1);
+	CHECK_INT(q_int(db, "SELECT value FROM assessments WHERE name = 'quality'"), 5);
+	CHECK_INT(pending_of(j, sid), 0);
+	labeler_free(&lb);
+	store_close(st);
+	journal_close(j);
+
+	/* committed, then killed before "done": the replay sees the key */
+	crash_after_commit(jp, db, sid, "relevance", "true", key);
+	CHECK_INT(rows_named(db, "relevance"), 1);
+	CHECK_INT(replay(jp, db, sid, &restored), 1);
+	CHECK_INT(restored, 1);
+	CHECK_INT(rows_named(db, "relevance"), 1);
+	/* and now it is done: a second start has nothing to do */
+	CHECK_INT(replay(jp, db, sid, &restored), 0);
+	CHECK_INT(restored, 0);
+	CHECK_INT(rows_named(db, "relevance"), 1);
+	free(db);
+	free(jp);
+	free(sid);
+}
+
+TEST(journal_label_locked_store)
+{
+	char *db = store_copy(), *jp = jpath("locked/journal.jsonl"), *sid = journal_store_id(db);
+	struct journal *j = NULL;
+	struct store *st = NULL;
+	struct labeler *lb = NULL;
+	struct label_result res;
+	struct err err;
+	sqlite3 *h = NULL;
+	size_t written = 0, restored = 0;
+
+	setenv("TRACELAB_BUSY_MS", "50", 1);
+	err_clear(&err);
+	CHECK_INT(journal_open(jp, &j, &err), 0);
+	CHECK_INT(store_open(db, 0, &st, &err), 0);
+	CHECK_INT(labeler_new(st, ME, &lb, &err), 0);
+	labeler_use_journal(lb, j, sid, NULL);
+	CHECK(sqlite3_open(db, &h) == SQLITE_OK);
+	CHECK(sqlite3_exec(h, "BEGIN IMMEDIATE", NULL, NULL, NULL) == SQLITE_OK);
+	set_label(lb, "quality", "2", &res);
+	CHECK(res.queued);
+	label_result_free(&res);
+	set_label(lb, "quality", "3", &res);
+	CHECK(res.queued);
+	label_result_free(&res);
+	CHECK_INT(labeler_pending_count(lb), 2);
+	CHECK_INT(pending_of(j, sid), 2);
+	CHECK_INT(labeler_retry(lb, &written, &err), -1);
+	CHECK_INT(err.code, ERR_BUSY);
+	CHECK(sqlite3_exec(h, "ROLLBACK", NULL, NULL, NULL) == SQLITE_OK);
+	CHECK_INT(labeler_retry(lb, &written, &err), 0);
+	CHECK_INT(written, 2);
+	CHECK_INT(rows_named(db, "quality"), 1);
+	CHECK_INT(q_int(db, "SELECT value FROM assessments WHERE name = 'quality'"), 3);
+	CHECK_INT(pending_of(j, sid), 0);
+
+	/* locked again, and the process dies with two labels pending */
+	CHECK(sqlite3_exec(h, "BEGIN IMMEDIATE", NULL, NULL, NULL) == SQLITE_OK);
+	set_label(lb, "relevance", "yes", &res);
+	label_result_free(&res);
+	set_label(lb, "tone", "calm", &res);
+	label_result_free(&res);
+	CHECK_INT(labeler_pending_count(lb), 2);
+	labeler_free(&lb);
+	store_close(st);
+	journal_close(j);
+	CHECK(sqlite3_exec(h, "ROLLBACK", NULL, NULL, NULL) == SQLITE_OK);
+	sqlite3_close(h);
+	CHECK_INT(rows_named(db, "relevance"), 0);
+	CHECK_INT(replay(jp, db, sid, &restored), 2);
+	CHECK_INT(restored, 2);
+	CHECK_INT(rows_named(db, "relevance"), 1);
+	CHECK_INT(rows_named(db, "tone"), 1);
+	CHECK_INT(replay(jp, db, sid, &restored), 0);
+	CHECK_INT(rows_named(db, "tone"), 1);
+	unsetenv("TRACELAB_BUSY_MS");
+	free(db);
+	free(jp);
+	free(sid);
+}
+
+/* Two pending updates of one question where the later one reached the
+ * store: neither is written again. */
+TEST(journal_label_later_key_wins)
+{
+	char *db = store_copy(), *jp = jpath("later/journal.jsonl"), *sid = journal_store_id(db);
+	struct journal *j = NULL;
+	struct store *st = NULL;
+	struct labeler *lb = NULL;
+	struct label_result res;
+	struct journal_entry e;
+	struct assessment_update u = { 0 };
+	struct err err;
+	char id[128], k2[JOURNAL_KEY_MAX], *meta;
+	long long stamp;
+	size_t restored = 0;
+
+	err_clear(&err);
+	CHECK_INT(journal_open(jp, &j, &err), 0);
+	CHECK_INT(store_open(db, 0, &st, &err), 0);
+	CHECK_INT(labeler_new(st, ME, &lb, &err), 0);
+	labeler_use_journal(lb, j, sid, NULL);
+	set_label(lb, "quality", "1", &res);
+	snprintf(id, sizeof id, "%s", res.id ? res.id : "");
+	label_result_free(&res);
+	labeler_free(&lb);
+	store_close(st);
+	memset(&e, 0, sizeof e);
+	e.action = JA_UPDATE;
+	e.store = sid;
+	e.trace_id = (char *)(uintptr_t)TR;
+	e.name = (char *)(uintptr_t)"quality";
+	e.value = (char *)(uintptr_t)"2";
+	e.source_id = (char *)(uintptr_t)ME;
+	CHECK_INT(journal_append(j, &e, &err), 0);
+	free(e.owner);
+	e.owner = NULL;
+	e.key[0] = '\0';
+	e.value = (char *)(uintptr_t)"3";
+	CHECK_INT(journal_append(j, &e, &err), 0);
+	snprintf(k2, sizeof k2, "%s", e.key);
+	free(e.owner);
+	/* the second update reached the store; the process died */
+	meta = xasprintf("{\"" JOURNAL_KEY_META "\": \"%s\"}", k2);
+	CHECK_INT(store_open(db, 0, &st, &err), 0);
+	u.value_json = "3";
+	u.metadata_json = meta;
+	u.updated_ms = 1700000000123;
+	CHECK_INT(store_update_assessment(st, id, &u, &err), 0);
+	store_close(st);
+	free(meta);
+	journal_close(j);
+	stamp = q_int(db, "SELECT last_updated_timestamp FROM assessments WHERE name = 'quality'");
+	CHECK_INT(stamp, 1700000000123);
+	CHECK_INT(replay(jp, db, sid, &restored), 2);
+	CHECK_INT(restored, 2);
+	CHECK_INT(q_int(db, "SELECT value FROM assessments WHERE name = 'quality'"), 3);
+	CHECK_INT(q_int(db, "SELECT last_updated_timestamp FROM assessments WHERE name = 'quality'"),
+		  stamp);
+	free(db);
+	free(jp);
+	free(sid);
+}
+
+static void on_change(void *ctx, const struct label_result *r)
+{
+	int *n = ctx;
+
+	*n += !r->queued;
+}
+
+TEST(journal_label_worker)
+{
+	char *db = store_copy(), *jp = jpath("worker/journal.jsonl"), *sid = journal_store_id(db);
+	struct journal *j = NULL;
+	struct store *st = NULL;
+	struct labeler *lb = NULL;
+	struct worker *w = NULL;
+	struct label_result res;
+	struct err err;
+	sqlite3 *h = NULL;
+	int changes = 0, guard;
+	int64_t t0;
+
+	setenv("TRACELAB_BUSY_MS", "50", 1);
+	err_clear(&err);
+	CHECK_INT(journal_open(jp, &j, &err), 0);
+	CHECK_INT(store_open(db, 0, &st, &err), 0);
+	CHECK_INT(labeler_new(st, ME, &lb, &err), 0);
+	CHECK_INT(worker_start(db, 0, &w, &err), 0);
+	labeler_use_journal(lb, j, sid, NULL);
+	labeler_use_worker(lb, w);
+	labeler_on_change(lb, on_change, &changes);
+	/* locked: the call returns at once, the label waits */
+	CHECK(sqlite3_open(db, &h) == SQLITE_OK);
+	CHECK(sqlite3_exec(h, "BEGIN IMMEDIATE", NULL, NULL, NULL) == SQLITE_OK);
+	t0 = mono_ms();
+	set_label(lb, "quality", "4", &res);
+	CHECK(res.queued && res.saving);
+	label_result_free(&res);
+	set_label(lb, "quality", "5", &res);
+	label_result_free(&res);
+	CHECK_INT(labeler_pending_count(lb), 2);
+	CHECK_INT(pending_of(j, sid), 2);
+	/* the first try fails on the lock and is tried again later */
+	CHECK(worker_wait(w, 5000));
+	worker_collect(w);
+	CHECK_INT(labeler_pending_count(lb), 2);
+	CHECK(labeler_pending_at(lb, 0)->attempts == 1);
+	CHECK_INT(labeler_pending_at(lb, 0)->code, ERR_BUSY);
+	CHECK(labeler_pump(lb) > 0);
+	CHECK(sqlite3_exec(h, "ROLLBACK", NULL, NULL, NULL) == SQLITE_OK);
+	for (guard = 0; labeler_pending_count(lb) && guard < 200; guard++) {
+		int next = labeler_pump(lb);
+
+		if (worker_wait(w, next > 0 ? next : 50))
+			worker_collect(w);
+	}
+	CHECK_INT(labeler_pending_count(lb), 0);
+	CHECK_INT(changes, 2);
+	CHECK_INT(rows_named(db, "quality"), 1);
+	CHECK_INT(q_int(db, "SELECT value FROM assessments WHERE name = 'quality'"), 5);
+	CHECK_INT(pending_of(j, sid), 0);
+	CHECK(labeler_can_undo(lb));
+	(void)t0;
+
+	/* the bounded last try: locked, it gives up in time and keeps them */
+	CHECK(sqlite3_exec(h, "BEGIN IMMEDIATE", NULL, NULL, NULL) == SQLITE_OK);
+	set_label(lb, "tone", "calm", &res);
+	label_result_free(&res);
+	t0 = mono_ms();
+	CHECK_INT(labeler_flush(lb, 300), 1);
+	CHECK(mono_ms() - t0 < 1000);
+	worker_close(w);
+	CHECK_INT(pending_of(j, sid), 1);
+	CHECK(sqlite3_exec(h, "ROLLBACK", NULL, NULL, NULL) == SQLITE_OK);
+	sqlite3_close(h);
+	labeler_free(&lb);
+	store_close(st);
+	journal_close(j);
+	CHECK_INT(rows_named(db, "tone"), 0);
+	unsetenv("TRACELAB_BUSY_MS");
+	free(db);
+	free(jp);
+	free(sid);
+}
+
 int main(void)
 {
 	RUN(journal_append_and_pending);
@@ -319,5 +719,9 @@ int main(void)
 	RUN(journal_refusals);
 	RUN(journal_store_ids);
 	RUN(journal_default_place);
+	RUN(journal_label_exactly_once);
+	RUN(journal_label_locked_store);
+	RUN(journal_label_later_key_wins);
+	RUN(journal_label_worker);
 	TEST_MAIN_END();
 }
