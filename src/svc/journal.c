@@ -293,6 +293,20 @@ static char *field_dup(const struct jfield *f, size_t n, const char *key)
 	return x && !x->is_null ? xstrdup(x->text) : NULL;
 }
 
+/* A member that holds JSON (the value): a string member is a JSON string. */
+static char *json_dup(const struct jfield *f, size_t n, const char *key)
+{
+	const struct jfield *x = jline_get(f, n, key);
+	struct strbuf sb = STRBUF_INIT;
+
+	if (!x || x->is_null)
+		return NULL;
+	if (!x->is_str)
+		return xstrdup(x->text);
+	pyjson_string(&sb, x->text, strlen(x->text));
+	return sb_take(&sb);
+}
+
 static int entry_from(const struct jfield *f, size_t n, struct journal_entry *e)
 {
 	const struct jfield *k = jline_get(f, n, "key"), *a = jline_get(f, n, "action"), *x;
@@ -307,7 +321,7 @@ static int entry_from(const struct jfield *f, size_t n, struct journal_entry *e)
 	e->trace_id = field_dup(f, n, "trace");
 	e->span_id = field_dup(f, n, "span");
 	e->name = field_dup(f, n, "name");
-	e->value = field_dup(f, n, "value");
+	e->value = json_dup(f, n, "value");
 	e->rationale = field_dup(f, n, "rationale");
 	e->metadata = field_dup(f, n, "metadata");
 	e->source_type = field_dup(f, n, "source_type");

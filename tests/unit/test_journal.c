@@ -78,7 +78,7 @@ TEST(journal_append_and_pending)
 	CHECK(e.key[14] == '4');
 	snprintf(key1, sizeof key1, "%s", e.key);
 	entry_done(&e);
-	entry(&e, "/s/two.db", "tr-2", "true");
+	entry(&e, "/s/two.db", "tr-2", "\"caf\\u00e9 \\\"ok\\\"\"");
 	e.span_id = (char *)(uintptr_t)"sp-9";
 	e.allow_override = true;
 	e.action = JA_OVERRIDE;
@@ -107,6 +107,7 @@ TEST(journal_append_and_pending)
 		CHECK(v[0].created_ms > 0);
 		CHECK_INT(v[0].line, 1);
 		CHECK(v[0].action == JA_CREATE);
+		CHECK_STR(v[1].value, "\"caf\\u00e9 \\\"ok\\\"\"");
 		CHECK_STR(v[1].span_id, "sp-9");
 		CHECK(v[1].allow_override);
 		CHECK(v[1].action == JA_OVERRIDE);
