@@ -221,7 +221,7 @@ int cmd_pending(struct cmd_ctx *ctx, int argc, char **argv, struct err *err)
 		goto out;
 	}
 	if (rep.others)
-		cmd_warn(ctx, "%zu label%s belong to a tracelab still running: left to it",
+		cmd_warn(ctx, "%zu label%s of a tracelab still running: left to it",
 			 rep.others, rep.others == 1 ? "" : "s");
 	if (o.discard) {
 		for (i = 0; i < n; i++)

@@ -586,8 +586,8 @@ static int append_line(struct journal *j, const struct strbuf *line, struct err 
 		return 0;
 	if (n >= 0 && n < (ssize_t)line->len)
 		errno = ENOSPC;
-	err_set(err, ERR_RUNTIME, "cannot write the label journal %s: %s", j->path,
-		strerror(errno));
+	err_set(err, ERR_RUNTIME, "cannot write the label journal: %s (%s)", strerror(errno),
+		j->path);
 	if (ftruncate(j->fd, st.st_size) == 0)
 		fsync(j->fd);
 	return -1;

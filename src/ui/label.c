@@ -222,7 +222,7 @@ static void report(struct ui *ui, const struct label_result *r, const char *span
 		sb_addf(&sb, " (%s)", kind_verb(r->kind));
 	err_clear(&err);
 	if (labeler_journal_error(ui->lb, &err))
-		ui_msg(ui, SLOT_MSG_ERROR, "%s; label journal: %s", sb_str(&sb), err.msg);
+		ui_msg(ui, SLOT_MSG_ERROR, "label journal: %s; %s", err.msg, sb_str(&sb));
 	else
 		ui_msg(ui, r->queued ? SLOT_PENDING : SLOT_MSG_OK, "%s", sb_str(&sb));
 	sb_free(&sb);
@@ -1287,7 +1287,14 @@ void ui_label_status(struct ui *ui, struct tb_line *l, int width, int msg_width)
 		int used;
 
 		/* "2 pending (database is locked) — W retry, Ctrl-x discard" */
-		snprintf(buf, sizeof buf, "%zu pending", pending);
+		size_t i, loose = 0;
+
+		for (i = 0; ui->jr && i < pending; i++)
+			loose += !labeler_pending_at(ui->lb, i)->journalled;
+		if (loose)
+			snprintf(buf, sizeof buf, "%zu pending, %zu not journalled", pending, loose);
+		else
+			snprintf(buf, sizeof buf, "%zu pending", pending);
 		used = tb_line_put_fit(l, SLOT_PENDING, buf, width);
 		pending_keys(ui, &r, &d);
 		if (r.len)
