@@ -81,7 +81,11 @@ int sq_fail(struct sq *s, int rc, struct err *err)
 {
 	const char *msg = s && s->db ? sqlite3_errmsg(s->db) : sqlite3_errstr(rc);
 
+	if (s && atomic_load(&s->stop))
+		return err_set(err, ERR_CANCELLED, "cancelled (%s)", msg);
 	switch (rc & 0xff) {
+	case SQLITE_INTERRUPT:
+		return err_set(err, ERR_CANCELLED, "cancelled (%s)", msg);
 	case SQLITE_BUSY:
 	case SQLITE_LOCKED:
 		return err_set(err, ERR_BUSY, "store is locked by another writer (%s)", msg);
@@ -427,6 +431,30 @@ static int busy_ms(void)
 	return BUSY_MS_DEFAULT;
 }
 
+/* SQLite's busy timeout, in short sleeps, that store_interrupt ends at
+ * once (a write waiting for another process's lock, at exit). */
+static int sq_busy(void *arg, int count)
+{
+	struct sq *s = arg;
+	int64_t now = mono_ms();
+
+	if (count == 0)
+		s->busy_since = now;
+	if (atomic_load(&s->stop) || now - s->busy_since >= s->busy_ms)
+		return 0;
+	usleep(10000);
+	return 1;
+}
+
+static void sq_interrupt(struct store *st, bool on)
+{
+	struct sq *s = sq_of(st);
+
+	atomic_store(&s->stop, on);
+	if (on)
+		sqlite3_interrupt(s->db);
+}
+
 /* Nobody may write the file: no write bit at all (root writes anyway, so the
  * mode is checked too), or the file or its directory refuses us. */
 static bool must_read_only(const char *path, const struct stat *sb, const char *dir)
@@ -547,7 +575,9 @@ static void fn_differ(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 /* What every connection gets; nothing of it is stored in the file. */
 static void setup_connection(struct sq *s)
 {
-	sqlite3_busy_timeout(s->db, busy_ms());
+	s->busy_ms = busy_ms();
+	atomic_init(&s->stop, false);
+	sqlite3_busy_handler(s->db, sq_busy, s);
 	/* A function of this connection only: nothing is added to the file. */
 	sqlite3_create_function_v2(s->db, "tracelab_differ", 2,
 				   SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_DIRECTONLY, NULL,
@@ -715,4 +745,5 @@ const struct store_ops sqlite_store_ops = {
 	.rollback = sq_rollback,
 	.put_trace = sq_put_trace,
 	.ensure_experiment = sq_ensure_experiment,
+	.interrupt = sq_interrupt,
 };

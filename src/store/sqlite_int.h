@@ -15,6 +15,7 @@
  * resets it, so no read transaction outlives the call that opened it.
  */
 #include <sqlite3.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <sys/types.h>
@@ -82,6 +83,9 @@ struct sq {
 	struct sq_session session;
 	struct sq_cached cache[SQ_CACHE_MAX];
 	uint64_t tick;
+	int busy_ms;                   /* how long a write waits for a lock */
+	int64_t busy_since;            /* mono_ms of the wait's start */
+	atomic_bool stop;              /* store_interrupt: calls end now */
 };
 
 static inline struct sq *sq_of(struct store *st)
