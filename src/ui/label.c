@@ -1186,7 +1186,7 @@ static void written(void *ctx, const struct label_result *r)
 		else
 			ui_msg(ui, SLOT_MSG_OK, "%s", done);
 		free(done);
-	} else if (!ui->lab.stage && ui->msg_slot == SLOT_PENDING) {
+	} else if (!ui->lab.stage && ui->prompt == PROMPT_NONE) {
 		report(ui, r, NULL);
 	}
 	free(what);
