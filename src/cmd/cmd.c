@@ -25,11 +25,14 @@ static const struct command commands[] = {
 	  "object, a list, or JSON Lines), traces.json, OTLP/JSON, OpenTelemetry SDK\n"
 	  "span dumps (ReadableSpan.to_json(); start and end copies are merged),\n"
 	  "Langfuse trace exports (scores become feedback) and Cloud Trace v1 exports.\n"
-	  "A trace that is already in the store is replaced.  Malformed records are\n"
-	  "reported as FILE:LINE:COL: message and skipped; a damaged file is imported\n"
-	  "up to the damage; a file of no known format gets one line naming the\n"
-	  "closest one.  The experiment is --experiment (an id, or a name, created\n"
-	  "when missing), else the one in each record, else 0." },
+	  "A trace that is already in the store is replaced, except its feedback: the\n"
+	  "store's assessments stay as they are, and the file's are added unless the\n"
+	  "store has an assessment of the same id; the summary counts what was kept,\n"
+	  "added and skipped.  Malformed records are reported as FILE:LINE:COL:\n"
+	  "message and skipped; a damaged file is imported up to the damage; a file\n"
+	  "of no known format gets one line naming the closest one.  The experiment\n"
+	  "is --experiment (an id, or a name, created when missing), else the one in\n"
+	  "each record, else 0." },
 	{ "log-feedback", cmd_log_feedback,
 	  "Log feedback on a trace or span, as mlflow.log_feedback does",
 	  "log-feedback [STORE] --trace ID --name NAME --value V [options]",

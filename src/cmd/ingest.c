@@ -51,17 +51,25 @@ static int64_t target_experiment(struct ingest *in, const char *path, int64_t re
 
 static int put(struct ingest *in, const char *path, struct trace *t, struct err *err)
 {
+	struct put_result res;
+
 	if (!in->in_tx) {
 		if (store_begin(in->st, err) < 0)
 			return -1;
 		in->in_tx = true;
 	}
 	t->info.experiment_id = target_experiment(in, path, t->info.experiment_id);
-	if (store_put_trace(in->st, t, err) < 0)
+	if (store_import_trace(in->st, t, &res, err) < 0)
 		return err_prefix(err, "%s: trace %s", path, t->info.id ? t->info.id : "?");
 	in->traces++;
 	in->spans += (int64_t)t->nspans;
-	in->assessments += (int64_t)t->assessments.n;
+	in->assessments += res.added;
+	if (res.existed) {
+		in->existed++;
+		in->kept += res.kept;
+		in->readded += res.added;
+	}
+	in->dup_assessments += res.skipped;
 	if (++in->batch >= INGEST_BATCH) {
 		in->in_tx = false;
 		in->batch = 0;
@@ -160,6 +168,21 @@ void ingest_summary(const struct ingest *in, FILE *f)
 	fprintf(f, "imported %s %s, %s %s, %s %s", traces, plural(in->traces, "trace", "traces"),
 		spans, plural(in->spans, "span", "spans"), as,
 		plural(in->assessments, "assessment", "assessments"));
+	if (in->existed) {
+		fmt_count(n, sizeof n, in->existed);
+		fprintf(f, "; %s %s already in the store", n,
+			plural(in->existed, "trace was", "traces were"));
+		fmt_count(n, sizeof n, in->kept);
+		fprintf(f, ": %s of %s %s kept", n, plural(in->existed, "its", "their"),
+			plural(in->kept, "assessment", "assessments"));
+		fmt_count(n, sizeof n, in->readded);
+		fprintf(f, ", %s new %s added", n, plural(in->readded, "one", "ones"));
+	}
+	if (in->dup_assessments) {
+		fmt_count(n, sizeof n, in->dup_assessments);
+		fprintf(f, "%s%s %s already there, skipped", in->existed ? ", " : "; ", n,
+			plural(in->dup_assessments, "assessment", "assessments"));
+	}
 	if (in->merged) {
 		fmt_count(n, sizeof n, in->merged);
 		fprintf(f, "; %s duplicate span %s merged", n, plural(in->merged, "copy", "copies"));

@@ -36,7 +36,11 @@ struct ingest {
 	size_t nwarned, cap_warned;
 	bool in_tx;
 	size_t batch;
-	int64_t traces, spans, assessments, skipped;
+	int64_t traces, spans, assessments, skipped;   /* assessments: rows written */
+	int64_t existed;            /* traces already in the store (replaced, feedback kept) */
+	int64_t kept;               /* assessment rows those had, kept */
+	int64_t readded;            /* rows of those traces added from the files */
+	int64_t dup_assessments;    /* rows not written: the store had their ids */
 	int64_t merged;             /* second copies of spans merged (start/end dumps) */
 	bool stopped;               /* a file was damaged: read up to the damage */
 	char *stopped_file;         /* the first such file */
@@ -55,8 +59,10 @@ int ingest_source(struct ingest *in, const char *path, const char *data, size_t 
 /* Commits the last batch. */
 int ingest_end(struct ingest *in, struct err *err);
 void ingest_free(struct ingest *in);
-/* "imported 9,812 traces, 41,200 spans, 120 assessments; 38 duplicate span
- * copies merged; 3 records skipped" */
+/* "imported 9,812 traces, 41,200 spans, 120 assessments; 12 traces were
+ * already in the store: 30 of their assessments kept, 2 new ones added, 28
+ * assessments already there, skipped; 38 duplicate span copies merged; 3
+ * records skipped" (the parts after the first only when not zero) */
 void ingest_summary(const struct ingest *in, FILE *f);
 
 #endif

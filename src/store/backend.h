@@ -35,6 +35,7 @@
 #include "core/model.h"
 
 struct store_ops;
+struct put_result;   /* store/store.h */
 
 /* Every store begins with this header; backends embed it first. */
 struct store {
@@ -120,8 +121,9 @@ struct store_ops {
 	void (*rollback)(struct store *st);
 	/* t has been checked by rules_check_trace; the backend completes its
 	 * assessments with rules_import_row and writes the tags and metadata
-	 * rules_trace_kvs gives. */
-	int (*put_trace)(struct store *st, const struct trace *t, struct err *err);
+	 * rules_trace_kvs gives.  res is never NULL (zeroed by the registry). */
+	int (*put_trace)(struct store *st, const struct trace *t, struct put_result *res,
+			 struct err *err);
 	int (*ensure_experiment)(struct store *st, const char *name, int64_t *id,
 				 struct err *err);
 	/* store_interrupt; thread-safe.  NULL: this backend cannot be

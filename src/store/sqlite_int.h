@@ -210,7 +210,8 @@ int sq_delete_assessment(struct store *st, const char *assessment_id, struct err
 int sq_begin(struct store *st, struct err *err);
 int sq_commit(struct store *st, struct err *err);
 void sq_rollback(struct store *st);
-int sq_put_trace(struct store *st, const struct trace *t, struct err *err);
+int sq_put_trace(struct store *st, const struct trace *t, struct put_result *res,
+		 struct err *err);
 int sq_ensure_experiment(struct store *st, const char *name, int64_t *id, struct err *err);
 /* store_create for a file path. */
 int sq_create(const char *path, struct err *err);

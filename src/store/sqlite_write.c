@@ -70,9 +70,12 @@ static int run_text(struct sq *s, const char *sql, const char *v, struct err *er
 }
 
 /* One assessments row, with the columns of newer stores when they exist
- * (experiment and trace time from the trace, the aggregate of the value). */
+ * (experiment and trace time from the trace, the aggregate of the value).
+ * With if_new, a row whose assessment id the store has already is left
+ * alone (sqlite3_changes then says 0). */
 static int insert_assessment(struct sq *s, const struct assessment_row *a,
-			     int64_t experiment_id, int64_t trace_ts, struct err *err)
+			     int64_t experiment_id, int64_t trace_ts, bool if_new,
+			     struct err *err)
 {
 	struct strbuf sql = STRBUF_INIT;
 	sqlite3_stmt *stmt = NULL;
@@ -108,6 +111,8 @@ static int insert_assessment(struct sq *s, const struct assessment_row *a,
 	if (s->a_is_numeric_value)
 		sb_adds(&sql, ", ?20");
 	sb_adds(&sql, ")");
+	if (if_new)
+		sb_adds(&sql, " ON CONFLICT (assessment_id) DO NOTHING");
 	stmt = sq_stmt(s, sb_str(&sql), err);
 	if (!stmt)
 		goto out;
@@ -161,7 +166,7 @@ int sq_log_assessment(struct store *st, struct assessment_row *r, struct err *er
 			goto out;
 		}
 	}
-	ret = insert_assessment(s, r, experiment_id, trace_ts, err);
+	ret = insert_assessment(s, r, experiment_id, trace_ts, false, err);
 out:
 	return sq_write_end(s, ret, err);
 }
@@ -305,23 +310,24 @@ void sq_rollback(struct store *st)
 	batch_end(s);
 }
 
-/* Everything a trace owns, children first: with foreign keys off, nothing
- * cascades by itself.  A trace not in the store yet (the common case of an
- * import) costs one primary-key probe instead of a delete per table. */
-static int delete_trace(struct sq *s, const char *id, struct err *err)
+/* Everything a trace owns but its feedback, children first: with foreign
+ * keys off, nothing cascades by itself.  A trace not in the store yet (the
+ * common case of an import) costs one primary-key probe instead of a
+ * delete per table.  *found says whether it was there. */
+static int clear_trace(struct sq *s, const char *id, bool *found, struct err *err)
 {
 	sqlite3_stmt *stmt = sq_stmt(s, "SELECT 1 FROM trace_info WHERE request_id = ?", err);
-	int found;
+	int rc;
 
+	*found = false;
 	if (!stmt)
 		return -1;
 	bind_static(stmt, 1, id);
-	found = sq_row(s, stmt, err);
+	rc = sq_row(s, stmt, err);
 	sq_done(s, stmt);
-	if (found <= 0)
-		return found;
-	if (run_text(s, "DELETE FROM assessments WHERE trace_id = ?", id, err) < 0)
-		return -1;
+	if (rc <= 0)
+		return rc;
+	*found = true;
 	if (s->has_span_metrics &&
 	    run_text(s, "DELETE FROM span_metrics WHERE trace_id = ?", id, err) < 0)
 		return -1;
@@ -443,22 +449,78 @@ static int insert_spans(struct sq *s, const struct trace *t, struct err *err)
 	return rc == SQLITE_DONE ? 0 : -1;
 }
 
-static int insert_trace_assessments(struct sq *s, const struct trace *t, struct err *err)
+/* The feedback a re-imported trace had in the store: counted, and moved
+ * with the trace to its experiment and time. */
+static int keep_assessments(struct sq *s, const struct trace *t, struct put_result *res,
+			    struct err *err)
+{
+	sqlite3_stmt *stmt;
+	int rc;
+
+	stmt = sq_stmt(s, "SELECT count(*) FROM assessments WHERE trace_id = ?", err);
+	if (!stmt)
+		return -1;
+	bind_static(stmt, 1, t->info.id);
+	rc = sq_row(s, stmt, err);
+	if (rc > 0)
+		res->kept = sqlite3_column_int64(stmt, 0);
+	sq_done(s, stmt);
+	if (rc < 0)
+		return -1;
+	if (!res->kept || (!s->a_experiment_id && !s->a_trace_timestamp_ms))
+		return 0;
+	stmt = sq_stmt(s, s->a_experiment_id && s->a_trace_timestamp_ms ?
+		       "UPDATE assessments SET experiment_id = ?1, trace_timestamp_ms = ?2"
+		       " WHERE trace_id = ?3" : s->a_experiment_id ?
+		       "UPDATE assessments SET experiment_id = ?1 WHERE trace_id = ?3" :
+		       "UPDATE assessments SET trace_timestamp_ms = ?2 WHERE trace_id = ?3", err);
+	if (!stmt)
+		return -1;
+	if (s->a_experiment_id)
+		sqlite3_bind_int64(stmt, 1, t->info.experiment_id);
+	if (s->a_trace_timestamp_ms)
+		sqlite3_bind_int64(stmt, 2, t->info.timestamp_ms);
+	bind_static(stmt, 3, t->info.id);
+	return sq_end(s, stmt, sqlite3_step(stmt), err);
+}
+
+/* The trace's rows whose ids the store does not have yet. */
+static int insert_trace_assessments(struct sq *s, const struct trace *t, struct put_result *res,
+				    struct err *err)
 {
 	int64_t now = now_ms();
 	size_t i;
 
+	if (res->existed && keep_assessments(s, t, res, err) < 0)
+		return -1;
 	for (i = 0; i < t->assessments.n; i++) {
 		struct assessment_row r;
+		const char *old[2];
 
 		if (rules_import_row(&t->assessments.v[i], t->info.id, now, &r, err) < 0 ||
-		    insert_assessment(s, &r, t->info.experiment_id, t->info.timestamp_ms, err) < 0)
+		    insert_assessment(s, &r, t->info.experiment_id, t->info.timestamp_ms, true,
+				      err) < 0)
+			return -1;
+		if (sqlite3_changes(s->db) == 0) {
+			res->skipped++;
+			continue;
+		}
+		res->added++;
+		/* A new answer replacing one the store kept: that one is
+		 * overridden now. */
+		if (!res->existed || !r.overrides || !r.valid)
+			continue;
+		old[0] = t->info.id;
+		old[1] = r.overrides;
+		if (run_texts(s, "UPDATE assessments SET valid = 0"
+			      " WHERE trace_id = ? AND assessment_id = ?", old, 2, err) < 0)
 			return -1;
 	}
 	return 0;
 }
 
-int sq_put_trace(struct store *st, const struct trace *t, struct err *err)
+int sq_put_trace(struct store *st, const struct trace *t, struct put_result *res,
+		 struct err *err)
 {
 	struct sq *s = sq_of(st);
 	struct sql_param p;
@@ -482,13 +544,17 @@ int sq_put_trace(struct store *st, const struct trace *t, struct err *err)
 			t->info.experiment_id);
 		goto out;
 	}
-	if (delete_trace(s, t->info.id, err) < 0 || insert_info(s, &t->info, err) < 0 ||
-	    insert_kvs(s, t, false, err) < 0 || insert_kvs(s, t, true, err) < 0 ||
-	    insert_spans(s, t, err) < 0 || insert_trace_assessments(s, t, err) < 0)
+	if (clear_trace(s, t->info.id, &res->existed, err) < 0 ||
+	    insert_info(s, &t->info, err) < 0 || insert_kvs(s, t, false, err) < 0 ||
+	    insert_kvs(s, t, true, err) < 0 || insert_spans(s, t, err) < 0 ||
+	    insert_trace_assessments(s, t, res, err) < 0)
 		goto out;
 	ret = 0;
 out:
-	return sq_write_end(s, ret, err);
+	ret = sq_write_end(s, ret, err);
+	if (ret < 0)
+		memset(res, 0, sizeof *res);
+	return ret;
 }
 
 int sq_ensure_experiment(struct store *st, const char *name, int64_t *id, struct err *err)

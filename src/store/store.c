@@ -360,11 +360,22 @@ void store_rollback(struct store *st)
 	st->ops->rollback(st);
 }
 
-int store_put_trace(struct store *st, const struct trace *t, struct err *err)
+int store_import_trace(struct store *st, const struct trace *t, struct put_result *res,
+		       struct err *err)
 {
+	struct put_result dummy;
+
+	if (!res)
+		res = &dummy;
+	memset(res, 0, sizeof *res);
 	if (rules_check_trace(t, err) < 0)
 		return -1;
-	return st->ops->put_trace(st, t, err);
+	return st->ops->put_trace(st, t, res, err);
+}
+
+int store_put_trace(struct store *st, const struct trace *t, struct err *err)
+{
+	return store_import_trace(st, t, NULL, err);
 }
 
 int store_ensure_experiment(struct store *st, const char *name, int64_t *id, struct err *err)

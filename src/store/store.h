@@ -139,14 +139,30 @@ int store_delete_assessment(struct store *st, const char *assessment_id, struct 
 
 /* ---- import ------------------------------------------------------------ */
 
-/* Batches: begin, put many traces, commit (or rollback).  put_trace writes
- * trace_info, tags (adding mlflow.trace.spansLocation = TRACKING_STORE when
- * there are spans), metadata, spans (never duration_ns) and the trace's
- * assessments; an existing trace with the same id is replaced.  The
- * experiment must exist (ERR_NOTFOUND otherwise). */
+/* What store_import_trace did with a trace and its assessments. */
+struct put_result {
+	bool existed;       /* the trace was in the store already */
+	int64_t added;      /* assessment rows of the trace written */
+	int64_t kept;       /* rows the store had on the trace, left as they were */
+	int64_t skipped;    /* rows of the trace whose assessment id the store had */
+};
+
+/* Batches: begin, put many traces, commit (or rollback).  import_trace
+ * writes trace_info, tags (adding mlflow.trace.spansLocation =
+ * TRACKING_STORE when there are spans), metadata, spans (never duration_ns)
+ * and the trace's assessments.  A trace already in the store is replaced
+ * except for its feedback: the store's assessment rows stay as they are
+ * (following the trace's experiment and time), the trace's rows are added
+ * unless an assessment of that id is in the store already (then skipped),
+ * and a row added that overrides another makes that one invalid, as
+ * override_feedback does.  The experiment must exist (ERR_NOTFOUND
+ * otherwise).  res (may be NULL) is filled. */
 int store_begin(struct store *st, struct err *err);
 int store_commit(struct store *st, struct err *err);
 void store_rollback(struct store *st);
+int store_import_trace(struct store *st, const struct trace *t, struct put_result *res,
+		       struct err *err);
+/* store_import_trace without the result. */
 int store_put_trace(struct store *st, const struct trace *t, struct err *err);
 /* Creates an experiment if no experiment has this name; *id = its id. */
 int store_ensure_experiment(struct store *st, const char *name, int64_t *id, struct err *err);

@@ -45,15 +45,63 @@ expect_eq "jsonl: overridden feedback kept invalid" \
 expect_eq "jsonl: feedback values in json.dumps form" \
 	"$(q "$S" "SELECT value FROM assessments WHERE name = 'tool_error_count'")" 1
 
-# ---- re-import replaces ---------------------------------------------------------
+# ---- re-import: traces replaced, feedback never lost ------------------------------
 
 before=$(q "$S" "SELECT request_id, timestamp_ms FROM trace_info ORDER BY 1" | md5sum)
 run_tl import "$S" "$DEMO"
 expect_eq "re-import: exit 0" "$rc" 0
+expect_eq "re-import: summary says kept and skipped" "$out" \
+	"imported $ntr traces, $nsp spans, 0 assessments; $ntr traces were already in the store: $nas of their assessments kept, 0 new ones added, $nas assessments already there, skipped"
 expect_eq "re-import: same trace count" "$(count "$S" trace_info)" "$ntr"
 expect_eq "re-import: same span count" "$(count "$S" spans)" "$nsp"
 expect_eq "re-import: assessments not doubled" "$(count "$S" assessments)" "$nas"
 expect_eq "re-import: same rows" "$(q "$S" "SELECT request_id, timestamp_ms FROM trace_info ORDER BY 1" | md5sum)" "$before"
+
+# export, label, import the export again: the label is still there
+TR=tr-29576a88d16ffa45c32ccf33eed978c7
+run_tl export "$S" -o "$T/before.jsonl"
+expect_eq "export before labelling" "$rc" 0
+run_tl log-feedback "$S" --trace "$TR" --name reviewed --value true --rationale "checked by hand" \
+	--source-id reviewer@fernhill.dev
+human=$out
+expect_eq "log-feedback after export" "$rc" 0
+run_tl log-feedback "$S" --trace "$TR" --value 0 \
+	--override "$(q "$S" "SELECT assessment_id FROM assessments WHERE trace_id = '$TR' AND name = 'tool_error_count'")"
+expect_eq "override after export" "$rc" 0
+run_tl import "$S" "$T/before.jsonl"
+expect_eq "re-import of the export: exit 0, quiet" "$rc:$err" "0:"
+expect_eq "re-import of the export: kept, added, skipped" "$out" \
+	"imported $ntr traces, $nsp spans, 0 assessments; $ntr traces were already in the store: $((nas + 2)) of their assessments kept, 0 new ones added, $nas assessments already there, skipped"
+expect_eq "re-import of the export: the HUMAN row is still there" \
+	"$(q "$S" "SELECT name, value, source_type, source_id, rationale, valid FROM assessments WHERE assessment_id = '$human'")" \
+	"reviewed|true|HUMAN|reviewer@fernhill.dev|checked by hand|1"
+expect_eq "re-import of the export: the override still wins" \
+	"$(q "$S" "SELECT group_concat(value || ':' || valid, ' ') FROM (SELECT * FROM assessments WHERE trace_id = '$TR' AND name = 'tool_error_count' ORDER BY valid)")" \
+	"1:0 0:1"
+expect_eq "re-import of the export: no row lost or doubled" "$(count "$S" assessments)" "$((nas + 2))"
+
+# a file with feedback the store lacks: added beside the store's own
+python3 - "$T/before.jsonl" "$TR" >"$T/more.jsonl" <<'EOF'
+import json, sys
+for line in open(sys.argv[1]):
+    t = json.loads(line)
+    if t["info"]["trace_id"] == sys.argv[2]:
+        a = dict(t["info"]["assessments"][0])
+        a["assessment_id"] = "a-" + "5" * 32
+        a["assessment_name"] = "from_the_file"
+        t["info"]["assessments"].append(a)
+        print(json.dumps(t))
+EOF
+nfile=$(python3 -c 'import json,sys; print(len(json.loads(open(sys.argv[1]).read())["info"]["assessments"]))' "$T/more.jsonl")
+nhere=$(q "$S" "SELECT count(*) FROM assessments WHERE trace_id = '$TR'")
+run_tl import "$S" "$T/more.jsonl"
+expect_eq "re-import with new feedback: summary" "$out" \
+	"imported 1 trace, $(q "$S" "SELECT count(*) FROM spans WHERE trace_id = '$TR'") spans, 1 assessment; 1 trace was already in the store: $nhere of its assessments kept, 1 new one added, $((nfile - 1)) assessments already there, skipped"
+expect_eq "re-import with new feedback: the new row" \
+	"$(q "$S" "SELECT name, trace_id FROM assessments WHERE assessment_id = 'a-55555555555555555555555555555555'")" "from_the_file|$TR"
+expect_eq "re-import with new feedback: the HUMAN row stays" \
+	"$(q "$S" "SELECT count(*) FROM assessments WHERE assessment_id = '$human'")" 1
+expect_eq "re-import: integrity" "$(q "$S" "PRAGMA integrity_check")" ok
 
 # ---- one MLflow trace object with V2 info; an array of V3 traces ----------------
 

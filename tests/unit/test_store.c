@@ -1677,6 +1677,21 @@ TEST(newer_store_columns_are_filled)
 	s = q_all(db, sql);
 	CHECK_STR(s, "-0.85e1|-8.5|1\n");
 	free(s);
+	/* Imported again at another time: the feedback stays and follows. */
+	make_trace(&t, "tr-new", exp, 1767225700000, 3, "OK", "agent", NULL);
+	add_span(&t, "00000000000000c0", NULL, "root", 1);
+	CHECK_INT(store_put_trace(st, &t, &err), 0);
+	trace_free(&t);
+	snprintf(sql, sizeof sql, "SELECT value, experiment_id, trace_timestamp_ms"
+		 " FROM assessments WHERE assessment_id = '%s'", id);
+	s = q_all(db, sql);
+	{
+		char *want = xasprintf("-0.85e1|%lld|1767225700000\n", (long long)exp);
+
+		CHECK_STR(s, want);
+		free(want);
+	}
+	free(s);
 	req.experiment_id = exp;
 	req.sort = SORT_NAME;
 	CHECK_INT(page_count(st, &req), 1);
@@ -1687,13 +1702,14 @@ TEST(newer_store_columns_are_filled)
 
 /* ---- import and new stores --------------------------------------------- */
 
-TEST(put_trace_replaces_a_trace)
+TEST(put_trace_replaces_a_trace_and_keeps_its_feedback)
 {
 	int64_t exp;
 	char *path;
 	struct store *st = store_with_trace("replace.db", &path, &exp);
 	struct trace t, got;
 	struct assessment a = { 0 };
+	struct put_result res;
 	struct err err = { 0 };
 	char *s;
 	sqlite3 *db;
@@ -1710,13 +1726,31 @@ TEST(put_trace_replaces_a_trace)
 	a.created_ms = a.updated_ms = 50;
 	a.valid = true;
 	assessment_list_add(&t.assessments, &a);
-	assessment_free(&a);
-	CHECK_INT(store_put_trace(st, &t, &err), 0);
+	CHECK_INT(store_import_trace(st, &t, &res, &err), 0);
+	CHECK(!res.existed);
+	CHECK_INT(res.added, 1);
+	CHECK_INT(res.kept + res.skipped, 0);
 	trace_free(&t);
 
+	/* Again, with the same row and a new one overriding it: the store's
+	 * row stays (and is overridden now), the new one is added. */
 	make_trace(&t, "tr-r", exp, 200, -1, "ERROR", "second", "{\"v\": 2}");
 	kv_list_add(&t.tags, "owner", "b");
-	CHECK_INT(store_put_trace(st, &t, &err), 0);
+	free(a.value);
+	a.value = xstrdup("1");
+	assessment_list_add(&t.assessments, &a);
+	free(a.id);
+	a.id = xstrdup("a-22222222222222222222222222222222");
+	a.overrides = xstrdup("a-11111111111111111111111111111111");
+	free(a.source_type);
+	a.source_type = xstrdup("HUMAN");
+	assessment_list_add(&t.assessments, &a);
+	assessment_free(&a);
+	CHECK_INT(store_import_trace(st, &t, &res, &err), 0);
+	CHECK(res.existed);
+	CHECK_INT(res.kept, 1);
+	CHECK_INT(res.added, 1);
+	CHECK_INT(res.skipped, 1);
 	trace_free(&t);
 
 	db = raw(path);
@@ -1725,7 +1759,12 @@ TEST(put_trace_replaces_a_trace)
 	CHECK_STR(s, "mlflow.traceName|second\nowner|b\n");
 	free(s);
 	CHECK_INT(q_int(db, "SELECT count(*) FROM spans WHERE trace_id = 'tr-r'"), 0);
-	CHECK_INT(q_int(db, "SELECT count(*) FROM assessments WHERE trace_id = 'tr-r'"), 0);
+	s = q_all(db, "SELECT assessment_id, value, source_type, valid, coalesce(overrides, '-')"
+		  " FROM assessments WHERE trace_id = 'tr-r' ORDER BY 1");
+	CHECK_STR(s, "a-11111111111111111111111111111111|4|LLM_JUDGE|0|-\n"
+		  "a-22222222222222222222222222222222|1|HUMAN|1|"
+		  "a-11111111111111111111111111111111\n");
+	free(s);
 	CHECK_INT(q_int(db, "SELECT count(*) FROM trace_request_metadata"
 			" WHERE request_id = 'tr-r'"), 0);
 	s = q_all(db, "SELECT timestamp_ms, execution_time_ms, status, request_preview"
@@ -1936,7 +1975,7 @@ int main(void)
 	RUN(assessments_stamp_moves_on_any_write);
 	RUN(session_scoped_feedback_found_after_it_appears);
 	RUN(newer_store_columns_are_filled);
-	RUN(put_trace_replaces_a_trace);
+	RUN(put_trace_replaces_a_trace_and_keeps_its_feedback);
 	RUN(feedback_beyond_mlflow_column_limits_is_refused);
 	RUN(ensure_experiment_like_mlflow);
 	RUN(create_store_has_mlflow_schema);
