@@ -465,6 +465,64 @@ measure_import() {
 	sq_import() { sqlite3 -batch "$W/imp.db" <"$W/rows.sql"; }
 	res "import from JSON Lines (spans)" "$(import_rate tl_import)" "$(import_rate sq_import)" \
 		rate 100000
+	res "import from JSON Lines, python3 executemany floor" "$(import_rate tl_import)" \
+		"$(py_rate "$W/rows.db" "$IMPORT_SPANS")" rate 100000
+
+	# A 100 MB OpenTelemetry SDK dump (start and end copies of every span),
+	# generated once: rate, and peak memory beside a 10 MB one (flat: one
+	# trace's spans are held for merging, whatever the file's size).
+	for mb in 10 100; do
+		if [ ! -f "$DIR/otel-$mb.json" ]; then
+			python3 "$TOP/tests/bench/gen_otel_dump.py" "$mb" "$DIR/otel-$mb.json.tmp" \
+				>"$DIR/otel-$mb.txt" || exit 1
+			mv "$DIR/otel-$mb.json.tmp" "$DIR/otel-$mb.json"
+		fi
+	done
+	otel_spans=$(cut -d' ' -f2 "$DIR/otel-100.txt")
+	tl_otel() { "$TL" import "$W/imp.db" "$DIR/otel-100.json" -e 1; }
+	fresh_copy
+	tl_otel >/dev/null 2>&1 || exit 1
+	cp "$W/imp.db" "$W/otel-rows.db"
+	fresh_copy
+	s=$(now_us)
+	tl_otel >/dev/null 2>&1
+	e=$(now_us)
+	res "import a 100 MB OTel SDK dump (spans)" \
+		"$(awk -v n="$otel_spans" -v us=$((e - s)) 'BEGIN { printf "%.0f", n / (us / 1e6) }')" \
+		"$(py_rate "$W/otel-rows.db" "$otel_spans")" rate 100000
+	for mb in 10 100; do
+		fresh_copy
+		res "peak RSS, importing a $mb MB OTel SDK dump" "$(/usr/bin/time -f %M "$TL" import \
+			"$W/imp.db" "$DIR/otel-$mb.json" -e 1 2>&1 >/dev/null | tail -n 1 |
+			awk '{ printf "%.1f", $1 / 1024 }')" - MB 64
+	done
+}
+
+# py_rate ROWS_DB SPANS: spans/s of python3's sqlite3 inserting the rows of
+# ROWS_DB (every trace table) into a fresh copy of the real store, with
+# executemany in one transaction (the rows read beforehand, untimed); the
+# median of 3 runs.
+py_rate() {
+	: >"$W/t"
+	for _ in 1 2 3; do
+		fresh_copy
+		python3 - "$1" "$W/imp.db" >>"$W/t" <<'EOF' || exit 1
+import sqlite3, sys, time
+src, dst = sqlite3.connect(sys.argv[1]), sqlite3.connect(sys.argv[2], isolation_level=None)
+tables = {}
+for t in ("trace_info", "trace_tags", "trace_request_metadata", "spans", "assessments"):
+    cols = [c[1] for c in src.execute("PRAGMA table_xinfo(%s)" % t) if c[6] == 0]
+    tables[t] = (cols, src.execute("SELECT %s FROM %s" % (", ".join(cols), t)).fetchall())
+t0 = time.perf_counter()
+dst.execute("BEGIN")
+for t, (cols, rows) in tables.items():
+    dst.executemany("INSERT INTO %s (%s) VALUES (%s)" % (t, ", ".join(cols),
+                    ", ".join("?" * len(cols))), rows)
+dst.execute("COMMIT")
+print(int((time.perf_counter() - t0) * 1e6))
+EOF
+	done
+	awk -v n="$2" -v ms="$(median "$W/t")" 'BEGIN { printf "%.0f", n / (ms / 1000) }'
 }
 
 # ---- the run -------------------------------------------------------------

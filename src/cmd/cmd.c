@@ -28,11 +28,12 @@ static const struct command commands[] = {
 	  "A trace that is already in the store is replaced, except its feedback: the\n"
 	  "store's assessments stay as they are, and the file's are added unless the\n"
 	  "store has an assessment of the same id; the summary counts what was kept,\n"
-	  "added and skipped.  Malformed records are reported as FILE:LINE:COL:\n"
-	  "message and skipped; a damaged file is imported up to the damage; a file\n"
-	  "of no known format gets one line naming the closest one.  The experiment\n"
-	  "is --experiment (an id, or a name, created when missing), else the one in\n"
-	  "each record, else 0." },
+	  "added and skipped.  A trace whose spans come in several records (OTLP\n"
+	  "batches) is joined into one.  Malformed records are reported as\n"
+	  "FILE:LINE:COL: message and skipped; a damaged file is imported up to the\n"
+	  "damage; a file of no known format gets one line naming the closest one.\n"
+	  "The experiment is --experiment (an id, or a name, created when missing),\n"
+	  "else the one in each record, else 0." },
 	{ "log-feedback", cmd_log_feedback,
 	  "Log feedback on a trace or span, as mlflow.log_feedback does",
 	  "log-feedback [STORE] --trace ID --name NAME --value V [options]",

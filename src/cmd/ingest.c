@@ -49,6 +49,80 @@ static int64_t target_experiment(struct ingest *in, const char *path, int64_t re
 	return 0;
 }
 
+/* FNV-1a of a trace id, never 0 (0 marks an empty slot). */
+static uint64_t id_hash(const char *id)
+{
+	uint64_t h = 0xcbf29ce484222325ull;
+
+	for (; *id; id++) {
+		h ^= (unsigned char)*id;
+		h *= 0x100000001b3ull;
+	}
+	return h ? h : 1;
+}
+
+/* Notes a trace id written by this import; true when it was noted before
+ * (a 64-bit hash per trace: a set that stays small beside the spans). */
+static bool seen_before(struct ingest *in, const char *id)
+{
+	uint64_t h = id_hash(id);
+	size_t i, mask;
+
+	if (2 * (in->nseen + 1) > in->cap_seen) {
+		size_t cap = in->cap_seen ? 2 * in->cap_seen : 1024;
+		uint64_t *v = xcalloc(cap, sizeof *v);
+
+		for (i = 0; i < in->cap_seen; i++) {
+			size_t j = (size_t)in->seen[i] & (cap - 1);
+
+			if (!in->seen[i])
+				continue;
+			while (v[j])
+				j = (j + 1) & (cap - 1);
+			v[j] = in->seen[i];
+		}
+		free(in->seen);
+		in->seen = v;
+		in->cap_seen = cap;
+	}
+	mask = in->cap_seen - 1;
+	for (i = (size_t)h & mask; in->seen[i]; i = (i + 1) & mask)
+		if (in->seen[i] == h)
+			return true;
+	in->seen[i] = h;
+	in->nseen++;
+	return false;
+}
+
+/* A further part of a trace this import wrote already (an OTLP batch,
+ * spans a dump gave after the reader let the trace go): joined with what
+ * the store has of it. */
+static int put_part(struct ingest *in, struct trace *t, struct err *err)
+{
+	struct put_result res;
+	struct trace whole;
+	size_t before, dups;
+	int rc;
+
+	if (store_load_trace(in->st, t->info.id, &whole, err) < 0)
+		return -1;
+	before = whole.nspans;
+	/* The store's rows stay as they are; only the part's are offered. */
+	assessment_list_free(&whole.assessments);
+	dups = import_merge(&whole, t);
+	whole.info.experiment_id = t->info.experiment_id;
+	rc = store_import_trace(in->st, &whole, &res, err);
+	if (rc == 0) {
+		in->parts++;
+		in->spans += (int64_t)(whole.nspans - before);
+		in->merged += (int64_t)dups;
+		in->assessments += res.added;
+		in->dup_assessments += res.skipped;
+	}
+	trace_free(&whole);
+	return rc;
+}
+
 static int put(struct ingest *in, const char *path, struct trace *t, struct err *err)
 {
 	struct put_result res;
@@ -59,6 +133,11 @@ static int put(struct ingest *in, const char *path, struct trace *t, struct err 
 		in->in_tx = true;
 	}
 	t->info.experiment_id = target_experiment(in, path, t->info.experiment_id);
+	if (seen_before(in, t->info.id)) {
+		if (put_part(in, t, err) < 0)
+			return err_prefix(err, "%s: trace %s", path, t->info.id);
+		return 0;
+	}
 	if (store_import_trace(in->st, t, &res, err) < 0)
 		return err_prefix(err, "%s: trace %s", path, t->info.id ? t->info.id : "?");
 	in->traces++;
@@ -150,6 +229,8 @@ void ingest_free(struct ingest *in)
 	experiment_list_free(&in->known);
 	FREE(in->warned);
 	FREE(in->stopped_file);
+	FREE(in->seen);
+	in->nseen = in->cap_seen = 0;
 	in->nwarned = in->cap_warned = 0;
 }
 
@@ -182,6 +263,10 @@ void ingest_summary(const struct ingest *in, FILE *f)
 		fmt_count(n, sizeof n, in->dup_assessments);
 		fprintf(f, "%s%s %s already there, skipped", in->existed ? ", " : "; ", n,
 			plural(in->dup_assessments, "assessment", "assessments"));
+	}
+	if (in->parts) {
+		fmt_count(n, sizeof n, in->parts);
+		fprintf(f, "; %s later %s of traces joined", n, plural(in->parts, "part", "parts"));
 	}
 	if (in->merged) {
 		fmt_count(n, sizeof n, in->merged);

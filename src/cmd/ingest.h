@@ -6,7 +6,9 @@
  * experiment of each trace (a forced one, else the record's own when the
  * store has it, else 0 with one warning per unknown id), malformed records
  * reported as "file:line:col: message" on stderr (the first 20) and
- * skipped, a damaged file read up to the damage, counts for the summary
+ * skipped, a damaged file read up to the damage, a trace that comes again
+ * (in a later record) joined with what was written of it (json/import.h
+ * import_merge), counts for the summary
  * line and a progress bar (by bytes read) on a terminal.
  *
  * struct ingest is owned by the caller; the store is borrowed.  After an
@@ -41,6 +43,9 @@ struct ingest {
 	int64_t kept;               /* assessment rows those had, kept */
 	int64_t readded;            /* rows of those traces added from the files */
 	int64_t dup_assessments;    /* rows not written: the store had their ids */
+	int64_t parts;              /* later parts of traces written before, joined */
+	uint64_t *seen;             /* hashes of the trace ids written (open addressing) */
+	size_t nseen, cap_seen;
 	int64_t merged;             /* second copies of spans merged (start/end dumps) */
 	bool stopped;               /* a file was damaged: read up to the damage */
 	char *stopped_file;         /* the first such file */
@@ -61,8 +66,9 @@ int ingest_end(struct ingest *in, struct err *err);
 void ingest_free(struct ingest *in);
 /* "imported 9,812 traces, 41,200 spans, 120 assessments; 12 traces were
  * already in the store: 30 of their assessments kept, 2 new ones added, 28
- * assessments already there, skipped; 38 duplicate span copies merged; 3
- * records skipped" (the parts after the first only when not zero) */
+ * assessments already there, skipped; 40 later parts of traces joined; 38
+ * duplicate span copies merged; 3 records skipped" (the parts after the
+ * first only when not zero) */
 void ingest_summary(const struct ingest *in, FILE *f);
 
 #endif

@@ -431,14 +431,37 @@ static int do_record(struct import_reader *r, const char *text, size_t n, size_t
 
 /* ---- reading ------------------------------------------------------------ */
 
+/* Files people pass by mistake, by their first bytes. */
+static const struct {
+	const char *magic;
+	size_t n;
+	const char *what;
+} not_json[] = {
+	{ "\x1f\x8b", 2, "gzip-compressed: decompress it first (zcat FILE > FILE.json)" },
+	{ "\x28\xb5\x2f\xfd", 4, "zstd-compressed: decompress it first (zstd -d FILE)" },
+	{ "PK\x03\x04", 4, "a zip archive: extract the trace files from it first" },
+	{ "SQLite format 3", 16, "an SQLite database, not a trace file: open an MLflow store "
+	  "with `tracelab STORE`" },
+};
+
 /* How to read the file, from its first bytes. */
 static int start(struct import_reader *r, struct err *err)
 {
-	size_t n, skip;
+	size_t n, skip, k;
 	int c;
 
-	while (r->len - r->pos < 3 && fill(r, err) == 0)
+	while (r->len - r->pos < 16 && fill(r, err) == 0)
 		;
+	for (k = 0; k < sizeof not_json / sizeof not_json[0]; k++) {
+		if (r->len - r->pos < not_json[k].n ||
+		    memcmp(r->buf + r->pos, not_json[k].magic, not_json[k].n) != 0)
+			continue;
+		r->mode = M_DONE;
+		r->st.stopped = true;
+		r->st.records++;
+		r->st.skipped++;
+		return err_set(err, ERR_PARSE, "%s:1:1: %s", r->name, not_json[k].what);
+	}
 	if (r->len - r->pos >= 3 && memcmp(r->buf + r->pos, "\xef\xbb\xbf", 3) == 0)
 		r->pos += 3;   /* a byte order mark, as some Windows tools write */
 	c = next_char(r, NULL, err);

@@ -104,6 +104,18 @@ int import_next(struct import_reader *r, struct trace *out, struct err *err);
 const struct import_stats *import_stats(const struct import_reader *r);
 void import_close(struct import_reader *r);   /* NULL is fine */
 
+/* Adds part, a further piece of the trace whole (the same trace id, read
+ * from a later record: an OTLP batch, a span dump that outgrew the
+ * reader's window) to whole, a trace as the store gave it back: part's
+ * spans that whole lacks are moved over; of a span in both, the ended copy
+ * stays (part's when both or neither ended); tags, metadata and
+ * assessments whole lacks are added.  For a trace made from spans (of
+ * another tool), what it says because of its spans is said again from
+ * them: start, and the root's status, duration, name and previews; token
+ * usage is added up.  Returns how many of part's spans whole had.  part is
+ * left for the caller to free. */
+size_t import_merge(struct trace *whole, struct trace *part);
+
 /* MLflow's preview of a root span's inputs or outputs: the text itself when
  * at most 1000 characters, else its first 997 characters and "...".
  * Characters are code points (UTF-8 is never cut inside a character).

@@ -482,3 +482,152 @@ void imp_origin(struct builder *b, const char *format, const char *source_id)
 	if (source_id)
 		kv_list_set(&b->t.tags, TAG_ORIGIN_ID, source_id);
 }
+
+/* ---- a trace that came in parts ----------------------------------------- */
+
+struct id_ix {
+	const char *id;
+	size_t ix;
+};
+
+static int id_ix_cmp(const void *a, const void *b)
+{
+	const struct id_ix *x = a, *y = b;
+
+	return strcmp(x->id ? x->id : "", y->id ? y->id : "");
+}
+
+/* MLflow's trace token usage: the spans' mlflow.chat.tokenUsage added up
+ * (NULL when no span says one).  Caller frees. */
+static char *spans_usage(const struct trace *t)
+{
+	static const char *const keys[3] = { "input_tokens", "output_tokens", "total_tokens" };
+	int64_t sum[3] = { 0, 0, 0 };
+	bool any = false;
+	size_t i, k;
+
+	for (i = 0; i < t->nspans; i++) {
+		const char *c = t->spans[i].content;
+		cJSON *d, *u = NULL;
+		const char *text;
+
+		if (!c || !strstr(c, "mlflow.chat.tokenUsage"))
+			continue;
+		d = jt_parse(c, strlen(c), NULL);
+		text = jt_str(jt_get(d, "attributes"), "mlflow.chat.tokenUsage");
+		if (text)
+			u = jt_parse(text, strlen(text), NULL);
+		for (k = 0; k < 3 && cJSON_IsObject(u); k++) {
+			int64_t n;
+
+			if (jt_int64(jt_get(u, keys[k]), &n) == 0)
+				sum[k] += n;
+			any = true;
+		}
+		cJSON_Delete(u);
+		cJSON_Delete(d);
+	}
+	if (!any)
+		return NULL;
+	return xasprintf("{\"input_tokens\": %" PRId64 ", \"output_tokens\": %" PRId64
+			 ", \"total_tokens\": %" PRId64 "}", sum[0], sum[1], sum[2]);
+}
+
+static void add_missing_kvs(struct kv_list *into, const struct kv_list *from)
+{
+	size_t i;
+
+	for (i = 0; i < from->n; i++)
+		if (!kv_list_get(into, from->v[i].key))
+			kv_list_add(into, from->v[i].key, from->v[i].value);
+}
+
+/* What whole says because of its root, said again from the real root (a
+ * span with no parent) when one is there. */
+static void rederive_root(struct trace *t)
+{
+	const struct span *root = NULL;
+	size_t i;
+
+	for (i = 0; i < t->nspans && !root; i++)
+		if (!t->spans[i].parent_id || !*t->spans[i].parent_id)
+			root = &t->spans[i];
+	if (!root)
+		return;
+	t->info.duration_ms = root->end_ns >= 0 ? (root->end_ns - root->start_ns) / 1000000 : -1;
+	free(t->info.status);
+	t->info.status = xstrdup(root->status == SPAN_ERROR ? "ERROR" :
+				 root->end_ns < 0 ? "IN_PROGRESS" : "OK");
+	if (root->name) {
+		kv_list_set(&t->tags, "mlflow.traceName", root->name);
+		free(t->info.name);
+		t->info.name = xstrdup(root->name);
+	}
+	if (root->content) {
+		struct span_detail d;
+
+		if (span_detail_parse(root->content, &d, NULL) == 0) {
+			free(t->info.request_preview);
+			t->info.request_preview = message_preview(d.inputs, "user");
+			free(t->info.response_preview);
+			t->info.response_preview = message_preview(d.outputs, "assistant");
+			span_detail_free(&d);
+		}
+	}
+}
+
+size_t import_merge(struct trace *whole, struct trace *part)
+{
+	struct id_ix *ix = NULL, key, *hit;
+	size_t i, n = whole->nspans, dups = 0;
+	char *usage;
+	bool derived = kv_list_get(&part->tags, TAG_ORIGIN_FORMAT) != NULL;
+
+	if (n) {
+		ix = xcalloc(n, sizeof *ix);
+		for (i = 0; i < n; i++) {
+			ix[i].id = whole->spans[i].id;
+			ix[i].ix = i;
+		}
+		qsort(ix, n, sizeof *ix, id_ix_cmp);
+	}
+	for (i = 0; i < part->nspans; i++) {
+		struct span *s = &part->spans[i];
+
+		key.id = s->id;
+		hit = n ? bsearch(&key, ix, n, sizeof *ix, id_ix_cmp) : NULL;
+		if (!hit) {
+			trace_add_span(whole, s);
+			continue;
+		}
+		dups++;
+		/* The ended copy wins; of two alike, the later one. */
+		if (s->end_ns >= 0 || whole->spans[hit->ix].end_ns < 0) {
+			struct span old = whole->spans[hit->ix];
+
+			whole->spans[hit->ix] = *s;
+			memset(s, 0, sizeof *s);
+			span_free(&old);
+		}
+	}
+	free(ix);
+	for (i = 0; i < part->assessments.n; i++)
+		if (!assessment_list_find(&whole->assessments, part->assessments.v[i].id))
+			assessment_list_add(&whole->assessments, &part->assessments.v[i]);
+	usage = derived && (kv_list_get(&whole->metadata, "mlflow.trace.tokenUsage") ||
+			    kv_list_get(&part->metadata, "mlflow.trace.tokenUsage")) ?
+		spans_usage(whole) : NULL;
+	if (usage)
+		kv_list_set(&whole->metadata, "mlflow.trace.tokenUsage", usage);
+	free(usage);
+	add_missing_kvs(&whole->tags, &part->tags);
+	add_missing_kvs(&whole->metadata, &part->metadata);
+	if (part->info.timestamp_ms && (!whole->info.timestamp_ms ||
+					part->info.timestamp_ms < whole->info.timestamp_ms))
+		whole->info.timestamp_ms = part->info.timestamp_ms;
+	sort_spans(whole);
+	span_tree_build(whole);
+	if (derived)
+		rederive_root(whole);
+	return dups;
+}

@@ -12,7 +12,8 @@
  * then it is emitted.  Traces still open at the end of the input are
  * emitted as they are.  At most OPEN_MAX traces (OPEN_SPANS_MAX spans) are
  * kept open: beyond that the oldest goes out as it is, and spans of it
- * that come later make a second part, which the store merges.
+ * that come later make a second part, which the import joins to the first
+ * (import_merge).
  */
 #include <stdlib.h>
 #include <string.h>

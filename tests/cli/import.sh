@@ -179,6 +179,36 @@ expect_eq "OTLP: span types (derived, else UNKNOWN)" \
 	"$(q "$S" "SELECT group_concat(type || '=' || json_extract(content, '$.attributes.\"mlflow.spanType\"'), ',') FROM (SELECT * FROM spans ORDER BY start_time_unix_nano)")" \
 	'UNKNOWN="UNKNOWN",UNKNOWN="UNKNOWN",UNKNOWN="UNKNOWN",CHAT_MODEL="CHAT_MODEL"'
 
+# ---- a trace in several records (OTLP batches): one trace, every span ------------
+
+P=$(fresh_store parts.db)
+otlp_line() {
+	# $1 span id, $2 parent ("" for the root), $3 name, $4 start s, $5 end s, $6 tokens
+	printf '{"resourceSpans":[{"resource":{"attributes":[{"key":"service.name","value":{"stringValue":"shop"}}]},"scopeSpans":[{"scope":{},"spans":[{"traceId":"5b8efff798038103d269b633813fc60c","spanId":"%s",%s"name":"%s","startTimeUnixNano":"%s000000000","endTimeUnixNano":"%s000000000","kind":1,"attributes":[{"key":"gen_ai.operation.name","value":{"stringValue":"chat"}},{"key":"gen_ai.usage.input_tokens","value":{"intValue":"%s"}},{"key":"gen_ai.usage.output_tokens","value":{"intValue":"1"}}]}]}]}]}\n' \
+		"$1" "${2:+\"parentSpanId\":\"$2\",}" "$3" "$4" "$5" "$6"
+}
+{
+	otlp_line eee19b7ec3c1b174 eee19b7ec3c1b173 first 1767225601 1767225602 10
+	otlp_line eee19b7ec3c1b175 eee19b7ec3c1b173 second 1767225602 1767225603 20
+	otlp_line eee19b7ec3c1b173 "" turn 1767225600 1767225605 5
+	otlp_line eee19b7ec3c1b175 eee19b7ec3c1b173 second 1767225602 1767225603 20
+} >"$T/batches.jsonl"
+run_tl import "$P" "$T/batches.jsonl"
+PT=tr-5b8efff798038103d269b633813fc60c
+expect_eq "trace in parts: summary" "$rc:$out" \
+	"0:imported 1 trace, 3 spans, 0 assessments; 3 later parts of traces joined; 1 duplicate span copy merged"
+expect_eq "trace in parts: one trace row" "$(q "$P" "SELECT count(*) FROM trace_info WHERE request_id = '$PT'")" 1
+expect_eq "trace in parts: the tree" \
+	"$(q "$P" "SELECT group_concat(coalesce(parent_span_id, '-') || ':' || name, ' ') FROM (SELECT * FROM spans WHERE trace_id = '$PT' ORDER BY start_time_unix_nano)")" \
+	"-:turn eee19b7ec3c1b173:first eee19b7ec3c1b173:second"
+expect_eq "trace in parts: start, duration and name from the root" \
+	"$(q "$P" "SELECT timestamp_ms, execution_time_ms, status, (SELECT value FROM trace_tags WHERE request_id = '$PT' AND key = 'mlflow.traceName') FROM trace_info WHERE request_id = '$PT'")" \
+	"1767225600000|5000|OK|turn"
+expect_eq "trace in parts: token usage added up" \
+	"$(q "$P" "SELECT value FROM trace_request_metadata WHERE request_id = '$PT' AND key = 'mlflow.trace.tokenUsage'")" \
+	'{"input_tokens": 35, "output_tokens": 3, "total_tokens": 38}'
+expect_eq "trace in parts: span dict ids decode to the row ids" "$(span_id_mismatches "$P")" 0
+
 # ---- several files at once, counts add up ------------------------------------------
 
 S=$(fresh_store many.db)

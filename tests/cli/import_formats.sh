@@ -83,6 +83,14 @@ expect_eq "unknown format: exit 1" "$rc" 1
 expect_eq "unknown format: one line, not one per record" "$(printf '%s\n' "$err" | grep -c 'not a trace')" 1
 expect_has "unknown format: names the keys" "$err" "$T/other.jsonl:1:1: not a trace file: no known format"
 
+gzip -c "$LF" >"$T/langfuse.json.gz"
+run_tl import "$U" "$T/langfuse.json.gz"
+expect_eq "compressed file: exit 1, one line naming it" "$rc:$(printf '%s\n' "$err" | head -n 1)" \
+	"1:$T/langfuse.json.gz:1:1: gzip-compressed: decompress it first (zcat FILE > FILE.json)"
+run_tl import "$U" "$S"
+expect_has "an SQLite file: says so" "$err" "$S:1:1: an SQLite database, not a trace file"
+expect_eq "unknown and compressed files: store unchanged" "$(q "$U" "SELECT count(*) FROM trace_info")" 0
+
 # ---- MLflow's own client reads it all back ------------------------------------
 
 if ! find_mlflow; then
