@@ -1372,10 +1372,12 @@ static void rs_rollback(struct store *st)
 	(void)st;
 }
 
-static int rs_put_trace(struct store *st, const struct trace *t, struct err *err)
+static int rs_put_trace(struct store *st, const struct trace *t, struct put_result *res,
+			struct err *err)
 {
 	(void)st;
 	(void)t;
+	(void)res;
 	return no_import(err);
 }
 
