@@ -281,8 +281,26 @@ static int find_unlabelled(struct ui *ui, const char *name, int dir, bool wrap, 
 				wrapped, err);
 }
 
-/* Does every required question of the trace have my answer (none
- * required: any question)?  One read of its feedback; false when it
+/* Is an answer of mine to the trace's question on its way to the store
+ * (journalled, waiting for the writer)? */
+static bool pending_answer(struct ui *ui, const char *trace_id, const char *root,
+			   const char *name)
+{
+	size_t i, n = labeler_pending_count(ui->lb);
+
+	for (i = n; i-- > 0;) {
+		const struct label_pending *p = labeler_pending_at(ui->lb, i);
+
+		if (strcmp(p->trace_id, trace_id) != 0 || strcmp(p->name, name) != 0 ||
+		    question_target(p->span_id, root) != NULL)
+			continue;
+		return p->op == LABEL_OP_SET;
+	}
+	return false;
+}
+
+/* Does every required question of the trace have my answer, in the store
+ * or on its way there (none required: any question)?  One read of its feedback; false when it
  * cannot be read. */
 static bool trace_complete(struct ui *ui, const char *trace_id)
 {
@@ -300,7 +318,8 @@ static bool trace_complete(struct ui *ui, const char *trace_id)
 	}
 	for (i = 0; i < ui->cfg->nlabels; i++) {
 		const struct label_schema *ls = &ui->cfg->labels[i];
-		bool a = label_answered(&al, root, ui->me, ls->name, ls->target);
+		bool a = label_answered(&al, root, ui->me, ls->name, ls->target) ||
+			 pending_answer(ui, trace_id, root, ls->name);
 
 		req += ls->required;
 		got += ls->required && a;

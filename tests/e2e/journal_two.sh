@@ -64,7 +64,16 @@ touch "$T/release"
 wait "$locker"
 run_tl pending "$db" --retry
 expect_eq "journal two: --retry exits 0" "$rc" 0
-expect_has "journal two: --retry leaves bo's to bo" "$err" "1 label of a tracelab still running: left to it"
+# bo's own browser retries as soon as the lock goes, so by now it may have
+# written its label itself: then there is nothing of bo's left to leave.
+case $err in
+*"1 label of a tracelab still running: left to it"*) ok "journal two: --retry leaves bo's to bo" ;;
+*) if [ "$(q "$db" "SELECT count(*) FROM assessments WHERE source_id = 'bo'")" = 1 ]; then
+	ok "journal two: --retry leaves bo's to bo (bo had written it)"
+   else
+	not_ok "journal two: --retry leaves bo's to bo" "$err"
+   fi ;;
+esac
 n=0
 while [ $n -lt 300 ] && [ "$(q "$db" "SELECT count(*) FROM assessments WHERE source_id = 'bo'")" != 1 ]; do
 	sleep 0.05

@@ -80,7 +80,7 @@ while [ $n -lt 400 ] && [ "$(q "$db" 2>/dev/null "SELECT count(*) FROM assessmen
 	n=$((n + 1))
 done
 for who in alice bob; do
-	if wait_in "$who" "labelled [0-9]* / 27 ([0-9.]*%)  user_satisfaction = true on tr-" 10 &&
+	if wait_in "$who" "complete [0-9]* / 27.*user_satisfaction = true on tr-" 10 &&
 		! tm capture-pane -p -t "$who" | grep -q "[0-9] pending"; then
 		ok "two writers: $who's pending label lands by itself"
 	else
