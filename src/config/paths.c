@@ -31,6 +31,17 @@ char *paths_config_dir(void)
 	return h ? xasprintf("%s/.config/tracelab", h) : NULL;
 }
 
+char *paths_state_file(const char *rel)
+{
+	const char *x = getenv("XDG_STATE_HOME");
+	const char *h;
+
+	if (x && x[0] == '/')
+		return xasprintf("%s/tracelab/%s", x, rel);
+	h = home_dir();
+	return h ? xasprintf("%s/.local/state/tracelab/%s", h, rel) : NULL;
+}
+
 char *paths_config_file(const char *rel)
 {
 	char *dir = paths_config_dir(), *p;

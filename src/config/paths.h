@@ -14,6 +14,10 @@
 char *paths_config_dir(void);
 /* "<config home>/tracelab/<rel>", or NULL. */
 char *paths_config_file(const char *rel);
+/* "<state home>/tracelab/<rel>": $XDG_STATE_HOME, else ~/.local/state
+ * (XDG_STATE_HOME unset, empty or relative); NULL when no home directory
+ * is known. */
+char *paths_state_file(const char *rel);
 /* "~/x" -> "$HOME/x" (or the password entry's home); anything else is
  * copied unchanged.  NULL in, NULL out. */
 char *paths_expand(const char *path);

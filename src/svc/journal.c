@@ -10,7 +10,6 @@
 #include <fcntl.h>
 #include <inttypes.h>
 #include <limits.h>
-#include <pwd.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,6 +19,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "config/paths.h"
 #include "core/pyjson.h"
 #include "core/strbuf.h"
 #include "core/util.h"
@@ -68,25 +68,9 @@ static int action_of(const char *s, enum journal_action *out)
 
 /* ---- places ------------------------------------------------------------- */
 
-static const char *home_dir(void)
-{
-	const char *h = getenv("HOME");
-	struct passwd *pw;
-
-	if (h && *h)
-		return h;
-	pw = getpwuid(getuid());
-	return pw && pw->pw_dir && *pw->pw_dir ? pw->pw_dir : NULL;
-}
-
 char *journal_default_path(void)
 {
-	const char *x = getenv("XDG_STATE_HOME"), *h;
-
-	if (x && x[0] == '/')
-		return xasprintf("%s/tracelab/journal.jsonl", x);
-	h = home_dir();
-	return h ? xasprintf("%s/.local/state/tracelab/journal.jsonl", h) : NULL;
+	return paths_state_file("journal.jsonl");
 }
 
 char *journal_store_id(const char *url)
