@@ -126,8 +126,10 @@ static cJSON *stored_value(const char *text)
 	struct strbuf sb = STRBUF_INIT;
 	cJSON *v;
 
-	if (!emit_json_value(&sb, text, strlen(text)))
+	if (!emit_json_value(&sb, text, strlen(text))) {
+		sb_free(&sb);
 		return cJSON_CreateString(text);
+	}
 	v = jt_new_verbatim(sb_str(&sb));
 	sb_free(&sb);
 	return v;
