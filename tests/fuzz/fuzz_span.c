@@ -20,6 +20,7 @@
 
 #include "core/model.h"
 #include "core/textbuf.h"
+#include "json/chat.h"
 #include "json/jtree.h"
 #include "json/span.h"
 #include "json/render.h"
