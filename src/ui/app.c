@@ -66,6 +66,30 @@ void ui_error(struct ui *ui, const struct err *err)
 	ui_msg(ui, SLOT_MSG_ERROR, "%s", err->msg[0] ? err->msg : "error");
 }
 
+char *ui_step_trace(struct ui *ui, const char *shown, long delta)
+{
+	struct tlist *tl = &ui->list.tl;
+	const struct trace_row *sel = tlist_selected(tl);
+	size_t before = tl->sel;
+	struct err err;
+
+	err_clear(&err);
+	if (!sel || strcmp(sel->id, shown) != 0) {
+		ui_msg(ui, SLOT_MSG_INFO, "this trace is not in the list");
+		return NULL;
+	}
+	if (tlist_move(tl, delta, &err) < 0) {
+		ui_error(ui, &err);
+		return NULL;
+	}
+	sel = tlist_selected(tl);
+	if (!sel || (tl->sel == before && strcmp(sel->id, shown) == 0)) {
+		ui_msg(ui, SLOT_MSG_INFO, delta > 0 ? "last trace" : "first trace");
+		return NULL;
+	}
+	return xstrdup(sel->id);
+}
+
 /* ---- views -------------------------------------------------------------- */
 
 struct view *ui_top(const struct ui *ui)

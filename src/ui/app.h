@@ -235,6 +235,11 @@ struct ui {
 void ui_msg(struct ui *ui, enum slot slot, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 void ui_error(struct ui *ui, const struct err *err);
+/* Ctrl-n / Ctrl-p in a view showing trace `shown`: moves the list's
+ * selection delta traces on and returns the id now selected (caller
+ * frees), or NULL after saying why not (the trace is not the list's
+ * selection, it is the first / last one, or the list could not move). */
+char *ui_step_trace(struct ui *ui, const char *shown, long delta);
 
 struct view *ui_top(const struct ui *ui);
 int ui_push(struct ui *ui, const struct view_ops *ops, void *arg, struct err *err);

@@ -370,30 +370,15 @@ static void form_render(struct view *v, struct ui *ui, struct frame *f)
 
 static unsigned goto_trace(struct form_view *fv, struct ui *ui, long delta)
 {
-	struct tlist *tl = &ui->list.tl;
-	const struct trace_row *sel = tlist_selected(tl);
 	struct err err;
-	size_t before = tl->sel;
-	char *id;
+	char *id = ui_step_trace(ui, fv->id, delta);
 
-	err_clear(&err);
-	if (!sel || strcmp(sel->id, fv->id) != 0) {
-		ui_msg(ui, SLOT_MSG_INFO, "this trace is not in the list");
-		return EFF_HANDLED | EFF_REDRAW;
+	if (id) {
+		err_clear(&err);
+		if (load(fv, ui, id, &err) < 0)
+			ui_error(ui, &err);
+		free(id);
 	}
-	if (tlist_move(tl, delta, &err) < 0) {
-		ui_error(ui, &err);
-		return EFF_HANDLED | EFF_REDRAW;
-	}
-	sel = tlist_selected(tl);
-	if (!sel || (tl->sel == before && strcmp(sel->id, fv->id) == 0)) {
-		ui_msg(ui, SLOT_MSG_INFO, delta > 0 ? "last trace" : "first trace");
-		return EFF_HANDLED | EFF_REDRAW;
-	}
-	id = xstrdup(sel->id);
-	if (load(fv, ui, id, &err) < 0)
-		ui_error(ui, &err);
-	free(id);
 	return EFF_HANDLED | EFF_REDRAW;
 }
 

@@ -1630,29 +1630,15 @@ static unsigned feedback_handle(struct trace_view *tv, enum action a)
 
 static unsigned goto_trace(struct trace_view *tv, struct ui *ui, long delta)
 {
-	struct tlist *tl = &ui->list.tl;
-	const struct trace_row *sel = tlist_selected(tl);
 	struct err err;
-	size_t before = tl->sel;
-	char *id;
+	char *id = ui_step_trace(ui, tv->id, delta);
 
-	err_clear(&err);
-	/* The list's selection follows the trace shown. */
-	if (!sel || strcmp(sel->id, tv->id) != 0)
-		return EFF_HANDLED;
-	if (tlist_move(tl, delta, &err) < 0) {
-		ui_error(ui, &err);
-		return EFF_HANDLED | EFF_REDRAW;
+	if (id) {
+		err_clear(&err);
+		if (load(tv, ui, id, &err) < 0)
+			ui_error(ui, &err);
+		free(id);
 	}
-	sel = tlist_selected(tl);
-	if (!sel || (tl->sel == before && strcmp(sel->id, tv->id) == 0)) {
-		ui_msg(ui, SLOT_MSG_INFO, delta > 0 ? "last trace" : "first trace");
-		return EFF_HANDLED | EFF_REDRAW;
-	}
-	id = xstrdup(sel->id);
-	if (load(tv, ui, id, &err) < 0)
-		ui_error(ui, &err);
-	free(id);
 	return EFF_HANDLED | EFF_REDRAW;
 }
 
