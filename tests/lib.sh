@@ -8,6 +8,9 @@
 #   q DB SQL                          sqlite3 query, one value per line
 #   span_id_mismatches DB             spans whose content ids (base64, v3) are
 #                                     not the row's hex ids; prints the count
+#   hold DB [SECONDS] / release       another process holds DB's write lock
+#                                     (BEGIN IMMEDIATE) until release, at most
+#                                     SECONDS (default 60)
 #   skip NAME WHY                     a test that cannot run here
 #   find_mlflow                       a real MLflow: $MLFLOW_PYTHON +
 #                                     $PYTHONPATH, else ../shared/vendor/mlflow
@@ -114,3 +117,22 @@ find_mlflow() {
 	MLFLOW_PY=$MLFLOW_PYTHON
 	return 0
 }
+
+hold() {
+	rm -f "$T/release" "$T/held"
+	python3 - "$1" "$T" "${2:-60}" <<'PY' &
+import os, sqlite3, sys, time
+db, t, secs = sys.argv[1], sys.argv[2], float(sys.argv[3])
+c = sqlite3.connect(db, isolation_level=None, timeout=30)
+c.execute("BEGIN IMMEDIATE")
+open(os.path.join(t, "held"), "w").close()
+end = time.monotonic() + secs
+while time.monotonic() < end and not os.path.exists(os.path.join(t, "release")):
+    time.sleep(0.025)
+c.execute("ROLLBACK")
+PY
+	holder=$!
+	_n=0
+	while [ ! -f "$T/held" ] && [ $_n -lt 400 ]; do sleep 0.025; _n=$((_n + 1)); done
+}
+release() { touch "$T/release"; wait "$holder"; }

@@ -37,26 +37,6 @@ labels:
     keys: {"+": true, "-": false}
 EOF
 
-# hold: a second process in BEGIN IMMEDIATE until $T/release exists.
-hold() {
-	rm -f "$T/release" "$T/held"
-	python3 - "$db" "$T" <<'PY' &
-import os, sqlite3, sys, time
-db, t = sys.argv[1], sys.argv[2]
-c = sqlite3.connect(db, isolation_level=None, timeout=30)
-c.execute("BEGIN IMMEDIATE")
-open(os.path.join(t, "held"), "w").close()
-for _ in range(1200):
-    if os.path.exists(os.path.join(t, "release")):
-        break
-    time.sleep(0.025)
-c.execute("ROLLBACK")
-PY
-	holder=$!
-	n=0
-	while [ ! -f "$T/held" ] && [ $n -lt 400 ]; do sleep 0.025; n=$((n + 1)); done
-}
-release() { touch "$T/release"; wait "$holder"; }
 
 # wait_pane RE [SECONDS]
 wait_pane() {
@@ -89,7 +69,7 @@ while [ "$i" -le "$ROUNDS" ]; do
 	row=$(sed -n "$(( (i - 1) % nrows + 1 ))p" "$T/rows")
 	key=+
 	[ $((i % 3)) -eq 0 ] && key=-
-	hold
+	hold "$db" 30
 	j=0
 	while [ "$j" -lt "$row" ]; do tm send-keys -t k j; j=$((j + 1)); done
 	if ! wait_pane " $((row + 1)) / $ntr" 10; then

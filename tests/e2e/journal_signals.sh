@@ -34,25 +34,6 @@ q "$db" "SELECT (rn - 1) || ' ' || request_id FROM (SELECT request_id, row_numbe
 	WHERE request_id NOT IN (SELECT trace_id FROM assessments WHERE name = 'verdict')
 	ORDER BY rn" >"$T/rows"
 
-hold() {
-	rm -f "$T/release" "$T/held"
-	python3 - "$db" "$T" <<'PY' &
-import os, sqlite3, sys, time
-db, t = sys.argv[1], sys.argv[2]
-c = sqlite3.connect(db, isolation_level=None, timeout=30)
-c.execute("BEGIN IMMEDIATE")
-open(os.path.join(t, "held"), "w").close()
-for _ in range(2400):
-    if os.path.exists(os.path.join(t, "release")):
-        break
-    time.sleep(0.025)
-c.execute("ROLLBACK")
-PY
-	holder=$!
-	n=0
-	while [ ! -f "$T/held" ] && [ $n -lt 400 ]; do sleep 0.025; n=$((n + 1)); done
-}
-release() { touch "$T/release"; wait "$holder"; }
 
 # start BUSY_MS: the browser in tmux; its pid in $T/pid.
 start() {
@@ -77,7 +58,7 @@ mine() {
 set -- $(sed -n 1p "$T/rows")
 row=$1 tr=$2
 start 60000 || not_ok "journal signals: starts" "$(pane)"
-hold
+hold "$db" 60
 to "$row"
 tmux_wait " $((row + 1)) / $ntr" 10
 tmux_keys +
@@ -111,7 +92,7 @@ for sig in TERM HUP; do
 		row=$1 tr=$2
 		k=$((k + 1))
 		start 300 || not_ok "journal signals: starts ($sig $lock)" "$(pane)"
-		hold
+		hold "$db" 60
 		to "$row"
 		tmux_wait " $((row + 1)) / $ntr" 10
 		tmux_keys +
