@@ -313,6 +313,8 @@ static int entry_from(const struct jfield *f, size_t n, struct journal_entry *e)
 	e->owner = field_dup(f, n, "owner");
 	x = jline_get(f, n, "allow_override");
 	e->allow_override = x && strcmp(x->text, "true") == 0;
+	x = jline_get(f, n, "override_judge");
+	e->override_judge = x && strcmp(x->text, "true") == 0;
 	x = jline_get(f, n, "created_ms");
 	if (x && !x->is_str)
 		parse_int64(x->text, &e->created_ms);
@@ -608,6 +610,8 @@ int journal_append(struct journal *j, struct journal_entry *e, struct err *err)
 	add_str(&sb, "source_type", e->source_type ? e->source_type : "HUMAN");
 	add_str(&sb, "source_id", e->source_id);
 	sb_addf(&sb, ", \"allow_override\": %s", e->allow_override ? "true" : "false");
+	if (e->override_judge)
+		sb_adds(&sb, ", \"override_judge\": true");
 	sb_addf(&sb, ", \"created_ms\": %" PRId64, e->created_ms);
 	add_str(&sb, "owner", e->owner);
 	sb_adds(&sb, "}\n");

@@ -14,7 +14,8 @@
  *    "rationale" | "delete" | "undo", "store": URL, "experiment": ID,
  *    "trace": ID, "span": ID|null, "name": N, "value": JSON|null,
  *    "rationale": TEXT|null, "metadata": {...}|null, "source_type": "HUMAN",
- *    "source_id": ME, "allow_override": bool, "created_ms": MS,
+ *    "source_id": ME, "allow_override": bool, ["override_judge": true,]
+ *    "created_ms": MS,
  *    "owner": OWNER}                         an action the user took
  *   {"v": 1, "done": K, "assessment_id": ID, "ms": MS}
  *                                            the store committed it
@@ -80,6 +81,7 @@ struct journal_entry {
 	char *source_type;          /* NULL: "HUMAN" */
 	char *source_id;
 	bool allow_override;
+	bool override_judge;        /* with allow_override: only a judge's row */
 	int64_t created_ms;         /* 0 on append: now */
 	char *owner;                /* set by journal_append */
 	size_t line;                /* where journal_pending read it */

@@ -819,6 +819,7 @@ static bool journal_put(struct labeler *lb, const struct op *it, size_t ahead,
 	e.metadata = (char *)(uintptr_t)it->metadata;
 	e.source_id = lb->me;
 	e.allow_override = it->allow_override;
+	e.override_judge = it->override_judge;
 	ok = journal_append(lb->jr, &e, &err) == 0;
 	if (ok) {
 		snprintf(key, JOURNAL_KEY_MAX, "%s", e.key);
@@ -944,6 +945,7 @@ static void kick(struct labeler *lb)
 		j->p.rationale = xstrdup_or_null(p->rationale);
 		j->p.metadata = xstrdup_or_null(p->metadata);
 		j->p.allow_override = p->allow_override;
+		j->p.override_judge = p->override_judge;
 		memcpy(j->p.key, p->key, sizeof j->p.key);
 		keys = later_keys(lb, i, &j->nlater);
 		j->later = xcalloc(j->nlater + 1, sizeof *j->later);
@@ -1057,6 +1059,7 @@ void labeler_restore(struct labeler *lb, const struct journal_entry *v, size_t n
 		o.rationale = v[i].rationale;
 		o.metadata = v[i].metadata;
 		o.allow_override = v[i].allow_override;
+		o.override_judge = v[i].override_judge;
 		o.key = v[i].key;
 		p = pending_add(lb, &o, 0, ERR_BUSY, "from the journal of an earlier run");
 		p->journalled = true;

@@ -81,6 +81,7 @@ TEST(journal_append_and_pending)
 	entry(&e, "/s/two.db", "tr-2", "\"caf\\u00e9 \\\"ok\\\"\"");
 	e.span_id = (char *)(uintptr_t)"sp-9";
 	e.allow_override = true;
+	e.override_judge = true;
 	e.action = JA_OVERRIDE;
 	CHECK_INT(journal_append(j, &e, &err), 0);
 	CHECK(strcmp(e.key, key1) != 0);
@@ -104,12 +105,14 @@ TEST(journal_append_and_pending)
 		CHECK_STR(v[0].owner, journal_owner(j));
 		CHECK_NULL(v[0].span_id);
 		CHECK(!v[0].allow_override);
+		CHECK(!v[0].override_judge);
 		CHECK(v[0].created_ms > 0);
 		CHECK_INT(v[0].line, 1);
 		CHECK(v[0].action == JA_CREATE);
 		CHECK_STR(v[1].value, "\"caf\\u00e9 \\\"ok\\\"\"");
 		CHECK_STR(v[1].span_id, "sp-9");
 		CHECK(v[1].allow_override);
+		CHECK(v[1].override_judge);
 		CHECK(v[1].action == JA_OVERRIDE);
 	}
 	journal_entries_free(v, n);
@@ -712,6 +715,67 @@ TEST(journal_label_worker)
 	free(sid);
 }
 
+/* A final answer given in adjudication, written by the worker: it
+ * overrides the judge's row, never a human's that came later. */
+TEST(journal_label_worker_override_judge)
+{
+	char *db = store_copy(), *jp = jpath("adjudicate/journal.jsonl"), *sid = journal_store_id(db);
+	struct journal *j = NULL;
+	struct store *st = NULL;
+	struct labeler *lb = NULL;
+	struct worker *w = NULL;
+	struct label_req req = { 0 };
+	struct label_result res = { 0 };
+	struct err err;
+	sqlite3 *h = NULL;
+	int guard;
+
+	err_clear(&err);
+	CHECK(sqlite3_open(db, &h) == SQLITE_OK);
+	CHECK(sqlite3_exec(h, "INSERT INTO assessments (assessment_id, trace_id, name, "
+			   "assessment_type, value, created_timestamp, last_updated_timestamp, "
+			   "source_type, source_id, valid) VALUES "
+			   "('a-judge', '" TR "', 'verdict', 'feedback', 'false', 1700000000000, "
+			   "1700000000000, 'LLM_JUDGE', 'judge', 1), "
+			   "('a-human-later', '" TR "', 'verdict', 'feedback', 'false', "
+			   "1700000900000, 1700000900000, 'HUMAN', 'bob', 1)",
+			   NULL, NULL, NULL) == SQLITE_OK);
+	sqlite3_close(h);
+	CHECK_INT(journal_open(jp, &j, &err), 0);
+	CHECK_INT(store_open(db, 0, &st, &err), 0);
+	CHECK_INT(labeler_new(st, ME, &lb, &err), 0);
+	CHECK_INT(worker_start(db, 0, &w, &err), 0);
+	labeler_use_journal(lb, j, sid, NULL);
+	labeler_use_worker(lb, w);
+	req.trace_id = TR;
+	req.name = "verdict";
+	req.value_text = "true";
+	req.type = VT_BOOL;
+	req.allow_override = true;
+	req.override_judge = true;
+	CHECK_INT(labeler_set(lb, &req, &res, &err), 0);
+	label_result_free(&res);
+	for (guard = 0; labeler_pending_count(lb) && guard < 200; guard++) {
+		int next = labeler_pump(lb);
+
+		if (worker_wait(w, next > 0 ? next : 50))
+			worker_collect(w);
+	}
+	CHECK_INT(labeler_pending_count(lb), 0);
+	CHECK_INT(q_int(db, "SELECT count(*) FROM assessments WHERE source_id = %Q AND "
+			"overrides = 'a-judge'", ME), 1);
+	CHECK_INT(q_int(db, "SELECT valid FROM assessments WHERE assessment_id = 'a-judge'"), 0);
+	CHECK_INT(q_int(db, "SELECT valid FROM assessments WHERE assessment_id = 'a-human-later'"),
+		  1);
+	worker_close(w);
+	labeler_free(&lb);
+	store_close(st);
+	journal_close(j);
+	free(db);
+	free(jp);
+	free(sid);
+}
+
 int main(void)
 {
 	RUN(journal_append_and_pending);
@@ -724,5 +788,6 @@ int main(void)
 	RUN(journal_label_locked_store);
 	RUN(journal_label_later_key_wins);
 	RUN(journal_label_worker);
+	RUN(journal_label_worker_override_judge);
 	TEST_MAIN_END();
 }
