@@ -212,9 +212,13 @@ int parse_rfc3339_ns(const char *s, int64_t *ns)
 	} else {
 		return -1;
 	}
-	if (*p || mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || sec > 60)
+	if (*p || mo < 1 || mo > 12 || d < 1 || d > 31 || h < 0 || h > 23 || mi < 0 || mi > 59 ||
+	    sec < 0 || sec > 60)
 		return -1;
 	v = days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + sec - off * 60;
+	/* Nanoseconds since 1970 fit in 64 bits from 1677 to 2262 only. */
+	if (v > INT64_MAX / 1000000000 - 1 || v < INT64_MIN / 1000000000 + 1)
+		return -1;
 	*ns = v * 1000000000 + frac;
 	return 0;
 }

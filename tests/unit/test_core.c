@@ -214,7 +214,7 @@ TEST(fit_respects_wide_chars)
 TEST(formatting_helpers)
 {
 	char buf[64];
-	int64_t ms;
+	int64_t ms, ns;
 
 	fmt_count(buf, sizeof buf, 1234567);
 	CHECK_STR(buf, "1,234,567");
@@ -233,6 +233,12 @@ TEST(formatting_helpers)
 	CHECK_INT(parse_rfc3339_ms("2026-01-01T13:00:00.5+01:00", &ms), 0);
 	CHECK_INT(ms, 1767268800500LL);
 	CHECK_INT(parse_rfc3339_ms("yesterday", &ms), -1);
+	/* Beyond what 64-bit nanoseconds hold: refused, not wrapped. */
+	CHECK_INT(parse_rfc3339_ns("4052-01-01T00:00:00Z", &ns), -1);
+	CHECK_INT(parse_rfc3339_ns("1600-01-01T00:00:00Z", &ns), -1);
+	CHECK_INT(parse_rfc3339_ns("2262-01-01T00:00:00Z", &ns), 0);
+	CHECK_INT(ns, 9214646400000000000LL);
+	CHECK_INT(parse_rfc3339_ns("2026-01-01T-1:00:00Z", &ns), -1);
 }
 
 TEST(question_rule_root_span_is_the_trace)
