@@ -304,6 +304,15 @@ int parse_int64(const char *s, int64_t *out)
 	return 0;
 }
 
+int double_to_int64(double d, int64_t *out)
+{
+	/* 2^63 is exact as a double; every double below it converts. */
+	if (!(d > -9223372036854775808.0 && d < 9223372036854775808.0))
+		return -1;
+	*out = (int64_t)d;
+	return 0;
+}
+
 char *read_file(const char *path, size_t *len)
 {
 	FILE *f = NULL;

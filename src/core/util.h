@@ -58,6 +58,9 @@ bool str_eq(const char *a, const char *b);          /* NULL-safe */
 bool str_starts(const char *s, const char *prefix);
 /* Parses a whole decimal integer; returns 0 or -1 (trailing junk, overflow). */
 int parse_int64(const char *s, int64_t *out);
+/* Rounds a double toward zero into *out; returns -1 for NaN, infinities and
+ * values beyond what int64_t holds (*out untouched). */
+int double_to_int64(double d, int64_t *out);
 
 /* Reads a whole regular file into a NUL-terminated buffer (*len excludes
  * the NUL).  Returns NULL with errno set on failure; a FIFO, device or

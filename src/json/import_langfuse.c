@@ -163,11 +163,7 @@ static bool count(const cJSON *o, const char *key, int64_t *out)
 		return false;
 	if (jt_int64(v, out) == 0)
 		return true;
-	if (jt_is_num(v) && jt_double(v) >= 0) {
-		*out = (int64_t)jt_double(v);
-		return true;
-	}
-	return false;
+	return jt_is_num(v) && jt_double(v) >= 0 && double_to_int64(jt_double(v), out) == 0;
 }
 
 /* usageDetails {input, output, total}, or the older usage / promptTokens. */
@@ -452,8 +448,14 @@ int langfuse_record(struct import_reader *r, const cJSON *rec, struct err *err)
 			err_set(err, ERR_PARSE, "trace %.60s has no timestamp and no observations", tid);
 			goto out;
 		}
-		if (end < start && jt_is_num(jt_get(tr, "latency")))
-			end = start + (int64_t)(jt_double(jt_get(tr, "latency")) * 1e9);
+		if (end < start && jt_is_num(jt_get(tr, "latency"))) {
+			int64_t lat;
+
+			/* A latency in seconds that 64-bit nanoseconds cannot hold is ignored. */
+			if (double_to_int64(jt_double(jt_get(tr, "latency")) * 1e9, &lat) == 0 &&
+			    lat >= 0 && lat <= INT64_MAX - start)
+				end = start + lat;
+		}
 		add_string(root_raw, "langfuse.trace.id", tid);
 		if (add_trace_root(&b, trace_hex, tr, root_hex, start, end, root_raw, err) < 0)
 			goto out;

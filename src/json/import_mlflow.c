@@ -24,10 +24,8 @@ static int read_duration_ms(const cJSON *ms_v, const cJSON *dur_v, int64_t *ms)
 		char *end;
 		double s = strtod(dur_v->valuestring, &end);
 
-		if (end != dur_v->valuestring && strcmp(end, "s") == 0) {
-			*ms = (int64_t)(s * 1000.0 + (s >= 0 ? 0.5 : -0.5));
-			return 0;
-		}
+		if (end != dur_v->valuestring && strcmp(end, "s") == 0)
+			return double_to_int64(s * 1000.0 + (s >= 0 ? 0.5 : -0.5), ms);
 	}
 	return -1;
 }

@@ -239,6 +239,14 @@ TEST(formatting_helpers)
 	CHECK_INT(parse_rfc3339_ns("2262-01-01T00:00:00Z", &ns), 0);
 	CHECK_INT(ns, 9214646400000000000LL);
 	CHECK_INT(parse_rfc3339_ns("2026-01-01T-1:00:00Z", &ns), -1);
+	/* Doubles from a file: in range converts toward zero, the rest refused. */
+	CHECK_INT(double_to_int64(-2.9, &ns), 0);
+	CHECK_INT(ns, -2);
+	CHECK_INT(double_to_int64(9223372036854775807.0, &ns), -1);
+	CHECK_INT(double_to_int64(1e300, &ns), -1);
+	CHECK_INT(double_to_int64(-1e300, &ns), -1);
+	CHECK_INT(double_to_int64(0.0 / 0.0, &ns), -1);
+	CHECK_INT(double_to_int64(-9223372036854775808.0, &ns), -1);
 }
 
 TEST(question_rule_root_span_is_the_trace)
