@@ -316,6 +316,9 @@ static const struct attr_name attr_names[] = {
 	{ "text",              FF_TEXT },
 };
 
+#define SPAN_FIELDS "name, type, status, content, attributes.<key>, duration_ms, " \
+	"start_time_ms, end_time_ms"
+
 #define ATTR_LIST "status, timestamp_ms, execution_time_ms, end_time_ms, name, " \
 	"request_id, run_id, client_request_id, text"
 
@@ -335,6 +338,9 @@ static unsigned field_ops(enum filter_field f)
 	case FF_TIMESTAMP:
 	case FF_EXEC_TIME:
 	case FF_END_TIME:
+	case FF_SPAN_DURATION:
+	case FF_SPAN_START:
+	case FF_SPAN_END:
 		return OPS_NUMBER;
 	case FF_TEXT:
 	case FF_SPAN_CONTENT:
@@ -391,6 +397,8 @@ const char *filter_field_name(enum filter_field f)
 		[FF_TAG] = "tags", [FF_META] = "metadata", [FF_SPAN_NAME] = "span.name",
 		[FF_SPAN_TYPE] = "span.type", [FF_SPAN_STATUS] = "span.status",
 		[FF_SPAN_CONTENT] = "span.content", [FF_SPAN_ATTR] = "span.attributes",
+		[FF_SPAN_DURATION] = "span.duration_ms", [FF_SPAN_START] = "span.start_time_ms",
+		[FF_SPAN_END] = "span.end_time_ms",
 		[FF_FEEDBACK] = "feedback", [FF_EXPECTATION] = "expectation",
 		[FF_ISSUE] = "issue.id",
 	};
@@ -400,13 +408,15 @@ const char *filter_field_name(enum filter_field f)
 
 bool filter_field_numeric(enum filter_field f)
 {
-	return f == FF_TIMESTAMP || f == FF_EXEC_TIME || f == FF_END_TIME;
+	return f == FF_TIMESTAMP || f == FF_EXEC_TIME || f == FF_END_TIME ||
+	       f == FF_SPAN_DURATION || f == FF_SPAN_START || f == FF_SPAN_END;
 }
 
 bool filter_field_is_span(enum filter_field f)
 {
 	return f == FF_SPAN_NAME || f == FF_SPAN_TYPE || f == FF_SPAN_STATUS ||
-	       f == FF_SPAN_CONTENT || f == FF_SPAN_ATTR;
+	       f == FF_SPAN_CONTENT || f == FF_SPAN_ATTR || f == FF_SPAN_DURATION ||
+	       f == FF_SPAN_START || f == FF_SPAN_END;
 }
 
 static bool field_has_key(enum filter_field f)
@@ -540,9 +550,14 @@ static int resolve_field(struct parser *p, const struct segs *s, struct filter_n
 			goto key;
 		}
 		if (s->n > 2)
-			return fail(p, k->pos, "unknown span field (span fields are name, type, "
-				    "status, content, attributes.<key>)");
-		if (seg_is(k, "name"))
+			return fail(p, k->pos, "unknown span field (span fields are " SPAN_FIELDS ")");
+		if (seg_is(k, "duration_ms") || seg_is(k, "duration"))
+			n->field = FF_SPAN_DURATION;
+		else if (seg_is(k, "start_time_ms") || seg_is(k, "start_time"))
+			n->field = FF_SPAN_START;
+		else if (seg_is(k, "end_time_ms") || seg_is(k, "end_time"))
+			n->field = FF_SPAN_END;
+		else if (seg_is(k, "name"))
 			n->field = FF_SPAN_NAME;
 		else if (seg_is(k, "type"))
 			n->field = FF_SPAN_TYPE;
@@ -551,8 +566,8 @@ static int resolve_field(struct parser *p, const struct segs *s, struct filter_n
 		else if (seg_is(k, "content"))
 			n->field = FF_SPAN_CONTENT;
 		else
-			return fail(p, k->pos, "unknown span field '%s' (span fields are name, "
-				    "type, status, content, attributes.<key>)", k->text);
+			return fail(p, k->pos, "unknown span field '%s' (span fields are "
+				    SPAN_FIELDS ")", k->text);
 		return 0;
 	} else {
 		return fail(p, e->pos, "unknown entity '%s' (use attributes, tags, metadata, "

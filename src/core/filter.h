@@ -25,6 +25,7 @@
  *     text  (request/response previews and span content; LIKE, ILIKE)
  *   tags./tag.<key>, metadata./request_metadata.<key>
  *   span.name, span.type, span.status, span.content, span.attributes.<key>
+ *   span.duration_ms, span.start_time_ms, span.end_time_ms  (numbers)
  *   feedback.<name>, expectation.<name>, issue.id
  * An unquoted key may contain dots (tags.mlflow.traceName); a key with other
  * characters goes in backticks or double quotes (feedback."Relevance to
@@ -77,6 +78,9 @@ enum filter_field {
 	FF_SPAN_STATUS,
 	FF_SPAN_CONTENT,
 	FF_SPAN_ATTR,
+	FF_SPAN_DURATION,   /* span end - start, in ms (tracelab's; not MLflow's) */
+	FF_SPAN_START,      /* span start, ms since the epoch (tracelab's) */
+	FF_SPAN_END,        /* span end, ms since the epoch (tracelab's) */
 	FF_FEEDBACK,
 	FF_EXPECTATION,
 	FF_ISSUE,           /* issue.id */
@@ -135,7 +139,8 @@ void filter_free(struct filter_node *n);   /* NULL is fine */
 const char *filter_op_name(enum filter_op op);
 const char *filter_field_name(enum filter_field f);
 
-/* Does the field hold numbers (timestamp, execution time, end time)? */
+/* Does the field hold numbers (timestamp, execution time, end time, the
+ * span times)? */
 bool filter_field_numeric(enum filter_field f);
 /* Is the field a span column or span attribute (matched on one span)? */
 bool filter_field_is_span(enum filter_field f);

@@ -42,6 +42,13 @@
  *       the key), and compares its value decoded once, as MLflow's
  *       Span.get_attribute does: a string attribute compares as the string,
  *       a number or boolean as its JSON text ('0.7', 'true').
+ *   span.duration_ms, span.start_time_ms, span.end_time_ms
+ *       the span's nanosecond columns (duration_ns, MLflow's generated
+ *       column, with FSQL_DURATION_COLUMN) against the value times 10^6;
+ *       a span without an end has neither duration nor end (IS NULL).
+ *       With FSQL_SPAN_ROW (a query listing spans, whose row is `fs`)
+ *       every span condition is on that row, so all of them hold on the
+ *       span listed.
  *   text
  *       LIKE on the request and response previews, or on the content of any
  *       span of the trace.
@@ -281,6 +288,42 @@ static bool plain_key(const char *k)
 	return true;
 }
 
+/* A filter value in milliseconds as nanoseconds, the unit of the span
+ * columns: a whole number stays whole while it fits. */
+static void param_ns(struct comp *c, const struct filter_value *v)
+{
+	struct sql_param p = { SQLP_REAL, NULL, 0, v->d * 1e6 };
+
+	if (v->is_int && v->i <= INT64_MAX / 1000000 && v->i >= INT64_MIN / 1000000) {
+		p.kind = SQLP_INT;
+		p.i = v->i * 1000000;
+	}
+	add_param(c->w, p);
+	sb_addc(c->sb, '?');
+}
+
+/* span.duration_ms / start_time_ms / end_time_ms: the nanosecond column
+ * against the value in ms.  An unfinished span (no end) has no duration or
+ * end: it matches IS NULL only (never a comparison, so NOT stays exact). */
+static void span_time(struct comp *c, const char *col, const struct filter_node *n)
+{
+	static const char *const ops[] = {
+		[FOP_EQ] = " = ", [FOP_NE] = " != ", [FOP_LT] = " < ", [FOP_LE] = " <= ",
+		[FOP_GT] = " > ", [FOP_GE] = " >= ",
+	};
+	struct strbuf *sb = c->sb;
+
+	if (n->op == FOP_IS_NULL || n->op == FOP_IS_NOT_NULL) {
+		sb_addf(sb, "%s IS %sNULL", col, n->op == FOP_IS_NULL ? "" : "NOT ");
+		return;
+	}
+	if (n->op > FOP_GE)
+		return;  /* the parser takes only these for numbers */
+	sb_addf(sb, "(%s IS NOT NULL AND %s%s", col, col, ops[n->op]);
+	param_ns(c, &n->vals[0]);
+	sb_addc(sb, ')');
+}
+
 /* One condition on the span row `fs`. */
 static void span_cond(struct comp *c, const struct filter_node *n)
 {
@@ -298,6 +341,16 @@ static void span_cond(struct comp *c, const struct filter_node *n)
 		break;
 	case FF_SPAN_CONTENT:
 		cmp_expr(c, "fs.content", n);
+		break;
+	case FF_SPAN_DURATION:
+		span_time(c, c->opts & FSQL_DURATION_COLUMN ? "fs.duration_ns" :
+			  "(fs.end_time_unix_nano - fs.start_time_unix_nano)", n);
+		break;
+	case FF_SPAN_START:
+		span_time(c, "fs.start_time_unix_nano", n);
+		break;
+	case FF_SPAN_END:
+		span_time(c, "fs.end_time_unix_nano", n);
 		break;
 	case FF_SPAN_ATTR:
 		if (plain_key(n->key)) {
@@ -323,14 +376,19 @@ static void span_cond(struct comp *c, const struct filter_node *n)
 	}
 }
 
-/* One EXISTS over the spans of the trace, with every condition on one span. */
+/* One EXISTS over the spans of the trace, with every condition on one span;
+ * for FSQL_SPAN_ROW the conditions on the query's own span row. */
 static void span_group(struct comp *c, const struct filter_node *const *kids, size_t n)
 {
 	size_t i;
 
-	sb_adds(c->sb, "EXISTS (SELECT 1 FROM spans fs WHERE fs.trace_id = ti.request_id");
+	if (c->opts & FSQL_SPAN_ROW)
+		sb_addc(c->sb, '(');
+	else
+		sb_adds(c->sb, "EXISTS (SELECT 1 FROM spans fs WHERE fs.trace_id = ti.request_id");
 	for (i = 0; i < n; i++) {
-		sb_adds(c->sb, " AND ");
+		if (i || !(c->opts & FSQL_SPAN_ROW))
+			sb_adds(c->sb, " AND ");
 		span_cond(c, kids[i]);
 	}
 	sb_addc(c->sb, ')');
@@ -407,6 +465,9 @@ static int compile_cmp(struct comp *c, const struct filter_node *n)
 	case FF_SPAN_STATUS:
 	case FF_SPAN_CONTENT:
 	case FF_SPAN_ATTR:
+	case FF_SPAN_DURATION:
+	case FF_SPAN_START:
+	case FF_SPAN_END:
 		span_group(c, &n, 1);
 		break;
 	}

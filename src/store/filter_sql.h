@@ -50,6 +50,15 @@ enum {
 	 * FILTER_SQL_SESSION_PROBE) passes this and keeps feedback filters on
 	 * the per-trace index alone. */
 	FSQL_NO_SESSION_SCOPE = 1u << 0,
+	/* A query over spans rather than traces: its row is the span `fs`
+	 * (spans AS fs) joined to its trace `ti`; span conditions apply to
+	 * that span (wherever they stand, inside OR and NOT too) instead of
+	 * asking whether some span of the trace matches. */
+	FSQL_SPAN_ROW = 1u << 1,
+	/* The spans table has MLflow's generated column duration_ns (indexed
+	 * with the experiment): span.duration_ms compares it, so that the
+	 * index can serve a range. */
+	FSQL_DURATION_COLUMN = 1u << 2,
 };
 
 int filter_to_sql_opts(const char *filter, unsigned opts, struct sql_where *out,

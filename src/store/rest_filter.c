@@ -150,7 +150,8 @@ static bool is_exact(const struct rest_filter *rf, const struct filter_node *n)
 	return false;
 }
 
-/* Span conditions cannot be checked here (a TraceInfo has no spans). */
+/* Span conditions cannot be checked here (a TraceInfo has no spans), nor
+ * by the server when they are on span times, which its search lacks. */
 static int check_client(const struct filter_node *n, const struct rest_filter *rf,
 			struct err *err)
 {
@@ -164,6 +165,12 @@ static int check_client(const struct filter_node *n, const struct rest_filter *r
 				return -1;
 		return 0;
 	}
+	if (n->field == FF_SPAN_DURATION || n->field == FF_SPAN_START || n->field == FF_SPAN_END)
+		return err_set(err, ERR_USAGE, "col %d: %s cannot be used on an MLflow server: its "
+			       "search has no span times (a trace's spans come only with the "
+			       "whole trace); span.name, span.type, span.status and "
+			       "span.attributes work, or open the SQLite store", n->col,
+			       filter_field_name(n->field));
 	if (filter_field_is_span(n->field) || n->field == FF_ISSUE)
 		return err_set(err, ERR_USAGE, "col %d: on an MLflow server, %s works only as a "
 			       "condition of its own joined with AND", n->col,

@@ -44,6 +44,10 @@ expect_eq "cli list: NOT on metadata (odd traces, not user-1)" "$(echo "$out" | 
 run_tl list "$URL" --experiment cli --filter "span.name = 'retrieve' OR status = 'OK'"
 expect_eq "cli list: a span condition inside OR: exit 2" "$rc" 2
 expect_has "cli list: ... names the column" "$err" "col 1: on an MLflow server, span.name"
+run_tl list "$URL" --experiment cli --filter "span.type = 'LLM' AND span.duration_ms > 5000"
+expect_eq "cli list: span times on a server: exit 2" "$rc" 2
+expect_has "cli list: ... says the server's search has none" "$err" \
+	"col 23: span.duration_ms cannot be used on an MLflow server"
 
 # log-feedback, then MLflow's client reads it.
 run_tl log-feedback "$URL" --trace "$newest" --name quality --value 4 --source-id alice \

@@ -78,6 +78,10 @@ TEST(parse_fields_and_aliases)
 	CHECK_PARSE("span.attributes.mlflow.spanType = 'LLM'",
 		    "span.attributes.`mlflow.spanType` = 'LLM'");
 	CHECK_PARSE("span.attributes.`gen_ai.model` = 'x'", "span.attributes.`gen_ai.model` = 'x'");
+	CHECK_PARSE("span.duration_ms > 5000", "span.duration_ms > 5000");
+	CHECK_PARSE("span.duration <= 1.5", "span.duration_ms <= 1.5");
+	CHECK_PARSE("span.start_time >= 1", "span.start_time_ms >= 1");
+	CHECK_PARSE("span.end_time_ms IS NULL", "span.end_time_ms IS NULL");
 	CHECK_PARSE("feedback.ok = 'true'", "feedback.`ok` = 'true'");
 	CHECK_PARSE("feedback.\"Relevance to Query\" = 'yes'",
 		    "feedback.`Relevance to Query` = 'yes'");
@@ -210,7 +214,14 @@ TEST(parse_errors_with_columns)
 	CHECK_ERR("issue.id != 'x'", "col 10: issue.id does not take != (it takes =)");
 	CHECK_ERR("span.foo = 'x'",
 		  "col 6: unknown span field 'foo' (span fields are name, type, status, content, "
-		  "attributes.<key>)");
+		  "attributes.<key>, duration_ms, start_time_ms, end_time_ms)");
+	CHECK_ERR("span.duration_ms > '5'",
+		  "col 20: span.duration_ms compares with a number, not a string");
+	CHECK_ERR("span.type = 5", "col 13: span.type compares with text: put the value in quotes "
+		  "('5')");
+	CHECK_ERR("span.duration_ms LIKE '5%'",
+		  "col 18: span.duration_ms does not take LIKE (it takes =, !=, <, <=, >, >=, "
+		  "IS NULL, IS NOT NULL)");
 	CHECK_ERR("span.attributes = 'x'", "col 6: expected span.attributes.<key>");
 	CHECK_ERR("bogus.x = 'y'",
 		  "col 1: unknown entity 'bogus' (use attributes, tags, metadata, span, feedback "
@@ -338,6 +349,7 @@ struct t_span {
 	int nattr;
 	bool bad_json;
 	char *content;
+	int64_t start_ns, end_ns;    /* end -1: unfinished */
 };
 
 struct t_as {
@@ -575,6 +587,24 @@ static void make_traces(void)
 	traces[5].nspans = 0;
 	span_add(&traces[5], "retrieve", "RETRIEVER", "OK", NULL, NULL, NULL, false, NULL);
 	span_add(&traces[5], "llm", "LLM", "ERROR", "gpt-4", "0.7", "true", false, NULL);
+	/* span times: whole seconds from 0 to 10, some with half a millisecond
+	 * more, every 17th span unfinished (no end); no random numbers, so the
+	 * rest of the data stays as it was */
+	for (i = 0; i < ntraces; i++) {
+		int j;
+
+		for (j = 0; j < traces[i].nspans; j++) {
+			struct t_span *sp = &traces[i].spans[j];
+
+			sp->start_ns = traces[i].ts * 1000000 + (int64_t)j * 1000000;
+			sp->end_ns = (i + j) % 17 == 0 ? -1 : sp->start_ns +
+				(int64_t)((i * 7 + j * 13) % 11) * 1000000000 + (j % 2) * 500000;
+		}
+	}
+	/* the same-span pair: the RETRIEVER span is the slow one, the LLM span
+	 * the fast one */
+	traces[5].spans[0].end_ns = traces[5].spans[0].start_ns + 6000000000;
+	traces[5].spans[1].end_ns = traces[5].spans[1].start_ns + 1000000000;
 }
 
 static void build_store(void)
@@ -640,8 +670,11 @@ static void build_store(void)
 			sqlite3_bind_text(sp, 5, t->spans[j].name, -1, SQLITE_STATIC);
 			sqlite3_bind_text(sp, 6, t->spans[j].type, -1, SQLITE_STATIC);
 			sqlite3_bind_text(sp, 7, t->spans[j].status, -1, SQLITE_STATIC);
-			sqlite3_bind_int64(sp, 8, t->ts * 1000000 + j);
-			sqlite3_bind_int64(sp, 9, t->ts * 1000000 + j + 5);
+			sqlite3_bind_int64(sp, 8, t->spans[j].start_ns);
+			if (t->spans[j].end_ns >= 0)
+				sqlite3_bind_int64(sp, 9, t->spans[j].end_ns);
+			else
+				sqlite3_bind_null(sp, 9);
 			sqlite3_bind_text(sp, 10, t->spans[j].content, -1, SQLITE_STATIC);
 			step_reset(sp);
 		}
@@ -766,6 +799,28 @@ static bool match_num(bool null, int64_t v, const struct filter_node *n)
 	}
 }
 
+/* A span time in ns against a filter value in ms. */
+static bool match_ns(bool null, int64_t ns, const struct filter_node *n)
+{
+	double v = (double)ns / 1e6, x = n->nvals ? n->vals[0].d : 0;
+
+	if (n->op == FOP_IS_NULL)
+		return null;
+	if (n->op == FOP_IS_NOT_NULL)
+		return !null;
+	if (null)
+		return false;
+	switch (n->op) {
+	case FOP_EQ: return v == x;
+	case FOP_NE: return v != x;
+	case FOP_LT: return v < x;
+	case FOP_LE: return v <= x;
+	case FOP_GT: return v > x;
+	case FOP_GE: return v >= x;
+	default: return false;
+	}
+}
+
 static const char *kv_get(const struct t_kv *kv, int n, const char *k)
 {
 	int i;
@@ -861,6 +916,9 @@ static bool span_match(const struct t_span *s, const struct filter_node *n)
 	case FF_SPAN_TYPE: return match_str(s->type, n);
 	case FF_SPAN_STATUS: return match_str(s->status, n);
 	case FF_SPAN_CONTENT: return match_str(s->content, n);
+	case FF_SPAN_DURATION: return match_ns(s->end_ns < 0, s->end_ns - s->start_ns, n);
+	case FF_SPAN_START: return match_ns(false, s->start_ns, n);
+	case FF_SPAN_END: return match_ns(s->end_ns < 0, s->end_ns, n);
 	case FF_SPAN_ATTR:
 		if (s->bad_json || !kv_get(s->attr, s->nattr, n->key))
 			return false;
@@ -1088,6 +1146,16 @@ static const char *const equiv_filters[] = {
 	"span.attributes.mlflow.spanInputs LIKE '%paris%'",
 	"span.attributes.retries = '3'",
 	"span.attributes.model = 'gpt-4' AND span.status = 'ERROR' AND status = 'OK'",
+	"span.duration_ms > 5000",
+	"span.duration_ms >= 3000.5 AND span.type = 'LLM'",
+	"span.duration_ms = 0",
+	"span.duration_ms IS NULL",
+	"NOT span.duration_ms < 4000",
+	"span.type = 'RETRIEVER' AND span.duration_ms > 5000 AND span.status = 'OK'",
+	"span.duration_ms > 8000 OR span.name = 'root'",
+	"span.start_time_ms > 1767225600000 AND span.end_time_ms IS NOT NULL",
+	"span.end_time_ms < 1767225660000 AND span.duration_ms != 2000",
+	"span.start_time_ms >= 0 AND NOT (span.duration_ms > 1 AND span.type = 'LLM')",
 	"span.content LIKE '%weather%'",
 	"span.content ILIKE '%GPT-4%'",
 	"text LIKE '%paris%'",
@@ -1157,6 +1225,16 @@ TEST(equivalence_spot_checks)
 	CHECK(s && !strstr(s, traces[5].id));
 	free(s);
 	s = ids_sql("span.name = 'retrieve' AND span.type = 'RETRIEVER'", &err);
+	CHECK(s && strstr(s, traces[5].id));
+	free(s);
+	/* and with times: the LLM span is fast, the slow one is a RETRIEVER */
+	s = ids_sql("span.type = 'LLM' AND span.duration_ms > 5000", &err);
+	CHECK(s && !strstr(s, traces[5].id));
+	free(s);
+	s = ids_sql("span.type = 'RETRIEVER' AND span.duration_ms > 5000", &err);
+	CHECK(s && strstr(s, traces[5].id));
+	free(s);
+	s = ids_sql("span.duration_ms > 5000", &err);
 	CHECK(s && strstr(s, traces[5].id));
 	free(s);
 	/* injection text is a value: exactly the traces with that tag value */
