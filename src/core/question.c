@@ -93,6 +93,9 @@ void label_schema_free(struct label_schema *l)
 	for (i = 0; i < l->nkeys; i++)
 		free(l->keys[i].value);
 	free(l->keys);
+	free(l->schema_id);
+	free(l->positive_label);
+	free(l->negative_label);
 	memset(l, 0, sizeof *l);
 }
 

@@ -34,6 +34,7 @@
  */
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "core/keys.h"
 #include "core/pyjson.h"
@@ -121,6 +122,13 @@ struct label_schema {
 	struct label_key *keys;
 	size_t nkeys;
 	int line, col;          /* where the schema starts (0: nowhere) */
+	/* From MLflow's label schemas (core/schema.h); zero for the YAML's. */
+	char *schema_id;        /* the store's schema, or NULL */
+	bool expectation;       /* answers are expectations, not feedback */
+	bool multi;             /* categorical: several options (a JSON list) */
+	char *positive_label;   /* boolean: what true and false are called, */
+	char *negative_label;   /* or NULL */
+	int64_t max_length;     /* text: the longest answer (0: no limit) */
 };
 
 const char *label_type_name(enum label_type t);

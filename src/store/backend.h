@@ -33,6 +33,7 @@
 
 #include "core/err.h"
 #include "core/model.h"
+#include "core/schema.h"
 
 struct store_ops;
 struct put_result;   /* store/store.h */
@@ -129,6 +130,20 @@ struct store_ops {
 	/* store_interrupt; thread-safe.  NULL: this backend cannot be
 	 * interrupted (a call runs to its end). */
 	void (*interrupt)(struct store *st, bool on);
+
+	/* MLflow 3.14's label schemas (core/schema.h), in MLflow's order
+	 * (newest first); with ids, only those (ids without a schema are left
+	 * out).  A store that has no such table gives none, out->table false.
+	 * put_schema writes a complete, validated row: create inserts it,
+	 * else it replaces the name, instruction, enable_comment, input_config
+	 * and last_update_time of the row with its schema_id (ERR_NOTFOUND
+	 * when there is none); both refuse a name another schema of the
+	 * experiment has.  delete_schema: a missing row is not an error. */
+	int (*list_schemas)(struct store *st, int64_t experiment_id, const char *const *ids,
+			    size_t nids, struct schema_list *out, struct err *err);
+	int (*put_schema)(struct store *st, const struct schema_row *r, bool create,
+			  struct err *err);
+	int (*delete_schema)(struct store *st, const char *schema_id, struct err *err);
 };
 
 /* ---- the backends the registry knows (store.c lists them) -------------- */

@@ -109,22 +109,35 @@ static int random_bytes(unsigned char *buf, size_t n, struct err *err)
 	return 0;
 }
 
-int rules_new_assessment_id(char *buf, struct err *err)
+/* prefix + uuid4().hex. */
+static int new_id(const char *prefix, char *buf, struct err *err)
 {
 	static const char hex[] = "0123456789abcdef";
 	unsigned char r[16];
-	size_t i;
+	size_t i, n = strlen(prefix);
 
 	if (random_bytes(r, sizeof r, err) < 0)
 		return -1;
-	buf[0] = 'a';
-	buf[1] = '-';
+	/* Version 4, variant 1, as uuid4() gives. */
+	r[6] = (unsigned char)((r[6] & 0x0F) | 0x40);
+	r[8] = (unsigned char)((r[8] & 0x3F) | 0x80);
+	memcpy(buf, prefix, n);
 	for (i = 0; i < sizeof r; i++) {
-		buf[2 + 2 * i] = hex[r[i] >> 4];
-		buf[3 + 2 * i] = hex[r[i] & 15];
+		buf[n + 2 * i] = hex[r[i] >> 4];
+		buf[n + 1 + 2 * i] = hex[r[i] & 15];
 	}
-	buf[34] = '\0';
+	buf[n + 32] = '\0';
 	return 0;
+}
+
+int rules_new_assessment_id(char *buf, struct err *err)
+{
+	return new_id("a-", buf, err);
+}
+
+int rules_new_schema_id(char *buf, struct err *err)
+{
+	return new_id("ls-", buf, err);
 }
 
 /* The id given, or a new one in r->idbuf. */

@@ -68,6 +68,9 @@ int rules_check_update(const char *assessment_id, const struct assessment_update
 
 /* "a-" + 32 lowercase hex, as MLflow's "a-" + uuid4().hex; buf >= 35 bytes. */
 int rules_new_assessment_id(char *buf, struct err *err);
+/* "ls-" + 32 lowercase hex (SqlLabelSchema.LABEL_SCHEMA_ID_PREFIX and a
+ * uuid4().hex); buf >= 36 bytes. */
+int rules_new_schema_id(char *buf, struct err *err);
 
 /* Whether an assessment's metadata scopes it to a session (it then applies
  * to every trace of the session: filters and counts must see it). */

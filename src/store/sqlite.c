@@ -40,6 +40,8 @@ static const struct {
 	{ "spans", "links", offsetof(struct sq, sp_links) },
 	{ "trace_metrics", NULL, offsetof(struct sq, has_trace_metrics) },
 	{ "span_metrics", NULL, offsetof(struct sq, has_span_metrics) },
+	{ "label_schemas", NULL, offsetof(struct sq, has_label_schemas) },
+	{ "label_schemas", "is_default", offsetof(struct sq, ls_is_default) },
 };
 
 #define NPROBES (sizeof probes / sizeof probes[0])
@@ -469,7 +471,7 @@ static int probe(struct sq *s, struct err *err)
 		"SELECT m.name, p.name FROM sqlite_master AS m, pragma_table_info(m.name) AS p"
 		" WHERE m.type = 'table' AND m.name IN ('trace_info', 'assessments', 'spans',"
 		" 'trace_metrics', 'span_metrics', 'experiments', 'trace_tags',"
-		" 'trace_request_metadata')";
+		" 'trace_request_metadata', 'label_schemas')";
 	sqlite3_stmt *stmt = NULL;
 	bool trace_info = false, assessments = false;
 	bool seen[NREQUIRED] = { false }, has_table[NREQUIRED] = { false };
@@ -746,4 +748,7 @@ const struct store_ops sqlite_store_ops = {
 	.put_trace = sq_put_trace,
 	.ensure_experiment = sq_ensure_experiment,
 	.interrupt = sq_interrupt,
+	.list_schemas = sq_list_schemas,
+	.put_schema = sq_put_schema,
+	.delete_schema = sq_delete_schema,
 };

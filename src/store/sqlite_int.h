@@ -5,7 +5,8 @@
  * close, statement cache, transactions, error mapping, the ops table),
  * sqlite_page.c (pages of trace rows, counts, feedback names),
  * sqlite_read.c (experiments, whole traces, assessments), sqlite_write.c
- * (feedback writes, import, new stores) and schema.c (MLflow's DDL text).
+ * (feedback writes, import, new stores), sqlite_schema.c (MLflow 3.14's
+ * label schemas) and schema.c (MLflow's DDL text).
  * What is MLflow's rule rather than SQLite's is in store/rules.h.  Nothing
  * outside src/store/ includes this header, except the store's unit test,
  * which reads the page query and its plan through sq_page_plan.
@@ -22,6 +23,7 @@
 
 #include "core/err.h"
 #include "core/model.h"
+#include "core/schema.h"
 #include "core/strbuf.h"
 #include "store/backend.h"
 #include "store/filter_sql.h"
@@ -73,6 +75,7 @@ struct sq {
 	bool a_experiment_id, a_trace_timestamp_ms, a_aggregate_value, a_is_numeric_value;
 	bool has_spans, sp_dimension_attributes, sp_links;
 	bool has_trace_metrics, has_span_metrics;
+	bool has_label_schemas, ls_is_default;   /* MLflow 3.14's label_schemas */
 
 	bool batch;                    /* inside store_begin .. commit/rollback */
 	int checked;                   /* integrity before the first write: 0 not yet
@@ -215,6 +218,13 @@ int sq_put_trace(struct store *st, const struct trace *t, struct put_result *res
 int sq_ensure_experiment(struct store *st, const char *name, int64_t *id, struct err *err);
 /* store_create for a file path. */
 int sq_create(const char *path, struct err *err);
+
+/* ---- sqlite_schema.c (label schemas) ----------------------------------- */
+
+int sq_list_schemas(struct store *st, int64_t experiment_id, const char *const *ids,
+		    size_t nids, struct schema_list *out, struct err *err);
+int sq_put_schema(struct store *st, const struct schema_row *r, bool create, struct err *err);
+int sq_delete_schema(struct store *st, const char *schema_id, struct err *err);
 
 /* ---- schema.c ---------------------------------------------------------- */
 

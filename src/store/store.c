@@ -383,6 +383,74 @@ int store_ensure_experiment(struct store *st, const char *name, int64_t *id, str
 	return st->ops->ensure_experiment(st, name, id, err);
 }
 
+/* ---- label schemas ------------------------------------------------------ */
+
+static int no_schemas(struct err *err)
+{
+	return err_set(err, ERR_USAGE, "label schemas are not available on this server");
+}
+
+int store_list_schemas(struct store *st, int64_t experiment_id, const char *const *ids,
+		       size_t nids, struct schema_list *out, struct err *err)
+{
+	struct schema_list all;
+	size_t i, j;
+
+	memset(out, 0, sizeof *out);
+	if (!st->ops->list_schemas)
+		return no_schemas(err);
+	if (st->ops->list_schemas(st, experiment_id, ids, nids, &all, err) < 0)
+		return -1;
+	if (!ids) {
+		*out = all;
+		return 0;
+	}
+	/* In the order asked for. */
+	out->table = all.table;
+	out->v = all.n ? xcalloc(all.n, sizeof *out->v) : NULL;
+	for (i = 0; i < nids; i++)
+		for (j = 0; j < all.n; j++)
+			if (all.v[j].schema_id && str_eq(all.v[j].schema_id, ids[i])) {
+				out->v[out->n++] = all.v[j];
+				memset(&all.v[j], 0, sizeof all.v[j]);
+				break;
+			}
+	schema_list_free(&all);
+	return 0;
+}
+
+static int put_schema(struct store *st, const struct schema_row *r, bool create,
+		      struct err *err)
+{
+	if (!st->ops->put_schema)
+		return no_schemas(err);
+	if (st->readonly)
+		return err_set(err, ERR_READONLY, "store is read-only: %s", st->url);
+	if (!r->schema_id || !*r->schema_id || !r->name || !r->type || !r->input_type ||
+	    !r->input_config)
+		return err_set(err, ERR_USAGE, "a label schema needs its id, name, type and input");
+	return st->ops->put_schema(st, r, create, err);
+}
+
+int store_create_schema(struct store *st, const struct schema_row *r, struct err *err)
+{
+	return put_schema(st, r, true, err);
+}
+
+int store_update_schema(struct store *st, const struct schema_row *r, struct err *err)
+{
+	return put_schema(st, r, false, err);
+}
+
+int store_delete_schema(struct store *st, const char *schema_id, struct err *err)
+{
+	if (!st->ops->delete_schema)
+		return no_schemas(err);
+	if (st->readonly)
+		return err_set(err, ERR_READONLY, "store is read-only: %s", st->url);
+	return st->ops->delete_schema(st, schema_id, err);
+}
+
 void store_interrupt(struct store *st, bool on)
 {
 	if (st && st->ops->interrupt)

@@ -35,6 +35,7 @@
 
 #include "core/err.h"
 #include "core/model.h"
+#include "core/schema.h"
 
 struct store;
 
@@ -166,6 +167,29 @@ int store_import_trace(struct store *st, const struct trace *t, struct put_resul
 int store_put_trace(struct store *st, const struct trace *t, struct err *err);
 /* Creates an experiment if no experiment has this name; *id = its id. */
 int store_ensure_experiment(struct store *st, const char *name, int64_t *id, struct err *err);
+
+/* ---- label schemas (MLflow 3.14+) -------------------------------------- */
+
+/* The label schemas of an experiment (core/schema.h), newest first as
+ * MLflow lists them; with ids (nids of them), only the schemas with those
+ * ids, in that same order, leaving out ids that have none (a queue's
+ * questions whose schema was deleted).  A store without the table gives
+ * an empty list with out->table false, and is never changed.  A backend
+ * that cannot reach label schemas (an MLflow server, whose REST API offers
+ * none up to 3.6) fails with ERR_USAGE: "label schemas are not available
+ * on this server". */
+int store_list_schemas(struct store *st, int64_t experiment_id, const char *const *ids,
+		       size_t nids, struct schema_list *out, struct err *err);
+/* Writes a new schema: a complete row (svc/schemas.h completes and checks
+ * it as MLflow's create_label_schema does); refused when another schema of
+ * the experiment has its name, the experiment is missing or deleted, or
+ * the store has no label_schemas table (ERR_SCHEMA). */
+int store_create_schema(struct store *st, const struct schema_row *r, struct err *err);
+/* Replaces name, instruction, enable_comment, input_config and
+ * last_update_time of the schema r->schema_id (ERR_NOTFOUND when missing). */
+int store_update_schema(struct store *st, const struct schema_row *r, struct err *err);
+/* Deletes a schema; a missing one is not an error (as in MLflow). */
+int store_delete_schema(struct store *st, const char *schema_id, struct err *err);
 
 /* ---- cancelling ------------------------------------------------------- */
 
