@@ -9,7 +9,8 @@
 
 void sb_add(struct strbuf *sb, const char *s, size_t n)
 {
-	GROW(sb->buf, sb->cap, sb->len + n + 1);
+	if (sb->len + n + 1 > sb->cap)
+		GROW(sb->buf, sb->cap, sb->len + n + 1);
 	memcpy(sb->buf + sb->len, s, n);
 	sb->len += n;
 	sb->buf[sb->len] = '\0';
@@ -22,7 +23,10 @@ void sb_adds(struct strbuf *sb, const char *s)
 
 void sb_addc(struct strbuf *sb, char c)
 {
-	sb_add(sb, &c, 1);
+	if (sb->len + 2 > sb->cap)
+		GROW(sb->buf, sb->cap, sb->len + 2);
+	sb->buf[sb->len++] = c;
+	sb->buf[sb->len] = '\0';
 }
 
 void sb_addf(struct strbuf *sb, const char *fmt, ...)

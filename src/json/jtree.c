@@ -453,6 +453,23 @@ cJSON *jt_new_strn(const char *s, size_t n)
 	return v;
 }
 
+/* The decoded text of a string token's inside raw[0..n), malloc'd; tmp is
+ * scratch. */
+static char *unescape_dup(const char *raw, size_t n, struct strbuf *tmp)
+{
+	char *out;
+
+	if (!memchr(raw, '\\', n)) {
+		out = xmalloc(n + 1);
+		memcpy(out, raw, n);
+		out[n] = '\0';
+		return out;
+	}
+	sb_reset(tmp);
+	jt_unescape(raw, n, tmp);
+	return xstrndup(sb_str(tmp), tmp->len);
+}
+
 static cJSON *token_node(const struct jlex *lx, enum jtok t, struct strbuf *tmp)
 {
 	const char *p = lx->s + lx->tok;
@@ -480,9 +497,13 @@ static cJSON *token_node(const struct jlex *lx, enum jtok t, struct strbuf *tmp)
 		}
 	}
 	case JT_STR:
-		sb_reset(tmp);
-		jt_unescape(p + 1, lx->toklen - 2, tmp);
-		v = cJSON_CreateString(sb_str(tmp));
+		/* The node takes the decoded text as it is (cJSON frees it with
+		 * free(): no allocation hooks are set). */
+		v = cJSON_CreateNull();
+		if (v) {
+			v->type = cJSON_String;
+			v->valuestring = unescape_dup(p + 1, lx->toklen - 2, tmp);
+		}
 		break;
 	default:
 		break;
@@ -519,18 +540,18 @@ cJSON *jt_parse(const char *s, size_t n, struct err *err)
 			continue;
 		}
 		if (t == JT_STR && lx.is_key) {
-			sb_reset(&tmp);
-			jt_unescape(s + lx.tok + 1, lx.toklen - 2, &tmp);
 			free(key);
-			key = sb_take(&tmp);
+			key = unescape_dup(s + lx.tok + 1, lx.toklen - 2, &tmp);
 			continue;
 		}
 		v = token_node(&lx, t, &tmp);
 		if (!depth) {
 			root = v;
 		} else if (cJSON_IsObject(stack[depth - 1])) {
-			cJSON_AddItemToObject(stack[depth - 1], key, v);
-			FREE(key);
+			/* The member takes the key as it is. */
+			v->string = key;
+			key = NULL;
+			cJSON_AddItemToArray(stack[depth - 1], v);
 		} else {
 			cJSON_AddItemToArray(stack[depth - 1], v);
 		}
@@ -700,9 +721,12 @@ static struct member *dict_members(const cJSON *obj, size_t *count)
 		for (c = obj->child; c; c = c->next, i++) {
 			const char *k = c->string ? c->string : "";
 
-			for (j = 0; j < m; j++)
-				if (strcmp(out[j].key->string ? out[j].key->string : "", k) == 0)
+			for (j = 0; j < m; j++) {
+				const char *o = out[j].key->string ? out[j].key->string : "";
+
+				if (o[0] == k[0] && strcmp(o, k) == 0)
 					break;
+			}
 			if (j < m) {
 				out[j].val = c;
 			} else {

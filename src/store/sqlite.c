@@ -361,19 +361,35 @@ int sq_check_sound(struct sq *s, struct err *err)
 	return 0;
 }
 
+/* A statement without parameters or rows, prepared once (a savepoint's,
+ * run for every trace of an import batch). */
+static int run_cached(struct sq *s, const char *sql, struct err *err)
+{
+	sqlite3_stmt *stmt = sq_stmt(s, sql, err);
+
+	if (!stmt)
+		return -1;
+	return sq_end(s, stmt, sqlite3_step(stmt), err);
+}
+
 int sq_write_begin(struct sq *s, struct err *err)
 {
 	if (s->base.readonly)
 		return err_set(err, ERR_READONLY, "store is read-only: %s", s->path);
+	/* Inside a batch the file was checked when it began, and the batch's
+	 * write lock keeps it as it was. */
+	if (s->batch)
+		return run_cached(s, "SAVEPOINT tracelab_write", err);
 	if (sq_check_file(s, err) < 0 || sq_check_sound(s, err) < 0)
 		return -1;
-	return exec(s, s->batch ? "SAVEPOINT tracelab_write" : "BEGIN IMMEDIATE", err);
+	return exec(s, "BEGIN IMMEDIATE", err);
 }
 
 int sq_write_end(struct sq *s, int rc, struct err *err)
 {
 	if (rc == 0) {
-		if (exec(s, s->batch ? "RELEASE tracelab_write" : "COMMIT", err) == 0) {
+		if ((s->batch ? run_cached(s, "RELEASE tracelab_write", err)
+			     : exec(s, "COMMIT", err)) == 0) {
 			s->writes++;
 			return 0;
 		}

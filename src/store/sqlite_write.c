@@ -22,7 +22,7 @@
 #include "core/util.h"
 
 /* Page cache of an import batch, in KiB (negative: SQLite's unit). */
-#define BATCH_CACHE_KIB "-131072"
+#define BATCH_CACHE_KIB "-16384"
 
 /* ---- values ------------------------------------------------------------ */
 
