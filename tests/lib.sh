@@ -60,7 +60,7 @@ fresh_store() {
 	echo "$T/$1"
 }
 
-q() { sqlite3 -batch -noheader "$1" "$2"; }
+q() { sqlite3 -batch -noheader -cmd ".timeout 5000" "$1" "$2"; }
 
 span_id_mismatches() {
 	python3 - "$1" <<'EOF'

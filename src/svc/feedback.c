@@ -46,57 +46,78 @@ static const char *run_id_from(const char *const *metadata)
 	return run && *run ? run : NULL;
 }
 
-/* Writes a feedback row as MLflow's create_assessment does: the value typed
- * and encoded, the source type normalised, metadata as an object (NULL when
- * there is none), run_id from the metadata.  With `overrides` set, the old
- * row becomes invalid in the same transaction. */
+/* The row MLflow's create_assessment writes: the value typed and
+ * encoded, the source type normalised, metadata as an object (NULL when
+ * there is none), run_id from the metadata. */
+int svc_feedback_row(const struct feedback_req *req, const char *trace_id, const char *span_id,
+		     const char *name, const char *overrides, struct feedback_row *out,
+		     struct err *err)
+{
+	struct assessment_new *a = &out->a;
+	struct strbuf value = STRBUF_INIT;
+
+	memset(out, 0, sizeof *out);
+	if (!req->value_text)
+		return err_set(err, ERR_USAGE, "a feedback needs a value");
+	if (pyjson_encode_value(req->value_text, req->type, &value, err) < 0) {
+		sb_free(&value);
+		return -1;
+	}
+	out->value = sb_take(&value);
+	a->source_type = svc_source_type(req->source_type);
+	if (!a->source_type) {
+		err_set(err, ERR_USAGE, "unknown source type '%s' (HUMAN, LLM_JUDGE or CODE)",
+			req->source_type);
+		goto fail;
+	}
+	if (req->metadata && *req->metadata) {
+		out->metadata = metadata_from_pairs(req->metadata, err);
+		if (!out->metadata)
+			goto fail;
+	}
+	a->trace_id = trace_id;
+	a->span_id = span_id;
+	a->name = name;
+	a->type = "feedback";
+	a->value_json = out->value;
+	a->source_id = req->source_id;
+	a->rationale = req->rationale;
+	a->metadata_json = out->metadata;
+	a->run_id = run_id_from(req->metadata);
+	a->overrides = overrides;
+	return 0;
+fail:
+	svc_feedback_row_free(out);
+	return -1;
+}
+
+void svc_feedback_row_free(struct feedback_row *f)
+{
+	free(f->value);
+	free(f->metadata);
+	memset(f, 0, sizeof *f);
+}
+
+/* Writes a feedback row as MLflow's create_assessment does.  With
+ * `overrides` set, the old row becomes invalid in the same transaction. */
 static int write_feedback(struct store *st, const struct feedback_req *req,
 			  const char *trace_id, const char *span_id, const char *name,
 			  const char *overrides, char *out_id, struct err *err)
 {
-	struct assessment_new a = { 0 };
-	struct strbuf value = STRBUF_INIT;
-	char *metadata = NULL;
-	int rc = -1;
+	struct feedback_row f;
+	int rc;
 
-	if (!req->value_text) {
-		err_set(err, ERR_USAGE, "a feedback needs a value");
-		goto out;
-	}
-	if (pyjson_encode_value(req->value_text, req->type, &value, err) < 0)
-		goto out;
-	a.source_type = svc_source_type(req->source_type);
-	if (!a.source_type) {
-		err_set(err, ERR_USAGE, "unknown source type '%s' (HUMAN, LLM_JUDGE or CODE)",
-			req->source_type);
-		goto out;
-	}
-	if (req->metadata && *req->metadata) {
-		metadata = metadata_from_pairs(req->metadata, err);
-		if (!metadata)
-			goto out;
-	}
-	a.trace_id = trace_id;
-	a.span_id = span_id;
-	a.name = name;
-	a.type = "feedback";
-	a.value_json = sb_str(&value);
-	a.source_id = req->source_id;
-	a.rationale = req->rationale;
-	a.metadata_json = metadata;
-	a.run_id = run_id_from(req->metadata);
-	a.overrides = overrides;
-	rc = store_log_assessment(st, &a, out_id, err);
-out:
-	sb_free(&value);
-	free(metadata);
+	if (svc_feedback_row(req, trace_id, span_id, name, overrides, &f, err) < 0)
+		return -1;
+	rc = store_log_assessment(st, &f.a, out_id, err);
+	svc_feedback_row_free(&f);
 	return rc;
 }
 
 /* The trace must exist, and the span when one is named.  The store checks
  * spans it holds; spans kept in traces.json are checked here. */
-static int check_target(struct store *st, const char *trace_id, const char *span_id,
-			struct err *err)
+int svc_check_target(struct store *st, const char *trace_id, const char *span_id,
+		     struct err *err)
 {
 	struct trace t = { 0 };
 	size_t i;
@@ -129,15 +150,14 @@ int svc_log_feedback(struct store *st, const struct feedback_req *req, char *out
 		return err_set(err, ERR_USAGE, "no trace id given");
 	if (!req->name || !*req->name)
 		return err_set(err, ERR_USAGE, "the feedback name is empty");
-	if (check_target(st, req->trace_id, req->span_id, err) < 0)
+	if (svc_check_target(st, req->trace_id, req->span_id, err) < 0)
 		return -1;
 	return write_feedback(st, req, req->trace_id, req->span_id, req->name, NULL, out_id,
 			      err);
 }
 
-/* Reads an assessment that must exist and be feedback. */
-static int get_feedback(struct store *st, const char *id, struct assessment *out,
-			struct err *err)
+int svc_get_feedback(struct store *st, const char *id, struct assessment *out,
+		     struct err *err)
 {
 	if (store_get_assessment(st, id, out, err) < 0)
 		return -1;
@@ -154,7 +174,7 @@ int svc_override_feedback(struct store *st, const char *old_id, const struct fee
 	struct assessment old = { 0 };
 	int rc = -1;
 
-	if (get_feedback(st, old_id, &old, err) < 0)
+	if (svc_get_feedback(st, old_id, &old, err) < 0)
 		goto out;
 	if (req->trace_id && !str_eq(req->trace_id, old.trace_id)) {
 		err_set(err, ERR_NOTFOUND, "%s belongs to trace %s, not %s", old_id, old.trace_id,
@@ -179,7 +199,7 @@ int svc_update_feedback(struct store *st, const char *assessment_id, const char 
 	char *added = NULL, *merged = NULL;
 	int rc = -1;
 
-	if (get_feedback(st, assessment_id, &old, err) < 0)
+	if (svc_get_feedback(st, assessment_id, &old, err) < 0)
 		goto out;
 	if (value_text) {
 		if (pyjson_encode_value(value_text, type, &value, err) < 0)

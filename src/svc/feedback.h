@@ -47,6 +47,31 @@ int svc_update_feedback(struct store *st, const char *assessment_id, const char 
 
 int svc_delete_feedback(struct store *st, const char *assessment_id, struct err *err);
 
+/* The pieces the feedback commands hand to the journal (svc/label.h:
+ * labeler_log and friends) instead of writing themselves. */
+
+/* The row log_feedback (overrides NULL) or override_feedback writes for
+ * req on this trace, span and name: the value typed and encoded, the
+ * source normalised, metadata as an object, run_id from the metadata.
+ * out->a borrows req's strings and out's buffers (svc_feedback_row_free). */
+struct feedback_row {
+	struct assessment_new a;
+	char *value;                /* JSON text */
+	char *metadata;             /* JSON object text, or NULL */
+};
+int svc_feedback_row(const struct feedback_req *req, const char *trace_id, const char *span_id,
+		     const char *name, const char *overrides, struct feedback_row *out,
+		     struct err *err);
+void svc_feedback_row_free(struct feedback_row *f);
+/* The trace exists, and the span when one is named (also spans kept in
+ * traces.json). */
+int svc_check_target(struct store *st, const char *trace_id, const char *span_id,
+		     struct err *err);
+/* Reads an assessment that must exist and be feedback (ERR_USAGE for an
+ * expectation). */
+int svc_get_feedback(struct store *st, const char *id, struct assessment *out,
+		     struct err *err);
+
 /* MLflow's source type for what a user typed (case-insensitive): HUMAN,
  * LLM_JUDGE, CODE, SOURCE_TYPE_UNSPECIFIED, and AI_JUDGE normalised to
  * LLM_JUDGE; NULL gives HUMAN.  Returns a static string, or NULL when the

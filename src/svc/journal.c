@@ -47,6 +47,19 @@ static const char *const action_names[] = {
 	[JA_RATIONALE] = "rationale",
 	[JA_DELETE] = "delete",
 	[JA_UNDO] = "undo",
+	[JA_SET] = "set",
+	[JA_REDO] = "redo",
+	[JA_DEDUPE] = "dedupe",
+	[JA_LOG] = "log",
+	[JA_PATCH] = "patch",
+	[JA_REMOVE] = "remove",
+};
+
+static const char *const step_names[] = {
+	[JS_NONE] = "",
+	[JS_DELETE] = "delete",
+	[JS_RESTORE] = "restore",
+	[JS_RECREATE] = "recreate",
 };
 
 const char *journal_action_name(enum journal_action a)
@@ -294,6 +307,7 @@ static char *json_dup(const struct jfield *f, size_t n, const char *key)
 static int entry_from(const struct jfield *f, size_t n, struct journal_entry *e)
 {
 	const struct jfield *k = jline_get(f, n, "key"), *a = jline_get(f, n, "action"), *x;
+	size_t i;
 
 	memset(e, 0, sizeof *e);
 	if (!k || !k->is_str || strlen(k->text) >= JOURNAL_KEY_MAX || !a ||
@@ -318,7 +332,27 @@ static int entry_from(const struct jfield *f, size_t n, struct journal_entry *e)
 	x = jline_get(f, n, "created_ms");
 	if (x && !x->is_str)
 		parse_int64(x->text, &e->created_ms);
-	if (!e->store || !e->trace_id || !e->name) {
+	e->assessment_id = field_dup(f, n, "assessment_id");
+	e->overrides = field_dup(f, n, "overrides");
+	e->run_id = field_dup(f, n, "run_id");
+	e->error = field_dup(f, n, "error");
+	e->type = field_dup(f, n, "type");
+	x = jline_get(f, n, "step");
+	for (i = 1; x && x->is_str && i < sizeof step_names / sizeof step_names[0]; i++)
+		if (strcmp(x->text, step_names[i]) == 0)
+			e->step = (enum journal_step)i;
+	x = jline_get(f, n, "row_created_ms");
+	if (x && !x->is_str)
+		parse_int64(x->text, &e->row_created_ms);
+	x = jline_get(f, n, "row_updated_ms");
+	if (x && !x->is_str)
+		parse_int64(x->text, &e->row_updated_ms);
+	x = jline_get(f, n, "set_rationale");
+	e->set_rationale = x && strcmp(x->text, "true") == 0;
+	if (!e->store || !e->trace_id || !e->name ||
+	    ((e->action == JA_UNDO || e->action == JA_REDO || e->action == JA_DEDUPE) &&
+	     (!e->step || !e->assessment_id)) ||
+	    ((e->action == JA_PATCH || e->action == JA_REMOVE) && !e->assessment_id)) {
 		journal_entry_free(e);
 		return -1;
 	}
@@ -614,6 +648,24 @@ int journal_append(struct journal *j, struct journal_entry *e, struct err *err)
 		sb_adds(&sb, ", \"override_judge\": true");
 	sb_addf(&sb, ", \"created_ms\": %" PRId64, e->created_ms);
 	add_str(&sb, "owner", e->owner);
+	if (e->assessment_id)
+		add_str(&sb, "assessment_id", e->assessment_id);
+	if (e->step)
+		add_str(&sb, "step", step_names[e->step]);
+	if (e->overrides)
+		add_str(&sb, "overrides", e->overrides);
+	if (e->run_id)
+		add_str(&sb, "run_id", e->run_id);
+	if (e->error)
+		add_json(&sb, "error", e->error);
+	if (e->type)
+		add_str(&sb, "type", e->type);
+	if (e->row_created_ms)
+		sb_addf(&sb, ", \"row_created_ms\": %" PRId64, e->row_created_ms);
+	if (e->row_updated_ms)
+		sb_addf(&sb, ", \"row_updated_ms\": %" PRId64, e->row_updated_ms);
+	if (e->set_rationale)
+		sb_adds(&sb, ", \"set_rationale\": true");
 	sb_adds(&sb, "}\n");
 	rc = lock(j, err);
 	if (rc == 0) {
@@ -721,6 +773,11 @@ void journal_entry_free(struct journal_entry *e)
 	free(e->source_type);
 	free(e->source_id);
 	free(e->owner);
+	free(e->assessment_id);
+	free(e->overrides);
+	free(e->run_id);
+	free(e->error);
+	free(e->type);
 	memset(e, 0, sizeof *e);
 }
 

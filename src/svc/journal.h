@@ -10,13 +10,27 @@
  * appended with one write(2), then fsync(2), under flock(2) so that several
  * tracelab processes share it.  Lines:
  *
- *   {"v": 1, "key": K, "action": "create" | "update" | "override" |
- *    "rationale" | "delete" | "undo", "store": URL, "experiment": ID,
+ *   {"v": 1, "key": K, "action": "create" | "update" | "override" | "set" |
+ *    "rationale" | "delete" | "undo" | "redo" | "dedupe" | "log" |
+ *    "patch" | "remove", "store": URL, "experiment": ID,
  *    "trace": ID, "span": ID|null, "name": N, "value": JSON|null,
  *    "rationale": TEXT|null, "metadata": {...}|null, "source_type": "HUMAN",
  *    "source_id": ME, "allow_override": bool, ["override_judge": true,]
  *    "created_ms": MS,
- *    "owner": OWNER}                         an action the user took
+ *    "owner": OWNER,
+ *    [row fields: "assessment_id": ID, "step": "delete" | "restore" |
+ *    "recreate", "overrides": ID, "run_id": ID, "error": JSON, "type": T,
+ *    "row_created_ms": MS, "row_updated_ms": MS, "set_rationale": bool]}
+ *                                            an action the user took
+ *
+ * The actions: "set" is a label whose kind (create, update or override)
+ * is decided when it is written (the browser reads nothing before
+ * journalling); "undo", "redo" and "dedupe" name one row (assessment_id)
+ * and what is done to it (step: delete it, restore its name, value,
+ * rationale and metadata, or recreate it with its id and times); "log",
+ * "patch" and "remove" are the feedback commands' writes (log_feedback
+ * with any source, overriding `overrides` when set; update_assessment of
+ * assessment_id, with its metadata merged; delete_assessment).
  *   {"v": 1, "done": K, "assessment_id": ID, "ms": MS}
  *                                            the store committed it
  *   {"v": 1, "discarded": K, "ms": MS}       the user dropped it
@@ -65,6 +79,20 @@ enum journal_action {
 	JA_RATIONALE,
 	JA_DELETE,
 	JA_UNDO,
+	JA_SET,
+	JA_REDO,
+	JA_DEDUPE,
+	JA_LOG,
+	JA_PATCH,
+	JA_REMOVE,
+};
+
+/* What an undo, redo or dedupe does to its row. */
+enum journal_step {
+	JS_NONE = 0,
+	JS_DELETE,
+	JS_RESTORE,
+	JS_RECREATE,
 };
 
 struct journal_entry {
@@ -84,6 +112,16 @@ struct journal_entry {
 	bool override_judge;        /* with allow_override: only a judge's row */
 	int64_t created_ms;         /* 0 on append: now */
 	char *owner;                /* set by journal_append */
+	/* the row an action names (undo, redo, dedupe, log, patch, remove) */
+	char *assessment_id;        /* the row acted on, or NULL */
+	enum journal_step step;     /* undo / redo / dedupe */
+	char *overrides;            /* log, recreate: the row it overrides */
+	char *run_id;               /* recreate */
+	char *error;                /* recreate: JSON, or NULL */
+	char *type;                 /* recreate: "feedback" / "expectation" */
+	int64_t row_created_ms;     /* recreate */
+	int64_t row_updated_ms;     /* recreate */
+	bool set_rationale;         /* patch: rationale given ("" or NULL clears) */
 	size_t line;                /* where journal_pending read it */
 	bool alive;                 /* its owner still runs (journal_pending) */
 };

@@ -45,6 +45,9 @@ struct op {
 	const char *key;           /* idempotency key, or NULL */
 	const char *const *later;  /* keys of later pending operations on the question */
 	size_t nlater;
+	enum journal_action why;   /* row operations (is_row_op) */
+	const struct assessment *row;
+	bool set_rationale;        /* LABEL_OP_PATCH */
 };
 
 struct labeler {
@@ -78,6 +81,11 @@ static const char *span_norm(const char *span_id)
 static const char *empty_null(const char *s)
 {
 	return s && *s ? s : NULL;
+}
+
+static bool is_row_op(enum label_op op)
+{
+	return op >= LABEL_OP_ROW_DELETE;
 }
 
 static bool same_key(const char *t1, const char *s1, const char *n1, const char *t2,
@@ -281,6 +289,7 @@ static void pending_free(struct label_pending *p)
 	free(p->rationale);
 	free(p->metadata);
 	free(p->error);
+	assessment_free(&p->row);
 	memset(p, 0, sizeof *p);
 }
 
@@ -390,6 +399,9 @@ static struct op op_of(const struct label_pending *p)
 	o.key = p->key[0] ? p->key : NULL;
 	o.later = NULL;
 	o.nlater = 0;
+	o.why = p->why;
+	o.row = is_row_op(p->op) ? &p->row : NULL;
+	o.set_rationale = p->set_rationale;
 	return o;
 }
 
@@ -430,6 +442,10 @@ static struct label_pending *pending_add(struct labeler *lb, const struct op *it
 	p->metadata = xstrdup_or_null(it->metadata);
 	p->allow_override = it->allow_override;
 	p->override_judge = it->override_judge;
+	p->why = it->why;
+	if (it->row)
+		assessment_copy(&p->row, it->row);
+	p->set_rationale = it->set_rationale;
 	p->code = code;
 	p->error = xstrdup(error && *error ? error : "not written");
 	p->queued_ms = now_ms();
@@ -511,45 +527,6 @@ static void row_from_new(struct assessment *a, const struct assessment_new *n, c
 	a->metadata = xstrdup_or_null(n->metadata_json);
 }
 
-/* Writes a row back with its own id, timestamps and fields (undo of a
- * delete, redo of a create or override). */
-static int row_recreate(struct store *st, const struct assessment *a, struct err *err)
-{
-	struct assessment_new n = { 0 };
-	char id[128];
-
-	n.id = a->id;
-	n.trace_id = a->trace_id;
-	n.name = a->name;
-	n.type = a->type;
-	n.value_json = a->value;
-	n.error_json = a->error;
-	n.source_type = a->source_type;
-	n.source_id = a->source_id;
-	n.run_id = a->run_id;
-	n.span_id = a->span_id;
-	n.rationale = a->rationale;
-	n.metadata_json = a->metadata;
-	n.overrides = a->overrides;
-	n.created_ms = a->created_ms;
-	n.updated_ms = a->updated_ms;
-	return store_log_assessment(st, &n, id, err);
-}
-
-/* Puts name, value, rationale and metadata of `to` on the row (now). */
-static int row_restore(struct store *st, const struct assessment *to, struct err *err)
-{
-	struct assessment_update u = { 0 };
-
-	u.name = to->name;
-	u.value_json = to->value;
-	u.set_rationale = true;
-	u.rationale = to->rationale;
-	u.metadata_json = to->metadata;
-	u.updated_ms = now_ms();
-	return store_update_assessment(st, to->id, &u, err);
-}
-
 /* {"tracelab.idempotency_key": key} merged into a row's metadata. */
 static char *with_key(const char *metadata, const char *key)
 {
@@ -564,9 +541,10 @@ static char *with_key(const char *metadata, const char *key)
 	return m;
 }
 
-/* Does a row of the trace carry this operation's key, or the key of a
- * later operation on its question (which was written after it)? */
-static bool already_written(const struct assessment_list *l, const struct op *it)
+/* The row of the trace that carries this operation's key, or the key of
+ * a later operation on its question (which was written after it), or
+ * NULL. */
+static const struct assessment *keyed_row(const struct assessment_list *l, const struct op *it)
 {
 	size_t i, k;
 
@@ -576,12 +554,169 @@ static bool already_written(const struct assessment_list *l, const struct op *it
 		if (!m)
 			continue;
 		if (*it->key && strstr(m, it->key))
-			return true;
+			return &l->v[i];
 		for (k = 0; k < it->nlater; k++)
 			if (*it->later[k] && strstr(m, it->later[k]))
-				return true;
+				return &l->v[i];
 	}
-	return false;
+	return NULL;
+}
+
+static bool already_written(const struct assessment_list *l, const struct op *it)
+{
+	return keyed_row(l, it) != NULL;
+}
+
+static const struct assessment *row_by_id(const struct assessment_list *l, const char *id)
+{
+	size_t i;
+
+	for (i = 0; id && i < l->n; i++)
+		if (str_eq(l->v[i].id, id))
+			return &l->v[i];
+	return NULL;
+}
+
+/* The metadata a row operation writes: `m` with its key (NULL when the
+ * operation has none: m itself).  -1 when m is no JSON object. */
+static int keyed_meta(const char *m, const char *key, char **out, struct err *err)
+{
+	*out = NULL;
+	if (!key)
+		return 0;
+	*out = with_key(m, key);
+	if (!*out)
+		return err_set(err, ERR_USAGE, "the metadata is not a JSON object");
+	return 0;
+}
+
+/* A row operation (undo, redo, dedupe, the feedback commands) against the
+ * store as it is now.  Idempotent: a row that carries the key (or a later
+ * operation's) was written, a row gone already is not deleted again, a
+ * row there already is not recreated.  On success *h is what was written
+ * (kind meaningful only when *wrote). */
+static int exec_row(struct store *st, const struct op *it, struct hist *h, bool *wrote,
+		    struct err *err)
+{
+	struct assessment_list l = { 0 };
+	struct assessment_update u = { 0 };
+	struct assessment_new n = { 0 };
+	const struct assessment *r = it->row, *cur, *done;
+	char *keyed = NULL, *merged = NULL;
+	char id[128];
+	int rc = -1;
+
+	if (store_load_assessments(st, r->trace_id, &l, err) < 0)
+		goto out;
+	cur = row_by_id(&l, r->id);
+	done = keyed_row(&l, it);
+	if (done) {
+		if (it->op == LABEL_OP_LOG)
+			assessment_copy(&h->after, done);
+		rc = 0;
+		goto out;
+	}
+	switch (it->op) {
+	case LABEL_OP_ROW_DELETE:
+		if (!cur)
+			break;  /* gone already */
+		if (store_delete_assessment(st, cur->id, err) < 0)
+			goto out;
+		h->kind = LABEL_DELETE;
+		assessment_copy(&h->before, cur);
+		*wrote = true;
+		break;
+	case LABEL_OP_ROW_RESTORE:
+	case LABEL_OP_PATCH:
+		if (!cur) {
+			err_set(err, ERR_NOTFOUND, "assessment %s is no longer on trace %s", r->id,
+				r->trace_id);
+			goto out;
+		}
+		if (it->op == LABEL_OP_PATCH && r->metadata) {
+			/* update_assessment merges: old keys, then new ones */
+			merged = json_merge_objects(cur->metadata, r->metadata);
+			if (!merged) {
+				err_set(err, ERR_USAGE, "the metadata of %s is not a JSON object", r->id);
+				goto out;
+			}
+		}
+		if (it->op == LABEL_OP_ROW_RESTORE) {
+			u.name = r->name;
+			u.set_rationale = true;
+			merged = xstrdup_or_null(r->metadata);
+		} else {
+			u.set_rationale = it->set_rationale;
+			if (!merged)
+				merged = xstrdup_or_null(cur->metadata);
+		}
+		u.value_json = r->value;
+		u.rationale = empty_null(r->rationale);
+		if (keyed_meta(merged, it->key, &keyed, err) < 0)
+			goto out;
+		u.metadata_json = keyed ? keyed : merged;
+		u.updated_ms = now_ms();
+		if (store_update_assessment(st, cur->id, &u, err) < 0)
+			goto out;
+		h->kind = LABEL_UPDATE;
+		assessment_copy(&h->before, cur);
+		assessment_copy(&h->after, cur);
+		if (u.name) {
+			free(h->after.name);
+			h->after.name = xstrdup(u.name);
+		}
+		if (u.value_json) {
+			free(h->after.value);
+			h->after.value = xstrdup(u.value_json);
+		}
+		if (u.set_rationale) {
+			free(h->after.rationale);
+			h->after.rationale = xstrdup_or_null(u.rationale);
+		}
+		free(h->after.metadata);
+		h->after.metadata = xstrdup_or_null(u.metadata_json);
+		h->after.updated_ms = u.updated_ms;
+		*wrote = true;
+		break;
+	case LABEL_OP_ROW_RECREATE:
+	case LABEL_OP_LOG:
+		if (it->op == LABEL_OP_ROW_RECREATE && cur)
+			break;  /* there already */
+		if (keyed_meta(r->metadata, it->key, &keyed, err) < 0)
+			goto out;
+		n.id = it->op == LABEL_OP_ROW_RECREATE ? r->id : NULL;
+		n.trace_id = r->trace_id;
+		n.name = r->name;
+		n.type = r->type;
+		n.value_json = r->value;
+		n.error_json = r->error;
+		n.source_type = r->source_type;
+		n.source_id = r->source_id;
+		n.run_id = r->run_id;
+		n.span_id = r->span_id;
+		n.rationale = r->rationale;
+		n.metadata_json = keyed ? keyed : r->metadata;
+		n.overrides = r->overrides;
+		n.created_ms = r->created_ms;
+		n.updated_ms = r->updated_ms;
+		if (store_log_assessment(st, &n, id, err) < 0)
+			goto out;
+		h->kind = r->overrides && it->op == LABEL_OP_LOG ? LABEL_OVERRIDE : LABEL_CREATE;
+		row_from_new(&h->after, &n, id);
+		*wrote = true;
+		break;
+	default:
+		err_set(err, ERR_RUNTIME, "unknown row operation");
+		goto out;
+	}
+	rc = 0;
+out:
+	if (rc < 0)
+		hist_free(h);
+	assessment_list_free(&l);
+	free(keyed);
+	free(merged);
+	return rc;
 }
 
 /* Performs one operation against the store as it is now (st and me: the
@@ -601,6 +736,8 @@ static int exec_on(struct store *st, const char *me, const struct op *it, bool s
 	memset(h, 0, sizeof *h);
 	h->op = it->op;
 	*wrote = false;
+	if (is_row_op(it->op))
+		return exec_row(st, it, h, wrote, err);
 	if (store_load_assessments(st, it->trace_id, &l, err) < 0 ||
 	    store_root_span(st, it->trace_id, &root, err) < 0)
 		goto out;
@@ -742,6 +879,8 @@ static int exec_on(struct store *st, const char *me, const struct op *it, bool s
 		assessment_copy(&h->before, mine);
 		*wrote = true;
 		break;
+	default:
+		break;  /* row operations: exec_row */
 	}
 	rc = 0;
 out:
@@ -777,12 +916,16 @@ static enum journal_action action_of(struct labeler *lb, const struct op *it, si
 	char *root = NULL;
 	struct err e;
 
+	if (is_row_op(it->op))
+		return it->why;
 	if (it->op == LABEL_OP_DELETE)
 		return JA_DELETE;
 	if (it->op == LABEL_OP_RATIONALE)
 		return JA_RATIONALE;
 	if (ahead)
 		return JA_UPDATE;
+	if (lb->w)
+		return JA_SET;  /* no read on the caller's thread: decided when written */
 	err_clear(&e);
 	if (load_rows(lb, it->trace_id, &l, &root, &e) == 0)
 		label_find_rows(&l, root, question_target(span_norm(it->span_id), root), it->name,
@@ -792,6 +935,36 @@ static enum journal_action action_of(struct labeler *lb, const struct op *it, si
 	if (mine)
 		return JA_UPDATE;
 	return other && it->allow_override ? JA_OVERRIDE : JA_CREATE;
+}
+
+/* The row fields of a row operation's journal line (borrowed from it). */
+static void journal_row(struct journal_entry *e, const struct op *it)
+{
+	const struct assessment *r = it->row;
+
+#define BORROW(s) ((char *)(uintptr_t)(s))
+	e->assessment_id = it->op == LABEL_OP_LOG ? NULL : BORROW(r->id);
+	e->step = it->op == LABEL_OP_ROW_DELETE ? JS_DELETE :
+		  it->op == LABEL_OP_ROW_RESTORE ? JS_RESTORE :
+		  it->op == LABEL_OP_ROW_RECREATE ? JS_RECREATE : JS_NONE;
+	if (it->why == JA_PATCH || it->why == JA_LOG || it->why == JA_REMOVE)
+		e->step = JS_NONE;
+	e->value = BORROW(r->value);
+	e->rationale = BORROW(r->rationale);
+	e->metadata = BORROW(r->metadata);
+	e->set_rationale = it->set_rationale;
+	if (it->op == LABEL_OP_ROW_RECREATE || it->op == LABEL_OP_LOG) {
+		e->source_type = BORROW(r->source_type);
+		if (r->source_id)
+			e->source_id = BORROW(r->source_id);
+		e->overrides = BORROW(r->overrides);
+		e->run_id = BORROW(r->run_id);
+		e->error = BORROW(r->error);
+		e->type = BORROW(r->type);
+		e->row_created_ms = r->created_ms;
+		e->row_updated_ms = r->updated_ms;
+	}
+#undef BORROW
 }
 
 /* Appends the operation to the journal; key gets its idempotency key (""
@@ -820,6 +993,8 @@ static bool journal_put(struct labeler *lb, const struct op *it, size_t ahead,
 	e.source_id = lb->me;
 	e.allow_override = it->allow_override;
 	e.override_judge = it->override_judge;
+	if (is_row_op(it->op))
+		journal_row(&e, it);
 	ok = journal_append(lb->jr, &e, &err) == 0;
 	if (ok) {
 		snprintf(key, JOURNAL_KEY_MAX, "%s", e.key);
@@ -833,6 +1008,51 @@ static bool journal_put(struct labeler *lb, const struct op *it, size_t ahead,
 	return ok;
 }
 
+/* ---- an operation landed ---------------------------------------------- */
+
+static void swap_id(char **field, const char *old, const char *new_id)
+{
+	if (*field && strcmp(*field, old) == 0) {
+		free(*field);
+		*field = xstrdup(new_id);
+	}
+}
+
+/* A row recreated by a store that chooses ids (a tracking server) has a
+ * new id: the history and the pending row operations follow it. */
+static void relabel(struct labeler *lb, const char *old, const char *new_id)
+{
+	char *o = xstrdup(old);
+	size_t i;
+
+	for (i = 0; i < lb->nhist; i++) {
+		swap_id(&lb->hist[i].before.id, o, new_id);
+		swap_id(&lb->hist[i].after.id, o, new_id);
+	}
+	for (i = 0; i < lb->npend; i++)
+		if (is_row_op(lb->pend[i].op))
+			swap_id(&lb->pend[i].row.id, o, new_id);
+	free(o);
+}
+
+/* The store committed an operation (or had it already): the journal says
+ * so; a label enters the history (*h is taken); a row operation's
+ * history entry was made when it was asked for. */
+static void op_landed(struct labeler *lb, enum label_op op, const char *row_id,
+		      const char *key, struct hist *h, bool wrote)
+{
+	journal_close_key(lb, key, true, wrote ? hist_row(h)->id : NULL);
+	if (!is_row_op(op)) {
+		if (wrote)
+			hist_push(lb, h);
+		return;
+	}
+	if (wrote && op == LABEL_OP_ROW_RECREATE && row_id && h->after.id &&
+	    strcmp(row_id, h->after.id) != 0)
+		relabel(lb, row_id, h->after.id);
+	hist_free(h);
+}
+
 /* ---- background writes ------------------------------------------------ */
 
 /* What the worker writes: copies, so the pending list may change meanwhile. */
@@ -844,6 +1064,7 @@ struct wjob {
 	char *me;
 	struct hist h;
 	bool wrote;
+	bool gone;                 /* its trace or span is not in the store */
 };
 
 static int wjob_run(struct store *st, void *ctx, const struct worker_job *job, struct err *err)
@@ -854,6 +1075,11 @@ static int wjob_run(struct store *st, void *ctx, const struct worker_job *job, s
 	(void)job;
 	o.later = (const char *const *)j->later;
 	o.nlater = j->nlater;
+	/* what a fresh label would have been refused for: no such target */
+	if (!is_row_op(o.op) && store_check_target(st, o.trace_id, span_norm(o.span_id), err) < 0) {
+		j->gone = item_error(err->code);
+		return -1;
+	}
 	return exec_on(st, j->me, &o, false, &j->h, &j->wrote, err);
 }
 
@@ -881,14 +1107,20 @@ static void wjob_done(void *ctx, int rc, const struct err *err)
 	if (rc == 0) {
 		if (i != (size_t)-1)
 			pending_remove(lb, i);
-		journal_close_key(lb, j->p.key, true, j->wrote ? hist_row(&j->h)->id : NULL);
-		if (j->wrote) {
+		if (j->wrote)
 			result_from_hist(&res, &j->h);
-			hist_push(lb, &j->h);
-		} else {
+		else
 			result_fill(&res, j->p.op, LABEL_UPDATE, false, NULL, j->p.trace_id,
 				    j->p.span_id, j->p.name, j->p.value, NULL);
-		}
+		res.op = j->p.op;
+		op_landed(lb, j->p.op, j->p.row.id, j->p.key, &j->h, j->wrote);
+	} else if (i != (size_t)-1 && (j->gone || (is_row_op(j->p.op) && item_error(err->code)))) {
+		/* it can never be written: dropped, and said so */
+		pending_remove(lb, i);
+		journal_close_key(lb, j->p.key, false, NULL);
+		result_fill(&res, j->p.op, LABEL_CREATE, false, NULL, j->p.trace_id, j->p.span_id,
+			    j->p.name, j->p.value, err->msg);
+		res.failed = true;
 	} else if (i != (size_t)-1) {
 		struct label_pending *p = &lb->pend[i];
 		unsigned step = p->attempts < 6 ? p->attempts : 6;
@@ -946,6 +1178,10 @@ static void kick(struct labeler *lb)
 		j->p.metadata = xstrdup_or_null(p->metadata);
 		j->p.allow_override = p->allow_override;
 		j->p.override_judge = p->override_judge;
+		j->p.why = p->why;
+		if (is_row_op(p->op))
+			assessment_copy(&j->p.row, &p->row);
+		j->p.set_rationale = p->set_rationale;
 		memcpy(j->p.key, p->key, sizeof j->p.key);
 		keys = later_keys(lb, i, &j->nlater);
 		j->later = xcalloc(j->nlater + 1, sizeof *j->later);
@@ -1043,15 +1279,48 @@ void labeler_restore(struct labeler *lb, const struct journal_entry *v, size_t n
 		struct label_pending *p;
 		struct op o;
 
+		struct assessment row;
+
 		memset(&o, 0, sizeof o);
+		memset(&row, 0, sizeof row);
 		switch (v[i].action) {
 		case JA_DELETE: o.op = LABEL_OP_DELETE; break;
 		case JA_RATIONALE: o.op = LABEL_OP_RATIONALE; break;
-		case JA_UNDO: continue;
+		case JA_UNDO:
+		case JA_REDO:
+		case JA_DEDUPE:
+			o.op = v[i].step == JS_DELETE ? LABEL_OP_ROW_DELETE :
+			       v[i].step == JS_RESTORE ? LABEL_OP_ROW_RESTORE : LABEL_OP_ROW_RECREATE;
+			break;
+		case JA_LOG: o.op = LABEL_OP_LOG; break;
+		case JA_PATCH: o.op = LABEL_OP_PATCH; break;
+		case JA_REMOVE: o.op = LABEL_OP_ROW_DELETE; break;
 		default: o.op = LABEL_OP_SET; break;
 		}
-		if (o.op == LABEL_OP_SET && !v[i].value)
+		if ((o.op == LABEL_OP_SET || o.op == LABEL_OP_LOG) && !v[i].value)
 			continue;
+		if (is_row_op(o.op)) {
+			/* the row, borrowed from the entry (pending_add copies it) */
+			row.id = v[i].assessment_id;
+			row.trace_id = v[i].trace_id;
+			row.name = v[i].name;
+			row.type = v[i].type ? v[i].type : (char *)(uintptr_t)"feedback";
+			row.value = v[i].value;
+			row.error = v[i].error;
+			row.created_ms = v[i].row_created_ms;
+			row.updated_ms = v[i].row_updated_ms;
+			row.source_type = v[i].source_type;
+			row.source_id = v[i].source_id;
+			row.run_id = v[i].run_id;
+			row.span_id = v[i].span_id;
+			row.rationale = v[i].rationale;
+			row.overrides = v[i].overrides;
+			row.valid = true;
+			row.metadata = v[i].metadata;
+			o.row = &row;
+			o.why = v[i].action;
+			o.set_rationale = v[i].set_rationale;
+		}
 		o.trace_id = v[i].trace_id;
 		o.span_id = v[i].span_id;
 		o.name = v[i].name;
@@ -1106,7 +1375,9 @@ static int run_op(struct labeler *lb, struct op *it, struct label_result *res,
 		kick(lb);
 		return 0;
 	}
-	if (store_check_target(lb->st, it->trace_id, span_norm(it->span_id), &e) < 0 &&
+	/* With a worker nothing is read here: the worker checks the target. */
+	if (!lb->w && !is_row_op(it->op) &&
+	    store_check_target(lb->st, it->trace_id, span_norm(it->span_id), &e) < 0 &&
 	    item_error(e.code)) {
 		*err = e;
 		return -1;
@@ -1125,11 +1396,9 @@ static int run_op(struct labeler *lb, struct op *it, struct label_result *res,
 		return 0;
 	}
 	if (exec_on(lb->st, lb->me, it, true, &h, &wrote, &e) == 0) {
-		journal_close_key(lb, key, true, wrote ? hist_row(&h)->id : NULL);
-		if (wrote) {
+		if (wrote || (it->op == LABEL_OP_LOG && h.after.id))
 			result_from_hist(res, &h);
-			hist_push(lb, &h);
-		}
+		op_landed(lb, it->op, it->row ? it->row->id : NULL, key, &h, wrote);
 		return 0;
 	}
 	if (item_error(e.code)) {
@@ -1309,14 +1578,35 @@ out:
 	return rc;
 }
 
-int labeler_dedupe(struct labeler *lb, const char *trace_id, const char *span_id,
-		   const char *name, size_t *deleted, struct err *err)
+/* A row operation: journalled, then written like a label (in the
+ * background with a worker).  res (may be NULL) says whether it is
+ * queued. */
+static int run_row(struct labeler *lb, struct op *it, struct label_result *res,
+		   struct err *err)
 {
-	struct assessment_list l = { 0 };
+	struct label_result r;
+	int rc;
+
+	memset(&r, 0, sizeof r);
+	it->trace_id = it->row->trace_id;
+	it->span_id = span_norm(it->row->span_id);
+	it->name = it->row->name;
+	it->value = it->row->value;
+	rc = run_op(lb, it, &r, err);
+	if (res)
+		*res = r;
+	else
+		label_result_free(&r);
+	return rc;
+}
+
+int labeler_dedupe_rows(struct labeler *lb, const struct assessment_list *l, const char *root,
+			const char *trace_id, const char *span_id, const char *name,
+			size_t *deleted, struct err *err)
+{
 	const struct assessment **v = NULL;
-	char *root = NULL;
-	size_t i, n = 0;
-	int rc = -1;
+	size_t i, n;
+	int rc = 0;
 
 	*deleted = 0;
 	if (check_key(trace_id, name, err) < 0)
@@ -1324,15 +1614,18 @@ int labeler_dedupe(struct labeler *lb, const char *trace_id, const char *span_id
 	if (pending_on(lb, lb->npend, trace_id, span_norm(span_id), name, NULL))
 		return err_set(err, ERR_USAGE, "labels of %s are pending here: retry or discard "
 			       "them first", name);
-	if (load_rows(lb, trace_id, &l, &root, err) < 0)
-		goto out;
-	n = label_mine_rows(&l, root, span_id, name, lb->me, &v);
+	n = label_mine_rows(l, root, span_id, name, lb->me, &v);
 	/* v[0] is the newest: it stays */
-	for (i = 1; i < n; i++) {
+	for (i = 1; i < n && rc == 0; i++) {
+		struct op it = { 0 };
 		struct hist h;
 
-		if (store_delete_assessment(lb->st, v[i]->id, err) < 0)
-			goto out;
+		it.op = LABEL_OP_ROW_DELETE;
+		it.why = JA_DEDUPE;
+		it.row = v[i];
+		rc = run_row(lb, &it, NULL, err);
+		if (rc < 0)
+			break;
 		memset(&h, 0, sizeof h);
 		h.op = LABEL_OP_DELETE;
 		h.kind = LABEL_DELETE;
@@ -1340,12 +1633,97 @@ int labeler_dedupe(struct labeler *lb, const char *trace_id, const char *span_id
 		hist_push(lb, &h);
 		(*deleted)++;
 	}
-	rc = 0;
-out:
 	free(v);
+	return rc;
+}
+
+int labeler_dedupe(struct labeler *lb, const char *trace_id, const char *span_id,
+		   const char *name, size_t *deleted, struct err *err)
+{
+	struct assessment_list l = { 0 };
+	char *root = NULL;
+	int rc = -1;
+
+	*deleted = 0;
+	if (check_key(trace_id, name, err) < 0)
+		return -1;
+	if (load_rows(lb, trace_id, &l, &root, err) == 0)
+		rc = labeler_dedupe_rows(lb, &l, root, trace_id, span_id, name, deleted, err);
 	assessment_list_free(&l);
 	free(root);
 	return rc;
+}
+
+/* ---- the feedback commands ------------------------------------------------ */
+
+int labeler_log(struct labeler *lb, const struct assessment_new *a, struct label_result *res,
+		struct err *err)
+{
+	struct assessment row = { 0 };
+	struct op it = { 0 };
+	int rc;
+
+	if (res)
+		memset(res, 0, sizeof *res);
+	row.trace_id = (char *)(uintptr_t)a->trace_id;
+	row.name = (char *)(uintptr_t)a->name;
+	row.type = (char *)(uintptr_t)(a->type ? a->type : "feedback");
+	row.value = (char *)(uintptr_t)a->value_json;
+	row.error = (char *)(uintptr_t)a->error_json;
+	row.source_type = (char *)(uintptr_t)(a->source_type ? a->source_type : "HUMAN");
+	row.source_id = (char *)(uintptr_t)a->source_id;
+	row.run_id = (char *)(uintptr_t)a->run_id;
+	row.span_id = (char *)(uintptr_t)a->span_id;
+	row.rationale = (char *)(uintptr_t)a->rationale;
+	row.metadata = (char *)(uintptr_t)a->metadata_json;
+	row.overrides = (char *)(uintptr_t)a->overrides;
+	/* the time travels with the journal: a replay writes the same one */
+	row.created_ms = a->created_ms ? a->created_ms : now_ms();
+	row.updated_ms = a->updated_ms ? a->updated_ms : row.created_ms;
+	row.valid = true;
+	it.op = LABEL_OP_LOG;
+	it.why = JA_LOG;
+	it.row = &row;
+	rc = run_row(lb, &it, res, err);
+	if (res && rc == 0)
+		res->op = LABEL_OP_LOG;
+	return rc;
+}
+
+int labeler_patch(struct labeler *lb, const struct assessment *cur, const char *value_json,
+		  bool set_rationale, const char *rationale, const char *metadata,
+		  struct label_result *res, struct err *err)
+{
+	struct assessment row = { 0 };
+	struct op it = { 0 };
+
+	if (res)
+		memset(res, 0, sizeof *res);
+	row.id = cur->id;
+	row.trace_id = cur->trace_id;
+	row.span_id = cur->span_id;
+	row.name = cur->name;
+	row.value = (char *)(uintptr_t)value_json;
+	row.rationale = set_rationale ? (char *)(uintptr_t)rationale : NULL;
+	row.metadata = (char *)(uintptr_t)metadata;
+	it.op = LABEL_OP_PATCH;
+	it.why = JA_PATCH;
+	it.row = &row;
+	it.set_rationale = set_rationale;
+	return run_row(lb, &it, res, err);
+}
+
+int labeler_remove(struct labeler *lb, const struct assessment *cur, struct label_result *res,
+		   struct err *err)
+{
+	struct op it = { 0 };
+
+	if (res)
+		memset(res, 0, sizeof *res);
+	it.op = LABEL_OP_ROW_DELETE;
+	it.why = JA_REMOVE;
+	it.row = cur;
+	return run_row(lb, &it, res, err);
 }
 
 /* ---- repeat ----------------------------------------------------------- */
@@ -1402,11 +1780,17 @@ bool labeler_can_redo(const struct labeler *lb)
 	return lb->cur < lb->nhist;
 }
 
+/* Labels (not row operations) pending on the question of a history
+ * entry: it cannot be undone or redone before they are written. */
 static int hist_check_pending(const struct labeler *lb, const struct hist *h, struct err *err)
 {
 	const struct assessment *a = hist_row(h);
-	size_t n = pending_on(lb, lb->npend, a->trace_id, a->span_id, a->name, NULL);
+	size_t i, n = 0;
 
+	for (i = 0; i < lb->npend; i++)
+		n += !is_row_op(lb->pend[i].op) &&
+		     same_key(lb->pend[i].trace_id, lb->pend[i].span_id, lb->pend[i].name,
+			      a->trace_id, a->span_id, a->name);
 	if (n)
 		return err_set(err, ERR_USAGE,
 			       "%zu operation%s on %s of %s %s pending: retry or discard first",
@@ -1414,75 +1798,76 @@ static int hist_check_pending(const struct labeler *lb, const struct hist *h, st
 	return 0;
 }
 
+/* Undoes (redo false) or redoes a history entry as a row operation. */
+static int hist_apply(struct labeler *lb, struct hist *h, bool redo, struct label_result *res,
+		      struct err *err)
+{
+	struct label_result r;
+	struct op it = { 0 };
+
+	memset(&r, 0, sizeof r);
+	it.why = redo ? JA_REDO : JA_UNDO;
+	switch (h->kind) {
+	case LABEL_CREATE:
+	case LABEL_OVERRIDE:
+		it.op = redo ? LABEL_OP_ROW_RECREATE : LABEL_OP_ROW_DELETE;
+		it.row = &h->after;
+		break;
+	case LABEL_UPDATE:
+	case LABEL_RATIONALE:
+		it.op = LABEL_OP_ROW_RESTORE;
+		it.row = redo ? &h->after : &h->before;
+		break;
+	case LABEL_DELETE:
+		it.op = redo ? LABEL_OP_ROW_DELETE : LABEL_OP_ROW_RECREATE;
+		it.row = &h->before;
+		break;
+	default:
+		return err_set(err, ERR_RUNTIME, "unknown history entry");
+	}
+	if (run_row(lb, &it, &r, err) < 0)
+		return err_prefix(err, redo ? "redo" : "undo");
+	/* a recreated row may have a new id now: h follows it */
+	result_from_hist(res, h);
+	if (res) {
+		res->queued = r.queued;
+		res->saving = r.saving;
+		free(res->error);
+		res->error = r.error;
+		r.error = NULL;
+	}
+	label_result_free(&r);
+	lb->gen++;
+	return 0;
+}
+
 int labeler_undo(struct labeler *lb, struct label_result *res, struct err *err)
 {
 	struct hist *h;
-	int rc;
 
 	if (res)
 		memset(res, 0, sizeof *res);
 	if (!lb->cur)
 		return err_set(err, ERR_USAGE, "nothing to undo");
 	h = &lb->hist[lb->cur - 1];
-	if (hist_check_pending(lb, h, err) < 0)
+	if (hist_check_pending(lb, h, err) < 0 || hist_apply(lb, h, false, res, err) < 0)
 		return -1;
-	switch (h->kind) {
-	case LABEL_CREATE:
-	case LABEL_OVERRIDE:
-		rc = store_delete_assessment(lb->st, h->after.id, err);
-		break;
-	case LABEL_UPDATE:
-	case LABEL_RATIONALE:
-		rc = row_restore(lb->st, &h->before, err);
-		break;
-	case LABEL_DELETE:
-		rc = row_recreate(lb->st, &h->before, err);
-		break;
-	default:
-		rc = err_set(err, ERR_RUNTIME, "unknown history entry");
-		break;
-	}
-	if (rc < 0)
-		return err_prefix(err, "undo");
-	result_from_hist(res, h);
 	lb->cur--;
-	lb->gen++;
 	return 0;
 }
 
 int labeler_redo(struct labeler *lb, struct label_result *res, struct err *err)
 {
 	struct hist *h;
-	int rc;
 
 	if (res)
 		memset(res, 0, sizeof *res);
 	if (lb->cur >= lb->nhist)
 		return err_set(err, ERR_USAGE, "nothing to redo");
 	h = &lb->hist[lb->cur];
-	if (hist_check_pending(lb, h, err) < 0)
+	if (hist_check_pending(lb, h, err) < 0 || hist_apply(lb, h, true, res, err) < 0)
 		return -1;
-	switch (h->kind) {
-	case LABEL_CREATE:
-	case LABEL_OVERRIDE:
-		rc = row_recreate(lb->st, &h->after, err);
-		break;
-	case LABEL_UPDATE:
-	case LABEL_RATIONALE:
-		rc = row_restore(lb->st, &h->after, err);
-		break;
-	case LABEL_DELETE:
-		rc = store_delete_assessment(lb->st, h->before.id, err);
-		break;
-	default:
-		rc = err_set(err, ERR_RUNTIME, "unknown history entry");
-		break;
-	}
-	if (rc < 0)
-		return err_prefix(err, "redo");
-	result_from_hist(res, h);
 	lb->cur++;
-	lb->gen++;
 	return 0;
 }
 
@@ -1522,10 +1907,14 @@ int labeler_retry(struct labeler *lb, size_t *written, struct err *err)
 		rc = exec_on(lb->st, lb->me, &o, false, &h, &wrote, &e);
 		free(later);
 		if (rc == 0) {
-			journal_close_key(lb, p->key, true, wrote ? hist_row(&h)->id : NULL);
-			if (wrote)
-				hist_push(lb, &h);
+			char *row_id = xstrdup_or_null(is_row_op(p->op) ? p->row.id : NULL);
+			char key[JOURNAL_KEY_MAX];
+			enum label_op op = p->op;
+
+			memcpy(key, p->key, sizeof key);
 			pending_remove(lb, i);
+			op_landed(lb, op, row_id, key, &h, wrote);
+			free(row_id);
 			n++;
 			continue;
 		}

@@ -88,6 +88,13 @@ enum label_op {
 	LABEL_OP_SET = 0,  /* set my feedback to a value */
 	LABEL_OP_RATIONALE,
 	LABEL_OP_DELETE,
+	/* operations on one named row (undo, redo, dedupe, the feedback
+	 * commands): each is idempotent, so a replay never does it twice */
+	LABEL_OP_ROW_DELETE,    /* delete the row (gone already: nothing) */
+	LABEL_OP_ROW_RESTORE,   /* put its name, value, rationale, metadata back */
+	LABEL_OP_ROW_RECREATE,  /* write it again with its id and times */
+	LABEL_OP_LOG,           /* a new row exactly as given (log-feedback) */
+	LABEL_OP_PATCH,         /* update_assessment of the row (update-feedback) */
 };
 
 /* Whose feedback a row is, seen from the configured source_id. */
@@ -145,6 +152,9 @@ struct label_result {
 	enum label_kind kind;        /* what was written (undefined when queued) */
 	bool queued;                 /* not written: now pending */
 	bool saving;                 /* queued for the worker (not a failure) */
+	bool failed;                 /* a background write that can never be done
+	                                (its trace, span or row is gone): dropped
+	                                from the pending list; error says why */
 	char *id;                    /* assessment written or deleted; NULL when queued */
 	char *trace_id;
 	char *span_id;               /* NULL: the whole trace */
@@ -166,6 +176,12 @@ struct label_pending {
 	char *metadata;              /* JSON object added to the metadata, or NULL */
 	bool allow_override;
 	bool override_judge;
+	enum journal_action why;     /* row operations: undo, redo, dedupe, log,
+	                                patch or remove */
+	struct assessment row;       /* row operations: the row (its id; restore,
+	                                recreate, log: its fields; patch: value,
+	                                rationale and metadata to merge) */
+	bool set_rationale;          /* patch: the rationale is given */
 	enum err_code code;          /* the last failure */
 	char *error;                 /* its message */
 	int64_t queued_ms;
@@ -258,11 +274,41 @@ int labeler_mine(struct labeler *lb, const char *trace_id, const char *span_id,
 /* Where a store holds several valid rows of mine answering one question
  * (name and target, core/question.h): keeps the newest (last updated)
  * and deletes the others, each as MLflow's delete_assessment (what one
- * overrode is valid again).  Each deletion enters the history (u brings
+ * overrode is valid again), journalled ("dedupe") and, with a worker,
+ * written in the background.  Each deletion enters the history (u brings
  * them back one by one).  *deleted counts them.  ERR_USAGE while labels
- * of this question are pending. */
+ * of this question are pending.  labeler_dedupe reads the trace's rows
+ * from the store; labeler_dedupe_rows takes the rows the caller shows
+ * (l, with root the trace's root span id or NULL) and reads nothing. */
 int labeler_dedupe(struct labeler *lb, const char *trace_id, const char *span_id,
 		   const char *name, size_t *deleted, struct err *err);
+int labeler_dedupe_rows(struct labeler *lb, const struct assessment_list *l, const char *root,
+			const char *trace_id, const char *span_id, const char *name,
+			size_t *deleted, struct err *err);
+
+/* ---- the feedback commands ---------------------------------------------- */
+
+/* MLflow's log_feedback / override_feedback, update_assessment and
+ * delete_assessment through the journal ("log", "patch", "remove"), with
+ * the idempotency key in the row's metadata: written now (these are for
+ * the command line: no worker), else kept pending in the journal
+ * (res->queued, res->error says why) for the next run or `tracelab
+ * pending --retry`.  -1 for an error of the operation itself (no such
+ * trace or row), which is not kept.  The caller has checked the target
+ * and the value.
+ *   labeler_log: a is the new row (source type and id as given;
+ *     a->overrides: the row it overrides); res->id is the new id.
+ *   labeler_patch: cur is the row as read now; value_json (NULL: kept),
+ *     rationale (set_rationale: NULL clears), metadata (JSON object
+ *     merged into the row's, or NULL).
+ *   labeler_remove: cur is the row as read now. */
+int labeler_log(struct labeler *lb, const struct assessment_new *a, struct label_result *res,
+		struct err *err);
+int labeler_patch(struct labeler *lb, const struct assessment *cur, const char *value_json,
+		  bool set_rationale, const char *rationale, const char *metadata,
+		  struct label_result *res, struct err *err);
+int labeler_remove(struct labeler *lb, const struct assessment *cur, struct label_result *res,
+		   struct err *err);
 
 /* ---- repeat ----------------------------------------------------------- */
 
@@ -281,11 +327,14 @@ int labeler_repeat(struct labeler *lb, const char *trace_id, const char *span_id
  * value, rationale and metadata (last_updated_timestamp = now); override ->
  * delete the new row (the original is valid again); delete -> the row again
  * with the same id, timestamps and fields (re-invalidating what it had
- * overridden).  Redo re-applies.  A failed undo or redo changes nothing
- * (it is not queued: press again); ERR_USAGE when operations are pending
- * on that target and name (retry or discard them first) or there is
- * nothing to undo / redo.  res (may be NULL) describes the original
- * operation. */
+ * overridden; a tracking server gives it a new id, which the history
+ * follows).  Redo re-applies.  Both are journalled ("undo", "redo") and
+ * written like labels: with a worker in the background (res->saving), and
+ * kept pending when the store cannot take them (res->queued).  Without a
+ * worker an error of the row itself (it is gone) changes nothing.
+ * ERR_USAGE when labels (not undo / redo) are pending on that target and
+ * name (retry or discard them first) or there is nothing to undo / redo.
+ * res (may be NULL) describes the original operation. */
 bool labeler_can_undo(const struct labeler *lb);
 bool labeler_can_redo(const struct labeler *lb);
 int labeler_undo(struct labeler *lb, struct label_result *res, struct err *err);

@@ -763,8 +763,13 @@ static unsigned undo_redo(struct ui *ui, bool redo)
 		return EFF_HANDLED | EFF_REDRAW;
 	}
 	short_id(id, sizeof id, res.trace_id);
-	ui_msg(ui, SLOT_MSG_OK, "%s: %s on %s", redo ? "redone" : "undone",
-	       res.name ? res.name : "?", id);
+	if (res.queued && !res.saving)
+		ui_msg(ui, SLOT_PENDING, "%s: %s on %s: not written, pending (%s)",
+		       redo ? "redo" : "undo", res.name ? res.name : "?", id,
+		       res.error ? res.error : "error");
+	else
+		ui_msg(ui, SLOT_MSG_OK, "%s: %s on %s", redo ? "redone" : "undone",
+		       res.name ? res.name : "?", id);
 	progress_step(ui, res.trace_id, res.name, row_change(&res, !redo));
 	views_changed(ui, res.trace_id);
 	label_result_free(&res);
@@ -1028,7 +1033,11 @@ void ui_label_pending_lines(const struct ui *ui, const char *trace_id, struct te
 		}
 		l = tb_newline(tb);
 		tb_line_put(l, SLOT_PENDING, " ◌ ", strlen(" ◌ "));
-		if (p->op == LABEL_OP_RATIONALE)
+		if (p->op >= LABEL_OP_ROW_DELETE) {
+			tb_line_put(l, SLOT_PENDING, journal_action_name(p->why),
+				    strlen(journal_action_name(p->why)));
+			tb_line_put(l, SLOT_PENDING, " ", 1);
+		} else if (p->op == LABEL_OP_RATIONALE)
 			tb_line_put(l, SLOT_PENDING, "rationale of ", 13);
 		else if (p->op == LABEL_OP_DELETE)
 			tb_line_put(l, SLOT_PENDING, "delete ", 7);
@@ -1067,6 +1076,8 @@ void ui_label_report_unwritten(const struct ui *ui)
 
 		if (p->op == LABEL_OP_SET)
 			sb_addf(&sb, "%s = %s", p->name, p->value ? p->value : "?");
+		else if (p->op >= LABEL_OP_ROW_DELETE)
+			sb_addf(&sb, "%s %s", journal_action_name(p->why), p->name);
 		else
 			sb_addf(&sb, "%s %s", p->op == LABEL_OP_DELETE ? "delete" : "rationale of",
 				p->name);
@@ -1189,6 +1200,21 @@ static void written(void *ctx, const struct label_result *r)
 	char *what;
 
 	err_clear(&err);
+	if (r->failed || r->op >= LABEL_OP_ROW_DELETE) {
+		/* undo, redo, dedupe: said when asked for; only trouble is news */
+		char id[32];
+
+		short_id(id, sizeof id, r->trace_id);
+		if (r->failed)
+			ui_msg(ui, SLOT_MSG_ERROR, "not written, dropped: %s on %s: %s",
+			       r->name ? r->name : "?", id, r->error ? r->error : "error");
+		else if (r->queued)
+			ui_msg(ui, SLOT_PENDING, "%s on %s: not written, pending (%s)",
+			       r->name ? r->name : "?", id, r->error ? r->error : "error");
+		ui->progress_dirty = true;
+		views_changed(ui, r->trace_id);
+		return;
+	}
 	sb_adds(&sb, "saving ");
 	describe(&sb, r);
 	what = sanitize_dup(sb.buf, sb.len);

@@ -632,6 +632,101 @@ TEST(journal_label_later_key_wins)
 	free(sid);
 }
 
+/* The journalled lines of the store, as "action step" per line. */
+static char *pending_lines(struct journal *j, const char *sid)
+{
+	struct journal_entry *v = NULL;
+	struct strbuf sb = STRBUF_INIT;
+	struct err err;
+	size_t n = 0, i;
+
+	err_clear(&err);
+	CHECK_INT(journal_pending(j, sid, 0, &v, &n, NULL, &err), 0);
+	for (i = 0; i < n; i++)
+		sb_addf(&sb, "%s%s%s%s", i ? "," : "", journal_action_name(v[i].action),
+			v[i].step ? " " : "", v[i].step == JS_DELETE ? "delete" :
+			v[i].step == JS_RESTORE ? "restore" : v[i].step == JS_RECREATE ? "recreate" : "");
+	journal_entries_free(v, n);
+	return sb_take(&sb);
+}
+
+TEST(journal_undo_redo_dedupe)
+{
+	char *db = store_copy(), *jp = jpath("undo/journal.jsonl"), *sid = journal_store_id(db);
+	struct journal *j = NULL;
+	struct store *st = NULL;
+	struct labeler *lb = NULL;
+	struct label_result res;
+	struct err err;
+	char *lines;
+	size_t n = 0, restored = 0;
+
+	err_clear(&err);
+	CHECK_INT(journal_open(jp, &j, &err), 0);
+	CHECK_INT(store_open(db, 0, &st, &err), 0);
+	CHECK_INT(labeler_new(st, ME, &lb, &err), 0);
+	labeler_use_journal(lb, j, sid, "0");
+	set_label(lb, "quality", "4", &res);
+	label_result_free(&res);
+	CHECK_INT(labeler_undo(lb, &res, &err), 0);
+	CHECK(!res.queued);
+	label_result_free(&res);
+	CHECK_INT(rows_named(db, "quality"), 0);
+	CHECK_INT(labeler_redo(lb, &res, &err), 0);
+	label_result_free(&res);
+	CHECK_INT(rows_named(db, "quality"), 1);
+	CHECK_INT(pending_of(j, sid), 0);
+	/* a second row of mine for the question: dedupe keeps the newest */
+	{
+		sqlite3 *h = NULL;
+
+		CHECK_INT(sqlite3_open(db, &h), SQLITE_OK);
+		CHECK_INT(sqlite3_exec(h, "INSERT INTO assessments (assessment_id, trace_id, name, "
+				       "assessment_type, value, created_timestamp, last_updated_timestamp, "
+				       "source_type, source_id, valid) VALUES ('a-old', '" TR "', 'quality', "
+				       "'feedback', '1', 1000, 1000, 'HUMAN', '" ME "', 1)", NULL, NULL, NULL),
+			  SQLITE_OK);
+		sqlite3_close(h);
+	}
+	CHECK_INT(labeler_dedupe(lb, TR, NULL, "quality", &n, &err), 0);
+	CHECK_INT(n, 1);
+	CHECK_INT(q_int(db, "SELECT count(*) FROM assessments WHERE assessment_id = 'a-old'"), 0);
+	labeler_free(&lb);
+	store_close(st);
+	/* the same actions again, as if no "done" had been written: the store
+	 * ends as it is, nothing is written twice */
+	{
+		FILE *fp = fopen(jp, "r");
+		struct strbuf kept = STRBUF_INIT;
+		char line[8192];
+
+		CHECK(fp != NULL);
+		while (fp && fgets(line, sizeof line, fp))
+			if (!strstr(line, "\"done\""))
+				sb_adds(&kept, line);
+		if (fp)
+			fclose(fp);
+		fp = fopen(jp, "w");
+		fputs(sb_str(&kept), fp);
+		fclose(fp);
+		sb_free(&kept);
+	}
+	journal_close(j);
+	CHECK_INT(journal_open(jp, &j, &err), 0);
+	lines = pending_lines(j, sid);
+	CHECK_STR(lines, "create,undo delete,redo recreate,dedupe delete");
+	free(lines);
+	journal_close(j);
+	replay(jp, db, sid, &restored);
+	CHECK_INT(restored, 4);
+	CHECK_INT(rows_named(db, "quality"), 1);
+	CHECK_INT(q_int(db, "SELECT value FROM assessments WHERE name = 'quality'"), 4);
+	CHECK_INT(q_int(db, "SELECT count(*) FROM assessments WHERE assessment_id = 'a-old'"), 0);
+	free(db);
+	free(jp);
+	free(sid);
+}
+
 static void on_change(void *ctx, const struct label_result *r)
 {
 	int *n = ctx;
@@ -787,6 +882,7 @@ int main(void)
 	RUN(journal_label_exactly_once);
 	RUN(journal_label_locked_store);
 	RUN(journal_label_later_key_wins);
+	RUN(journal_undo_redo_dedupe);
 	RUN(journal_label_worker);
 	RUN(journal_label_worker_override_judge);
 	TEST_MAIN_END();
