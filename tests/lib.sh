@@ -5,6 +5,10 @@
 #   expect_has NAME TEXT NEEDLE       TEXT contains NEEDLE
 #   run_tl ARGS...                    runs tracelab; sets $out, $err, $rc
 #   fresh_store NAME                  copies the real MLflow store into $T/NAME
+#   store_314 NAME                    a new store in $T/NAME with MLflow 3.14's schema
+#                                     (review queues, label schemas), its
+#                                     alembic_version and Default experiment,
+#                                     holding examples/demo.jsonl's 27 traces
 #   q DB SQL                          sqlite3 query, one value per line
 #   span_id_mismatches DB             spans whose content ids (base64, v3) are
 #                                     not the row's hex ids; prints the count
@@ -61,6 +65,16 @@ fresh_store() {
 }
 
 q() { sqlite3 -batch -noheader -cmd ".timeout 5000" "$1" "$2"; }
+
+store_314() {
+	sqlite3 "$T/$1" <"$FIX/mlflow-3.14-schema.sql"
+	sqlite3 "$T/$1" "INSERT INTO alembic_version VALUES ('6f8d9c3b2a1e');
+		INSERT INTO experiments (experiment_id, name, artifact_location, lifecycle_stage,
+			creation_time, last_update_time)
+		VALUES (0, 'Default', 'mlflow-artifacts:/0', 'active', 1767225600000, 1767225600000);"
+	"$TL" import "$T/$1" "$TOP/examples/demo.jsonl" >/dev/null 2>&1
+	echo "$T/$1"
+}
 
 span_id_mismatches() {
 	python3 - "$1" <<'EOF'

@@ -86,6 +86,21 @@ static const struct command commands[] = {
 	  "judge's confusion matrix.  Sources are source_type + source_id; only valid\n"
 	  "answers count, the latest of each source; text answers are left out.\n"
 	  "Traces are read page by page, so memory stays constant." },
+	{ "queues", cmd_queues,
+	  "List the review queues assigned to me; create one from a filter",
+	  "queues [STORE] [--all] [--format text|json] | "
+	  "queues create [STORE] NAME --filter F --user U... [--schema NAME]...",
+	  "MLflow's review queues (MLflow 3.14 and later): a queue is a set of traces\n"
+	  "of one experiment, the reviewers it is assigned to and the label schemas\n"
+	  "that are its questions.  Each trace is pending, complete or declined, and\n"
+	  "the first reviewer to finish one clears it for the team.  The listing\n"
+	  "shows the queues assigned to my source_id (config `source_id`) with their\n"
+	  "pending, complete and declined counts.  `queues create` makes a custom\n"
+	  "queue of the traces the filter selects, with rows exactly as MLflow's\n"
+	  "store writes them (reviewers lowered, as MLflow normalises them; created_by\n"
+	  "is my source_id).  In the browser, Q picks a queue (or `:queue NAME`).\n"
+	  "Stores older than MLflow 3.14 have no queues, and MLflow servers reached\n"
+	  "over http(s) offer none to tracelab yet: both say so." },
 	{ "demo", cmd_demo,
 	  "Write a demo store with example traces and feedback",
 	  "demo PATH [--traces N [--seed S] [--jsonl [--spans K]]]",

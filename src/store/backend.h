@@ -34,6 +34,7 @@
 #include "core/err.h"
 #include "core/model.h"
 #include "core/schema.h"
+#include "core/queue.h"
 
 struct store_ops;
 struct put_result;   /* store/store.h */
@@ -127,6 +128,20 @@ struct store_ops {
 			 struct err *err);
 	int (*ensure_experiment)(struct store *st, const char *name, int64_t *id,
 				 struct err *err);
+	/* Review queues: the contracts of store.h's calls of the same names,
+	 * the arguments already checked and normalised by the registry. */
+	int (*list_queues)(struct store *st, const char *user, struct queue_list *out,
+			   struct err *err);
+	int (*find_queue)(struct store *st, int64_t experiment_id, const char *name_key,
+			  struct review_queue *out, struct err *err);
+	/* q->name, users and item_ids normalised; name_key derived. */
+	int (*create_queue)(struct store *st, const struct queue_new *q, const char *name_key,
+			    char *out_id, struct err *err);
+	int (*queue_items)(struct store *st, const char *queue_id, const char *status,
+			   char ***ids, size_t *n, struct err *err);
+	int (*set_item_status)(struct store *st, const char *queue_id, const char *item_id,
+			       const char *status, const char *by, unsigned flags, bool *changed,
+			       struct err *err);
 	/* store_interrupt; thread-safe.  NULL: this backend cannot be
 	 * interrupted (a call runs to its end). */
 	void (*interrupt)(struct store *st, bool on);

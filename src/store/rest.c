@@ -1448,4 +1448,9 @@ const struct store_ops rest_store_ops = {
 	.list_schemas = rs_list_schemas,
 	.put_schema = rs_put_schema,
 	.delete_schema = rs_delete_schema,
+	.list_queues = rs_list_queues,
+	.find_queue = rs_find_queue,
+	.create_queue = rs_create_queue,
+	.queue_items = rs_queue_items,
+	.set_item_status = rs_set_item_status,
 };

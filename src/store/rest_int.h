@@ -38,6 +38,7 @@
 #include "core/err.h"
 #include "core/filter.h"
 #include "core/model.h"
+#include "core/queue.h"
 #include "core/strbuf.h"
 
 struct rest_conn;
@@ -98,5 +99,21 @@ int rest_filter_init(struct rest_filter *rf, const char *text, const char *searc
 		     struct err *err);
 bool rest_filter_match(const struct rest_filter *rf, const struct trace *t);
 void rest_filter_free(struct rest_filter *rf);
+
+/* ---- rest_queue.c: review queues (none on the servers of today) ------- */
+
+struct store;
+
+int rs_list_queues(struct store *st, const char *user, struct queue_list *out,
+		   struct err *err);
+int rs_find_queue(struct store *st, int64_t experiment_id, const char *name_key,
+		  struct review_queue *out, struct err *err);
+int rs_create_queue(struct store *st, const struct queue_new *q, const char *name_key,
+		    char *out_id, struct err *err);
+int rs_queue_items(struct store *st, const char *queue_id, const char *status, char ***ids,
+		   size_t *n, struct err *err);
+int rs_set_item_status(struct store *st, const char *queue_id, const char *item_id,
+		       const char *status, const char *by, unsigned flags, bool *changed,
+		       struct err *err);
 
 #endif

@@ -11,6 +11,7 @@
 #include <sys/random.h>
 #include <unistd.h>
 
+#include "core/queue.h"
 #include "core/textbuf.h"
 #include "core/util.h"
 
@@ -138,6 +139,25 @@ int rules_new_assessment_id(char *buf, struct err *err)
 int rules_new_schema_id(char *buf, struct err *err)
 {
 	return new_id("ls-", buf, err);
+}
+
+int rules_new_queue_id(char *buf, struct err *err)
+{
+	static const char hex[] = "0123456789abcdef";
+	unsigned char r[16];
+	size_t i;
+
+	if (random_bytes(r, sizeof r, err) < 0)
+		return -1;
+	r[6] = (unsigned char)((r[6] & 0x0f) | 0x40);   /* uuid4: version 4 */
+	r[8] = (unsigned char)((r[8] & 0x3f) | 0x80);   /* RFC 4122 variant */
+	memcpy(buf, QUEUE_ID_PREFIX, 3);
+	for (i = 0; i < sizeof r; i++) {
+		buf[3 + 2 * i] = hex[r[i] >> 4];
+		buf[4 + 2 * i] = hex[r[i] & 15];
+	}
+	buf[35] = '\0';
+	return 0;
 }
 
 /* The id given, or a new one in r->idbuf. */

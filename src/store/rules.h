@@ -71,6 +71,9 @@ int rules_new_assessment_id(char *buf, struct err *err);
 /* "ls-" + 32 lowercase hex (SqlLabelSchema.LABEL_SCHEMA_ID_PREFIX and a
  * uuid4().hex); buf >= 36 bytes. */
 int rules_new_schema_id(char *buf, struct err *err);
+/* A review queue id as MLflow's create_review_queue makes one: "rq-" +
+ * uuid4().hex (36 bytes with the NUL). */
+int rules_new_queue_id(char *buf, struct err *err);
 
 /* Whether an assessment's metadata scopes it to a session (it then applies
  * to every trace of the session: filters and counts must see it). */

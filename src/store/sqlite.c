@@ -42,6 +42,11 @@ static const struct {
 	{ "span_metrics", NULL, offsetof(struct sq, has_span_metrics) },
 	{ "label_schemas", NULL, offsetof(struct sq, has_label_schemas) },
 	{ "label_schemas", "is_default", offsetof(struct sq, ls_is_default) },
+	{ "review_queue_items", NULL, offsetof(struct sq, has_queue_items) },
+	{ "review_queues", NULL, offsetof(struct sq, has_queues) },
+	{ "review_queues", "name_key", offsetof(struct sq, rq_name_key) },
+	{ "review_queue_users", NULL, offsetof(struct sq, has_queue_users) },
+	{ "review_queue_label_schemas", NULL, offsetof(struct sq, has_queue_schemas) },
 };
 
 #define NPROBES (sizeof probes / sizeof probes[0])
@@ -487,7 +492,8 @@ static int probe(struct sq *s, struct err *err)
 		"SELECT m.name, p.name FROM sqlite_master AS m, pragma_table_info(m.name) AS p"
 		" WHERE m.type = 'table' AND m.name IN ('trace_info', 'assessments', 'spans',"
 		" 'trace_metrics', 'span_metrics', 'experiments', 'trace_tags',"
-		" 'trace_request_metadata', 'label_schemas')";
+		" 'trace_request_metadata', 'review_queues', 'review_queue_items',"
+		" 'review_queue_users', 'review_queue_label_schemas', 'label_schemas')";
 	sqlite3_stmt *stmt = NULL;
 	bool trace_info = false, assessments = false;
 	bool seen[NREQUIRED] = { false }, has_table[NREQUIRED] = { false };
@@ -767,4 +773,9 @@ const struct store_ops sqlite_store_ops = {
 	.list_schemas = sq_list_schemas,
 	.put_schema = sq_put_schema,
 	.delete_schema = sq_delete_schema,
+	.list_queues = sq_list_queues,
+	.find_queue = sq_find_queue,
+	.create_queue = sq_create_queue,
+	.queue_items = sq_queue_items,
+	.set_item_status = sq_set_item_status,
 };

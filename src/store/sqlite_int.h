@@ -77,6 +77,11 @@ struct sq {
 	bool has_trace_metrics, has_span_metrics;
 	bool has_label_schemas, ls_is_default;   /* MLflow 3.14's label_schemas */
 
+	/* MLflow 3.14's review queues (sqlite_queue.c): every table of them, and
+	 * name_key (added by revision e2c4a6b80d15). */
+	bool has_queues, has_queue_items, has_queue_users, has_queue_schemas;
+	bool rq_name_key;
+
 	bool batch;                    /* inside store_begin .. commit/rollback */
 	int checked;                   /* integrity before the first write: 0 not yet
 	                                  checked, 1 sound, -1 damaged */
@@ -225,6 +230,26 @@ int sq_list_schemas(struct store *st, int64_t experiment_id, const char *const *
 		    size_t nids, struct schema_list *out, struct err *err);
 int sq_put_schema(struct store *st, const struct schema_row *r, bool create, struct err *err);
 int sq_delete_schema(struct store *st, const char *schema_id, struct err *err);
+
+/* ---- sqlite_queue.c ---------------------------------------------------- */
+
+int sq_list_queues(struct store *st, const char *user, struct queue_list *out,
+		   struct err *err);
+int sq_find_queue(struct store *st, int64_t experiment_id, const char *name_key,
+		  struct review_queue *out, struct err *err);
+int sq_create_queue(struct store *st, const struct queue_new *q, const char *name_key,
+		    char *out_id, struct err *err);
+int sq_queue_items(struct store *st, const char *queue_id, const char *status, char ***ids,
+		   size_t *n, struct err *err);
+int sq_set_item_status(struct store *st, const char *queue_id, const char *item_id,
+		       const char *status, const char *by, unsigned flags, bool *changed,
+		       struct err *err);
+/* The conditional completion of an item inside the caller's write
+ * transaction (sq_write_begin .. sq_write_end): *changed says whether this
+ * writer cleared it. */
+int sq_item_status_in_tx(struct sq *s, const char *queue_id, const char *item_id,
+			 const char *status, const char *by, unsigned flags, bool *changed,
+			 struct err *err);
 
 /* ---- schema.c ---------------------------------------------------------- */
 

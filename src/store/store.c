@@ -456,3 +456,99 @@ void store_interrupt(struct store *st, bool on)
 	if (st && st->ops->interrupt)
 		st->ops->interrupt(st, on);
 }
+
+/* ---- review queues ----------------------------------------------------- */
+
+int store_list_queues(struct store *st, const char *user, struct queue_list *out,
+		      struct err *err)
+{
+	char *u = user ? queue_norm_user(user) : NULL;
+	int ret;
+
+	memset(out, 0, sizeof *out);
+	ret = st->ops->list_queues(st, u, out, err);
+	free(u);
+	return ret;
+}
+
+int store_find_queue(struct store *st, int64_t experiment_id, const char *name,
+		     struct review_queue *out, struct err *err)
+{
+	char *stripped = queue_norm_user(name);   /* strip (and lower) */
+	char *key = queue_name_key(stripped, err);
+	int ret = -1;
+
+	memset(out, 0, sizeof *out);
+	if (key)
+		ret = st->ops->find_queue(st, experiment_id, key, out, err);
+	free(key);
+	free(stripped);
+	return ret;
+}
+
+int store_create_queue(struct store *st, const struct queue_new *q, char *out_id,
+		       struct err *err)
+{
+	struct queue_new n = *q;
+	char *name = queue_norm_name(q->name, err), *key = NULL;
+	char **users = NULL, **items = NULL;
+	size_t nusers = 0, nitems = 0;
+	int ret = -1;
+
+	if (!name)
+		return -1;
+	key = queue_name_key(name, err);
+	if (!key || queue_norm_users(q->users, q->nusers, &users, &nusers, err) < 0)
+		goto out;
+	if (queue_norm_items(q->item_ids, q->nitems, &items, &nitems, err) < 0)
+		goto out;
+	n.name = name;
+	n.users = (const char *const *)users;
+	n.nusers = nusers;
+	n.item_ids = (const char *const *)items;
+	n.nitems = nitems;
+	ret = st->ops->create_queue(st, &n, key, out_id, err);
+out:
+	queue_strv_free(users, nusers);
+	queue_strv_free(items, nitems);
+	free(key);
+	free(name);
+	return ret;
+}
+
+int store_queue_items(struct store *st, const char *queue_id, const char *status, char ***ids,
+		      size_t *n, struct err *err)
+{
+	*ids = NULL;
+	*n = 0;
+	if (status && !queue_status_valid(status))
+		return err_set(err, ERR_USAGE, "status must be pending, complete or declined, "
+			       "not '%s'", status);
+	return st->ops->queue_items(st, queue_id, status, ids, n, err);
+}
+
+int store_set_item_status(struct store *st, const char *queue_id, const char *item_id,
+			  const char *status, const char *by, unsigned flags, bool *changed,
+			  struct err *err)
+{
+	char *u = by ? queue_norm_user(by) : NULL;
+	int ret = -1;
+
+	if (changed)
+		*changed = false;
+	if (!queue_status_valid(status)) {
+		err_set(err, ERR_USAGE, "status must be pending, complete or declined, not '%s'",
+			status);
+	} else if (strcmp(status, QUEUE_PENDING) != 0 && (!u || !*u)) {
+		err_set(err, ERR_USAGE, "completed_by is required when setting status to %s",
+			status);
+	} else if (u && strlen(u) > QUEUE_USER_MAX) {
+		err_set(err, ERR_USAGE, "completed_by must be at most %d characters",
+			QUEUE_USER_MAX);
+	} else {
+		ret = st->ops->set_item_status(st, queue_id, item_id, status, u, flags, changed,
+					       err);
+	}
+	free(u);
+	return ret;
+}

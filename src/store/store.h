@@ -37,6 +37,8 @@
 #include "core/model.h"
 #include "core/schema.h"
 
+#include "core/queue.h"
+
 struct store;
 
 enum {
@@ -190,6 +192,51 @@ int store_create_schema(struct store *st, const struct schema_row *r, struct err
 int store_update_schema(struct store *st, const struct schema_row *r, struct err *err);
 /* Deletes a schema; a missing one is not an error (as in MLflow). */
 int store_delete_schema(struct store *st, const char *schema_id, struct err *err);
+
+/* ---- review queues (MLflow 3.14) ---------------------------------------- */
+
+/* Stores without MLflow's review-queue tables (MLflow before 3.14) and
+ * servers without its queue endpoints answer every call below with
+ * ERR_SCHEMA and a message saying so; nothing is ever created in them.
+ * Rows are read and written as MLflow's store methods do (see
+ * docs/mlflow-review.md "Review queues"). */
+
+/* The queues assigned to user (normalised as MLflow does; NULL: every
+ * queue), of every experiment, newest first (creation_time_ms descending,
+ * then queue_id), each with its users, schema ids and item counts. */
+int store_list_queues(struct store *st, const char *user, struct queue_list *out,
+		      struct err *err);
+/* The queue of this name in the experiment (experiment_id < 0: any
+ * experiment, ERR_USAGE when several have one), matched on MLflow's
+ * name_key (the name lowered); ERR_NOTFOUND when there is none. */
+int store_find_queue(struct store *st, int64_t experiment_id, const char *name,
+		     struct review_queue *out, struct err *err);
+/* A custom queue with its users, schemas and pending items, in one
+ * transaction, as create_review_queue and add_items_to_review_queue write
+ * them; out_id (>= 40 bytes) gets its queue_id.  The experiment and the
+ * schema ids must exist; a name taken (in any case) is ERR_USAGE. */
+int store_create_queue(struct store *st, const struct queue_new *q, char *out_id,
+		       struct err *err);
+/* The item ids of a queue with this status (NULL: all) in MLflow's order
+ * (creation_time_ms descending, then item_id).  *ids is the caller's
+ * (queue_strv_free). */
+int store_queue_items(struct store *st, const char *queue_id, const char *status, char ***ids,
+		      size_t *n, struct err *err);
+
+enum {
+	QS_IF_PENDING = 1u << 0,  /* complete / decline only a pending item: the
+	                             first reviewer to finish clears it */
+	QS_IF_BY      = 1u << 1,  /* reopen only an item `by` completed or declined */
+};
+
+/* set_review_queue_item_status: "complete" / "declined" record by
+ * (required, normalised) and the time; "pending" reopens, clearing both.
+ * A change to the status the item has already is no change.  *changed
+ * (may be NULL) says whether the row changed; ERR_NOTFOUND when the item
+ * is not in the queue. */
+int store_set_item_status(struct store *st, const char *queue_id, const char *item_id,
+			  const char *status, const char *by, unsigned flags, bool *changed,
+			  struct err *err);
 
 /* ---- cancelling ------------------------------------------------------- */
 
