@@ -101,6 +101,24 @@ static const struct command commands[] = {
 	  "is my source_id).  In the browser, Q picks a queue (or `:queue NAME`).\n"
 	  "Stores older than MLflow 3.14 have no queues, and MLflow servers reached\n"
 	  "over http(s) offer none to tracelab yet: both say so." },
+	{ "schemas", cmd_schemas,
+	  "List MLflow's label schemas (the questions), or create, edit, delete them",
+	  "schemas [create|edit|delete] [STORE] [NAME|ID] [options]",
+	  "Label schemas are the questions a lead keeps in the MLflow store (MLflow\n"
+	  "3.14 and later); tracelab asks them instead of the configured labels,\n"
+	  "which still give keys and add questions of their own.  Without a command\n"
+	  "they are listed (--format json: one object per schema).\n"
+	  "  create NAME --input pass_fail|categorical|numeric|text [--type expectation]\n"
+	  "      [--instruction T] [--comment] [--positive L --negative L]\n"
+	  "      [--option O]... [--multi] [--min N] [--max N] [--max-length N]\n"
+	  "  edit NAME|ID [--name NEW] [--instruction T] [--comment | --no-comment]\n"
+	  "      [the input's options]\n"
+	  "  delete NAME|ID\n"
+	  "Rows are written as MLflow's store writes them (created_by is the\n"
+	  "configured source_id); the type, input type and multi-select stay as\n"
+	  "created, and the experiment's default question is neither edited nor\n"
+	  "deleted.  A store without the label_schemas table is never changed, and a\n"
+	  "tracking server (REST) offers no label schemas." },
 	{ "demo", cmd_demo,
 	  "Write a demo store with example traces and feedback",
 	  "demo PATH [--traces N [--seed S] [--jsonl [--spans K]]]",

@@ -135,5 +135,6 @@ int cmd_demo(struct cmd_ctx *ctx, int argc, char **argv, struct err *err);
 int cmd_agreement(struct cmd_ctx *ctx, int argc, char **argv, struct err *err);
 int cmd_pending(struct cmd_ctx *ctx, int argc, char **argv, struct err *err);
 int cmd_queues(struct cmd_ctx *ctx, int argc, char **argv, struct err *err);
+int cmd_schemas(struct cmd_ctx *ctx, int argc, char **argv, struct err *err);
 
 #endif

@@ -74,6 +74,7 @@ static void free_labels(struct config *c)
 	FREE(c->labels);
 	c->nlabels = 0;
 	FREE(c->labels_path);
+	c->labels_builtin = false;
 }
 
 static void free_keymaps(struct config *c)
@@ -691,6 +692,7 @@ static void load_builtin_labels(struct config *c, struct diag_list *diags)
 	ld.doc = &doc;
 	parse_labels(&ld, ymap_find(&doc, ydoc_root(&doc), "labels"));
 	ydoc_free(&doc);
+	c->labels_builtin = true;
 }
 
 /* ---- options ------------------------------------------------------------ */

@@ -67,6 +67,7 @@ struct config {
 	struct label_schema *labels;
 	size_t nlabels;
 	char *labels_path;      /* where the labels were read, for messages */
+	bool labels_builtin;    /* they are the shipped example's (no `labels:`) */
 };
 
 /* Loads the configuration (see above) into *out, which need not be
