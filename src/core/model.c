@@ -197,6 +197,35 @@ const struct fb_cell *trace_row_fb(const struct trace_row *r, const char *name)
 	return NULL;
 }
 
+void span_row_free(struct span_row *r)
+{
+	free(r->trace_id);
+	free(r->span_id);
+	free(r->parent_id);
+	free(r->name);
+	free(r->type);
+	free(r->status);
+	free(r->trace_name);
+	memset(r, 0, sizeof *r);
+}
+
+void span_page_free(struct span_page *p)
+{
+	size_t i;
+
+	for (i = 0; i < p->n; i++)
+		span_row_free(&p->v[i]);
+	free(p->v);
+	memset(p, 0, sizeof *p);
+}
+
+int64_t span_row_duration_ms(const struct span_row *r)
+{
+	if (r->end_ns < 0 || r->end_ns < r->start_ns)
+		return -1;
+	return (r->end_ns - r->start_ns) / 1000000;
+}
+
 void trace_page_free(struct trace_page *p)
 {
 	size_t i;

@@ -281,6 +281,59 @@ struct span {
 
 void span_free(struct span *s);
 
+/* ---- spans across traces (the spans view, `tracelab spans`) ------------ */
+
+enum span_sort {
+	SPAN_SORT_DURATION = 0,   /* end - start; unfinished spans have none */
+	SPAN_SORT_START,          /* start time */
+};
+
+/* Where a page of spans continues: after the row it was taken from, in
+ * the order of the request (value, then tie, both as the backend keeps
+ * them). */
+struct span_cursor {
+	bool set;
+	bool null;                 /* the row's sort value is NULL (no end) */
+	int64_t num;               /* the row's sort value */
+	int64_t tie;               /* the backend's tie-break (SQLite: the rowid) */
+};
+
+/* One span of the listing, with the trace it belongs to.  Owned strings. */
+struct span_row {
+	char *trace_id;
+	char *span_id;
+	char *parent_id;           /* NULL (or "") for a root span */
+	char *name;                /* may be NULL */
+	char *type;                /* may be NULL */
+	char *status;              /* as stored: "OK", "ERROR", "UNSET" */
+	int64_t start_ns;
+	int64_t end_ns;            /* < 0: unfinished */
+	char *trace_name;          /* the trace's mlflow.traceName, or NULL */
+	struct span_cursor at;     /* the cursor that continues after this row */
+};
+
+struct span_req {
+	int64_t experiment_id;
+	const char *filter;        /* the filter language; span conditions are on
+	                              the span listed (all of them on that one
+	                              span), the others on its trace; NULL: none */
+	enum span_sort sort;
+	bool ascending;            /* false: longest / newest first */
+	const struct span_cursor *after;  /* NULL or !set: from the start */
+	size_t limit;
+};
+
+struct span_page {
+	struct span_row *v;
+	size_t n, cap;
+	bool more;                 /* rows exist after the last one */
+};
+
+void span_row_free(struct span_row *r);
+void span_page_free(struct span_page *p);
+/* ms, or -1 when the span has no end. */
+int64_t span_row_duration_ms(const struct span_row *r);
+
 /* ---- traces ------------------------------------------------------------ */
 
 enum spans_state {

@@ -86,6 +86,9 @@ struct store_ops {
 			      struct err *err);
 	int (*page_traces)(struct store *st, const struct page_req *req, struct trace_page *out,
 			   struct err *err);
+	/* NULL: this backend cannot list spans across traces. */
+	int (*page_spans)(struct store *st, const struct span_req *req, struct span_page *out,
+			  struct err *err);
 	int (*get_row)(struct store *st, const char *trace_id, const char *me,
 		       struct trace_row *out, struct err *err);
 	int (*load_trace)(struct store *st, const char *trace_id, struct trace *out,

@@ -753,6 +753,7 @@ const struct store_ops sqlite_store_ops = {
 	.count_traces = sq_count_traces,
 	.feedback_names = sq_feedback_names,
 	.page_traces = sq_page_traces,
+	.page_spans = sq_page_spans,
 	.scan_feedback = sq_scan_feedback,
 	.get_row = sq_get_row,
 	.load_trace = sq_load_trace,

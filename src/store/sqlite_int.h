@@ -4,6 +4,7 @@
  * Internals of the SQLite backend, shared by its files: sqlite.c (open,
  * close, statement cache, transactions, error mapping, the ops table),
  * sqlite_page.c (pages of trace rows, counts, feedback names),
+ * sqlite_spans.c (pages of spans across traces),
  * sqlite_read.c (experiments, whole traces, assessments), sqlite_write.c
  * (feedback writes, import, new stores), sqlite_schema.c (MLflow 3.14's
  * label schemas) and schema.c (MLflow's DDL text).
@@ -76,6 +77,8 @@ struct sq {
 	bool has_spans, sp_dimension_attributes, sp_links;
 	bool has_trace_metrics, has_span_metrics;
 	bool has_label_schemas, ls_is_default;   /* MLflow 3.14's label_schemas */
+	int sp_duration_ns;            /* spans.duration_ns (generated, so not in
+	                                  table_info): 0 not looked yet, 1, -1 */
 
 	/* MLflow 3.14's review queues (sqlite_queue.c): every table of them, and
 	 * name_key (added by revision e2c4a6b80d15). */
@@ -174,6 +177,16 @@ int sq_assessments_stamp(struct store *st, int64_t experiment_id, int64_t *stamp
 			 int64_t *count, struct err *err);
 int sq_scan_feedback(struct store *st, const char *const *trace_ids, size_t n,
 		     answer_fn fn, void *ctx, struct err *err);
+
+/* Appends " AND (filter)" (FSQL_* opts; session scope left out while the
+ * store holds no session-scoped assessments) with its params to q. */
+int sq_add_filter(struct sq *s, struct sql_where *q, const char *filter, unsigned opts,
+		  struct err *err);
+
+/* ---- sqlite_spans.c ---------------------------------------------------- */
+
+int sq_page_spans(struct store *st, const struct span_req *req, struct span_page *out,
+		  struct err *err);
 
 /* The page query store_page_traces would run for req (*sql) and SQLite's
  * EXPLAIN QUERY PLAN of it, one detail per line, followed by the plan of

@@ -481,6 +481,12 @@ static int session_scoped(struct sq *s, bool *any, struct err *err)
  * filter whose SQL depends on it. */
 static int add_filter(struct sq *s, struct sql_where *q, const char *filter, struct err *err)
 {
+	return sq_add_filter(s, q, filter, 0, err);
+}
+
+int sq_add_filter(struct sq *s, struct sql_where *q, const char *filter, unsigned opts,
+		  struct err *err)
+{
 	struct sql_where w, narrow;
 	size_t i;
 	bool any;
@@ -490,9 +496,9 @@ static int add_filter(struct sq *s, struct sql_where *q, const char *filter, str
 	memset(&narrow, 0, sizeof narrow);
 	if (!filter || !*filter)
 		return 0;
-	if (filter_to_sql_opts(filter, FSQL_NO_SESSION_SCOPE, &narrow, err) < 0)
+	if (filter_to_sql_opts(filter, opts | FSQL_NO_SESSION_SCOPE, &narrow, err) < 0)
 		goto out;
-	if (filter_to_sql(filter, &w, err) < 0)
+	if (filter_to_sql_opts(filter, opts, &w, err) < 0)
 		goto out;
 	if (strcmp(sb_str(&w.sql), sb_str(&narrow.sql)) != 0) {
 		if (session_scoped(s, &any, err) < 0)

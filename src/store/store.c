@@ -188,6 +188,16 @@ int store_page_traces(struct store *st, const struct page_req *req, struct trace
 	return st->ops->page_traces(st, req, out, err);
 }
 
+int store_page_spans(struct store *st, const struct span_req *req, struct span_page *out,
+		     struct err *err)
+{
+	memset(out, 0, sizeof *out);
+	if (!st->ops->page_spans)
+		return err_set(err, ERR_USAGE, "%s: listing spans across traces needs a SQLite "
+			       "store (a tracking server's search has no span listing)", st->url);
+	return st->ops->page_spans(st, req, out, err);
+}
+
 int store_get_row(struct store *st, const char *trace_id, const char *me, struct trace_row *out,
 		  struct err *err)
 {

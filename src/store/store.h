@@ -89,6 +89,13 @@ void store_free_names(char **names, size_t n);
 /* One page of trace rows by keyset (never OFFSET).  See struct page_req. */
 int store_page_traces(struct store *st, const struct page_req *req, struct trace_page *out,
 		      struct err *err);
+/* One page of spans across the traces of an experiment, in the order of
+ * req->sort (ties in an order of the backend's), continuing after
+ * req->after.  Only backends that can search spans take it: others fail
+ * with ERR_USAGE saying so (a tracking server's search has no span
+ * listing). */
+int store_page_spans(struct store *st, const struct span_req *req, struct span_page *out,
+		     struct err *err);
 /* The row of one trace (with its feedback summary for `me`). */
 int store_get_row(struct store *st, const char *trace_id, const char *me, struct trace_row *out,
 		  struct err *err);

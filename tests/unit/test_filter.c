@@ -778,31 +778,9 @@ static bool match_str(const char *v, const struct filter_node *n)
 	}
 }
 
-static bool match_num(bool null, int64_t v, const struct filter_node *n)
+static bool match_real(bool null, double v, const struct filter_node *n)
 {
 	double x = n->nvals ? n->vals[0].d : 0;
-
-	if (n->op == FOP_IS_NULL)
-		return null;
-	if (n->op == FOP_IS_NOT_NULL)
-		return !null;
-	if (null)
-		return false;
-	switch (n->op) {
-	case FOP_EQ: return (double)v == x;
-	case FOP_NE: return (double)v != x;
-	case FOP_LT: return (double)v < x;
-	case FOP_LE: return (double)v <= x;
-	case FOP_GT: return (double)v > x;
-	case FOP_GE: return (double)v >= x;
-	default: return false;
-	}
-}
-
-/* A span time in ns against a filter value in ms. */
-static bool match_ns(bool null, int64_t ns, const struct filter_node *n)
-{
-	double v = (double)ns / 1e6, x = n->nvals ? n->vals[0].d : 0;
 
 	if (n->op == FOP_IS_NULL)
 		return null;
@@ -819,6 +797,17 @@ static bool match_ns(bool null, int64_t ns, const struct filter_node *n)
 	case FOP_GE: return v >= x;
 	default: return false;
 	}
+}
+
+static bool match_num(bool null, int64_t v, const struct filter_node *n)
+{
+	return match_real(null, (double)v, n);
+}
+
+/* A span time in ns against a filter value in ms. */
+static bool match_ns(bool null, int64_t ns, const struct filter_node *n)
+{
+	return match_real(null, (double)ns / 1e6, n);
 }
 
 static const char *kv_get(const struct t_kv *kv, int n, const char *k)
