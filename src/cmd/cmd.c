@@ -75,6 +75,20 @@ static const struct command commands[] = {
 	  "list [STORE] [--experiment ID] [--filter F] [--limit N] [--format text|json]",
 	  "The filter uses MLflow's search_traces syntax, e.g.\n"
 	  "  \"status = 'ERROR' AND tags.`mlflow.traceName` LIKE 'rag%'\"" },
+	{ "spans", cmd_spans,
+	  "List spans across traces, the longest first",
+	  "spans [STORE] [--experiment ID] [--filter F] [--sort duration|start] [--limit N] "
+	  "[--json|--csv] [-o FILE]",
+	  "Every span of the experiment's traces that the filter picks, the longest\n"
+	  "first (--sort start: the newest first; --reverse turns either round).  The\n"
+	  "filter's span conditions are on the span listed, and all of them on that\n"
+	  "one span, as in MLflow's search; its other conditions pick the traces:\n"
+	  "  \"span.type = 'LLM' AND span.duration_ms > 5000\"\n"
+	  "  \"span.name = 'get_invoice' AND span.status = 'ERROR'\"\n"
+	  "  \"span.attributes.`gen_ai.request.model` = 'gpt-4o' AND tags.env = 'prod'\"\n"
+	  "Span times are span.duration_ms, span.start_time_ms and span.end_time_ms,\n"
+	  "in milliseconds.  Needs a SQLite store (a tracking server's search has no\n"
+	  "span listing).  With -o the file appears only once it is complete." },
 	{ "agreement", cmd_agreement,
 	  "How far judges and annotators agree, per feedback name",
 	  "agreement [STORE] [--experiment E] [--filter F] [--name N]... [--format text|json|csv]",
@@ -522,6 +536,27 @@ int cmd_choice(const char *option, const char *const *names, const char *value, 
 	err_set(err, ERR_USAGE, "%s must be %s, not '%s'", option, sb_str(&sb), value);
 	sb_free(&sb);
 	return -1;
+}
+
+/* Untrusted text made safe, cut to `max` columns ("…" when cut; 0: never
+ * cut) and padded to `width` columns. */
+void cmd_text_cell(struct strbuf *sb, const char *s, int width, int max)
+{
+	char *safe = sanitize_dup(s ? s : "-", strlen(s ? s : "-"));
+	size_t len = strlen(safe), fit = len;
+	int used = text_width(safe, len);
+
+	if (max > 0 && used > max) {
+		fit = text_fit(safe, len, max - 1, &used);
+		sb_add(sb, safe, fit);
+		sb_adds(sb, "\xe2\x80\xa6");
+		used++;
+	} else {
+		sb_add(sb, safe, fit);
+	}
+	for (; used < width; used++)
+		sb_addc(sb, ' ');
+	free(safe);
 }
 
 void cmd_say(const char *prefix, const char *msg)

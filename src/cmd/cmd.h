@@ -116,6 +116,11 @@ int cmd_walk_open(struct cmd_ctx *ctx, const char *store_arg, const char *experi
 int cmd_choice(const char *option, const char *const *names, const char *value, int *out,
 	       struct err *err);
 
+/* A cell of a text table: untrusted text made safe to show (NULL: "-"),
+ * cut to `max` columns with "…" (0: never cut) and padded to `width`. */
+struct strbuf;
+void cmd_text_cell(struct strbuf *sb, const char *s, int width, int max);
+
 /* A warning line on stderr: "tracelab: COMMAND: message". */
 void cmd_warn(const struct cmd_ctx *ctx, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
@@ -136,5 +141,6 @@ int cmd_agreement(struct cmd_ctx *ctx, int argc, char **argv, struct err *err);
 int cmd_pending(struct cmd_ctx *ctx, int argc, char **argv, struct err *err);
 int cmd_queues(struct cmd_ctx *ctx, int argc, char **argv, struct err *err);
 int cmd_schemas(struct cmd_ctx *ctx, int argc, char **argv, struct err *err);
+int cmd_spans(struct cmd_ctx *ctx, int argc, char **argv, struct err *err);
 
 #endif

@@ -50,25 +50,9 @@ struct list_state {
 	struct strbuf text;      /* a preview's text (preview_text) */
 };
 
-/* Untrusted text made safe, cut to `max` columns ("…" when cut; 0: never
- * cut) and padded to `width` columns. */
 static void add_cell(struct strbuf *sb, const char *s, int width, int max)
 {
-	char *safe = sanitize_dup(s ? s : "-", strlen(s ? s : "-"));
-	size_t len = strlen(safe), fit = len;
-	int used = text_width(safe, len);
-
-	if (max > 0 && used > max) {
-		fit = text_fit(safe, len, max - 1, &used);
-		sb_add(sb, safe, fit);
-		sb_adds(sb, "\xe2\x80\xa6");
-		used++;
-	} else {
-		sb_add(sb, safe, fit);
-	}
-	for (; used < width; used++)
-		sb_addc(sb, ' ');
-	free(safe);
+	cmd_text_cell(sb, s, width, max);
 }
 
 static int text_row(struct list_state *ls, const struct trace_row *r)
