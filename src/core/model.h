@@ -228,6 +228,15 @@ struct page_req {
 	bool ids_only;             /* rows carry only their id and sort values (time,
 	                              duration, status, name): no previews, no
 	                              feedback cells (for scans over every trace) */
+	bool first;                /* the first matching row only (limit is taken
+	                              as 1, more is left false): a scan walks the
+	                              list's order and stops at its first match */
+	const struct page_cursor *until; /* NULL or !set: no bound; else only rows
+	                              before this one (in the direction asked), so
+	                              that a search wrapping around stops where it
+	                              began.  A backend may look further (it only
+	                              bounds the work); rows at or past it are
+	                              never returned by the SQL backend */
 };
 
 struct trace_page {

@@ -162,6 +162,11 @@ struct store_ops {
 	int (*put_schema)(struct store *st, const struct schema_row *r, bool create,
 			  struct err *err);
 	int (*delete_schema)(struct store *st, const char *schema_id, struct err *err);
+
+	/* store_set_progress (fn is a store_progress_fn).  NULL: this
+	 * backend reports no progress. */
+	void (*set_progress)(struct store *st, void (*fn)(void *ctx, int64_t scanned),
+			     void *ctx);
 };
 
 /* ---- the backends the registry knows (store.c lists them) -------------- */

@@ -599,6 +599,7 @@ static int scan_run(struct rs *s, struct scan *sc, int64_t experiment_id, size_t
 	bool client = (req->quick & (QF_UNLABELLED | QF_HAS_JUDGE | QF_DISAGREE)) != 0 ||
 		      sc->rf.client;
 	struct strbuf reply = STRBUF_INIT;
+	bool ended = false;
 	int rc = 0;
 
 	*taken = 0;
@@ -646,6 +647,12 @@ static int scan_run(struct rs *s, struct scan *sc, int64_t experiment_id, size_t
 			}
 			if (cursor_set && sc->numeric && before_cursor(sc, t))
 				continue;
+			/* A search wrapping around ends where it began. */
+			if (req->until && req->until->set && req->until->id &&
+			    strcmp(t->info.id, req->until->id) == 0) {
+				ended = true;
+				break;
+			}
 			if (!quick_match(s, t, req->quick, req->me, req->questions) ||
 			    !rest_filter_match(&sc->rf, t))
 				continue;
@@ -660,7 +667,7 @@ static int scan_run(struct rs *s, struct scan *sc, int64_t experiment_id, size_t
 			(*taken)++;
 		}
 		free_traces(v, nv);
-		if (rc < 0 || *more || !next) {
+		if (rc < 0 || *more || ended || !next) {
 			free(next);
 			break;
 		}

@@ -96,7 +96,12 @@ struct sq {
 	uint64_t tick;
 	int busy_ms;                   /* how long a write waits for a lock */
 	int64_t busy_since;            /* mono_ms of the wait's start */
-	atomic_bool stop;              /* store_interrupt: calls end now */
+	atomic_bool stop;              /* store_interrupt: calls end now; SQLite's
+	                                  progress handler (sq_progress) and busy
+	                                  handler (sq_busy) look at it too */
+	int64_t scanned;               /* traces a `first` page query looked at */
+	store_progress_fn progress;    /* store_set_progress, or NULL */
+	void *progress_ctx;
 };
 
 static inline struct sq *sq_of(struct store *st)

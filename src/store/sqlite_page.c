@@ -583,8 +583,16 @@ static void add_keyset(struct sql_where *q, const struct sort_spec *sp, const st
 	sq_param_text(q, c->id);
 }
 
+/* What page_query builds: a page in display order; for a `first` request
+ * on the time sort, the sort value of the first match in the index's own
+ * order (timestamp only, so that the scan stops at the first match: with
+ * the request id as a second key, SQLite's sorter waits for a match of the
+ * next timestamp, which for a rare match means the end of the table); or
+ * the first row among those of one timestamp (pin). */
+enum pq_mode { PQ_PAGE, PQ_FIRST_VALUE, PQ_PINNED };
+
 static int page_query(struct sq *s, const struct page_req *req, struct sql_where *q,
-		      struct err *err)
+		      enum pq_mode mode, int64_t pin, struct err *err)
 {
 	const struct sort_spec *sp;
 	bool forward = req->dir != PAGE_BEFORE;
@@ -599,25 +607,39 @@ static int page_query(struct sq *s, const struct page_req *req, struct sql_where
 	 * (and their joins) are fetched for the page's rows alone, not for
 	 * every row a sort has to look at.  SQLite drops the join on the name
 	 * tag when neither the sort nor the search uses it. */
-	sb_adds(&q->sql, "SELECT ti.request_id");
-	if (req->ids_only)
+	sb_adds(&q->sql, mode == PQ_FIRST_VALUE ? "SELECT ti.timestamp_ms" : "SELECT ti.request_id");
+	if (req->ids_only && mode != PQ_FIRST_VALUE)
 		sb_addf(&q->sql, ", %s", sp->expr);
 	sb_adds(&q->sql, " FROM trace_info AS ti"
 		" LEFT JOIN trace_tags AS nm"
 		" ON nm.request_id = ti.request_id AND nm.key = '" RULES_TAG_NAME "'"
 		" WHERE ti.experiment_id = ?");
 	sq_param_int(q, req->experiment_id);
+	/* A search counts the traces it looks at (store_set_progress). */
+	if (req->first)
+		sb_adds(&q->sql, " AND tracelab_seen(ti.timestamp_ms)");
+	if (mode == PQ_PINNED) {
+		sb_adds(&q->sql, " AND ti.timestamp_ms = ?");
+		sq_param_int(q, pin);
+	}
 	if (req->cursor && req->cursor->set)
 		add_keyset(q, sp, req->cursor, forward, qasc);
+	/* Rows before `until` in this scan's order: after it in the other. */
+	if (req->until && req->until->set)
+		add_keyset(q, sp, req->until, !forward, !qasc);
 	add_quick(s, q, req->quick, req->me, req->questions);
 	add_search(s, q, req->search);
 	if (add_filter(s, q, req->filter, err) < 0)
 		return -1;
+	if (mode == PQ_FIRST_VALUE) {
+		sb_addf(&q->sql, " ORDER BY ti.timestamp_ms %s LIMIT 1", vdir);
+		return 0;
+	}
 	sb_adds(&q->sql, " ORDER BY ");
 	if (sp->nullable)
 		sb_addf(&q->sql, "(%s IS NULL) %s, ", sp->expr, forward ? "ASC" : "DESC");
 	sb_addf(&q->sql, "%s %s, ti.request_id %s LIMIT ?", sp->expr, vdir, iddir);
-	sq_param_int(q, (int64_t)limit + 1);
+	sq_param_int(q, req->first ? 1 : (int64_t)limit + 1);
 	return 0;
 }
 
@@ -680,15 +702,35 @@ int sq_page_traces(struct store *st, const struct page_req *req, struct trace_pa
 	size_t nids = 0, cap = 0, i, j;
 	bool began = false;
 	struct trace_row *only = NULL;
-	size_t cap_only = 0;
+	size_t cap_only = 0, limit = req->first ? 1 : req->limit;
+	enum pq_mode mode = PQ_PAGE;
+	int64_t pin = 0;
 	int rc, ret = -1;
 
 	memset(&q, 0, sizeof q);
+	s->scanned = 0;
 	/* The snapshot first: the session probe inside page_query sees the
 	 * same data as the page. */
 	if (sq_read_begin(s, &began, err) < 0)
 		goto out;
-	if (page_query(s, req, &q, err) < 0)
+	if (req->first && req->sort == SORT_TIME) {
+		bool found;
+
+		/* The first match's timestamp by the index alone, then the
+		 * first row of that timestamp in display order. */
+		if (page_query(s, req, &q, PQ_FIRST_VALUE, 0, err) < 0 ||
+		    sq_ints(s, sb_str(&q.sql), q.params, q.n, &pin, 1, &found, err) < 0)
+			goto out;
+		sql_where_free(&q);
+		memset(&q, 0, sizeof q);
+		if (!found) {
+			trace_page_free(out);
+			ret = 0;
+			goto out;
+		}
+		mode = PQ_PINNED;
+	}
+	if (page_query(s, req, &q, mode, pin, err) < 0)
 		goto out;
 	stmt = sq_stmt(s, sb_str(&q.sql), err);
 	if (!stmt)
@@ -713,8 +755,8 @@ int sq_page_traces(struct store *st, const struct page_req *req, struct trace_pa
 	}
 	sq_done(s, stmt);
 	stmt = NULL;
-	out->more = nids > req->limit;
-	while (nids > req->limit) {
+	out->more = nids > limit;
+	while (nids > limit) {
 		free(ids[--nids]);
 		if (only)
 			trace_row_free(&only[nids]);
@@ -804,7 +846,7 @@ int sq_page_plan(struct store *st, const struct page_req *req, char **sql, char 
 
 	*sql = *plan = NULL;
 	memset(&q, 0, sizeof q);
-	if (page_query(s, req, &q, err) < 0 ||
+	if (page_query(s, req, &q, PQ_PAGE, 0, err) < 0 ||
 	    explain(s, sb_str(&q.sql), q.params, q.n, &lines, err) < 0)
 		goto out;
 	/* The feedback query that follows each page (a page of 64 rows). */

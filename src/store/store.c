@@ -185,6 +185,14 @@ void store_free_names(char **names, size_t n)
 int store_page_traces(struct store *st, const struct page_req *req, struct trace_page *out,
 		      struct err *err)
 {
+	struct page_req one;
+
+	if (req->first && req->limit != 1) {
+		/* A backend without a better way reads a page of one row. */
+		one = *req;
+		one.limit = 1;
+		req = &one;
+	}
 	return st->ops->page_traces(st, req, out, err);
 }
 
@@ -459,6 +467,12 @@ int store_delete_schema(struct store *st, const char *schema_id, struct err *err
 	if (st->readonly)
 		return err_set(err, ERR_READONLY, "store is read-only: %s", st->url);
 	return st->ops->delete_schema(st, schema_id, err);
+}
+
+void store_set_progress(struct store *st, store_progress_fn fn, void *ctx)
+{
+	if (st && st->ops->set_progress)
+		st->ops->set_progress(st, fn, ctx);
 }
 
 void store_interrupt(struct store *st, bool on)

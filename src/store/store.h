@@ -254,6 +254,16 @@ int store_set_item_status(struct store *st, const char *queue_id, const char *it
  * be interrupted lets the call run to its end. */
 void store_interrupt(struct store *st, bool on);
 
+/* ---- progress ---------------------------------------------------------- */
+
+/* fn(ctx, scanned) is called now and then (every few milliseconds of work)
+ * from inside the calls made on this store, on the thread making them,
+ * with the number of traces the running search (a page_req with `first`)
+ * has looked at so far; a worker shows it while the call runs.  NULL
+ * stops it.  Not thread-safe: set it on the thread that makes the calls. */
+typedef void (*store_progress_fn)(void *ctx, int64_t scanned);
+void store_set_progress(struct store *st, store_progress_fn fn, void *ctx);
+
 /* ---- backends ---------------------------------------------------------- */
 
 /* A backend is a const table of operations (store/backend.h) listed in the

@@ -32,6 +32,8 @@
 #define SEQ_TIMEOUT_MS 1000
 /* Wake-ups while idle, to notice signals. */
 #define IDLE_TICK_MS 500
+/* Redraws of a search's progress line while it runs. */
+#define SEARCH_TICK_MS 100
 /* Keys handled before a draw when keys keep arriving. */
 #define MAX_UNDRAWN 32
 /* Experiments up to this many traces get the full list of feedback names
@@ -260,6 +262,9 @@ int ui_list_reload(struct ui *ui, struct err *err)
 {
 	int rc;
 
+	/* A search of the list as it was is of no use now. */
+	ui->list.gen++;
+	ui_search_cancel(ui, false);
 	sync_req(ui);
 	rc = tlist_reload(&ui->list.tl, err);
 	ui->list.loaded = rc == 0;
@@ -719,6 +724,11 @@ static void handle_key(struct ui *ui, int key, struct pending *pend)
 		apply_effects(ui, prompt_key(ui, key));
 		return;
 	}
+	/* Esc stops a search in progress (and does nothing else). */
+	if (key == TBK_ESC && ui->nseq == 0 && ui_search_running(ui)) {
+		ui_search_cancel(ui, true);
+		return;
+	}
 	FREE(ui->msg);
 	ui->seq[ui->nseq++] = key;
 	r = ui_keys_lookup(ui->keys, top_context(ui), ui->seq, ui->nseq, &a);
@@ -785,6 +795,9 @@ static void draw_status(struct ui *ui, struct frame *f)
 	struct tb_line *l;
 	struct view *v = ui_top(ui);
 	struct strbuf hints = STRBUF_INIT;
+	char *live;
+	const char *msg;
+	enum slot msg_slot;
 
 	if (y < 0)
 		return;
@@ -820,20 +833,24 @@ static void draw_status(struct ui *ui, struct frame *f)
 	l = frame_line(f, y, 0, w, SLOT_STATUSBAR);
 	if (!l)
 		return;
+	/* A search in progress says how far it got, over any message. */
+	live = ui_search_progress(ui);
+	msg = live ? live : ui->msg;
+	msg_slot = live ? SLOT_MSG_INFO : ui->msg_slot;
 	used += tb_line_put_fit(l, SLOT_STATUSBAR, " ", w);
 	used += tb_line_put_fit(l, SLOT_STATUSBAR, v->ops->mode, w - used);
 	used += tb_line_put_fit(l, SLOT_STATUSBAR, " ", w - used);
 	/* The message, else the first key hints, keep their room. */
-	ui_label_status(ui, l, w - used, ui->msg ? text_width(ui->msg, strlen(ui->msg)) + 1 : 24);
+	ui_label_status(ui, l, w - used, msg ? text_width(msg, strlen(msg)) + 1 : 24);
 	used = l->width;
 	if (v->ops->hints)
 		v->ops->hints(v, ui, &hints);
-	if (ui->msg) {
+	if (msg) {
 		int room = w - used - 1;
 
 		/* The message wins over the hints. */
 		used += tb_line_put_fit(l, SLOT_STATUSBAR, " ", w - used);
-		used += tb_line_put_fit(l, ui->msg_slot, ui->msg, room > 0 ? room : 0);
+		used += tb_line_put_fit(l, msg_slot, msg, room > 0 ? room : 0);
 	} else if (hints.len) {
 		/* Whole hints only, from the left, as many as fit. */
 		int room = w - used - 1;
@@ -853,6 +870,7 @@ static void draw_status(struct ui *ui, struct frame *f)
 		}
 	}
 	sb_free(&hints);
+	free(live);
 }
 
 static void draw(struct ui *ui)
@@ -1343,7 +1361,7 @@ static int run_interactive(struct ui *ui, struct err *err)
 
 	draw(ui);
 	while (!ui->quit) {
-		int timeout, key, due;
+		int timeout, key, due, fds[2];
 		bool wrote = false;
 
 		if (term_signalled())
@@ -1352,16 +1370,27 @@ static int run_interactive(struct ui *ui, struct err *err)
 			timeout = 0;
 		else if (ui->nseq)
 			timeout = ui->seq[0] == TBK_ESC ? term_esc_delay() : SEQ_TIMEOUT_MS;
+		else if (ui_search_running(ui))
+			timeout = SEARCH_TICK_MS;
 		else
 			timeout = IDLE_TICK_MS;
 		/* a label write waiting for its next try */
 		due = ui_label_due(ui);
 		if (due >= 0 && due < timeout)
 			timeout = due;
-		key = term_wait_key(ui->term, ui_label_fd(ui), timeout, &wrote);
-		if (wrote && ui_label_collect(ui) && key < 0) {
-			draw(ui);
-			continue;
+		/* Both workers wake the loop: the labels' and the browser's. */
+		fds[0] = ui_label_fd(ui);
+		fds[1] = ui->worker ? worker_fd(ui->worker) : -1;
+		key = term_wait_key(ui->term, fds, 2, timeout, &wrote);
+		if (wrote) {
+			bool got = ui_label_collect(ui);
+
+			if (ui->worker && worker_collect(ui->worker) > 0)
+				got = true;
+			if (got && key < 0) {
+				draw(ui);
+				continue;
+			}
 		}
 		if (key < 0) {
 			if (term_signalled())
@@ -1380,7 +1409,8 @@ static int run_interactive(struct ui *ui, struct err *err)
 			} else if (busy(ui)) {
 				if (idle(ui))
 					draw(ui);
-			} else if (undrawn) {
+			} else if (undrawn || ui_search_running(ui)) {
+				/* (a search's progress line, every tick) */
 				draw(ui);
 				undrawn = 0;
 			} else if (ui->prompt == PROMPT_NONE && ui_label_tick(ui)) {
@@ -1410,8 +1440,14 @@ static void settle_idle(struct ui *ui)
 {
 	int guard = 0;
 
-	while (busy(ui) && guard++ < 1000)
-		idle(ui);
+	for (;;) {
+		if (busy(ui) && guard++ < 1000)
+			idle(ui);
+		else if (ui_search_running(ui))
+			ui_worker_poll(ui, 100);  /* a script waits for its search */
+		else
+			break;
+	}
 }
 
 static int run_script(struct ui *ui, struct script *sc, struct err *err)
@@ -1534,6 +1570,7 @@ static void ui_free(struct ui *ui)
 	while (ui->nviews)
 		pop_view(ui);
 	count_abandon(ui);
+	ui_search_cancel(ui, false);
 	worker_close(ui->worker);
 	free(ui->views);
 	tlist_free(&ui->list.tl);

@@ -169,9 +169,14 @@ struct list_state {
 	 * the number that tells a count of the current request. */
 	struct count_job *count_job;
 	unsigned count_gen;
+	/* The search running on the worker (search.c), or NULL; gen counts
+	 * the list's reloads, so that a search of an older list is dropped. */
+	struct search_job *search_job;
+	unsigned gen;
 };
 
 struct count_job;
+struct search_job;
 struct journal;
 struct worker;
 
@@ -277,6 +282,18 @@ unsigned ui_command(struct ui *ui, const char *line);
 /* Opens the input line; lead NULL: the kind's usual ":" "/" "filter: ". */
 void ui_prompt_open(struct ui *ui, enum prompt_kind kind, const char *lead,
 		    const char *initial);
+
+/* ---- the list's search (search.c) --------------------------------------- */
+
+/* Next (dir 1) or previous (-1) trace of the list matching text, after the
+ * selection: among the rows held at once, else on the worker (the keys go
+ * on; the result selects the row when it comes). */
+unsigned ui_search_list(struct ui *ui, const char *text, int dir);
+bool ui_search_running(const struct ui *ui);
+/* Stops the running search (Esc; a new search; the list read again). */
+void ui_search_cancel(struct ui *ui, bool say);
+/* The status line while a search runs (sanitised; caller frees), or NULL. */
+char *ui_search_progress(const struct ui *ui);
 
 /* ---- labelling (label.c) ------------------------------------------------ */
 

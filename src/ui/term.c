@@ -314,11 +314,13 @@ static int key_now(void)
 	}
 }
 
-int term_wait_key(struct term *t, int fd, int timeout_ms, bool *fd_ready)
+int term_wait_key(struct term *t, const int *fds, size_t nfds, int timeout_ms, bool *fd_ready)
 {
 	int64_t until = timeout_ms >= 0 ? mono_ms() + timeout_ms : -1;
-	struct pollfd p[2];
+	struct pollfd p[1 + TERM_WAIT_FDS];
+	size_t np, i;
 	int key, left, n;
+	bool ready;
 
 	*fd_ready = false;
 	for (;;) {
@@ -333,15 +335,22 @@ int term_wait_key(struct term *t, int fd, int timeout_ms, bool *fd_ready)
 		p[0].fd = fileno(t->in);
 		p[0].events = POLLIN;
 		p[0].revents = 0;
-		p[1].fd = fd;
-		p[1].events = POLLIN;
-		p[1].revents = 0;
-		n = poll(p, fd >= 0 ? 2 : 1, left);
+		for (np = 1, i = 0; i < nfds && np <= TERM_WAIT_FDS; i++) {
+			if (fds[i] < 0)
+				continue;
+			p[np].fd = fds[i];
+			p[np].events = POLLIN;
+			p[np].revents = 0;
+			np++;
+		}
+		n = poll(p, (nfds_t)np, left);
 		if (n < 0 && errno == EINTR)
 			continue;  /* a signal, or SIGWINCH: look again */
 		if (n < 0)
 			return term_read_key(t, left);
-		if (fd >= 0 && (p[1].revents & (POLLIN | POLLHUP | POLLERR))) {
+		for (ready = false, i = 1; i < np; i++)
+			ready |= (p[i].revents & (POLLIN | POLLHUP | POLLERR)) != 0;
+		if (ready) {
 			*fd_ready = true;
 			return key_now();
 		}

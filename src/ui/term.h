@@ -76,11 +76,15 @@ int term_esc_delay(void);
 /* Reads one key (core/keys.h code) waiting at most timeout_ms (-1: block).
  * Returns -1 on timeout or when a signal arrived. */
 int term_read_key(struct term *t, int timeout_ms);
-/* Waits for a key or for fd (a worker's, -1: none) to become readable,
- * at most timeout_ms (-1: no limit).  Returns the key, or -1 (timeout, a
- * signal, or fd readable: then *fd_ready is true, and a key typed at the
- * same moment is still returned, so none is lost). */
-int term_wait_key(struct term *t, int fd, int timeout_ms, bool *fd_ready);
+/* The most descriptors term_wait_key waits on besides the terminal. */
+#define TERM_WAIT_FDS 4
+
+/* Waits for a key or for one of fds[0..nfds) (workers'; -1 entries are
+ * skipped; at most TERM_WAIT_FDS) to become readable, at most timeout_ms
+ * (-1: no limit).  Returns the key, or -1 (timeout, a signal, or an fd
+ * readable: then *fd_ready is true, and a key typed at the same moment is
+ * still returned, so none is lost). */
+int term_wait_key(struct term *t, const int *fds, size_t nfds, int timeout_ms, bool *fd_ready);
 /* Is a key waiting (without consuming it)? */
 bool term_key_pending(struct term *t);
 

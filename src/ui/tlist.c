@@ -419,59 +419,146 @@ int tlist_find_quick(struct tlist *t, unsigned quick, const struct question_ref 
 	return rc;
 }
 
-int tlist_find(struct tlist *t, const char *text, int dir, bool *found, bool *wrapped,
-	       struct err *err)
+int tlist_find_near(struct tlist *t, const char *text, int dir, struct err *err)
 {
-	struct trace_page p;
-	const struct trace_row *from = tlist_selected(t);
-	enum page_dir pd = dir >= 0 ? PAGE_AFTER : PAGE_BEFORE;
-	struct trace_row hit;
 	size_t i;
-	int rc;
 
-	*found = false;
-	*wrapped = false;
-	if (!text || !*text || !from)
+	if (!text || !*text || !t->n)
 		return 0;
-	/* A match in the window needs no query. */
 	if (dir >= 0) {
 		for (i = t->sel + 1; i < t->n; i++)
 			if (row_has(&t->rows[i], text))
-				goto local;
+				break;
+		if (i == t->n)
+			return 0;
 	} else {
 		for (i = t->sel; i-- > 0;)
 			if (row_has(&t->rows[i], text))
-				goto local;
+				break;
+		if (i == (size_t)-1)
+			return 0;
 	}
-	if (fetch(t, pd, from, 1, text, &p, err) < 0)
+	t->sel = i;
+	return settle_view(t, err) < 0 ? -1 : 1;
+}
+
+void tlist_search_init(struct tlist_search *q, const struct tlist *t, const char *text, int dir)
+{
+	const struct trace_row *from = tlist_selected(t);
+	size_t n = 0;
+
+	memset(q, 0, sizeof *q);
+	q->req = t->req;
+	q->filter = xstrdup_or_null(t->req.filter);
+	q->me = xstrdup_or_null(t->req.me);
+	q->text = xstrdup_or_null(text);
+	q->req.filter = q->filter;
+	q->req.me = q->me;
+	q->req.search = q->text;
+	while (t->req.questions && t->req.questions[n].name)
+		n++;
+	if (t->req.questions) {
+		/* The names stay borrowed from the configuration. */
+		q->questions = xcalloc(n + 1, sizeof *q->questions);
+		memcpy(q->questions, t->req.questions, n * sizeof *q->questions);
+	}
+	q->req.questions = q->questions;
+	q->dir = dir >= 0 ? 1 : -1;
+	if (from) {
+		trace_row_copy(&q->from, from);
+		page_cursor_from_row(&q->at, t->req.sort, from);
+	}
+}
+
+int tlist_search_run(struct tlist_search *q, struct store *st, struct err *err)
+{
+	struct page_req r = q->req;
+	struct trace_page p;
+
+	q->found = q->wrapped = false;
+	if (!q->text || !*q->text || !q->at.set)
+		return 0;
+	memset(&p, 0, sizeof p);
+	r.dir = q->dir > 0 ? PAGE_AFTER : PAGE_BEFORE;
+	r.first = true;
+	r.limit = 1;
+	r.cursor = &q->at;
+	r.until = NULL;
+	if (store_page_traces(st, &r, &p, err) < 0)
 		return -1;
 	if (!p.n) {
+		/* From the other end, up to where the search began. */
 		trace_page_free(&p);
-		if (fetch(t, pd, NULL, 1, text, &p, err) < 0)
+		memset(&p, 0, sizeof p);
+		r.cursor = NULL;
+		r.until = &q->at;
+		if (store_page_traces(st, &r, &p, err) < 0)
 			return -1;
-		*wrapped = true;
+		q->wrapped = true;
 	}
-	if (!p.n) {
-		trace_page_free(&p);
-		*wrapped = false;
-		return 0;
+	if (p.n) {
+		trace_row_copy(&q->hit, &p.v[0]);
+		q->found = true;
+	} else if (row_has(&q->from, q->text)) {
+		/* The only match is where the search began. */
+		trace_row_copy(&q->hit, &q->from);
+		q->found = true;
+	} else {
+		q->wrapped = false;
 	}
-	trace_row_copy(&hit, &p.v[0]);
 	trace_page_free(&p);
-	*found = true;
+	return 0;
+}
+
+int tlist_search_apply(struct tlist *t, const struct tlist_search *q, struct err *err)
+{
+	size_t i;
+
+	if (!q->found)
+		return 0;
 	for (i = 0; i < t->n; i++) {
-		if (strcmp(t->rows[i].id, hit.id) == 0) {
-			trace_row_free(&hit);
-			goto local;
+		if (strcmp(t->rows[i].id, q->hit.id) == 0) {
+			t->sel = i;
+			return settle_view(t, err);
 		}
 	}
-	rc = anchor_at(t, &hit, err);
-	trace_row_free(&hit);
+	return anchor_at(t, &q->hit, err);
+}
+
+void tlist_search_free(struct tlist_search *q)
+{
+	free(q->filter);
+	free(q->me);
+	free(q->text);
+	free(q->questions);
+	trace_row_free(&q->from);
+	trace_row_free(&q->hit);
+	page_cursor_free(&q->at);
+	memset(q, 0, sizeof *q);
+}
+
+int tlist_find(struct tlist *t, const char *text, int dir, bool *found, bool *wrapped,
+	       struct err *err)
+{
+	struct tlist_search q;
+	int rc;
+
+	*found = *wrapped = false;
+	rc = tlist_find_near(t, text, dir, err);
+	if (rc != 0) {
+		*found = rc > 0;
+		return rc < 0 ? -1 : 0;
+	}
+	tlist_search_init(&q, t, text, dir);
+	rc = tlist_search_run(&q, t->st, err);
+	t->fetches++;
+	if (rc == 0) {
+		*found = q.found;
+		*wrapped = q.wrapped;
+		rc = tlist_search_apply(t, &q, err);
+	}
+	tlist_search_free(&q);
 	return rc;
-local:
-	*found = true;
-	t->sel = i;
-	return settle_view(t, err);
 }
 
 /* Case-insensitive (ASCII) substring test. */

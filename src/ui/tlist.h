@@ -58,9 +58,38 @@ int tlist_first(struct tlist *t, struct err *err);
 int tlist_last(struct tlist *t, struct err *err);
 /* Next (dir > 0) or previous row matching free text after the selection,
  * wrapping around once; *found false when nothing matches; *wrapped when
- * the match came from the other end. */
+ * the match came from the other end.  tlist_find does it all at once; the
+ * browser looks in the window first (tlist_find_near) and asks the store
+ * on its worker (struct tlist_search), so that no key waits on the scan. */
 int tlist_find(struct tlist *t, const char *text, int dir, bool *found, bool *wrapped,
 	       struct err *err);
+/* A match among the rows held after (dir > 0) or before the selection:
+ * selects it and returns 1; 0 when none is held; -1 on error. */
+int tlist_find_near(struct tlist *t, const char *text, int dir, struct err *err);
+
+/* A search of the store that stands alone: everything it needs is copied
+ * from the list by tlist_search_init (it owns its strings), so that
+ * tlist_search_run can run on any thread with any store open on the same
+ * URL (a worker's).  The store walks the list's order from the selection
+ * and stops at the first match (page_req.first); with none, it goes on
+ * from the other end up to the selection (page_req.until), so that a
+ * search with no match reads the list once. */
+struct tlist_search {
+	struct page_req req;        /* the list's, with owned strings */
+	char *filter, *me, *text;
+	struct question_ref *questions;
+	struct trace_row from;      /* the selection when the search began */
+	struct page_cursor at;      /* its keyset position */
+	int dir;
+	bool found, wrapped;        /* the result: */
+	struct trace_row hit;       /* the row found (when found) */
+};
+
+void tlist_search_init(struct tlist_search *q, const struct tlist *t, const char *text, int dir);
+int tlist_search_run(struct tlist_search *q, struct store *st, struct err *err);
+/* Selects the row found (reading the rows around it when it is not held). */
+int tlist_search_apply(struct tlist *t, const struct tlist_search *q, struct err *err);
+void tlist_search_free(struct tlist_search *q);
 /* Next (dir > 0) or previous row after the selection that also passes the
  * quick filters `quick` (e.g. QF_UNLABELLED, looking at the feedback
  * questions `qs`; NULL: the list's), by a store query from the selection's keyset

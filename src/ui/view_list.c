@@ -455,23 +455,13 @@ static unsigned list_handle(struct view *v, struct ui *ui, enum action a)
 static unsigned list_search(struct view *v, struct ui *ui, const char *text, int dir)
 {
 	struct list_state *ls = &ui->list;
-	bool found, wrapped;
-	struct err err;
 
 	(void)v;
 	if (dir == 0) {
 		free(ls->search);
 		ls->search = xstrdup(text);
 	}
-	err_clear(&err);
-	if (tlist_find(&ls->tl, text, dir < 0 ? -1 : 1, &found, &wrapped, &err) < 0)
-		ui_error(ui, &err);
-	else if (!found)
-		ui_msg(ui, SLOT_MSG_ERROR, "not found: %s", text);
-	else if (wrapped)
-		ui_msg(ui, SLOT_MSG_INFO, dir < 0 ? "search hit TOP, continuing at BOTTOM" :
-			      "search hit BOTTOM, continuing at TOP");
-	return EFF_HANDLED | EFF_REDRAW;
+	return ui_search_list(ui, text, dir < 0 ? -1 : 1);
 }
 
 static void list_hints(const struct view *v, struct ui *ui, struct strbuf *out)

@@ -90,6 +90,7 @@ static int run_once(struct probe *p, struct err *err)
 	} else if (strcmp(p->op, "search") == 0) {
 		req.search = p->arg;
 		req.limit = 1;
+		req.first = true;
 		rc = page(p, &req, &pg, err);
 	} else if (strcmp(p->op, "open") == 0) {
 		struct trace t;

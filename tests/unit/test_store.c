@@ -3,6 +3,7 @@
  * whole traces with spans, MLflow's assessment write semantics checked row
  * by row with SQL, locking, read-only files, import and new stores. */
 #include <errno.h>
+#include <strings.h>
 #include <sqlite3.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -737,6 +738,89 @@ TEST(search_quick_filters_and_filter_errors)
 		free(filter);
 	}
 	sql_where_free(&w);
+	store_close(st);
+	free(path);
+}
+
+/* Does a row hold the search text "50%_off" (any case)? */
+static bool row_deal(const struct trace_row *r)
+{
+	const char *p = r->request_preview;
+
+	for (; p && *p; p++)
+		if (strncasecmp(p, "50%_off", 7) == 0)
+			return true;
+	return false;
+}
+
+/* A `first` page is the next match in display order after the cursor, and
+ * `until` stops the scan before a row: checked against the whole list read
+ * in pages, in every sort, both orders and both directions (timestamps
+ * come in groups, so the time sort's ties are crossed too). */
+TEST(first_match_and_until_follow_the_list)
+{
+	int64_t exp;
+	char *path;
+	struct store *st = paging_store(&path, &exp);
+	struct err err = { 0 };
+	int s, asc, dir, bad = 0, checked = 0;
+
+	for (s = SORT_TIME; s <= SORT_NAME; s++) {
+		for (asc = 0; asc < 2; asc++) {
+			struct page_req all = { 0 };
+			struct trace_page list = { 0 };
+			size_t k;
+
+			all.experiment_id = exp;
+			all.sort = (enum sort_key)s;
+			all.ascending = asc;
+			all.limit = 1000;
+			CHECK_INT(store_page_traces(st, &all, &list, &err), 0);
+			CHECK_INT(list.n, NPAGE);
+			for (k = 0; k < list.n; k += 7) {
+				struct page_cursor cur = { 0 };
+
+				page_cursor_from_row(&cur, all.sort, &list.v[k]);
+				for (dir = PAGE_AFTER; dir <= PAGE_BEFORE; dir++) {
+					struct page_req r = all;
+					struct trace_page p = { 0 };
+					const char *want = NULL, *want_wrap = NULL;
+					long i, step = dir == PAGE_AFTER ? 1 : -1;
+
+					for (i = (long)k + step; i >= 0 && i < (long)list.n; i += step)
+						if (row_deal(&list.v[i])) {
+							want = list.v[i].id;
+							break;
+						}
+					for (i = dir == PAGE_AFTER ? 0 : (long)list.n - 1; i != (long)k;
+					     i += step)
+						if (row_deal(&list.v[i])) {
+							want_wrap = list.v[i].id;
+							break;
+						}
+					r.dir = (enum page_dir)dir;
+					r.first = true;
+					r.search = "50%_OFF";
+					r.cursor = &cur;
+					CHECK_INT(store_page_traces(st, &r, &p, &err), 0);
+					bad += want ? !(p.n == 1 && strcmp(p.v[0].id, want) == 0) : p.n != 0;
+					bad += p.more;
+					trace_page_free(&p);
+					r.cursor = NULL;
+					r.until = &cur;
+					CHECK_INT(store_page_traces(st, &r, &p, &err), 0);
+					bad += want_wrap ? !(p.n == 1 && strcmp(p.v[0].id, want_wrap) == 0)
+							 : p.n != 0;
+					trace_page_free(&p);
+					checked++;
+				}
+				page_cursor_free(&cur);
+			}
+			trace_page_free(&list);
+		}
+	}
+	CHECK(checked > 200);
+	CHECK_INT(bad, 0);
 	store_close(st);
 	free(path);
 }
@@ -1962,6 +2046,7 @@ int main(void)
 	RUN(keyset_pages_walk_every_sort_both_ways);
 	RUN(ids_only_pages_walk_every_sort);
 	RUN(search_quick_filters_and_filter_errors);
+	RUN(first_match_and_until_follow_the_list);
 	RUN(time_page_query_searches_the_index);
 	RUN(scan_feedback_of_a_batch);
 	RUN(feedback_cells_and_quick_filters);
