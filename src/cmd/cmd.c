@@ -51,7 +51,8 @@ static const struct command commands[] = {
 	{ "pending", cmd_pending,
 	  "List the labels not written to their store yet; write or drop them",
 	  "pending [STORE] [--retry | --discard]",
-	  "Every label given in the browser is first written to the label journal\n"
+	  "Every label given in the browser, and every write of log-feedback,\n"
+	  "update-feedback and delete-feedback, is first written to the label journal\n"
 	  "($XDG_STATE_HOME/tracelab/journal.jsonl, else ~/.local/state/tracelab/),\n"
 	  "then to the store.  Labels the store has not committed yet (it was locked\n"
 	  "or unreachable, or tracelab was killed) stay there, and the next start of\n"

@@ -84,6 +84,44 @@ int cmd_open_for_labels(struct cmd_ctx *ctx, const char *arg, struct store **out
  * journal cannot be opened. */
 int cmd_replay_journal(struct cmd_ctx *ctx, const char *url);
 
+/* A feedback command's write path: the store opened for labels (after
+ * the replay), the label journal and a labeler (svc/label.h) that writes
+ * through it with the idempotency key.  A journal that cannot be opened
+ * is a warning: the write then goes to the store without it. */
+struct labeler;
+struct journal;
+struct journal_entry;
+struct label_result;
+struct cmd_writer {
+	struct store *st;
+	struct journal *j;      /* NULL: no journal */
+	struct labeler *lb;
+	char *sid;
+	struct journal_entry *prior;  /* what earlier runs left pending for the
+	                                 store (the replay wrote it, or tried) */
+	size_t nprior;
+};
+int cmd_writer_open(struct cmd_ctx *ctx, const char *store_arg, const char *source_id,
+		    struct cmd_writer *w, struct err *err);
+void cmd_writer_close(struct cmd_writer *w);
+/* After a write: 0 when the store has it; when it is pending (the store
+ * locked or unreachable) -1 with a message saying it is kept in the
+ * journal for `tracelab pending --retry`.  A store that refuses writes
+ * for good (read-only, damaged) refuses the command: -1 with its
+ * message, and nothing is kept. */
+int cmd_writer_result(struct cmd_writer *w, const struct label_result *res,
+		      struct err *err);
+/* A command run again after it failed: the earlier run's journalled
+ * feedback command (action JA_LOG, JA_PATCH or JA_REMOVE) with the same
+ * content, or NULL.  `like` gives what to compare (trace, span, name,
+ * value, rationale, metadata, source, overrides; assessment_id for patch;
+ * only assessment_id for remove). */
+const struct journal_entry *cmd_writer_prior(const struct cmd_writer *w,
+					     const struct journal_entry *like);
+/* Can what failed (a read before the write) pass with time: the store
+ * locked, or a server out of reach? */
+bool cmd_err_transient(const struct err *err);
+
 /* The experiments a command covers: --experiment (id or name), else the
  * configured default, else every active experiment, by id.  *ids is the
  * caller's to free. */

@@ -3,6 +3,12 @@
  * (log_feedback / override_feedback), update-feedback (update_assessment),
  * delete-feedback (delete_assessment) and feedback (the assessments of a
  * trace as Assessment.to_dictionary() JSON).
+ *
+ * Writes go through the label journal (cmd_writer, svc/label.h): what a
+ * command needs to read first (the row to update or delete, the row to
+ * override) is read, then the write is journalled with its idempotency
+ * key and written.  A store that cannot take it (locked, unreachable)
+ * leaves it in the journal and the command exits 1 saying so.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,6 +20,8 @@
 #include "core/util.h"
 #include "json/emit.h"
 #include "svc/feedback.h"
+#include "svc/journal.h"
+#include "svc/label.h"
 
 #define END_OPTS { NULL, 0, OPT_FLAG, 0, NULL, NULL, false }
 
@@ -109,10 +117,12 @@ int cmd_log_feedback(struct cmd_ctx *ctx, int argc, char **argv, struct err *err
 {
 	struct log_opts o = { 0 };
 	struct feedback_req req = { 0 };
+	struct feedback_row f = { 0 };
+	struct assessment old = { 0 };
+	struct label_result res = { 0 };
+	struct cmd_writer w = { 0 };
 	const struct config *cfg;
-	struct store *st = NULL;
 	const char *store_arg;
-	char id[64];
 	int rc;
 
 	rc = cmd_parse(ctx, argc, argv, log_defs, &o, err);
@@ -152,16 +162,65 @@ int cmd_log_feedback(struct cmd_ctx *ctx, int argc, char **argv, struct err *err
 	req.value_text = o.value;
 	req.rationale = o.rationale;
 	req.metadata = o.metadata.n ? o.metadata.v : NULL;
-	if (cmd_open_for_labels(ctx, store_arg, &st, err) < 0)
+	if (cmd_writer_open(ctx, store_arg, req.source_id, &w, err) < 0)
 		goto out;
-	if (o.override)
-		rc = svc_override_feedback(st, o.override, &req, id, err);
-	else
-		rc = svc_log_feedback(st, &req, id, err);
-	if (rc == 0)
-		printf("%s\n", id);
+	if (o.override) {
+		/* the new row takes the old one's trace, name and span */
+		if (svc_get_feedback(w.st, o.override, &old, err) < 0)
+			goto out;
+		if (req.trace_id && !str_eq(req.trace_id, old.trace_id)) {
+			err_set(err, ERR_NOTFOUND, "%s belongs to trace %s, not %s", o.override,
+				old.trace_id, req.trace_id);
+			goto out;
+		}
+		rc = svc_feedback_row(&req, old.trace_id, old.span_id, old.name, o.override, &f,
+				      err);
+	} else {
+		struct err e;
+
+		err_clear(&e);
+		/* a store that cannot answer now: the journal keeps the label */
+		if (svc_check_target(w.st, req.trace_id, req.span_id, &e) < 0 &&
+		    !cmd_err_transient(&e)) {
+			*err = e;
+			goto out;
+		}
+		rc = svc_feedback_row(&req, req.trace_id, req.span_id, req.name, NULL, &f, err);
+	}
+	if (rc < 0)
+		goto out;
+	rc = -1;
+	{
+		/* the same command run again after it failed: the same label,
+		 * which the journal kept (the replay wrote it, or will) */
+		struct journal_entry like = { 0 };
+		const struct journal_entry *was;
+
+#define BORROW(x) ((char *)(uintptr_t)(x))
+		like.action = JA_LOG;
+		like.trace_id = BORROW(f.a.trace_id);
+		like.span_id = BORROW(f.a.span_id);
+		like.name = BORROW(f.a.name);
+		like.value = BORROW(f.a.value_json);
+		like.rationale = BORROW(f.a.rationale);
+		like.metadata = BORROW(f.a.metadata_json);
+		like.source_type = BORROW(f.a.source_type);
+		like.source_id = BORROW(f.a.source_id);
+		like.overrides = BORROW(f.a.overrides);
+#undef BORROW
+		was = cmd_writer_prior(&w, &like);
+		if (was)
+			f.a.created_ms = f.a.updated_ms = was->row_created_ms;
+	}
+	if (labeler_log(w.lb, &f.a, &res, err) < 0 || cmd_writer_result(&w, &res, err) < 0)
+		goto out;
+	printf("%s\n", res.id ? res.id : "");
+	rc = 0;
 out:
-	store_close(st);
+	label_result_free(&res);
+	svc_feedback_row_free(&f);
+	assessment_free(&old);
+	cmd_writer_close(&w);
 	opt_list_free(&o.metadata);
 	return rc < 0 ? -1 : 0;
 }
@@ -190,10 +249,15 @@ static const struct opt_def update_defs[] = {
 int cmd_update_feedback(struct cmd_ctx *ctx, int argc, char **argv, struct err *err)
 {
 	struct update_opts o = { 0 };
-	struct store *st = NULL;
+	struct assessment cur = { 0 };
+	struct label_result res = { 0 };
+	struct cmd_writer w = { 0 };
+	struct strbuf value = STRBUF_INIT;
+	const struct config *cfg;
 	const char *store_arg;
 	const char *const *rest;
 	enum value_type type = VT_AUTO;
+	char *md = NULL;
 	int rc;
 
 	rc = cmd_parse(ctx, argc, argv, update_defs, &o, err);
@@ -212,15 +276,31 @@ int cmd_update_feedback(struct cmd_ctx *ctx, int argc, char **argv, struct err *
 	}
 	if (check_value(o.value, o.type, o.allow_nan, &type, err) < 0 || check_metadata(&o.metadata, err) < 0)
 		goto out;
-	if (cmd_open_for_labels(ctx, store_arg, &st, err) < 0)
+	if (o.value && pyjson_encode_value(o.value, type, &value, err) < 0)
 		goto out;
-	rc = svc_update_feedback(st, rest[0], o.value, type, o.rationale != NULL,
-				 o.rationale && *o.rationale ? o.rationale : NULL,
-				 o.metadata.n ? o.metadata.v : NULL, err);
-	if (rc == 0)
-		printf("%s\n", rest[0]);
+	if (o.metadata.n && !(md = metadata_from_pairs(o.metadata.v, err)))
+		goto out;
+	if (cmd_config(ctx, &cfg, err) < 0 ||
+	    cmd_writer_open(ctx, store_arg, cfg->source_id, &w, err) < 0)
+		goto out;
+	/* the row as it is now: nothing is written when it cannot be read */
+	if (svc_get_feedback(w.st, rest[0], &cur, err) < 0) {
+		if (cmd_err_transient(err))
+			err_prefix(err, "nothing written: cannot read %s", rest[0]);
+		goto out;
+	}
+	if (labeler_patch(w.lb, &cur, o.value ? sb_str(&value) : NULL, o.rationale != NULL,
+			  o.rationale && *o.rationale ? o.rationale : NULL, md, &res, err) < 0 ||
+	    cmd_writer_result(&w, &res, err) < 0)
+		goto out;
+	printf("%s\n", rest[0]);
+	rc = 0;
 out:
-	store_close(st);
+	label_result_free(&res);
+	assessment_free(&cur);
+	cmd_writer_close(&w);
+	sb_free(&value);
+	free(md);
 	opt_list_free(&o.metadata);
 	return rc < 0 ? -1 : 0;
 }
@@ -231,7 +311,9 @@ int cmd_delete_feedback(struct cmd_ctx *ctx, int argc, char **argv, struct err *
 {
 	static const struct opt_def defs[] = { END_OPTS };
 	struct assessment a = { 0 };
-	struct store *st = NULL;
+	struct label_result res = { 0 };
+	struct cmd_writer w = { 0 };
+	const struct config *cfg;
 	const char *store_arg;
 	const char *const *rest;
 	int rc;
@@ -242,20 +324,35 @@ int cmd_delete_feedback(struct cmd_ctx *ctx, int argc, char **argv, struct err *
 	rc = -1;
 	if (cmd_args(ctx, 1, 1, "ASSESSMENT_ID", &store_arg, &rest, NULL, err) < 0)
 		goto out;
-	if (cmd_open_for_labels(ctx, store_arg, &st, err) < 0)
+	if (cmd_config(ctx, &cfg, err) < 0 ||
+	    cmd_writer_open(ctx, store_arg, cfg->source_id, &w, err) < 0)
 		goto out;
 	/* MLflow's delete is idempotent; a person typing an id wants to know. */
-	if (store_get_assessment(st, rest[0], &a, err) < 0)
+	if (store_get_assessment(w.st, rest[0], &a, err) < 0) {
+		struct journal_entry like = { 0 };
+
+		like.action = JA_REMOVE;
+		like.assessment_id = (char *)(uintptr_t)rest[0];
+		if (err->code == ERR_NOTFOUND && cmd_writer_prior(&w, &like)) {
+			/* run again after it failed: the replay has deleted it */
+			printf("deleted %s\n", rest[0]);
+			rc = 0;
+			goto out;
+		}
+		if (cmd_err_transient(err))
+			err_prefix(err, "nothing written: cannot read %s", rest[0]);
 		goto out;
-	if (svc_delete_feedback(st, rest[0], err) < 0)
+	}
+	if (labeler_remove(w.lb, &a, &res, err) < 0 || cmd_writer_result(&w, &res, err) < 0)
 		goto out;
 	printf("deleted %s\n", rest[0]);
 	if (a.overrides)
 		printf("restored %s\n", a.overrides);
 	rc = 0;
 out:
+	label_result_free(&res);
 	assessment_free(&a);
-	store_close(st);
+	cmd_writer_close(&w);
 	return rc < 0 ? -1 : 0;
 }
 

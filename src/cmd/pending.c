@@ -163,6 +163,115 @@ int cmd_open_for_labels(struct cmd_ctx *ctx, const char *arg, struct store **out
 	return store_open(url, 0, out, err);
 }
 
+int cmd_writer_open(struct cmd_ctx *ctx, const char *store_arg, const char *source_id,
+		    struct cmd_writer *w, struct err *err)
+{
+	const char *url;
+	struct err e;
+
+	memset(w, 0, sizeof *w);
+	if (cmd_store_url(ctx, store_arg, &url, err) < 0)
+		return -1;
+	{
+		/* what the replay is about to write, to know a command run again */
+		struct journal *j = NULL;
+		char *sid = journal_store_id(url);
+
+		err_clear(&e);
+		if (journal_open(NULL, &j, &e) == 0 &&
+		    journal_pending(j, sid, 0, &w->prior, &w->nprior, NULL, &e) < 0)
+			w->nprior = 0;
+		journal_close(j);
+		free(sid);
+	}
+	cmd_replay_journal(ctx, url);
+	if (store_open(url, 0, &w->st, err) < 0) {
+		cmd_writer_close(w);
+		return -1;
+	}
+	if (labeler_new(w->st, source_id && *source_id ? source_id : "tracelab", &w->lb, err) < 0) {
+		cmd_writer_close(w);
+		return -1;
+	}
+	err_clear(&e);
+	if (journal_open(NULL, &w->j, &e) < 0) {
+		cmd_warn(ctx, "label journal: %s; writing without it", e.msg);
+		w->j = NULL;
+		return 0;
+	}
+	w->sid = journal_store_id(url);
+	labeler_use_journal(w->lb, w->j, w->sid, NULL);
+	return 0;
+}
+
+void cmd_writer_close(struct cmd_writer *w)
+{
+	labeler_free(&w->lb);
+	journal_close(w->j);
+	store_close(w->st);
+	free(w->sid);
+	journal_entries_free(w->prior, w->nprior);
+	memset(w, 0, sizeof *w);
+}
+
+int cmd_writer_result(struct cmd_writer *w, const struct label_result *res,
+		      struct err *err)
+{
+	const struct label_pending *p;
+	char *safe;
+
+	if (!res->queued)
+		return 0;
+	p = labeler_pending_count(w->lb) ? labeler_pending_at(w->lb, 0) : NULL;
+	if (p && (p->code == ERR_SCHEMA || p->code == ERR_READONLY)) {
+		err_set(err, p->code, "%s", p->error);
+		labeler_discard(w->lb, 0);
+		return -1;
+	}
+	if (!p || !p->journalled)
+		return err_set(err, p && p->code != ERR_USAGE ? p->code : ERR_RUNTIME,
+			       "not written: %s (and not journalled: nothing keeps it)",
+			       res->error ? res->error : "error");
+	safe = sanitize_dup(journal_path(w->j), strlen(journal_path(w->j)));
+	err_set(err, p->code != ERR_USAGE && p->code ? p->code : ERR_BUSY,
+		"not written: %s; kept in the label journal %s: `tracelab pending --retry` "
+		"writes it (so does the next feedback command or browser on this store)",
+		res->error ? res->error : "error", safe);
+	free(safe);
+	return -1;
+}
+
+const struct journal_entry *cmd_writer_prior(const struct cmd_writer *w,
+					     const struct journal_entry *like)
+{
+	size_t i;
+
+	for (i = 0; i < w->nprior; i++) {
+		const struct journal_entry *e = &w->prior[i];
+
+		if (like->action == JA_REMOVE && e->action == JA_REMOVE && !e->alive &&
+		    str_eq(e->assessment_id, like->assessment_id))
+			return e;
+		if (e->alive || e->action != like->action || !str_eq(e->trace_id, like->trace_id) ||
+		    !str_eq(e->span_id, like->span_id) || !str_eq(e->name, like->name) ||
+		    !str_eq(e->value, like->value) || !str_eq(e->rationale, like->rationale) ||
+		    !str_eq(e->metadata, like->metadata) || !str_eq(e->overrides, like->overrides) ||
+		    !str_eq(e->assessment_id, like->assessment_id) ||
+		    e->set_rationale != like->set_rationale)
+			continue;
+		if (like->action == JA_LOG && (!str_eq(e->source_type, like->source_type) ||
+					       !str_eq(e->source_id, like->source_id)))
+			continue;
+		return e;
+	}
+	return NULL;
+}
+
+bool cmd_err_transient(const struct err *err)
+{
+	return err->code == ERR_BUSY || err->code == ERR_NETWORK;
+}
+
 int cmd_pending(struct cmd_ctx *ctx, int argc, char **argv, struct err *err)
 {
 	struct pending_opts o = { false, false };

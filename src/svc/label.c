@@ -590,6 +590,33 @@ static int keyed_meta(const char *m, const char *key, char **out, struct err *er
 	return 0;
 }
 
+/* The feedback commands write rows exactly as MLflow's client would, so
+ * their key stays out of the metadata: a new row was written when the
+ * trace holds one with its name, source, target, creation time (which
+ * travels in the journal) and override; an update or a delete is the same
+ * when done twice. */
+static bool keyless(const struct op *it)
+{
+	return it->why == JA_LOG || it->why == JA_PATCH || it->why == JA_REMOVE;
+}
+
+static const struct assessment *logged_row(const struct assessment_list *l,
+					   const struct assessment *r)
+{
+	size_t i;
+
+	for (i = 0; i < l->n; i++) {
+		const struct assessment *a = &l->v[i];
+
+		if (a->created_ms == r->created_ms && str_eq(a->name, r->name) &&
+		    str_eq(a->source_type, r->source_type) && str_eq(a->source_id, r->source_id) &&
+		    str_eq(span_norm(a->span_id), span_norm(r->span_id)) &&
+		    str_eq(a->overrides, r->overrides))
+			return a;
+	}
+	return NULL;
+}
+
 /* A row operation (undo, redo, dedupe, the feedback commands) against the
  * store as it is now.  Idempotent: a row that carries the key (or a later
  * operation's) was written, a row gone already is not deleted again, a
@@ -609,7 +636,7 @@ static int exec_row(struct store *st, const struct op *it, struct hist *h, bool 
 	if (store_load_assessments(st, r->trace_id, &l, err) < 0)
 		goto out;
 	cur = row_by_id(&l, r->id);
-	done = keyed_row(&l, it);
+	done = !keyless(it) ? keyed_row(&l, it) : it->op == LABEL_OP_LOG ? logged_row(&l, r) : NULL;
 	if (done) {
 		if (it->op == LABEL_OP_LOG)
 			assessment_copy(&h->after, done);
@@ -652,7 +679,7 @@ static int exec_row(struct store *st, const struct op *it, struct hist *h, bool 
 		}
 		u.value_json = r->value;
 		u.rationale = empty_null(r->rationale);
-		if (keyed_meta(merged, it->key, &keyed, err) < 0)
+		if (keyed_meta(merged, keyless(it) ? NULL : it->key, &keyed, err) < 0)
 			goto out;
 		u.metadata_json = keyed ? keyed : merged;
 		u.updated_ms = now_ms();
@@ -682,7 +709,7 @@ static int exec_row(struct store *st, const struct op *it, struct hist *h, bool 
 	case LABEL_OP_LOG:
 		if (it->op == LABEL_OP_ROW_RECREATE && cur)
 			break;  /* there already */
-		if (keyed_meta(r->metadata, it->key, &keyed, err) < 0)
+		if (keyed_meta(r->metadata, keyless(it) ? NULL : it->key, &keyed, err) < 0)
 			goto out;
 		n.id = it->op == LABEL_OP_ROW_RECREATE ? r->id : NULL;
 		n.trace_id = r->trace_id;

@@ -88,3 +88,87 @@ run_tl pending
 expect_has "journal: pending without STORE lists every store" "$out" "/elsewhere/x.db"
 run_tl pending "$S" --retry --discard
 expect_eq "journal: --retry with --discard is a usage error" "$rc" 2
+
+# ---- the feedback commands' own writes go through the journal -------------
+run_tl pending "$S" --discard
+: >"$J"
+C=$T/cmds.db
+cp "$FIX/mlflow-3-dspy-react-agent.db" "$C"
+chmod u+w "$C"
+fb() { q "$C" "SELECT count(*) FROM assessments WHERE source_id = 'cli' AND name = '$1'"; }
+
+# A log-feedback the store cannot take (its write lock held past the busy
+# timeout): exit 1, the message says where it is kept, nothing is written.
+hold "$C" 30
+TRACELAB_BUSY_MS=200 run_tl log-feedback "$C" --trace "$TR" --name verdict --value true \
+	--source-id cli -m channel=cli
+expect_eq "journal cmds: a locked log-feedback exits 1" "$rc" 1
+expect_has "journal cmds: it says the label is kept" "$err" "kept in the label journal"
+expect_has "journal cmds: and how to write it" "$err" "tracelab pending --retry"
+expect_eq "journal cmds: nothing is written under the lock" "$(fb verdict)" 0
+run_tl pending "$C"
+expect_has "journal cmds: pending lists the log action" "$out" "log        $TR  verdict = true"
+release
+run_tl pending "$C" --retry
+expect_has "journal cmds: --retry writes it" "$out" "1 pending label written, 0 left"
+expect_eq "journal cmds: written once, with MLflow's own metadata" \
+	"$(q "$C" "SELECT count(*) || ' ' || value || ' ' || assessment_metadata FROM assessments WHERE source_id = 'cli' AND name = 'verdict'")" \
+	'1 true {"channel": "cli"}'
+
+# The same command run again after it failed: one row, not two.
+hold "$C" 30
+TRACELAB_BUSY_MS=200 run_tl log-feedback "$C" --trace "$TR" --name again --value 3 --source-id cli
+expect_eq "journal cmds: the first try fails" "$rc" 1
+release
+run_tl log-feedback "$C" --trace "$TR" --name again --value 3 --source-id cli
+expect_eq "journal cmds: the second try exits 0" "$rc" 0
+expect_has "journal cmds: it writes the journalled one first" "$err" "1 journalled label"
+expect_eq "journal cmds: the label is there once" "$(fb again)" 1
+expect_eq "journal cmds: the id printed is the row's" "$out" \
+	"$(q "$C" "SELECT assessment_id FROM assessments WHERE source_id = 'cli' AND name = 'again'")"
+
+# kill -9 while the command waits for the lock: the journal keeps it, the
+# next run writes it once.
+hold "$C" 30
+TRACELAB_BUSY_MS=20000 "$TL" log-feedback "$C" --trace "$TR" --name killed --value false \
+	--source-id cli >/dev/null 2>&1 &
+kp=$!
+_n=0
+while ! grep -q '"killed"' "$J" 2>/dev/null && [ $_n -lt 200 ]; do sleep 0.025; _n=$((_n + 1)); done
+kill -9 $kp 2>/dev/null
+wait $kp 2>/dev/null
+release
+expect_eq "journal cmds: killed before the write: nothing in the store" "$(fb killed)" 0
+run_tl pending "$C"
+expect_has "journal cmds: the killed command's label is pending" "$out" "killed = false"
+run_tl pending "$C" --retry
+expect_eq "journal cmds: written once after the kill" "$(fb killed)" 1
+# its lines again without "done" (a crash after the commit): not twice
+lid=$(q "$C" "SELECT assessment_id FROM assessments WHERE source_id = 'cli' AND name = 'killed'")
+ct=$(q "$C" "SELECT created_timestamp FROM assessments WHERE assessment_id = '$lid'")
+printf '{"v": 1, "key": "%s", "action": "log", "store": "%s", "experiment": null, "trace": "%s", "span": null, "name": "killed", "value": false, "rationale": null, "metadata": null, "source_type": "HUMAN", "source_id": "cli", "allow_override": false, "created_ms": %s, "owner": "1-dead", "row_created_ms": %s, "row_updated_ms": %s}\n' \
+	77777777-7777-4777-8777-777777777777 "$(cd "$T" && pwd -P)/cmds.db" "$TR" "$ct" "$ct" "$ct" >>"$J"
+run_tl pending "$C" --retry
+expect_eq "journal cmds: a replay after the commit writes nothing twice" "$(fb killed)" 1
+
+# update-feedback and delete-feedback under the lock: kept, then written.
+hold "$C" 30
+TRACELAB_BUSY_MS=200 run_tl update-feedback "$C" "$lid" --value true -r "on second look"
+expect_eq "journal cmds: a locked update-feedback exits 1" "$rc" 1
+expect_has "journal cmds: the update is kept" "$err" "kept in the label journal"
+release
+run_tl pending "$C" --retry
+expect_eq "journal cmds: the update is written by --retry" \
+	"$(q "$C" "SELECT value || ' ' || rationale FROM assessments WHERE assessment_id = '$lid'")" \
+	"true on second look"
+hold "$C" 30
+TRACELAB_BUSY_MS=200 run_tl delete-feedback "$C" "$lid"
+expect_eq "journal cmds: a locked delete-feedback exits 1" "$rc" 1
+release
+run_tl delete-feedback "$C" "$lid"
+expect_eq "journal cmds: the delete run again exits 0" "$rc" 0
+expect_eq "journal cmds: it says deleted" "$out" "deleted $lid"
+expect_eq "journal cmds: the row is gone" "$(fb killed)" 0
+run_tl pending "$C"
+expect_eq "journal cmds: nothing pending at the end" "$out" "no labels pending for this store"
+expect_eq "journal cmds: integrity_check" "$(q "$C" "PRAGMA integrity_check")" ok
