@@ -22,6 +22,7 @@
 #include "svc/feedback.h"
 #include "svc/journal.h"
 #include "svc/label.h"
+#include "svc/schemas.h"
 
 #define END_OPTS { NULL, 0, OPT_FLAG, 0, NULL, NULL, false }
 
@@ -79,6 +80,31 @@ static int check_metadata(const struct opt_list *md, struct err *err)
 		return err_prefix(err, "--metadata");
 	free(obj);
 	return 0;
+}
+
+/* The experiment's label schema of this name, if any, decides: an
+ * expectation schema's answer is an expectation, and a rationale only goes
+ * where the schema offers a comment. */
+static int check_schema(struct store *st, struct feedback_req *req, struct err *err)
+{
+	struct schema_row r;
+	bool found;
+	int rc;
+
+	if (schemas_of_trace(st, req->trace_id, req->name, &r, &found, err) < 0) {
+		/* a store that cannot answer now: the journal keeps the label */
+		if (err->code == ERR_NOTFOUND || cmd_err_transient(err)) {
+			err_clear(err);
+			return 0;
+		}
+		return -1;
+	}
+	if (!found)
+		return 0;
+	rc = schemas_check_rationale(&r, req->rationale, err);
+	req->expectation = str_eq(r.type, "expectation");
+	schema_row_free(&r);
+	return rc;
 }
 
 /* ---- log-feedback ------------------------------------------------------------ */
@@ -185,6 +211,8 @@ int cmd_log_feedback(struct cmd_ctx *ctx, int argc, char **argv, struct err *err
 			*err = e;
 			goto out;
 		}
+		if (!e.code && check_schema(w.st, &req, err) < 0)
+			goto out;
 		rc = svc_feedback_row(&req, req.trace_id, req.span_id, req.name, NULL, &f, err);
 	}
 	if (rc < 0)

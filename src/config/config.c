@@ -89,6 +89,8 @@ static void free_keymaps(struct config *c)
 
 void config_free(struct config *c)
 {
+	size_t i;
+
 	free(c->path);
 	free(c->source_id);
 	free(c->store);
@@ -96,6 +98,9 @@ void config_free(struct config *c)
 	free(c->theme);
 	free_keymaps(c);
 	free_labels(c);
+	for (i = 0; i < c->nbase_labels; i++)
+		label_schema_free(&c->base_labels[i]);
+	free(c->base_labels);
 	memset(c, 0, sizeof *c);
 }
 

@@ -68,6 +68,12 @@ struct config {
 	size_t nlabels;
 	char *labels_path;      /* where the labels were read, for messages */
 	bool labels_builtin;    /* they are the shipped example's (no `labels:`) */
+	/* The configuration's own labels, kept when the store's label schemas
+	 * replace them (svc/schemas.h), so that another experiment starts
+	 * from them again. */
+	struct label_schema *base_labels;
+	size_t nbase_labels;
+	bool base_saved, base_builtin;
 };
 
 /* Loads the configuration (see above) into *out, which need not be

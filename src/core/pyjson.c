@@ -303,6 +303,37 @@ int pyjson_encode_value(const char *text, enum value_type type, struct strbuf *o
 	case VT_TEXT:
 		pyjson_string(out, text, strlen(text));
 		break;
+	case VT_LIST: {
+		/* "a, b" -> ["a", "b"]: the items trimmed, empty ones left out */
+		const char *q = t, *e;
+		size_t items = 0;
+
+		sb_addc(out, '[');
+		while (*q) {
+			size_t len;
+
+			e = strchr(q, ',');
+			if (!e)
+				e = q + strlen(q);
+			while (q < e && isspace((unsigned char)*q))
+				q++;
+			len = (size_t)(e - q);
+			while (len && isspace((unsigned char)q[len - 1]))
+				len--;
+			if (len) {
+				if (items++)
+					sb_adds(out, ", ");
+				pyjson_string(out, q, len);
+			}
+			q = *e ? e + 1 : e;
+		}
+		sb_addc(out, ']');
+		if (!items) {
+			bad_value(err, text, "a list of options (a, b)");
+			goto out;
+		}
+		break;
+	}
 	case VT_AUTO:
 	default:
 		if (strcasecmp(t, "true") == 0)

@@ -25,6 +25,7 @@ enum value_type {
 	VT_BOOL,
 	VT_NUMBER,
 	VT_TEXT,
+	VT_LIST,      /* "a, b": a list of strings (a multi-select answer) */
 	/* Or'ed into a type: NaN, Infinity and -Infinity are written as
 	 * Python's json.dumps writes them (MLflow's Python client does), not
 	 * refused. */
@@ -46,6 +47,7 @@ void pyjson_string(struct strbuf *out, const char *s, size_t n);
  *   number: an integer stays an int ("5" -> 5); anything with '.', 'e' or
  *           "inf"/"nan" is a float ("5.0" -> 5.0, "1e3" -> 1000.0)
  *   text:   a JSON string
+ *   list:   "a, b" -> ["a", "b"] (items trimmed; none is an error)
  *   auto:   "true"/"false" -> bool, a number -> number, else text.
  * Fails (ERR_USAGE, message naming the value and type) when the text does
  * not fit the type, and for a number that is not finite (nan, inf, 1e309:

@@ -76,8 +76,30 @@ enum value_type label_value_type(const struct label_schema *l)
 		return VT_BOOL;
 	case LABEL_NUMERIC:
 		return VT_NUMBER;
+	case LABEL_CATEGORICAL:
+		return l->multi ? VT_LIST : VT_TEXT;
 	default:
 		return VT_TEXT;
+	}
+}
+
+void label_schema_copy(struct label_schema *to, const struct label_schema *from)
+{
+	size_t i;
+
+	*to = *from;
+	to->name = xstrdup_or_null(from->name);
+	to->instructions = xstrdup_or_null(from->instructions);
+	to->schema_id = xstrdup_or_null(from->schema_id);
+	to->positive_label = xstrdup_or_null(from->positive_label);
+	to->negative_label = xstrdup_or_null(from->negative_label);
+	to->options = from->noptions ? xcalloc(from->noptions, sizeof *to->options) : NULL;
+	for (i = 0; i < from->noptions; i++)
+		to->options[i] = xstrdup(from->options[i]);
+	to->keys = from->nkeys ? xcalloc(from->nkeys, sizeof *to->keys) : NULL;
+	for (i = 0; i < from->nkeys; i++) {
+		to->keys[i] = from->keys[i];
+		to->keys[i].value = xstrdup_or_null(from->keys[i].value);
 	}
 }
 

@@ -142,6 +142,8 @@ int question_target_by_name(const char *s);
 enum value_type label_value_type(const struct label_schema *l);
 /* Frees what a schema owns and zeroes it. */
 void label_schema_free(struct label_schema *l);
+/* A deep copy of from into *to (which is overwritten). */
+void label_schema_copy(struct label_schema *to, const struct label_schema *from);
 
 /* A question as the store's quick filters and counts see it: its name,
  * what its answers target, whether it is required.  Arrays of them end
@@ -150,6 +152,7 @@ struct question_ref {
 	const char *name;
 	enum question_target target;
 	bool required;
+	bool expectation;       /* answered by expectations, not feedback */
 };
 
 /* ---- the rule ---------------------------------------------------------- */

@@ -307,6 +307,7 @@ int sq_scan_feedback(struct store *st, const char *const *trace_ids, size_t n, a
  * on assessment_type, which would visit every feedback row of the store,
  * over the one on (trace_id, created_timestamp). */
 static void feedback_from(struct sql_where *q, const char *alias, const char *source_type);
+static void answer_from(struct sql_where *q, const char *alias, const char *source_type);
 
 /* Only rows of alias from `me`, when set. */
 static void mine(struct sql_where *q, const char *alias, const char *me)
@@ -340,10 +341,19 @@ static bool counts(const struct question_ref *q, bool all)
 static void answers(const struct sq *s, struct sql_where *q, const char *alias,
 		    const struct question_ref *qr)
 {
-	sb_addf(&q->sql, "(%s.name = ? AND ", alias);
+	sb_addf(&q->sql, "(%s.name = ? AND +%s.assessment_type = '%s' AND ", alias, alias,
+		qr->expectation ? "expectation" : "feedback");
 	sq_param_text(q, qr->name);
 	target_cond(s, &q->sql, alias, qr->target);
 	sb_adds(&q->sql, ")");
+}
+
+/* Like feedback_from, for a row whose type answers() decides (a question
+ * may be answered by expectations). */
+static void answer_from(struct sql_where *q, const char *alias, const char *source_type)
+{
+	sb_addf(&q->sql, "%s.trace_id = ti.request_id AND %s.valid = 1 AND %s.source_type = '%s'",
+		alias, alias, alias, source_type);
 }
 
 static void feedback_from(struct sql_where *q, const char *alias, const char *source_type)
@@ -375,7 +385,7 @@ static void complete_cond(const struct sq *s, struct sql_where *q, const char *m
 		sb_adds(&q->sql, first ? "" : all ? " AND " : " OR ");
 		first = false;
 		sb_adds(&q->sql, "EXISTS (SELECT 1 FROM assessments AS qu WHERE ");
-		feedback_from(q, "qu", "HUMAN");
+		answer_from(q, "qu", "HUMAN");
 		mine(q, "qu", me);
 		sb_adds(&q->sql, " AND ");
 		answers(s, q, "qu", &qs[i]);
@@ -904,8 +914,9 @@ static int count_unlabelled(struct sq *s, int64_t experiment_id, const char *me,
 	memset(&q, 0, sizeof q);
 	sb_adds(&q.sql, "SELECT (SELECT count(*) FROM trace_info WHERE experiment_id = ?1)"
 		" - (SELECT count(*) FROM (SELECT qu.trace_id FROM assessments AS qu"
-		" CROSS JOIN trace_info AS ti WHERE +qu.assessment_type = 'feedback'"
-		" AND qu.valid = 1 AND qu.source_type = 'HUMAN'");
+		" CROSS JOIN trace_info AS ti WHERE qu.valid = 1 AND qu.source_type = 'HUMAN'");
+	if (!need)
+		sb_adds(&q.sql, " AND +qu.assessment_type = 'feedback'");
 	sq_param_int(&q, experiment_id);
 	mine(&q, "qu", me);
 	sb_adds(&q.sql, " AND ti.request_id = qu.trace_id AND ti.experiment_id = ?1");

@@ -78,7 +78,7 @@ int svc_feedback_row(const struct feedback_req *req, const char *trace_id, const
 	a->trace_id = trace_id;
 	a->span_id = span_id;
 	a->name = name;
-	a->type = "feedback";
+	a->type = req->expectation ? "expectation" : "feedback";
 	a->value_json = out->value;
 	a->source_id = req->source_id;
 	a->rationale = req->rationale;

@@ -27,6 +27,7 @@ struct feedback_req {
 	const char *source_type;    /* NULL: HUMAN */
 	const char *source_id;
 	const char *const *metadata; /* "K=V" strings, NULL-terminated, or NULL */
+	bool expectation;           /* log_expectation instead (no rationale) */
 };
 
 /* log_feedback; checks the trace (and span) exist and the value fits the

@@ -48,6 +48,7 @@ struct op {
 	enum journal_action why;   /* row operations (is_row_op) */
 	const struct assessment *row;
 	bool set_rationale;        /* LABEL_OP_PATCH */
+	bool expectation;          /* the question's answers are expectations */
 };
 
 struct labeler {
@@ -69,9 +70,21 @@ struct labeler {
 	bool flushing;             /* labeler_flush: no back-off */
 	void (*on_change)(void *ctx, const struct label_result *r);
 	void *change_ctx;
+	char **expect;             /* names whose answers are expectations */
+	size_t nexpect;
 };
 
 /* ---- small helpers ---------------------------------------------------- */
+
+static bool is_expectation(const struct labeler *lb, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < lb->nexpect; i++)
+		if (str_eq(lb->expect[i], name))
+			return true;
+	return false;
+}
 
 static const char *span_norm(const char *span_id)
 {
@@ -115,11 +128,22 @@ static bool later(const struct assessment *a, const struct assessment *b)
 	return c >= 0;
 }
 
+static const char *kind_type(bool expectation)
+{
+	return expectation ? "expectation" : "feedback";
+}
+
+static bool answers_t(const struct assessment *a, const char *root, const char *span_id,
+		      const char *name, const char *type)
+{
+	return a->valid && str_eq(a->type, type) &&
+	       question_same(a->name, a->span_id, name, span_id, root);
+}
+
 static bool answers(const struct assessment *a, const char *root, const char *span_id,
 		    const char *name)
 {
-	return a->valid && str_eq(a->type, "feedback") &&
-	       question_same(a->name, a->span_id, name, span_id, root);
+	return answers_t(a, root, span_id, name, "feedback");
 }
 
 void label_find_rows(const struct assessment_list *l, const char *root_span_id,
@@ -127,6 +151,15 @@ void label_find_rows(const struct assessment_list *l, const char *root_span_id,
 		     const struct assessment **mine, const struct assessment **other,
 		     size_t *nothers)
 {
+	label_find_answers(l, root_span_id, span_id, name, false, me, mine, other, nothers);
+}
+
+void label_find_answers(const struct assessment_list *l, const char *root_span_id,
+			const char *span_id, const char *name, bool expectation, const char *me,
+			const struct assessment **mine, const struct assessment **other,
+			size_t *nothers)
+{
+	const char *type = kind_type(expectation);
 	size_t i;
 
 	*mine = *other = NULL;
@@ -135,7 +168,7 @@ void label_find_rows(const struct assessment_list *l, const char *root_span_id,
 	for (i = 0; i < l->n; i++) {
 		const struct assessment *a = &l->v[i];
 
-		if (!answers(a, root_span_id, span_id, name))
+		if (!answers_t(a, root_span_id, span_id, name, type))
 			continue;
 		if (is_mine(a, me)) {
 			if (later(*mine, a))
@@ -182,29 +215,43 @@ static int newest_first(const void *x, const void *y)
 	return later(a, b) ? 1 : -1;
 }
 
-size_t label_mine_rows(const struct assessment_list *l, const char *root_span_id,
-		       const char *span_id, const char *name, const char *me,
-		       const struct assessment ***out)
+static size_t mine_rows_t(const struct assessment_list *l, const char *root_span_id,
+			  const char *span_id, const char *name, const char *type, const char *me,
+			  const struct assessment ***out)
 {
 	const struct assessment **v = xcalloc(l->n ? l->n : 1, sizeof *v);
 	size_t i, n = 0;
 
 	for (i = 0; i < l->n; i++)
-		if (answers(&l->v[i], root_span_id, span_id, name) && is_mine(&l->v[i], me))
+		if (answers_t(&l->v[i], root_span_id, span_id, name, type) && is_mine(&l->v[i], me))
 			v[n++] = &l->v[i];
 	qsort(v, n, sizeof *v, newest_first);
 	*out = v;
 	return n;
 }
 
-size_t label_count_mine(const struct assessment_list *l, const char *root_span_id,
-			const char *span_id, const char *name, const char *me)
+size_t label_mine_rows(const struct assessment_list *l, const char *root_span_id,
+		       const char *span_id, const char *name, const char *me,
+		       const struct assessment ***out)
+{
+	return mine_rows_t(l, root_span_id, span_id, name, "feedback", me, out);
+}
+
+static size_t count_mine_t(const struct assessment_list *l, const char *root_span_id,
+			   const char *span_id, const char *name, const char *type, const char *me)
 {
 	size_t i, n = 0;
 
 	for (i = 0; i < l->n; i++)
-		n += answers(&l->v[i], root_span_id, span_id, name) && is_mine(&l->v[i], me);
+		n += answers_t(&l->v[i], root_span_id, span_id, name, type) &&
+		     is_mine(&l->v[i], me);
 	return n;
+}
+
+size_t label_count_mine(const struct assessment_list *l, const char *root_span_id,
+			const char *span_id, const char *name, const char *me)
+{
+	return count_mine_t(l, root_span_id, span_id, name, "feedback", me);
 }
 
 /* The trace's feedback and its root span's id (NULL when the store does
@@ -336,8 +383,24 @@ void labeler_free(struct labeler **pp)
 	free(lb->me);
 	free(lb->store_id);
 	free(lb->experiment);
+	for (i = 0; i < lb->nexpect; i++)
+		free(lb->expect[i]);
+	free(lb->expect);
 	free(lb);
 	*pp = NULL;
+}
+
+void labeler_expectations(struct labeler *lb, const char *const *names, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < lb->nexpect; i++)
+		free(lb->expect[i]);
+	free(lb->expect);
+	lb->expect = n ? xcalloc(n, sizeof *lb->expect) : NULL;
+	for (i = 0; i < n; i++)
+		lb->expect[i] = xstrdup(names[i]);
+	lb->nexpect = n;
 }
 
 const char *labeler_source_id(const struct labeler *lb)
@@ -396,6 +459,7 @@ static struct op op_of(const struct label_pending *p)
 	o.metadata = p->metadata;
 	o.allow_override = p->allow_override;
 	o.override_judge = p->override_judge;
+	o.expectation = p->expectation;
 	o.key = p->key[0] ? p->key : NULL;
 	o.later = NULL;
 	o.nlater = 0;
@@ -442,6 +506,7 @@ static struct label_pending *pending_add(struct labeler *lb, const struct op *it
 	p->metadata = xstrdup_or_null(it->metadata);
 	p->allow_override = it->allow_override;
 	p->override_judge = it->override_judge;
+	p->expectation = it->expectation;
 	p->why = it->why;
 	if (it->row)
 		assessment_copy(&p->row, it->row);
@@ -774,9 +839,13 @@ static int exec_on(struct store *st, const char *me, const struct op *it, bool s
 	}
 	/* The root span is the trace: an answer there is the trace's. */
 	span_id = question_target(span_id, root);
-	label_find_rows(&l, root, span_id, it->name, me, &mine, &other, NULL);
-	if (it->override_judge)
+	label_find_answers(&l, root, span_id, it->name, it->expectation, me, &mine, &other, NULL);
+	if (it->override_judge && !it->expectation)
 		other = latest_judge(&l, root, span_id, it->name);
+	/* MLflow overrides feedback only; an expectation has no rationale
+	 * (update_assessment writes NULL). */
+	if (it->expectation)
+		other = NULL;
 
 	switch (it->op) {
 	case LABEL_OP_SET:
@@ -784,8 +853,8 @@ static int exec_on(struct store *st, const char *me, const struct op *it, bool s
 			struct assessment_update u = { 0 };
 
 			u.value_json = it->value;
-			u.set_rationale = it->rationale != NULL;
-			u.rationale = empty_null(it->rationale);
+			u.set_rationale = it->rationale != NULL || it->expectation;
+			u.rationale = it->expectation ? NULL : empty_null(it->rationale);
 			u.updated_ms = now;
 			if (it->metadata) {
 				/* update_assessment merges: old keys, then new ones */
@@ -828,12 +897,12 @@ static int exec_on(struct store *st, const char *me, const struct op *it, bool s
 
 			n.trace_id = it->trace_id;
 			n.name = it->name;
-			n.type = "feedback";
+			n.type = kind_type(it->expectation);
 			n.value_json = it->value;
 			n.source_type = "HUMAN";
 			n.source_id = me;
 			n.span_id = span_id;
-			n.rationale = empty_null(it->rationale);
+			n.rationale = it->expectation ? NULL : empty_null(it->rationale);
 			n.metadata_json = it->metadata;
 			if (it->key) {
 				keyed = with_key(it->metadata, it->key);
@@ -955,8 +1024,8 @@ static enum journal_action action_of(struct labeler *lb, const struct op *it, si
 		return JA_SET;  /* no read on the caller's thread: decided when written */
 	err_clear(&e);
 	if (load_rows(lb, it->trace_id, &l, &root, &e) == 0)
-		label_find_rows(&l, root, question_target(span_norm(it->span_id), root), it->name,
-				lb->me, &mine, &other, NULL);
+		label_find_answers(&l, root, question_target(span_norm(it->span_id), root), it->name,
+				   it->expectation, lb->me, &mine, &other, NULL);
 	assessment_list_free(&l);
 	free(root);
 	if (mine)
@@ -1351,6 +1420,7 @@ void labeler_restore(struct labeler *lb, const struct journal_entry *v, size_t n
 		o.trace_id = v[i].trace_id;
 		o.span_id = v[i].span_id;
 		o.name = v[i].name;
+		o.expectation = is_expectation(lb, o.name);
 		o.value = v[i].value;
 		o.rationale = v[i].rationale;
 		o.metadata = v[i].metadata;
@@ -1474,13 +1544,16 @@ int labeler_plan(struct labeler *lb, const char *trace_id, const char *span_id,
 		goto out;
 	if (load_rows(lb, trace_id, &l, &root, err) < 0)
 		goto out;
-	label_find_rows(&l, root, span_id, name, lb->me, &mine, &other, &out->others);
-	out->duplicates = label_count_mine(&l, root, span_id, name, lb->me);
+	label_find_answers(&l, root, span_id, name, is_expectation(lb, name), lb->me, &mine,
+			   &other, &out->others);
+	out->duplicates = count_mine_t(&l, root, span_id, name,
+				       kind_type(is_expectation(lb, name)), lb->me);
 	if (mine) {
 		out->kind = LABEL_UPDATE;
 		out->owner = OWNER_ME;
 		assessment_copy(&out->existing, mine);
-	} else if (other) {
+	} else if (other && !is_expectation(lb, name)) {
+		/* (MLflow overrides feedback only) */
 		out->kind = LABEL_OVERRIDE;
 		out->owner = label_owner_of(other, lb->me);
 		assessment_copy(&out->existing, other);
@@ -1531,6 +1604,7 @@ int labeler_set(struct labeler *lb, const struct label_req *req, struct label_re
 	it.trace_id = req->trace_id;
 	it.span_id = span_norm(req->span_id);
 	it.name = req->name;
+	it.expectation = is_expectation(lb, req->name);
 	it.value = val.buf;
 	it.rationale = req->rationale;
 	it.metadata = req->metadata;
@@ -1559,6 +1633,10 @@ int labeler_set_rationale(struct labeler *lb, const char *trace_id, const char *
 	it.trace_id = trace_id;
 	it.span_id = span_norm(span_id);
 	it.name = name;
+	it.expectation = is_expectation(lb, name);
+	if (it.expectation && rationale && *rationale)
+		return err_set(err, ERR_USAGE, "%s: an expectation has no rationale in MLflow",
+			       name);
 	it.rationale = (rationale ? rationale : "");
 	return run_op(lb, &it, res, err);
 }
@@ -1576,6 +1654,7 @@ int labeler_delete(struct labeler *lb, const char *trace_id, const char *span_id
 	it.trace_id = trace_id;
 	it.span_id = span_norm(span_id);
 	it.name = name;
+	it.expectation = is_expectation(lb, name);
 	return run_op(lb, &it, res, err);
 }
 
@@ -1592,7 +1671,8 @@ int labeler_mine(struct labeler *lb, const char *trace_id, const char *span_id,
 		return -1;
 	if (load_rows(lb, trace_id, &l, &root, err) < 0)
 		goto out;
-	label_find_rows(&l, root, span_id, name, lb->me, &mine, &other, NULL);
+	label_find_answers(&l, root, span_id, name, is_expectation(lb, name), lb->me, &mine,
+			   &other, NULL);
 	if (!mine) {
 		no_mine(err, trace_id, span_id, name);
 		goto out;
@@ -1641,7 +1721,7 @@ int labeler_dedupe_rows(struct labeler *lb, const struct assessment_list *l, con
 	if (pending_on(lb, lb->npend, trace_id, span_norm(span_id), name, NULL))
 		return err_set(err, ERR_USAGE, "labels of %s are pending here: retry or discard "
 			       "them first", name);
-	n = label_mine_rows(l, root, span_id, name, lb->me, &v);
+	n = mine_rows_t(l, root, span_id, name, kind_type(is_expectation(lb, name)), lb->me, &v);
 	/* v[0] is the newest: it stays */
 	for (i = 1; i < n && rc == 0; i++) {
 		struct op it = { 0 };
@@ -1972,12 +2052,20 @@ int labeler_retry(struct labeler *lb, size_t *written, struct err *err)
 bool label_answered(const struct assessment_list *l, const char *root_span_id, const char *me,
 		    const char *name, enum question_target t)
 {
+	return label_answered_kind(l, root_span_id, me, name, t, false);
+}
+
+bool label_answered_kind(const struct assessment_list *l, const char *root_span_id,
+			 const char *me, const char *name, enum question_target t,
+			 bool expectation)
+{
+	const char *type = kind_type(expectation);
 	size_t i;
 
 	for (i = 0; i < l->n; i++) {
 		const struct assessment *a = &l->v[i];
 
-		if (a->valid && str_eq(a->type, "feedback") && is_mine(a, me) &&
+		if (a->valid && str_eq(a->type, type) && is_mine(a, me) &&
 		    str_eq(a->name, name) &&
 		    question_target_allows(t, question_target(a->span_id, root_span_id)))
 			return true;

@@ -189,6 +189,7 @@ struct label_pending {
 	char key[JOURNAL_KEY_MAX];   /* idempotency key ("" without a journal) */
 	bool journalled;             /* its action line is in the journal */
 	bool restored;               /* taken from the journal of an earlier run */
+	bool expectation;            /* an answer to an expectation question */
 	bool running;                /* the worker is writing it now */
 	int64_t next_ms;             /* the next automatic try (worker) */
 };
@@ -216,6 +217,11 @@ uint64_t labeler_generation(const struct labeler *lb);
  * NULL. */
 void labeler_use_journal(struct labeler *lb, struct journal *j, const char *store,
 			 const char *experiment);
+/* The questions whose answers are MLflow expectations, not feedback (label
+ * schemas of type expectation; svc/schemas.h): labels of these names are
+ * written, found, updated and deleted as expectations (no override, no
+ * rationale).  The names are copied; each call replaces the last. */
+void labeler_expectations(struct labeler *lb, const char *const *names, size_t n);
 /* Attaches a worker (borrowed) whose store is the same as the labeler's. */
 void labeler_use_worker(struct labeler *lb, struct worker *w);
 /* Called on the caller's thread after each background write: r says what
@@ -370,6 +376,12 @@ void label_find_rows(const struct assessment_list *l, const char *root_span_id,
 		     size_t *nothers);
 /* My valid rows answering that question, newest first, in *out (an array
  * of borrowed pointers the caller frees); returns how many. */
+/* label_find_rows for a question whose answers are expectations (or, with
+ * expectation false, feedback: the same as label_find_rows). */
+void label_find_answers(const struct assessment_list *l, const char *root_span_id,
+			const char *span_id, const char *name, bool expectation, const char *me,
+			const struct assessment **mine, const struct assessment **other,
+			size_t *nothers);
 size_t label_mine_rows(const struct assessment_list *l, const char *root_span_id,
 		       const char *span_id, const char *name, const char *me,
 		       const struct assessment ***out);
@@ -382,6 +394,11 @@ size_t label_count_mine(const struct assessment_list *l, const char *root_span_i
  * (QF_UNLABELLED) asks the same in SQL. */
 bool label_answered(const struct assessment_list *l, const char *root_span_id, const char *me,
 		    const char *name, enum question_target t);
+/* The same for a question whose answers are expectations (expectation
+ * true) or feedback. */
+bool label_answered_kind(const struct assessment_list *l, const char *root_span_id,
+			 const char *me, const char *name, enum question_target t,
+			 bool expectation);
 
 enum label_owner label_owner_of(const struct assessment *a, const char *me);
 /* "yours", "the judge's", "code's", "another human's", "another source's" */

@@ -58,10 +58,11 @@ int schemas_questions(struct store *st, int64_t experiment_id, const char *const
 
 /* ---- keys ---------------------------------------------------------------- */
 
-/* Keys no default binding uses, in the order they are handed out. */
+/* Keys no default binding uses, in the order they are handed out (+ and -
+ * go to pass/fail questions first, t to the editor). */
 static const char *const pool[] = {
-	"+", "-", "y", "o", "c", "v", "b", "i", "m", "p", "w", "t", ";", "'", ",", "=",
-	"!", "#", "$", "%", "&", "*", "<", ">", "|", "~",
+	"y", "o", "c", "v", "b", "i", "m", "p", "w", ";", "'", ",", "=",
+	"!", "#", "$", "%", "&", "*", "<", ">", "|", "~", "+", "-", "t",
 };
 #define NPOOL (sizeof pool / sizeof pool[0])
 
@@ -123,12 +124,18 @@ static void editor_key(struct label_schema *q, struct keyset *ks, size_t *at)
 		add_key(q, ks, &k, NULL);
 }
 
-/* Free keys for a schema's question that has none. */
-static void auto_keys(struct label_schema *q, struct keyset *ks, size_t *at)
+/* Free keys for a schema's question that has none: value keys on the
+ * first pass, the editor's key (text, multi-select, wide numbers) on the
+ * second. */
+static void auto_keys(struct label_schema *q, struct keyset *ks, size_t *at, bool editors)
 {
 	struct keyseq a, b;
 	size_t i;
 
+	if (editors) {
+		editor_key(q, ks, at);
+		return;
+	}
 	switch (q->type) {
 	case LABEL_BOOLEAN:
 		if (free_key(ks, "+", &a) && free_key(ks, "-", &b)) {
@@ -187,7 +194,6 @@ static void auto_keys(struct label_schema *q, struct keyset *ks, size_t *at)
 	default:
 		break;
 	}
-	editor_key(q, ks, at);
 }
 
 /* Does a YAML key's value fit the schema's question? */
@@ -234,33 +240,44 @@ int schemas_apply(struct config *cfg, struct store *st, int64_t experiment_id,
 		  const char *const *ids, size_t nids, size_t *applied,
 		  struct diag_list *diags, struct err *err)
 {
-	struct label_schema *qs = NULL, *merged;
+	struct label_schema *qs = NULL, *merged, *base;
 	struct keyset ks = { 0 };
 	struct strbuf shared = STRBUF_INIT;
-	size_t nq = 0, i, j, nshared = 0, at = 0, n = 0;
-	bool keep_yaml = !cfg->labels_builtin;
+	size_t nq = 0, i, j, nshared = 0, at = 0, n = 0, nbase;
+	bool keep_yaml;
 
 	if (applied)
 		*applied = 0;
 	if (schemas_questions(st, experiment_id, ids, nids, &qs, &nq, NULL, diags, err) < 0) {
-		if (store_is_remote(st) && err->code == ERR_USAGE) {
-			err_clear(err);
-			return 0;
-		}
-		return -1;
+		if (!(store_is_remote(st) && err->code == ERR_USAGE))
+			return -1;
+		err_clear(err);
 	}
-	if (!nq) {
-		free(qs);
-		return 0;
+	/* The configuration's own labels are kept aside the first time, so
+	 * that each experiment starts from them. */
+	if (!cfg->base_saved) {
+		cfg->base_labels = cfg->labels;
+		cfg->nbase_labels = cfg->nlabels;
+		cfg->base_builtin = cfg->labels_builtin;
+		cfg->base_saved = true;
+		cfg->labels = NULL;
+		cfg->nlabels = 0;
 	}
+	for (i = 0; i < cfg->nlabels; i++)
+		label_schema_free(&cfg->labels[i]);
+	FREE(cfg->labels);
+	cfg->nlabels = 0;
+	base = cfg->base_labels;
+	nbase = cfg->nbase_labels;
+	keep_yaml = !nq || !cfg->base_builtin;
 	/* The keys of the configuration's own questions stay theirs. */
-	for (i = 0; keep_yaml && i < cfg->nlabels; i++)
-		if (!find_label(qs, nq, cfg->labels[i].name))
-			for (j = 0; j < cfg->labels[i].nkeys; j++)
-				key_take(&ks, &cfg->labels[i].keys[j].seq);
+	for (i = 0; nq && keep_yaml && i < nbase; i++)
+		if (!find_label(qs, nq, base[i].name))
+			for (j = 0; j < base[i].nkeys; j++)
+				key_take(&ks, &base[i].keys[j].seq);
 	/* A label of the same name lends its keys that fit. */
 	for (i = 0; keep_yaml && i < nq; i++) {
-		struct label_schema *y = find_label(cfg->labels, cfg->nlabels, qs[i].name);
+		struct label_schema *y = find_label(base, nbase, qs[i].name);
 
 		if (!y)
 			continue;
@@ -271,34 +288,44 @@ int schemas_apply(struct config *cfg, struct store *st, int64_t experiment_id,
 	}
 	for (i = 0; i < nq; i++)
 		if (!qs[i].nkeys)
-			auto_keys(&qs[i], &ks, &at);
+			auto_keys(&qs[i], &ks, &at, false);
+	for (i = 0; i < nq; i++)
+		if (!qs[i].nkeys)
+			auto_keys(&qs[i], &ks, &at, true);
 	if (nshared)
 		diag_add(diags, DIAG_WARNING, "%s: label%s %s %s the name of a label schema in the "
 			 "store (experiment %lld): the store's definition is used, with the keys "
 			 "given here that fit it", cfg->labels_path ? cfg->labels_path : "config",
 			 nshared > 1 ? "s" : "", sb_str(&shared), nshared > 1 ? "have" : "has",
 			 (long long)experiment_id);
-	merged = xcalloc(nq + cfg->nlabels + 1, sizeof *merged);
+	merged = xcalloc(nq + nbase + 1, sizeof *merged);
 	for (i = 0; i < nq; i++)
 		merged[n++] = qs[i];
-	for (i = 0; i < cfg->nlabels; i++) {
-		if (keep_yaml && !find_label(qs, nq, cfg->labels[i].name)) {
-			merged[n++] = cfg->labels[i];
-			memset(&cfg->labels[i], 0, sizeof cfg->labels[i]);
-		} else {
-			label_schema_free(&cfg->labels[i]);
-		}
-	}
-	free(cfg->labels);
+	for (i = 0; keep_yaml && i < nbase; i++)
+		if (!find_label(qs, nq, base[i].name))
+			label_schema_copy(&merged[n++], &base[i]);
 	free(qs);
 	cfg->labels = merged;
 	cfg->nlabels = n;
-	cfg->labels_builtin = false;
+	cfg->labels_builtin = !nq && cfg->base_builtin;
 	if (applied)
 		*applied = nq;
 	free(ks.v);
 	sb_free(&shared);
 	return 0;
+}
+
+/* The names of cfg's questions whose answers are expectations (borrowed
+ * from cfg); caller frees the array. */
+size_t schemas_expectations(const struct config *cfg, const char ***out)
+{
+	size_t i, n = 0;
+
+	*out = xcalloc(cfg->nlabels + 1, sizeof **out);
+	for (i = 0; i < cfg->nlabels; i++)
+		if (cfg->labels[i].expectation)
+			(*out)[n++] = cfg->labels[i].name;
+	return n;
 }
 
 const struct label_schema *schemas_question(const struct config *cfg, const char *name)
@@ -480,6 +507,51 @@ int schemas_find(struct store *st, int64_t experiment_id, const char *id_or_name
 	*out = l.v[hit];
 	memset(&l.v[hit], 0, sizeof l.v[hit]);
 	schema_list_free(&l);
+	return 0;
+}
+
+int schemas_of_trace(struct store *st, const char *trace_id, const char *name,
+		     struct schema_row *out, bool *found, struct err *err)
+{
+	struct trace_row row;
+	struct schema_list l;
+	size_t i;
+
+	*found = false;
+	memset(out, 0, sizeof *out);
+	if (store_is_remote(st))
+		return 0;
+	memset(&row, 0, sizeof row);
+	if (store_get_row(st, trace_id, NULL, &row, err) < 0)
+		return -1;
+	if (store_list_schemas(st, row.experiment_id, NULL, 0, &l, err) < 0) {
+		trace_row_free(&row);
+		return -1;
+	}
+	for (i = 0; i < l.n && !*found; i++)
+		if (str_eq(l.v[i].name, name)) {
+			*out = l.v[i];
+			memset(&l.v[i], 0, sizeof l.v[i]);
+			*found = true;
+		}
+	schema_list_free(&l);
+	trace_row_free(&row);
+	return 0;
+}
+
+int schemas_check_rationale(const struct schema_row *r, const char *rationale,
+			    struct err *err)
+{
+	if (!rationale || !*rationale)
+		return 0;
+	if (str_eq(r->type, "expectation"))
+		return err_set(err, ERR_USAGE, "'%.250s' is an expectation label schema of experiment "
+			       "%lld: MLflow keeps no rationale on an expectation, so --rationale "
+			       "is refused", r->name, (long long)r->experiment_id);
+	if (!r->enable_comment)
+		return err_set(err, ERR_USAGE, "'%.250s' is a label schema of experiment %lld that "
+			       "offers no comment (enable_comment is off): --rationale is refused",
+			       r->name, (long long)r->experiment_id);
 	return 0;
 }
 

@@ -17,7 +17,9 @@
  * numbers within 0..9, a key per option of a single-choice categorical,
  * else one key that opens the editor (text, multi-select as "a, b",
  * numbers).  A store without schemas (older stores, servers) leaves the
- * configuration as it is.
+ * configuration as it is.  The configuration's own labels are kept aside
+ * on the first call (cfg->base_labels), so each call, for another
+ * experiment or queue, starts again from them.
  *
  * Edits.  schemas_create / schemas_edit / schemas_delete write rows as
  * MLflow's create_label_schema / update_label_schema / delete_label_schema
@@ -58,6 +60,10 @@ int schemas_apply(struct config *cfg, struct store *st, int64_t experiment_id,
 		  const char *const *ids, size_t nids, size_t *applied,
 		  struct diag_list *diags, struct err *err);
 
+/* The names of cfg's questions whose answers are expectations, borrowed
+ * from cfg, in *out (the caller frees the array); returns how many (for
+ * labeler_expectations). */
+size_t schemas_expectations(const struct config *cfg, const char ***out);
 /* The question of cfg that is the store's schema of this name, or NULL. */
 const struct label_schema *schemas_question(const struct config *cfg, const char *name);
 
@@ -75,6 +81,17 @@ struct schema_spec {
 	const char *min, *max;        /* numeric bounds as text ("" removes) */
 	const char *max_length;       /* text ("" removes) */
 };
+
+/* The label schema named `name` in the experiment of the trace, for the
+ * feedback commands: *found false (0) when there is none, the store keeps
+ * none or cannot say (a server). */
+int schemas_of_trace(struct store *st, const char *trace_id, const char *name,
+		     struct schema_row *out, bool *found, struct err *err);
+/* Whether a feedback command may write this answer to it: ERR_USAGE when a
+ * rationale is given and the schema offers no comment (enable_comment off)
+ * or is an expectation. */
+int schemas_check_rationale(const struct schema_row *r, const char *rationale,
+			    struct err *err);
 
 /* Creates a schema in the experiment; out_id (>= 40 bytes) gets its id. */
 int schemas_create(struct store *st, int64_t experiment_id, const struct schema_spec *spec,

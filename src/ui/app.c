@@ -22,6 +22,8 @@
 #include "config/config.h"
 #include "core/strbuf.h"
 #include "core/util.h"
+#include "svc/label.h"
+#include "svc/schemas.h"
 #include "svc/worker.h"
 #include "ui/app.h"
 #include "ui/script.h"
@@ -239,6 +241,7 @@ static void set_questions(struct ui *ui)
 		ls->questions[i].name = l->name;
 		ls->questions[i].target = l->target;
 		ls->questions[i].required = l->required;
+		ls->questions[i].expectation = l->expectation;
 		ls->schema[i] = l->name;
 	}
 }
@@ -318,12 +321,47 @@ static int load_names(struct ui *ui, struct err *err)
 	return 0;
 }
 
+static void check_label_keys(struct ui *ui, struct config *cfg);
+
+/* The experiment's label schemas (MLflow 3.14+) become the questions, the
+ * configuration's labels lending keys and adding their own (svc/schemas.h);
+ * a store without them keeps the configured labels.  early: before the
+ * screen, so the warnings go to stderr too. */
+static void apply_schemas(struct ui *ui, int64_t exp, bool early)
+{
+	struct config *cfg = ui->args->config ? ui->args->config : ui->own_cfg;
+	struct diag_list diags;
+	struct err err;
+	const char **names = NULL;
+	size_t n, applied = 0;
+
+	if (!cfg)
+		return;
+	memset(&diags, 0, sizeof diags);
+	err_clear(&err);
+	if (schemas_apply(cfg, ui->st, exp, NULL, 0, &applied, &diags, &err) < 0)
+		ui_msg(ui, SLOT_MSG_ERROR, "label schemas: %s", err.msg);
+	if (diags.n) {
+		if (early)
+			diag_print(&diags, stderr, "tracelab");
+		ui_msg(ui, SLOT_MSG_ERROR, "%s%s", diags.v[0].msg, diags.n > 1 ? " (and more)" : "");
+	}
+	diag_list_free(&diags);
+	n = schemas_expectations(cfg, &names);
+	if (ui->lb)
+		labeler_expectations(ui->lb, names, n);
+	free(names);
+	if (!early)
+		check_label_keys(ui, cfg);
+}
+
 int ui_set_experiment(struct ui *ui, const char *id_or_name, struct err *err)
 {
 	int64_t id;
 
 	if (store_find_experiment(ui->st, id_or_name, &id, err) < 0)
 		return -1;
+	apply_schemas(ui, id, false);
 	return load_experiment(ui, id, err);
 }
 
@@ -1688,6 +1726,7 @@ int ui_run(const struct ui_args *args, struct err *err)
 	} else if (pick_experiment(&ui, &exp_id, err) < 0) {
 		goto out;
 	}
+	apply_schemas(&ui, exp_id, true);
 	if (ui_keys_load(&ui.keys, ui.cfg, args->keymap, &(const struct msg_sink){ say_to_ui, &ui },
 			 err) < 0)
 		goto out;

@@ -141,6 +141,8 @@ struct label_flow {
 	const char *instructions;  /* the schema's, borrowed from the config, or NULL */
 	int type;                  /* enum value_type */
 	int rationale;             /* enum rationale_mode of the schema */
+	bool offer_comment;        /* a store's label schema with enable_comment:
+	                              the rationale is asked for (Enter: none) */
 	bool allow_override;
 };
 

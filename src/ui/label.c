@@ -277,6 +277,8 @@ static int find_unlabelled(struct ui *ui, const char *name, int dir, bool wrap, 
 	one[0].name = name;
 	one[0].target = QT_ANY;
 	one[0].required = true;
+	one[0].expectation = name && ui->cfg && config_label(ui->cfg, name) &&
+			     config_label(ui->cfg, name)->expectation;
 	return tlist_find_quick(&ui->list.tl, QF_UNLABELLED, name ? one : NULL, dir, wrap, found,
 				wrapped, err);
 }
@@ -318,7 +320,8 @@ static bool trace_complete(struct ui *ui, const char *trace_id)
 	}
 	for (i = 0; i < ui->cfg->nlabels; i++) {
 		const struct label_schema *ls = &ui->cfg->labels[i];
-		bool a = label_answered(&al, root, ui->me, ls->name, ls->target) ||
+		bool a = label_answered_kind(&al, root, ui->me, ls->name, ls->target,
+					     ls->expectation) ||
 			 pending_answer(ui, trace_id, root, ls->name);
 
 		req += ls->required;
@@ -511,8 +514,8 @@ static unsigned after_value(struct ui *ui)
 		return EFF_HANDLED | EFF_REDRAW;
 	}
 	label_plan_free(&plan);
-	if (f->rationale == RATIONALE_REQUIRED) {
-		ask_rationale(ui, true);
+	if (f->rationale == RATIONALE_REQUIRED || f->offer_comment) {
+		ask_rationale(ui, f->rationale == RATIONALE_REQUIRED);
 		return EFF_HANDLED | EFF_REDRAW;
 	}
 	return finish(ui, NULL);
@@ -535,6 +538,7 @@ unsigned ui_label_key(struct ui *ui, const struct label_schema *ls, const struct
 	f->instructions = ls->instructions;
 	f->type = (int)label_value_type(ls);
 	f->rationale = (int)ls->rationale;
+	f->offer_comment = ls->schema_id && ls->rationale == RATIONALE_OPTIONAL;
 	if (!k->value) {
 		/* A text label: its text comes from the input line, starting
 		 * from what I gave before. */
@@ -688,6 +692,23 @@ static const char *mine_target(struct ui *ui, struct label_target *t)
 	return name;
 }
 
+/* A store's label schema that offers no comment (enable_comment off), or
+ * an expectation (MLflow keeps no rationale on one): says so. */
+static bool refuse_comment(struct ui *ui, const char *name)
+{
+	const struct label_schema *ls = ui->cfg ? config_label(ui->cfg, name) : NULL;
+
+	if (!ls || !ls->schema_id || ls->rationale != RATIONALE_NONE)
+		return false;
+	if (ls->expectation)
+		ui_msg(ui, SLOT_MSG_ERROR, "%s is an expectation: MLflow keeps no rationale on one",
+		       name);
+	else
+		ui_msg(ui, SLOT_MSG_ERROR, "%s: its label schema offers no comment (enable_comment "
+		       "is off)", name);
+	return true;
+}
+
 static unsigned edit_rationale(struct ui *ui)
 {
 	struct label_flow *f = &ui->lab;
@@ -699,6 +720,8 @@ static unsigned edit_rationale(struct ui *ui)
 
 	name = mine_target(ui, &t);
 	if (!name)
+		return EFF_HANDLED | EFF_REDRAW;
+	if (refuse_comment(ui, name))
 		return EFF_HANDLED | EFF_REDRAW;
 	memset(&mine, 0, sizeof mine);
 	err_clear(&err);
@@ -1442,6 +1465,7 @@ bool ui_label_idle(struct ui *ui)
 		one[0].name = ui->cfg->labels[i].name;
 		one[0].target = ui->cfg->labels[i].target;
 		one[0].required = true;
+		one[0].expectation = ui->cfg->labels[i].expectation;
 		if (store_count_traces(ui->st, ls->exp_id, ls->filter, ls->quick | QF_UNLABELLED,
 				       ui->me, one, &unl, &err) < 0) {
 			ui->nprogress_q = 0;

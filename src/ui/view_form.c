@@ -45,7 +45,8 @@ static bool answered(const struct form_view *fv, const struct ui *ui, size_t q)
 {
 	const struct label_schema *ls = &ui->cfg->labels[q];
 
-	return label_answered(&fv->al, fv->root, ui->me, ls->name, ls->target);
+	return label_answered_kind(&fv->al, fv->root, ui->me, ls->name, ls->target,
+				   ls->expectation);
 }
 
 /* The first open question at or after `from` (wrapping), required ones
@@ -155,7 +156,14 @@ static void keys_text(const struct label_schema *ls, struct strbuf *out)
 	char k[32];
 
 	for (i = 0; i < ls->nkeys; i++) {
-		const char *v = ls->keys[i].value ? ls->keys[i].value : "text";
+		const char *v = ls->keys[i].value ? ls->keys[i].value :
+				ls->multi ? "options: a, b" : "text";
+
+		/* A pass/fail schema's names for true and false. */
+		if (ls->positive_label && str_eq(v, "true"))
+			v = ls->positive_label;
+		else if (ls->negative_label && str_eq(v, "false"))
+			v = ls->negative_label;
 
 		keyseq_name(&ls->keys[i].seq, k, sizeof k);
 		sb_addf(out, "%s%s", i ? "  " : "", k);
@@ -193,7 +201,8 @@ static void put_others(struct form_view *fv, struct ui *ui, size_t q, const stru
 		const struct assessment *a = &fv->al.v[i];
 		char *v;
 
-		if (!a->valid || !str_eq(a->type, "feedback") || !str_eq(a->name, ls->name) ||
+		if (!a->valid || !str_eq(a->type, ls->expectation ? "expectation" : "feedback") ||
+		    !str_eq(a->name, ls->name) ||
 		    label_owner_of(a, ui->me) == OWNER_ME || question_target(a->span_id, fv->root))
 			continue;
 		if (ui->blind && !mine) {
@@ -253,6 +262,11 @@ static void put_question(struct form_view *fv, struct ui *ui, size_t q, int widt
 	tb_line_put(l, open ? SLOT_MARKER : SLOT_FB_TRUE, open ? "○ " : "● ", strlen("○ "));
 	tb_line_put_untrusted_fit(l, SLOT_NAME, ls->name, strlen(ls->name), 30, false);
 	tb_line_put(l, SLOT_DIM, ls->required ? "  required" : "  optional", 10);
+	if (ls->expectation)
+		tb_line_put(l, SLOT_DIM, "  expectation", 13);
+	if (ls->schema_id && !ls->expectation)
+		tb_line_put(l, SLOT_DIM, ls->rationale == RATIONALE_NONE ? "  no comment" :
+			    "  comment offered", ls->rationale == RATIONALE_NONE ? 12 : 17);
 	if (ls->target != QT_TRACE) {
 		tb_line_put(l, SLOT_DIM, "  target ", 9);
 		tb_line_put(l, SLOT_DIM, question_target_name(ls->target),
@@ -281,7 +295,8 @@ static void put_question(struct form_view *fv, struct ui *ui, size_t q, int widt
 			    "trace view" : "answered on a span"));
 		return;
 	}
-	label_find_rows(&fv->al, fv->root, NULL, ls->name, ui->me, &mine, &other, NULL);
+	label_find_answers(&fv->al, fv->root, NULL, ls->name, ls->expectation, ui->me, &mine,
+			   &other, NULL);
 	if (mine && mine->value) {
 		char *v = shown(mine->value);
 
