@@ -30,8 +30,10 @@ static const struct command commands[] = {
 	  "store has an assessment of the same id; the summary counts what was kept,\n"
 	  "added and skipped.  A trace whose spans come in several records (OTLP\n"
 	  "batches) is joined into one.  Malformed records are reported as\n"
-	  "FILE:LINE:COL: message and skipped; a damaged file is imported up to the\n"
-	  "damage; a file of no known format gets one line naming the closest one.\n"
+	  "FILE:LINE:COL: message and skipped; a damaged file (a JSON Lines file cut\n"
+	  "mid-line too) is imported up to the damage, names where it stopped as\n"
+	  "FILE:LINE:COL and exits 1; a file of no known format gets one line naming\n"
+	  "the closest one.\n"
 	  "The experiment is --experiment (an id, or a name, created when missing),\n"
 	  "else the one in each record, else 0." },
 	{ "log-feedback", cmd_log_feedback,

@@ -79,23 +79,30 @@ int cmd_import(struct cmd_ctx *ctx, int argc, char **argv, struct err *err)
 	if (ingest_end(&in, err) < 0)
 		goto out;
 	ingest_summary(&in, stdout);
+	if (in.stopped && in.traces == 0) {
+		err_set(err, ERR_RUNTIME, "nothing imported: %s could not be read (see above)",
+			in.stopped_file);
+		goto done;
+	}
 	if (in.traces == 0 && in.skipped > 0) {
 		err_set(err, ERR_RUNTIME, "nothing imported: every record was malformed");
-		goto out;
+		goto done;
 	}
 	if (in.stopped) {
 		err_set(err, ERR_RUNTIME, "%s could not be read to its end (see above): what comes "
 			"before that point was imported", in.stopped_file);
-		goto out;
+		goto done;
 	}
 	rc = 0;
 out:
 	if (started && rc < 0 && in.traces - (int64_t)in.batch > 0) {
 		struct err first = *err;
+		long long n = (long long)(in.traces - (int64_t)in.batch);
 
-		err_set(err, first.code, "%s (%lld traces were written before this)", first.msg,
-			(long long)(in.traces - (int64_t)in.batch));
+		err_set(err, first.code, "%s (%lld %s written before this)", first.msg, n,
+			n == 1 ? "trace was" : "traces were");
 	}
+done:
 	ingest_free(&in);
 	store_close(st);
 	return rc < 0 ? -1 : 0;

@@ -190,7 +190,9 @@ int ingest_source(struct ingest *in, const char *path, const char *data, size_t 
 			else if (shown == SHOWN_ERRORS)
 				cmd_say(NULL, "further malformed records are counted, not shown");
 			shown++;
-			in->skipped++;
+			/* A damage stops the file: it is no skipped record. */
+			if (!st->damaged)
+				in->skipped++;
 			continue;
 		}
 		if (put(in, path, &t, err) < 0)

@@ -378,11 +378,31 @@ static int object_record(struct import_reader *r, const cJSON *rec, int level, s
 		       "\"resourceSpans\", \"context\" or \"trace\"");
 }
 
-/* Parses and reads the record text[0..n) that starts at (line, col).
- * With stop_on_syntax, text that is not JSON stops the reader (the file is
- * damaged there) instead of being skipped. */
+/* The place just after text[0..n), which starts at (line, col). */
+static void end_place(const char *text, size_t n, size_t line, size_t col, size_t *el,
+		      size_t *ec)
+{
+	const char *p = text, *end = text + n, *nl;
+
+	while ((nl = memchr(p, '\n', (size_t)(end - p))) != NULL) {
+		line++;
+		col = 1;
+		p = nl + 1;
+	}
+	*el = line;
+	*ec = col + (size_t)(end - p);
+}
+
+/* How a record that is not JSON is taken. */
+enum on_syntax {
+	SYNTAX_SKIP,   /* a bad line of JSON Lines: skipped, the reader goes on */
+	SYNTAX_STOP,   /* the file is damaged there: the reader stops */
+	SYNTAX_CUT,    /* the file ends inside the record: the reader stops there */
+};
+
+/* Parses and reads the record text[0..n) that starts at (line, col). */
 static int do_record(struct import_reader *r, const char *text, size_t n, size_t line,
-		     size_t col, bool stop_on_syntax, struct err *err)
+		     size_t col, enum on_syntax on_syntax, struct err *err)
 {
 	struct err e = { 0 };
 	cJSON *root;
@@ -392,8 +412,11 @@ static int do_record(struct import_reader *r, const char *text, size_t n, size_t
 	root = jt_parse(text, n, &e);
 	if (!root) {
 		rc = -1;
-		if (stop_on_syntax) {
+		if (on_syntax != SYNTAX_SKIP) {
 			r->st.stopped = true;
+			/* A first record that is not JSON at all: not a trace file,
+			 * rather than a damaged one. */
+			r->st.damaged = r->st.records > 1 || text[0] == '{' || text[0] == '[';
 			r->mode = M_DONE;
 		}
 	} else if (cJSON_IsArray(root)) {
@@ -412,17 +435,25 @@ static int do_record(struct import_reader *r, const char *text, size_t n, size_t
 	if (r->st.stopped)
 		r->mode = M_DONE;
 	if (rc < 0) {
-		r->st.skipped++;
+		if (!r->st.damaged)
+			r->st.skipped++;
 		/* Nothing of a bad record is returned. */
 		while (r->qhead < r->qn)
 			trace_free(&r->queue[r->qhead++]);
+		if (!root && on_syntax == SYNTAX_CUT) {
+			size_t el, ec;
+
+			end_place(text, n, line, col, &el, &ec);
+			return err_set(err, ERR_PARSE, "%s:%zu:%zu: the file ends inside the record "
+				       "that starts at %zu:%zu (cut off?): that record is not "
+				       "imported, what comes before it is", r->name, el, ec, line, col);
+		}
 		rec_error(r, line, col, err, e.msg);
-		if (err && !root && stop_on_syntax) {
+		if (err && !root && on_syntax == SYNTAX_STOP) {
 			size_t k = strlen(err->msg);
 
 			snprintf(err->msg + k, sizeof err->msg - k, "%s",
-				 r->st.records == 1 && text[0] != '{' && text[0] != '[' ?
-				 " (not a JSON file)" :
+				 !r->st.damaged ? " (not a JSON file)" :
 				 " (the file is damaged here: nothing after this point is read)");
 		}
 	}
@@ -534,6 +565,7 @@ static int next_record(struct import_reader *r, struct err *err)
 {
 	for (;;) {
 		size_t n, skip, line, col;
+		bool cut;
 		int c, rc;
 
 		switch (r->mode) {
@@ -552,7 +584,11 @@ static int next_record(struct import_reader *r, struct err *err)
 				advance(r, skip);
 				continue;
 			}
-			rc = do_record(r, r->buf + r->pos, n, line, col, false, err);
+			/* A last line without its line break that is no JSON: the
+			 * file was cut in the middle of a record. */
+			cut = r->eof && r->pos + skip >= r->len && r->buf[r->pos + skip - 1] != '\n';
+			rc = do_record(r, r->buf + r->pos, n, line, col, cut ? SYNTAX_CUT : SYNTAX_SKIP,
+				       err);
 			advance(r, skip);
 			return rc < 0 ? -1 : 1;
 		case M_STREAM:
@@ -565,9 +601,10 @@ static int next_record(struct import_reader *r, struct err *err)
 					col = r->col;
 					r->mode = M_DONE;
 					r->st.stopped = true;
-					r->st.skipped++;
+					r->st.damaged = true;
 					return err_set(err, ERR_PARSE, "%s:%zu:%zu: the file ends inside "
-						       "the list (no closing ']')", r->name, line, col);
+						       "the list (no closing ']'): what comes before is "
+						       "imported", r->name, line, col);
 				}
 				r->mode = M_DONE;
 				continue;
@@ -581,9 +618,11 @@ static int next_record(struct import_reader *r, struct err *err)
 			}
 			line = r->line;
 			col = r->col;
-			if (value_len(r, &n, err) < 0 && n == 0)
+			cut = value_len(r, &n, err) < 0;
+			if (cut && n == 0)
 				n = r->len - r->pos;
-			rc = do_record(r, r->buf + r->pos, n, line, col, true, err);
+			rc = do_record(r, r->buf + r->pos, n, line, col, cut ? SYNTAX_CUT : SYNTAX_STOP,
+				       err);
 			advance(r, n);
 			return rc < 0 ? -1 : 1;
 		case M_DONE:

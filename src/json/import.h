@@ -45,8 +45,10 @@
  * Errors name the place as "file:line:col: message".  A malformed record
  * (JSON Lines, an item of a list, a record that is not a trace) is
  * skipped: import_next returns -1 and the next call goes on.  Where the
- * text itself breaks off (a damaged or cut file) the reader stops: -1,
- * stats.stopped, and every later call returns 0.  A first record of no
+ * text itself is broken (a damaged or cut file) the reader stops: -1,
+ * stats.stopped and stats.damaged, and every later call returns 0; a file
+ * that ends inside a record (a JSON Lines file cut mid-line too) is
+ * reported at the place it ends.  A first record of no
  * known format stops it too, with one line naming the closest format and
  * what it lacks.
  *
@@ -87,6 +89,8 @@ struct import_stats {
 	size_t skipped;      /* malformed records */
 	size_t merged;       /* second copies of a span merged into the first */
 	bool stopped;        /* the input could not be read past a damage */
+	bool damaged;        /* ... because its text is broken or cut off there (not
+	                        counted in skipped) */
 	enum import_format format;  /* of the first trace record */
 	int64_t bytes;       /* input read so far */
 	int64_t size;        /* input size (-1: unknown) */

@@ -862,7 +862,7 @@ static void write_bad_jsonl(const char *dir)
 	b_s(&x, "\n");
 	fwrite(x.p, 1, x.n, f);
 	shaped_trace(f, 101, "good record after the bad ones", one, 1, NULL);
-	/* The last line has no newline. */
+	/* The last line has no newline and no end: the file is cut off there. */
 	fputs("{\"info\": {\"trace_id\": \"tr-bad0000300000007000000000000000000\"", f);
 	close_out(f);
 	b_free(&x);

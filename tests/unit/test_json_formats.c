@@ -300,7 +300,7 @@ TEST(otel_sdk_other_layouts)
 TEST(damaged_dump)
 {
 	char *path = fixture("otel-sdk-dump.json"), *text, *cut, *want;
-	size_t len, at, line = 1, col = 1, i;
+	size_t len, at, start, start_line = 1, line = 1, col = 1, i;
 	struct all a;
 
 	text = read_file(path, &len);
@@ -309,6 +309,7 @@ TEST(damaged_dump)
 	 * spans follow). */
 	for (i = 0, at = 0; text && i < 12; i++)
 		at = (size_t)(strstr(text + at + 1, "\n{\n") - text) + 1;
+	start = at;
 	for (i = 0; i < 5; i++)
 		at = (size_t)(strchr(text + at, '\n') - text) + 1;
 	at--;
@@ -319,13 +320,19 @@ TEST(damaged_dump)
 		} else {
 			col++;
 		}
+		if (i + 1 == start)
+			start_line = line;
 	}
 	cut = write_tmp("cut.json", text, at);
 	read_all(cut, &a);
 	CHECK(a.st.stopped);
 	CHECK_INT(a.st.records, 13);
-	want = xasprintf("%s:%zu:%zu: unexpected end of text (the file is damaged here: nothing "
-			 "after this point is read)\n", cut, line, col);
+	/* Reported where the text ends, naming where the cut record starts. */
+	want = xasprintf("%s:%zu:%zu: the file ends inside the record that starts at %zu:1 (cut "
+			 "off?): that record is not imported, what comes before it is\n", cut, line,
+			 col, start_line);
+	CHECK(a.st.damaged);
+	CHECK_INT(a.st.skipped, 0);
 	CHECK_STR(a.errors, want);
 	/* Trace 1 ended before the cut; the stuck one and the first RAG
 	 * spans are emitted as they are. */
