@@ -44,6 +44,7 @@
 	X(EXPERIMENTS, "experiments", 1, "The experiment picker") \
 	X(AGREEMENT, "agreement", 1, "The agreement screen (matrix cells: Enter lists their traces)") \
 	X(ADJUDICATE, "adjudicate", 1, "The disagreement queue (final answers)") \
+	X(SPANS, "spans", 1, "The spans view (spans across traces)") \
 	X(HELP, "help", 1, "The help screen") \
 	X(EDITOR, "editor", 0, "The input line: commands, search, filter, rationale")
 

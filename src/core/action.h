@@ -43,6 +43,7 @@
 	X(UNFOLD_ALL, "unfold-all", VIEW, "Unfold every subtree") \
 	X(EXPERIMENTS, "experiments", VIEW, "Switch experiment") \
 	X(AGREEMENT, "agreement", VIEW, "Agreement of judges and annotators over the list's traces") \
+	X(SPANS, "spans", VIEW, "Spans across traces, the longest first (filter on span fields)") \
 	X(FORM, "form", VIEW, "The labelling form of the trace: every question, my and others' answers") \
 	X(HELP, "help", VIEW, "Show the keys and actions") \
 	X(COMMAND, "command", VIEW, "Enter a : command") \

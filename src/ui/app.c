@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "config/config.h"
+#include "core/filter.h"
 #include "core/strbuf.h"
 #include "core/util.h"
 #include "svc/label.h"
@@ -128,6 +129,12 @@ static void pop_view(struct ui *ui)
 	free(v);
 }
 
+void ui_close_top(struct ui *ui)
+{
+	if (ui->nviews > 1)
+		pop_view(ui);
+}
+
 /* Replaces the views above the list (a trace view, a form) rather than
  * stacking them. */
 static int open_on_list(struct ui *ui, const struct view_ops *ops, const char *trace_id,
@@ -145,6 +152,15 @@ static int open_on_list(struct ui *ui, const struct view_ops *ops, const char *t
 int ui_open_trace(struct ui *ui, const char *trace_id, struct err *err)
 {
 	return open_on_list(ui, &trace_view_ops, trace_id, err);
+}
+
+int ui_open_trace_at(struct ui *ui, const char *trace_id, const char *span_id,
+		     struct err *err)
+{
+	if (ui_push(ui, &trace_view_ops, xstrdup(trace_id), err) < 0)
+		return -1;
+	ui_trace_select_span(ui_top(ui), span_id);
+	return 0;
 }
 
 int ui_open_form(struct ui *ui, const char *trace_id, struct err *err)
@@ -654,6 +670,10 @@ static unsigned global_action(struct ui *ui, enum action a)
 		if (ui_push(ui, &agree_view_ops, NULL, &err) < 0)
 			ui_error(ui, &err);
 		return EFF_HANDLED | EFF_REDRAW;
+	case ACT_SPANS:
+		if (ui_open_spans(ui, ui_spans_filter_of(ui), &err) < 0)
+			ui_error(ui, &err);
+		return EFF_HANDLED | EFF_REDRAW;
 	case ACT_COMMAND:
 		ui_prompt_open(ui, PROMPT_COMMAND, NULL, "");
 		return EFF_HANDLED | EFF_REDRAW;
@@ -986,6 +1006,23 @@ static unsigned cmd_experiment(struct ui *ui, const char *arg)
 	return EFF_HANDLED | EFF_REDRAW;
 }
 
+static unsigned cmd_spans(struct ui *ui, const char *arg)
+{
+	struct filter_node *tree = NULL;
+	struct err err;
+
+	err_clear(&err);
+	/* A malformed filter is said at once, with its column. */
+	if (filter_parse(arg, &tree, NULL, &err) < 0) {
+		ui_msg(ui, SLOT_MSG_ERROR, "spans: %s", err.msg);
+		return EFF_HANDLED | EFF_REDRAW;
+	}
+	filter_free(tree);
+	if (ui_open_spans(ui, arg, &err) < 0)
+		ui_error(ui, &err);
+	return EFF_HANDLED | EFF_REDRAW;
+}
+
 static unsigned cmd_filter(struct ui *ui, const char *arg)
 {
 	struct err err;
@@ -1152,6 +1189,8 @@ static const struct command_def commands[] = {
 	{ "search", NULL, cmd_search, "Search in the focused pane (like /)" },
 	{ "theme", NULL, cmd_theme, "Switch theme: theme dark|light|mono" },
 	{ "open", NULL, cmd_open, "Open a trace by its id or the start of it" },
+	{ "spans", NULL, cmd_spans, "Spans across traces: spans span.type = 'LLM' AND "
+	  "span.duration_ms > 5000" },
 	{ "snapshot", NULL, cmd_snapshot, "Write the screen text and colour slots to FILE" },
 	{ "resize", NULL, cmd_resize, "Resize the screen (scripted runs): resize COLS ROWS" },
 	{ "redraw", NULL, cmd_redraw, "Repaint the whole screen" },

@@ -110,6 +110,7 @@ extern const struct view_ops exps_view_ops;
 extern const struct view_ops agree_view_ops;
 extern const struct view_ops adjudicate_view_ops;  /* arg: a feedback name, or NULL */
 extern const struct view_ops form_view_ops;
+extern const struct view_ops spans_view_ops;       /* arg: a filter (owned), or NULL */
 
 enum prompt_kind {
 	PROMPT_NONE = 0,
@@ -249,9 +250,27 @@ void ui_error(struct ui *ui, const struct err *err);
 char *ui_step_trace(struct ui *ui, const char *shown, long delta);
 
 struct view *ui_top(const struct ui *ui);
+/* Closes the top view (never the list). */
+void ui_close_top(struct ui *ui);
+/* The filter the spans view opens with: the list's (the spans of the
+ * traces listed), or NULL. */
+const char *ui_spans_filter_of(const struct ui *ui);
 int ui_push(struct ui *ui, const struct view_ops *ops, void *arg, struct err *err);
 /* Opens a trace in the trace view (on top of the list). */
 int ui_open_trace(struct ui *ui, const char *trace_id, struct err *err);
+/* Opens a trace in the trace view on top of the current view (Esc comes
+ * back to it) with the span of span_id selected in the tree, once the trace
+ * is loaded (NULL: none).  The label target stays the trace: `@` moves it to
+ * the span. */
+int ui_open_trace_at(struct ui *ui, const char *trace_id, const char *span_id,
+		     struct err *err);
+/* For ui_open_trace_at: the trace view v selects that span (a view of
+ * another kind is left alone). */
+void ui_trace_select_span(struct view *v, const char *span_id);
+/* Opens the spans view over the list's experiment with this filter (the
+ * filter language; span conditions on the span listed), or, when it is
+ * open, filters it anew. */
+int ui_open_spans(struct ui *ui, const char *filter, struct err *err);
 /* Opens the labelling form of a trace (on top of the list). */
 int ui_open_form(struct ui *ui, const char *trace_id, struct err *err);
 
@@ -384,5 +403,7 @@ void ui_fb_glyph(const char *json, int w, struct strbuf *out, enum slot *slot);
 /* Marks every case-insensitive match of needle in a line with slot. */
 void tb_line_mark(struct tb_line *l, const char *needle, enum slot slot);
 bool text_has_ci(const char *hay, size_t n, const char *needle);
+/* The slot a trace or span status is drawn in: OK, ERROR, the others. */
+enum slot ui_status_slot(const char *status);
 
 #endif

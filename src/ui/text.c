@@ -150,6 +150,15 @@ static long find_ci(const char *hay, size_t n, size_t from, const char *needle, 
 	return -1;
 }
 
+enum slot ui_status_slot(const char *status)
+{
+	if (str_eq(status, "OK"))
+		return SLOT_STATUS_OK;
+	if (str_eq(status, "ERROR"))
+		return SLOT_STATUS_ERROR;
+	return SLOT_STATUS_OTHER;
+}
+
 bool text_has_ci(const char *hay, size_t n, const char *needle)
 {
 	return hay && needle && find_ci(hay, n, 0, needle, strlen(needle)) >= 0;

@@ -119,15 +119,6 @@ static void put_untrusted_col(struct tb_line *l, enum slot slot, const char *s, 
 	tb_line_pad(l, SLOT_DEFAULT, start + w);
 }
 
-static enum slot status_slot(const char *status)
-{
-	if (str_eq(status, "OK"))
-		return SLOT_STATUS_OK;
-	if (str_eq(status, "ERROR"))
-		return SLOT_STATUS_ERROR;
-	return SLOT_STATUS_OTHER;
-}
-
 /* One feedback cell: my / a human's value at its left edge, the judge's
  * (or code's) value in its right half, each in its source's slot; the
  * places never move, so a lone value still tells whose it is.  A label of
@@ -182,7 +173,7 @@ static void render_row(struct ui *ui, struct list_view *lv, const struct columns
 	}
 	put_untrusted_col(l, SLOT_NAME, r->name ? r->name : "", c->name);
 	tb_line_put(l, SLOT_DEFAULT, " ", 1);
-	put_untrusted_col(l, status_slot(r->status), r->status ? r->status : "?", c->status);
+	put_untrusted_col(l, ui_status_slot(r->status), r->status ? r->status : "?", c->status);
 	tb_line_put(l, SLOT_DEFAULT, " ", 1);
 	fmt_duration_ms(buf, sizeof buf, r->duration_ms);
 	put_col(l, SLOT_DURATION, buf, c->dur, true);

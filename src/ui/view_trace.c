@@ -68,6 +68,9 @@ struct trace_view {
 	 * the root, whose answers are the trace's).  Only ACT_TOGGLE_TARGET
 	 * changes it; a reload of the same trace keeps it.  Owned. */
 	char *target;
+	/* A span to select once the trace is there (the spans view opened
+	 * it at that span), or NULL.  Owned. */
+	char *want_span;
 
 	/* The tree: visible spans in preorder, folds applied. */
 	size_t *vis;
@@ -244,6 +247,58 @@ static void install(struct trace_view *tv, const char *id, struct trace t)
 	tv->fstale = true;
 }
 
+static void select_vis(struct trace_view *tv, size_t i);
+
+/* Selects the span of this id in the tree (unfolding what hides it),
+ * with the focus on the tree; false when the trace has no such span. */
+static bool select_span_id(struct trace_view *tv, const char *span_id)
+{
+	const struct trace *t = &tv->tr;
+	size_t i, p;
+
+	for (i = 0; i < t->nspans; i++)
+		if (str_eq(t->spans[i].id, span_id))
+			break;
+	if (i == t->nspans)
+		return false;
+	for (p = t->spans[i].parent; p != SPAN_NONE && p < t->nspans; p = t->spans[p].parent) {
+		if (!tv->folded[p])
+			continue;
+		tv->folded[p] = false;
+	}
+	rebuild_vis(tv);
+	for (p = 0; p < tv->nvis; p++)
+		if (tv->vis[p] == i)
+			break;
+	if (p == tv->nvis)
+		return false;
+	select_vis(tv, p);
+	tv->dstale = true;
+	tv->fstale = true;
+	tv->focus = PANE_TREE;
+	return true;
+}
+
+static void apply_wanted_span(struct trace_view *tv)
+{
+	if (!tv->want_span || tv->job)
+		return;
+	select_span_id(tv, tv->want_span);
+	FREE(tv->want_span);
+}
+
+void ui_trace_select_span(struct view *v, const char *span_id)
+{
+	struct trace_view *tv;
+
+	if (!v || v->ops != &trace_view_ops || !span_id)
+		return;
+	tv = v->priv;
+	free(tv->want_span);
+	tv->want_span = xstrdup(span_id);
+	apply_wanted_span(tv);
+}
+
 static int load(struct trace_view *tv, struct ui *ui, const char *id, struct err *err)
 {
 	struct trace t;
@@ -334,6 +389,7 @@ static bool load_poll(struct trace_view *tv, struct ui *ui)
 		return true;
 	}
 	install(tv, lj->id, lj->t);
+	apply_wanted_span(tv);
 	ui_label_item_opened(ui, tv->id);
 	memset(&lj->t, 0, sizeof lj->t);
 	load_job_free(lj);
@@ -424,15 +480,6 @@ static void reveal(struct trace_view *tv, size_t s)
 
 /* ---- rendering: header and titles --------------------------------------- */
 
-static enum slot status_slot(const char *status)
-{
-	if (str_eq(status, "OK"))
-		return SLOT_STATUS_OK;
-	if (str_eq(status, "ERROR"))
-		return SLOT_STATUS_ERROR;
-	return SLOT_STATUS_OTHER;
-}
-
 static void render_header(struct trace_view *tv, struct ui *ui, struct frame *f)
 {
 	struct tb_line *l = ui_header(ui, f);
@@ -451,7 +498,7 @@ static void render_header(struct trace_view *tv, struct ui *ui, struct frame *f)
 		tb_line_put_untrusted_fit(l, SLOT_HEADER, r->name, strlen(r->name),
 					  ui->cols >= 160 ? 60 : 30, true);
 	tb_line_put(l, SLOT_HEADER, "  ", 2);
-	tb_line_put_untrusted_fit(l, status_slot(r->status), r->status ? r->status : "?",
+	tb_line_put_untrusted_fit(l, ui_status_slot(r->status), r->status ? r->status : "?",
 				  r->status ? strlen(r->status) : 1, 12, false);
 	fmt_duration_ms(buf, sizeof buf, r->duration_ms);
 	tb_line_put(l, SLOT_HEADER, "  ", 2);
@@ -1941,6 +1988,7 @@ static void trace_close(struct view *v, struct ui *ui)
 	free(tv->vis);
 	free(tv->id);
 	free(tv->target);
+	free(tv->want_span);
 	pane_free(&tv->dp);
 	pane_free(&tv->fp);
 	free(tv);
