@@ -64,6 +64,7 @@
 	X(DELETE_LABEL, "delete-feedback", LABEL, "Delete my feedback on the selected item") \
 	X(UNDO, "undo", LABEL, "Undo the last labelling action") \
 	X(REDO, "redo", LABEL, "Redo the last undone labelling action") \
+	X(DEDUPE, "dedupe-feedback", LABEL, "Where I have several rows for one question: keep the newest, delete the rest") \
 	X(REPEAT, "repeat-label", LABEL, "Repeat the last label on the selected item") \
 	X(NEXT_UNLABELLED, "next-unlabelled", LABEL, "Jump to the next trace without my feedback") \
 	X(PREV_UNLABELLED, "prev-unlabelled", LABEL, "Jump to the previous trace without my feedback") \

@@ -1521,11 +1521,50 @@ static int check_key(const char *trace_id, const char *name, struct err *err)
 	return 0;
 }
 
+static void plan_from(const struct labeler *lb, const struct assessment_list *l,
+		      const char *root, const char *span_id, const char *name,
+		      struct label_plan *out)
+{
+	const struct assessment *mine, *other;
+
+	label_find_answers(l, root, span_id, name, is_expectation(lb, name), lb->me, &mine,
+			   &other, &out->others);
+	out->duplicates = count_mine_t(l, root, span_id, name,
+				       kind_type(is_expectation(lb, name)), lb->me);
+	if (mine) {
+		out->kind = LABEL_UPDATE;
+		out->owner = OWNER_ME;
+		assessment_copy(&out->existing, mine);
+	} else if (other && !is_expectation(lb, name)) {
+		/* (MLflow overrides feedback only) */
+		out->kind = LABEL_OVERRIDE;
+		out->owner = label_owner_of(other, lb->me);
+		assessment_copy(&out->existing, other);
+	} else {
+		out->kind = LABEL_CREATE;
+		out->owner = OWNER_NONE;
+	}
+}
+
+void labeler_plan_rows(const struct labeler *lb, const struct assessment_list *l,
+		       const char *root, const char *trace_id, const char *span_id,
+		       const char *name, struct label_plan *out)
+{
+	memset(out, 0, sizeof *out);
+	span_id = span_norm(span_id);
+	out->pending_ahead = pending_on(lb, lb->npend, trace_id, span_id, name, NULL);
+	if (out->pending_ahead) {
+		out->kind = LABEL_UPDATE;
+		out->owner = OWNER_ME;
+		return;
+	}
+	plan_from(lb, l, root, span_id, name, out);
+}
+
 int labeler_plan(struct labeler *lb, const char *trace_id, const char *span_id,
 		 const char *name, struct label_plan *out, struct err *err)
 {
 	struct assessment_list l = { 0 };
-	const struct assessment *mine, *other;
 	char *root = NULL;
 	int rc = -1;
 
@@ -1544,23 +1583,7 @@ int labeler_plan(struct labeler *lb, const char *trace_id, const char *span_id,
 		goto out;
 	if (load_rows(lb, trace_id, &l, &root, err) < 0)
 		goto out;
-	label_find_answers(&l, root, span_id, name, is_expectation(lb, name), lb->me, &mine,
-			   &other, &out->others);
-	out->duplicates = count_mine_t(&l, root, span_id, name,
-				       kind_type(is_expectation(lb, name)), lb->me);
-	if (mine) {
-		out->kind = LABEL_UPDATE;
-		out->owner = OWNER_ME;
-		assessment_copy(&out->existing, mine);
-	} else if (other && !is_expectation(lb, name)) {
-		/* (MLflow overrides feedback only) */
-		out->kind = LABEL_OVERRIDE;
-		out->owner = label_owner_of(other, lb->me);
-		assessment_copy(&out->existing, other);
-	} else {
-		out->kind = LABEL_CREATE;
-		out->owner = OWNER_NONE;
-	}
+	plan_from(lb, &l, root, span_id, name, out);
 	rc = 0;
 out:
 	assessment_list_free(&l);

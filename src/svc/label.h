@@ -254,6 +254,13 @@ size_t labeler_flush(struct labeler *lb, int timeout_ms);
 int labeler_plan(struct labeler *lb, const char *trace_id, const char *span_id,
 		 const char *name, struct label_plan *out, struct err *err);
 
+/* The same from the trace's rows as the caller holds them (l, with root
+ * its root span id or NULL), reading nothing: pending operations on the
+ * target still count. */
+void labeler_plan_rows(const struct labeler *lb, const struct assessment_list *l,
+		       const char *root, const char *trace_id, const char *span_id,
+		       const char *name, struct label_plan *out);
+
 /* Sets my feedback (see the top of this file).  Returns 0 when the label
  * was written or queued (res->queued); -1 when it was neither: the value
  * does not fit its type (ERR_USAGE) or the trace or span does not exist

@@ -101,6 +101,11 @@ struct label_target {
 	 * target: what r and x act on there. */
 	const char *fb_name;
 	const char *fb_span_id, *fb_span_name;
+	/* The trace's feedback as the view shows it, and its root span id
+	 * (NULL: not known), or rows NULL: labelling then decides from the
+	 * list's row, never by reading the store on the key thread. */
+	const struct assessment_list *rows;
+	const char *root;
 };
 
 extern const struct view_ops list_view_ops;
@@ -370,6 +375,11 @@ bool ui_label_pending_on(const struct ui *ui, const char *trace_id, const char *
  * so that none disappears without a word. */
 void ui_label_report_unwritten(const struct ui *ui);
 /* Lines for the feedback pane: the pending operations on this trace. */
+/* Lines saying which questions of the trace have several rows of mine
+ * (rows: the trace's feedback, root its root span id or NULL) and the key
+ * that keeps the newest; nothing when none has. */
+void ui_label_duplicate_lines(const struct ui *ui, const struct assessment_list *rows,
+			      const char *root, struct textbuf *tb, int width);
 void ui_label_pending_lines(const struct ui *ui, const char *trace_id, struct textbuf *tb,
 			    int width);
 /* Pending labels, the label target and progress for the status bar

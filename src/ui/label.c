@@ -80,14 +80,15 @@ void ui_label_item_opened(struct ui *ui, const char *trace_id)
 
 /* The time on item as the metadata of an answer on this trace (caller
  * frees), or NULL: switched off, or the trace is not open in a trace view
- * or form. */
+ * or form, nor selected in the list (where the time counts from the
+ * first frame that showed it selected). */
 static char *item_metadata(struct ui *ui, const char *trace_id)
 {
 	const struct view_ops *top = ui_top(ui)->ops;
 	int64_t secs;
 
 	if ((ui->cfg && !ui->cfg->time_on_item) || !str_eq(ui->item_id, trace_id) ||
-	    (top != &trace_view_ops && top != &form_view_ops))
+	    (top != &trace_view_ops && top != &form_view_ops && top != &list_view_ops))
 		return NULL;
 	secs = (now_ms() - ui->item_ms) / 1000;
 	return xasprintf("{\"%s\": \"%" PRId64 "\"}", TIME_ON_ITEM_KEY, secs > 0 ? secs : 0);
@@ -301,36 +302,93 @@ static bool pending_answer(struct ui *ui, const char *trace_id, const char *root
 	return false;
 }
 
+/* The feedback of the trace as the top view shows it (a trace view or a
+ * form), into *t; false when the view holds none for it. */
+static bool rows_here(struct ui *ui, const char *trace_id, struct label_target *t)
+{
+	struct view *v = ui_top(ui);
+
+	memset(t, 0, sizeof *t);
+	return v->ops->target && v->ops->target(v, ui, t) && t->rows &&
+	       str_eq(t->trace_id, trace_id);
+}
+
+/* The list's row of the trace when it is the selected one, or NULL. */
+static const struct trace_row *row_here(struct ui *ui, const char *trace_id)
+{
+	const struct trace_row *r = tlist_selected(&ui->list.tl);
+
+	return r && str_eq(r->id, trace_id) ? r : NULL;
+}
+
 /* Does every required question of the trace have my answer, in the store
- * or on its way there (none required: any question)?  One read of its feedback; false when it
- * cannot be read. */
+ * or on its way there (none required: any question)?  From what the
+ * screen holds, with no read of the store: the view's rows, else the
+ * list row's cells (the trace's questions; a span question is not
+ * answered there); false when neither is at hand. */
 static bool trace_complete(struct ui *ui, const char *trace_id)
 {
-	struct assessment_list al;
-	char *root = NULL;
-	struct err err;
+	const struct trace_row *r = NULL;
+	struct label_target t;
 	size_t i, req = 0, got = 0, any = 0;
+	bool rows;
 
-	memset(&al, 0, sizeof al);
-	err_clear(&err);
-	if (!ui->cfg || store_load_assessments(ui->st, trace_id, &al, &err) < 0 ||
-	    store_root_span(ui->st, trace_id, &root, &err) < 0) {
-		assessment_list_free(&al);
+	if (!ui->cfg)
 		return false;
-	}
+	rows = rows_here(ui, trace_id, &t);
+	if (!rows && !(r = row_here(ui, trace_id)))
+		return false;
 	for (i = 0; i < ui->cfg->nlabels; i++) {
 		const struct label_schema *ls = &ui->cfg->labels[i];
-		bool a = label_answered_kind(&al, root, ui->me, ls->name, ls->target,
-					     ls->expectation) ||
-			 pending_answer(ui, trace_id, root, ls->name);
+		const struct fb_cell *c = r ? trace_row_fb(r, ls->name) : NULL;
+		bool a = rows ? label_answered_kind(t.rows, t.root, ui->me, ls->name, ls->target,
+						    ls->expectation) :
+			 ls->target != QT_SPAN && c && c->mine;
 
+		a = a || pending_answer(ui, trace_id, rows ? t.root : NULL, ls->name);
 		req += ls->required;
 		got += ls->required && a;
 		any += a;
 	}
-	assessment_list_free(&al);
-	free(root);
 	return req ? got == req : any > 0;
+}
+
+/* What a label would do, from what the screen holds (see trace_complete);
+ * without a writer thread (scripted runs) the store is read.  false: not
+ * known (no override is offered). */
+static bool plan_here(struct ui *ui, const struct label_flow *f, struct label_plan *plan,
+		      struct err *err)
+{
+	static const struct assessment_list none;
+	const struct trace_row *r;
+	const struct fb_cell *c;
+	struct label_target t;
+
+	memset(plan, 0, sizeof *plan);
+	if (rows_here(ui, f->trace_id, &t)) {
+		labeler_plan_rows(ui->lb, t.rows, t.root, f->trace_id, f->span_id, f->name, plan);
+		return true;
+	}
+	if (!ui->w)
+		return labeler_plan(ui->lb, f->trace_id, f->span_id, f->name, plan, err) == 0;
+	if (f->span_id || !(r = row_here(ui, f->trace_id)))
+		return false;
+	/* the list's cell: the trace's question, the latest answer of each source */
+	labeler_plan_rows(ui->lb, &none, NULL, f->trace_id, NULL, f->name, plan);
+	c = trace_row_fb(r, f->name);
+	if (plan->kind != LABEL_CREATE || !c)
+		return true;
+	if (ui->cfg && config_label(ui->cfg, f->name) && config_label(ui->cfg, f->name)->expectation)
+		return true;  /* (MLflow overrides feedback only) */
+	if (c->mine) {
+		plan->kind = LABEL_UPDATE;
+		plan->owner = OWNER_ME;
+	} else if (c->judge || c->code || c->human) {
+		plan->kind = LABEL_OVERRIDE;
+		plan->owner = c->judge ? OWNER_JUDGE : c->code ? OWNER_CODE : OWNER_HUMAN;
+		plan->existing.value = xstrdup(c->judge ? c->judge : c->code ? c->code : c->human);
+	}
+	return true;
 }
 
 /* After a label written in the list or a form, the advance mode says
@@ -495,8 +553,7 @@ static unsigned after_value(struct ui *ui)
 	/* The form asks for my own answer to each question: it goes beside the
 	 * other sources' (the trace view offers to override them).  Blind, the
 	 * question would tell the other answer before I give mine. */
-	if (ui_top(ui)->ops != &form_view_ops && !ui->blind &&
-	    labeler_plan(ui->lb, f->trace_id, f->span_id, f->name, &plan, &err) == 0 &&
+	if (ui_top(ui)->ops != &form_view_ops && !ui->blind && plan_here(ui, f, &plan, &err) &&
 	    plan.kind == LABEL_OVERRIDE) {
 		char *old = shown_value(plan.existing.value), *q, *safe;
 
@@ -769,6 +826,143 @@ static unsigned delete_mine(struct ui *ui)
 	}
 	label_result_free(&res);
 	views_changed(ui, trace);
+	free(trace);
+	return EFF_HANDLED | EFF_REDRAW;
+}
+
+/* The questions of the trace (name and target) that several valid rows of
+ * mine answer: calls fn for the first row of each. */
+static size_t each_duplicate(const struct ui *ui, const struct assessment_list *rows,
+			     const char *root,
+			     void (*fn)(const struct ui *ui, const struct assessment *a,
+					const char *target, size_t n, void *ctx),
+			     void *ctx)
+{
+	size_t i, k, found = 0;
+
+	for (i = 0; ui->me && i < rows->n; i++) {
+		const struct assessment *a = &rows->v[i];
+		const char *target = question_target(a->span_id, root);
+		size_t n;
+		bool seen = false;
+
+		if (!a->valid || !str_eq(a->source_type, "HUMAN") || !str_eq(a->source_id, ui->me) ||
+		    !str_eq(a->type, "feedback"))
+			continue;
+		for (k = 0; k < i && !seen; k++) {
+			const struct assessment *b = &rows->v[k];
+
+			seen = b->valid && str_eq(b->source_type, "HUMAN") &&
+			       str_eq(b->source_id, ui->me) && str_eq(b->type, "feedback") &&
+			       str_eq(b->name, a->name) &&
+			       str_eq(question_target(b->span_id, root), target);
+		}
+		if (seen)
+			continue;
+		n = label_count_mine(rows, root, target, a->name, ui->me);
+		if (n > 1) {
+			found++;
+			if (fn)
+				fn(ui, a, target, n, ctx);
+		}
+	}
+	return found;
+}
+
+struct dup_lines {
+	struct textbuf *tb;
+	int width;
+};
+
+static void dup_line(const struct ui *ui, const struct assessment *a, const char *target,
+		     size_t n, void *ctx)
+{
+	struct dup_lines *d = ctx;
+	struct strbuf k = STRBUF_INIT;
+	struct tb_line *l = tb_newline(d->tb);
+	char buf[64];
+
+	ui_keys_text((struct ui *)(uintptr_t)ui, "global", ACT_DEDUPE, &k, 1);
+	snprintf(buf, sizeof buf, " %zu rows of yours answer ", n);
+	tb_line_put(l, SLOT_MSG_ERROR, buf, strlen(buf));
+	tb_line_put_untrusted_fit(l, SLOT_NAME, a->name, strlen(a->name), 30, true);
+	tb_line_put(l, SLOT_DIM, target ? " on span " : " on the trace", target ? 9 : 13);
+	if (target)
+		tb_line_put_untrusted_fit(l, SLOT_ID, target, strlen(target), 20, true);
+	if (k.len) {
+		char *tail = xasprintf(": %s keeps the newest, deletes %zu", sb_str(&k), n - 1);
+
+		tb_line_put_fit(l, SLOT_DIM, tail, d->width - l->width > 4 ? d->width - l->width : 4);
+		free(tail);
+	}
+	sb_free(&k);
+}
+
+void ui_label_duplicate_lines(const struct ui *ui, const struct assessment_list *rows,
+			      const char *root, struct textbuf *tb, int width)
+{
+	struct dup_lines d = { tb, width };
+
+	if (ui->lb)
+		each_duplicate(ui, rows, root, dup_line, &d);
+}
+
+struct dedupe_run {
+	struct ui *ui;
+	const struct assessment_list *rows;
+	const char *root, *trace_id;
+	size_t deleted;
+	struct err err;
+};
+
+static void dedupe_one(const struct ui *ui, const struct assessment *a, const char *target,
+		       size_t n, void *ctx)
+{
+	struct dedupe_run *r = ctx;
+	size_t d = 0;
+
+	(void)ui;
+	(void)n;
+	if (r->err.code)
+		return;
+	if (labeler_dedupe_rows(r->ui->lb, r->rows, r->root, r->trace_id, target, a->name, &d,
+				&r->err) == 0)
+		r->deleted += d;
+}
+
+/* Keeps the newest of my rows for each question of the trace that has
+ * several, from the rows the view shows; journalled, undoable. */
+static unsigned dedupe(struct ui *ui)
+{
+	struct dedupe_run r;
+	struct label_target t;
+	char *trace;
+	size_t questions;
+
+	if (!target_of(ui, &t))
+		return EFF_HANDLED | EFF_REDRAW;
+	if (!t.rows) {
+		ui_msg(ui, SLOT_MSG_INFO, "open the trace to see and remove duplicate rows of yours");
+		return EFF_HANDLED | EFF_REDRAW;
+	}
+	memset(&r, 0, sizeof r);
+	r.ui = ui;
+	r.rows = t.rows;
+	r.root = t.root;
+	r.trace_id = t.trace_id;
+	trace = xstrdup(t.trace_id);
+	questions = each_duplicate(ui, t.rows, t.root, dedupe_one, &r);
+	if (r.err.code)
+		ui_error(ui, &r.err);
+	else if (!questions)
+		ui_msg(ui, SLOT_MSG_INFO, "no question has several rows of yours on this trace");
+	else
+		ui_msg(ui, SLOT_MSG_OK, "kept the newest: %zu duplicate row%s of yours deleted "
+		       "(u brings them back)", r.deleted, r.deleted == 1 ? "" : "s");
+	if (r.deleted) {
+		ui->progress_dirty = true;
+		views_changed(ui, trace);
+	}
 	free(trace);
 	return EFF_HANDLED | EFF_REDRAW;
 }
@@ -1179,6 +1373,8 @@ unsigned ui_label_action(struct ui *ui, enum action a)
 		return undo_redo(ui, false);
 	case ACT_REDO:
 		return undo_redo(ui, true);
+	case ACT_DEDUPE:
+		return dedupe(ui);
 	case ACT_REPEAT:
 		return repeat(ui);
 	case ACT_NEXT_UNLABELLED:
@@ -1348,6 +1544,10 @@ void ui_label_status(struct ui *ui, struct tb_line *l, int width, int msg_width)
 {
 	size_t pending = ui->lb ? labeler_pending_count(ui->lb) : 0;
 	char buf[96], a[32], b[32];
+
+	/* Time on item in the list: from the first frame with the row selected. */
+	if (ui_top(ui)->ops == &list_view_ops && tlist_selected(&ui->list.tl))
+		ui_label_item_opened(ui, tlist_selected(&ui->list.tl)->id);
 
 	if (pending && width > 12) {
 		const struct label_pending *p = labeler_pending_at(ui->lb, 0);

@@ -471,6 +471,8 @@ static bool form_target(const struct view *v, struct ui *ui, struct label_target
 
 	(void)ui;
 	out->trace_id = fv->id;
+	out->rows = &fv->al;
+	out->root = fv->root;
 	return true;
 }
 

@@ -1407,6 +1407,10 @@ static void render_feedback(struct trace_view *tv, struct ui *ui, int width)
 					  width - l->width > 4 ? width - l->width : 4, true);
 	}
 	sb_free(&hidden_names);
+	from = tv->fp.tb.n;
+	ui_label_duplicate_lines(ui, &tv->tr.assessments, root_span(tv), &tv->fp.tb, width);
+	for (i = from; i < tv->fp.tb.n; i++)
+		tv->fp.tb.lines[i].ref = FB_NO_ITEM;
 	for (i = 0; i < n; i++)
 		if (!blinded(tv, ui, order[i]))
 			render_item(tv, ui, order[i], disagree[order[i]], by, over, width);
@@ -1897,6 +1901,8 @@ static bool trace_target(const struct view *v, struct ui *ui, struct label_targe
 	if (tv->job || tv->load_err)
 		return false;
 	out->trace_id = tv->tr.info.id ? tv->tr.info.id : tv->id;
+	out->rows = &tv->tr.assessments;
+	out->root = root_span(tv);
 	if (ts) {
 		out->span_id = ts->id;
 		out->span_name = ts->name;
