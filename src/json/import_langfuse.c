@@ -435,12 +435,15 @@ int langfuse_record(struct import_reader *r, const cJSON *rec, struct err *err)
 			end = e;
 	}
 	qsort(ids, nids, sizeof *ids, obs_id_cmp);
+	/* An observation whose parent is in another record (a trace exported
+	 * in pages) keeps that parent: the records are joined on import. */
 	for (c = obs ? obs->child : NULL; c; c = c->next)
-		if (cJSON_IsObject(c) && jt_str(c, "id") &&
-		    !obs_hex(ids, nids, jt_str(c, "parentObservationId")))
+		if (cJSON_IsObject(c) && jt_str(c, "id") && (!jt_str(c, "parentObservationId") ||
+							       !*jt_str(c, "parentObservationId")))
 			ntop++;
 	read_metadata(jt_get(tr, "metadata"), root_raw, "langfuse.metadata", &res, &res);
-	synth = ntop != 1 || (jt_get(tr, "input") && !cJSON_IsNull(jt_get(tr, "input"))) ||
+	synth = (ntop > 1 || (ntop == 0 && nids == 0)) ||
+		(jt_get(tr, "input") && !cJSON_IsNull(jt_get(tr, "input"))) ||
 		(jt_get(tr, "output") && !cJSON_IsNull(jt_get(tr, "output")));
 	if (synth) {
 		imp_hash_hex(root_hex, 16, tid, "trace-root", "langfuse");
@@ -461,12 +464,18 @@ int langfuse_record(struct import_reader *r, const cJSON *rec, struct err *err)
 			goto out;
 	}
 	for (c = obs ? obs->child : NULL; c; c = c->next) {
-		const char *oid = jt_str(c, "id"), *parent;
+		const char *oid = jt_str(c, "id"), *parent, *porig;
+		char elsewhere[17];
 		bool top;
 
 		if (!cJSON_IsObject(c) || !oid)
 			continue;
-		parent = obs_hex(ids, nids, jt_str(c, "parentObservationId"));
+		porig = jt_str(c, "parentObservationId");
+		parent = obs_hex(ids, nids, porig);
+		if (!parent && porig && *porig) {
+			id_hex(elsewhere, 16, porig, tid);
+			parent = elsewhere;
+		}
 		top = !parent;
 		if (top && synth)
 			parent = root_hex;
