@@ -1274,6 +1274,7 @@ static void kick(struct labeler *lb)
 		j->p.metadata = xstrdup_or_null(p->metadata);
 		j->p.allow_override = p->allow_override;
 		j->p.override_judge = p->override_judge;
+		j->p.expectation = p->expectation;
 		j->p.why = p->why;
 		if (is_row_op(p->op))
 			assessment_copy(&j->p.row, &p->row);
