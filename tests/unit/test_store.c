@@ -951,16 +951,16 @@ TEST(root_span_rows_answer_the_trace)
 	struct trace_row row = { 0 };
 	struct err err = { 0 };
 	const struct fb_cell *c;
-	const struct question_ref trace_q[] = { { "correctness", QT_TRACE, true },
-						{ NULL, QT_TRACE, false } };
-	const struct question_ref span_q[] = { { "correctness", QT_SPAN, true },
-					       { NULL, QT_TRACE, false } };
-	const struct question_ref two[] = { { "correctness", QT_TRACE, true },
-					    { "helpfulness", QT_TRACE, true },
-					    { NULL, QT_TRACE, false } };
-	const struct question_ref optional[] = { { "correctness", QT_TRACE, false },
-						 { "helpfulness", QT_TRACE, false },
-						 { NULL, QT_TRACE, false } };
+	const struct question_ref trace_q[] = { { "correctness", QT_TRACE, true, false },
+						{ NULL, QT_TRACE, false, false } };
+	const struct question_ref span_q[] = { { "correctness", QT_SPAN, true, false },
+					       { NULL, QT_TRACE, false, false } };
+	const struct question_ref two[] = { { "correctness", QT_TRACE, true, false },
+					    { "helpfulness", QT_TRACE, true, false },
+					    { NULL, QT_TRACE, false, false } };
+	const struct question_ref optional[] = { { "correctness", QT_TRACE, false, false },
+						 { "helpfulness", QT_TRACE, false, false },
+						 { NULL, QT_TRACE, false, false } };
 
 	CHECK_INT(store_root_span(st, DSPY_TRACE, &root, &err), 0);
 	CHECK_STR(root, DSPY_ROOT);
@@ -1116,8 +1116,8 @@ TEST(feedback_cells_and_quick_filters)
 	char *path;
 	struct store *st = paging_store(&path, &exp);
 	const char *t0 = expected[0].id, *t1 = expected[1].id;
-	const struct question_ref only_correctness[] = { { "correctness", QT_TRACE, true },
-							 { NULL, QT_TRACE, false } };
+	const struct question_ref only_correctness[] = { { "correctness", QT_TRACE, true, false },
+							 { NULL, QT_TRACE, false, false } };
 	struct trace_row row = { 0 };
 	struct page_req req = { 0 };
 	struct err err = { 0 };
