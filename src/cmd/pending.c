@@ -16,6 +16,7 @@
 #include "core/util.h"
 #include "svc/journal.h"
 #include "svc/label.h"
+#include "svc/schemas.h"
 
 #define END_OPTS { NULL, 0, OPT_FLAG, 0, NULL, NULL, false }
 
@@ -98,6 +99,7 @@ static int replay_store(const char *url, struct journal *j, const char *sid,
 			}
 		err_clear(&e);
 		if (labeler_new(st, v[i].source_id, &lb, &e) == 0) {
+			schemas_teach(lb, st);
 			labeler_use_journal(lb, j, sid, NULL);
 			labeler_restore(lb, one, m);
 			if (labeler_retry(lb, &w, &e) < 0 && !rc) {
@@ -193,6 +195,7 @@ int cmd_writer_open(struct cmd_ctx *ctx, const char *store_arg, const char *sour
 		cmd_writer_close(w);
 		return -1;
 	}
+	schemas_teach(w->lb, w->st);
 	err_clear(&e);
 	if (journal_open(NULL, &w->j, &e) < 0) {
 		cmd_warn(ctx, "label journal: %s; writing without it", e.msg);

@@ -328,6 +328,34 @@ size_t schemas_expectations(const struct config *cfg, const char ***out)
 	return n;
 }
 
+void schemas_teach(struct labeler *lb, struct store *st)
+{
+	struct experiment_list el;
+	const char **names = NULL;
+	struct schema_list *all;
+	struct err err = { 0 };
+	size_t i, j, n = 0, total = 0;
+
+	memset(&el, 0, sizeof el);
+	if (store_is_remote(st) || store_list_experiments(st, &el, &err) < 0)
+		return;
+	all = xcalloc(el.n + 1, sizeof *all);
+	for (i = 0; i < el.n; i++)
+		if (store_list_schemas(st, el.v[i].id, NULL, 0, &all[i], &err) == 0)
+			total += all[i].n;
+	names = xcalloc(total + 1, sizeof *names);
+	for (i = 0; i < el.n; i++)
+		for (j = 0; j < all[i].n; j++)
+			if (str_eq(all[i].v[j].type, "expectation"))
+				names[n++] = all[i].v[j].name;
+	labeler_expectations(lb, names, n);
+	for (i = 0; i < el.n; i++)
+		schema_list_free(&all[i]);
+	free(all);
+	free(names);
+	experiment_list_free(&el);
+}
+
 const struct label_schema *schemas_question(const struct config *cfg, const char *name)
 {
 	const struct label_schema *l = cfg ? config_label(cfg, name) : NULL;

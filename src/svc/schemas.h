@@ -40,6 +40,7 @@
 #include "core/err.h"
 #include "core/schema.h"
 #include "store/store.h"
+#include "svc/label.h"
 
 /* The questions of the experiment's schemas (ids NULL: all of them, newest
  * first; else those ids, in that order), without keys.  A schema whose
@@ -64,6 +65,11 @@ int schemas_apply(struct config *cfg, struct store *st, int64_t experiment_id,
  * from cfg, in *out (the caller frees the array); returns how many (for
  * labeler_expectations). */
 size_t schemas_expectations(const struct config *cfg, const char ***out);
+/* Tells the labeler which names are expectation schemas in any experiment
+ * of the store (labeler_expectations), for writes that come without a
+ * configuration: the journal's replay, the feedback commands.  A store
+ * without schemas teaches nothing. */
+void schemas_teach(struct labeler *lb, struct store *st);
 /* The question of cfg that is the store's schema of this name, or NULL. */
 const struct label_schema *schemas_question(const struct config *cfg, const char *name);
 

@@ -644,6 +644,25 @@ unsigned ui_label_answer(struct ui *ui, int answer)
 	return finish(ui, NULL);
 }
 
+/* A text answer longer than its label schema's max_length (characters,
+ * as MLflow counts them): says so. */
+static bool too_long(struct ui *ui, const char *name, const char *text)
+{
+	const struct label_schema *ls = ui->cfg ? config_label(ui->cfg, name) : NULL;
+	int64_t n = 0;
+	const char *p;
+
+	if (!ls || ls->max_length <= 0)
+		return false;
+	for (p = text; *p; p++)
+		n += ((unsigned char)*p & 0xC0) != 0x80;
+	if (n <= ls->max_length)
+		return false;
+	ui_msg(ui, SLOT_MSG_ERROR, "%s: at most %lld characters (its label schema's max_length), "
+	       "not %lld", name, (long long)ls->max_length, (long long)n);
+	return true;
+}
+
 unsigned ui_label_accept(struct ui *ui, enum prompt_kind kind, const char *text)
 {
 	struct label_flow *f = &ui->lab;
@@ -654,6 +673,14 @@ unsigned ui_label_accept(struct ui *ui, enum prompt_kind kind, const char *text)
 		if (!*text) {
 			flow_reset(f);
 			ui_msg(ui, SLOT_MSG_INFO, "empty text: nothing written");
+			return EFF_HANDLED | EFF_REDRAW;
+		}
+		if (too_long(ui, f->name, text)) {
+			char *lead = xasprintf("%s: ", f->name), *safe = sanitize_dup(lead, strlen(lead));
+
+			ui_prompt_open(ui, PROMPT_VALUE, safe, text);
+			free(lead);
+			free(safe);
 			return EFF_HANDLED | EFF_REDRAW;
 		}
 		f->value = xstrdup(text);

@@ -4,11 +4,14 @@
  * schema (and leaving an older store alone). */
 #include <sqlite3.h>
 
+#include "core/keys.h"
 #include "core/schema.h"
 #include "core/strbuf.h"
 #include "core/util.h"
 #include "json/schema_input.h"
+#include "config/config.h"
 #include "store/store.h"
+#include "svc/schemas.h"
 #include "test.h"
 
 #define SCHEMA_314 "mlflow-3.14-schema.sql"
@@ -441,6 +444,170 @@ TEST(older_store_has_no_schemas_and_is_not_changed)
 	free(path);
 }
 
+
+/* ---- the questions of a run (svc/schemas.h) --------------------------------- */
+
+static const struct label_key *key_of(const struct label_schema *q, const char *value)
+{
+	size_t i;
+
+	for (i = 0; i < q->nkeys; i++)
+		if (str_eq(q->keys[i].value, value))
+			return &q->keys[i];
+	return NULL;
+}
+
+static const char *kname(const struct label_key *k, char *buf, size_t n)
+{
+	if (!k)
+		return "(none)";
+	keyseq_name(&k->seq, buf, n);
+	return buf;
+}
+
+static const char yaml[] =
+	"source_id: me@example.com\n"
+	"labels:\n"
+	"  - name: Expected answer\n"
+	"    type: text\n"
+	"    key: e\n"
+	"  - name: Is the answer correct?\n"
+	"    type: boolean\n"
+	"    keys: {\"y\": true, \"o\": false}\n"
+	"  - name: mine\n"
+	"    type: numeric\n"
+	"    min: 1\n"
+	"    max: 2\n"
+	"    keys: [\"1\", \"2\"]\n";
+
+TEST(schemas_become_the_questions_with_keys)
+{
+	char *path = store_314("apply.db");
+	struct store *st = open_ok(path);
+	struct config cfg;
+	struct diag_list diags = { 0 };
+	struct err err = { 0 };
+	size_t applied = 0;
+	char b[32];
+	const struct label_schema *pf, *ex, *mine;
+
+	CHECK_INT(config_load_buffer("c.yaml", yaml, strlen(yaml), &cfg, &diags, &err), 0);
+	CHECK_INT(diags.n, 0);
+	if (diags.n)
+		printf("    %s\n", diags.v[0].msg);
+	diag_list_free(&diags);
+	CHECK_INT(schemas_apply(&cfg, st, 1, NULL, 0, &applied, &diags, &err), 0);
+	CHECK_INT(applied, 2);
+	CHECK_INT(cfg.nlabels, 3);
+	/* The store's, newest first, then the configuration's own. */
+	CHECK_STR(cfg.labels[0].name, "Expected answer");
+	CHECK_STR(cfg.labels[1].name, "Is the answer correct?");
+	CHECK_STR(cfg.labels[2].name, "mine");
+	CHECK_INT(diags.n, 1);
+	if (diags.n)
+		CHECK_STR(diags.v[0].msg, "c.yaml: labels 'Expected answer', 'Is the answer "
+			  "correct?' have the name of a label schema in the store (experiment 1): "
+			  "the store's definition is used, with the keys given here that fit it");
+	pf = schemas_question(&cfg, "Is the answer correct?");
+	ex = schemas_question(&cfg, "Expected answer");
+	mine = config_label(&cfg, "mine");
+	CHECK(pf && ex && mine);
+	CHECK_NULL(schemas_question(&cfg, "mine"));
+	if (pf && ex && mine) {
+		CHECK_INT(pf->type, LABEL_BOOLEAN);
+		CHECK_STR(kname(key_of(pf, "true"), b, sizeof b), "y");
+		CHECK_STR(kname(key_of(pf, "false"), b, sizeof b), "o");
+		CHECK_INT(pf->rationale, RATIONALE_OPTIONAL);
+		CHECK(ex->expectation);
+		CHECK_INT(ex->type, LABEL_TEXT);
+		CHECK_INT(ex->max_length, 500);
+		CHECK_INT(ex->nkeys, 1);
+		CHECK_STR(kname(&ex->keys[0], b, sizeof b), "e");
+		CHECK_NULL(ex->keys[0].value);
+		CHECK_INT(mine->nkeys, 2);
+	}
+	diag_list_free(&diags);
+
+	/* Another experiment without schemas: the configuration's labels again. */
+	CHECK_INT(schemas_apply(&cfg, st, 0, NULL, 0, &applied, &diags, &err), 0);
+	CHECK_INT(applied, 0);
+	CHECK_INT(cfg.nlabels, 3);
+	CHECK_NULL(cfg.labels[0].schema_id);
+	CHECK_INT(cfg.labels[1].type, LABEL_BOOLEAN);
+	CHECK_INT(diags.n, 0);
+	config_free(&cfg);
+	diag_list_free(&diags);
+	store_close(st);
+	free(path);
+}
+
+TEST(schema_questions_get_free_keys)
+{
+	char *path = store_314("keys.db");
+	struct store *st = open_ok(path);
+	struct config cfg;
+	struct diag_list diags = { 0 };
+	struct err err = { 0 };
+	struct schema_spec sp;
+	const char *opts[] = { "low", "high" };
+	char id[40], b[32];
+	const struct label_schema *q;
+
+	memset(&sp, 0, sizeof sp);
+	sp.enable_comment = sp.multi_select = -1;
+	sp.name = "Rating";
+	sp.input_type = "numeric";
+	sp.min = "1";
+	sp.max = "5";
+	CHECK_INT(schemas_create(st, 0, &sp, "lead", id, &err), 0);
+	sp.name = "Severity";
+	sp.input_type = "categorical";
+	sp.min = sp.max = NULL;
+	sp.options = opts;
+	sp.noptions = 2;
+	CHECK_INT(schemas_create(st, 0, &sp, "lead", id, &err), 0);
+	sp.name = "Wide";
+	sp.input_type = "numeric";
+	sp.options = NULL;
+	sp.noptions = 0;
+	sp.min = "0";
+	sp.max = "100";
+	CHECK_INT(schemas_create(st, 0, &sp, "lead", id, &err), 0);
+	sp.name = "Verdict";
+	sp.input_type = "pass_fail";
+	sp.min = sp.max = NULL;
+	CHECK_INT(schemas_create(st, 0, &sp, "lead", id, &err), 0);
+
+	/* The shipped example labels (no `labels:`) give way to the schemas. */
+	CHECK_INT(config_load_buffer("c.yaml", "source_id: me\n", 14, &cfg, &diags, &err), 0);
+	CHECK(cfg.labels_builtin);
+	CHECK_INT(schemas_apply(&cfg, st, 0, NULL, 0, NULL, &diags, &err), 0);
+	CHECK_INT(cfg.nlabels, 4);
+	CHECK_INT(diags.n, 0);
+	q = config_label(&cfg, "Verdict");
+	CHECK(q && q->nkeys == 2);
+	if (q) {
+		CHECK_STR(kname(key_of(q, "true"), b, sizeof b), "+");
+		CHECK_STR(kname(key_of(q, "false"), b, sizeof b), "-");
+		CHECK_STR(q->positive_label, "Pass");
+		CHECK_STR(q->negative_label, "Fail");
+	}
+	q = config_label(&cfg, "Rating");
+	CHECK(q && q->nkeys == 5);
+	if (q)
+		CHECK_STR(kname(key_of(q, "3"), b, sizeof b), "3");
+	q = config_label(&cfg, "Severity");
+	CHECK(q && q->nkeys == 2 && key_of(q, "low") && key_of(q, "high"));
+	q = config_label(&cfg, "Wide");
+	CHECK(q && q->nkeys == 1);
+	if (q && q->nkeys)
+		CHECK_NULL(q->keys[0].value);
+	config_free(&cfg);
+	diag_list_free(&diags);
+	store_close(st);
+	free(path);
+}
+
 int main(void)
 {
 	RUN(every_input_type_maps_to_its_kind);
@@ -450,5 +617,7 @@ int main(void)
 	RUN(store_lists_schemas_newest_first_and_by_ids);
 	RUN(store_writes_rows_and_refuses_duplicates);
 	RUN(older_store_has_no_schemas_and_is_not_changed);
+	RUN(schemas_become_the_questions_with_keys);
+	RUN(schema_questions_get_free_keys);
 	TEST_MAIN_END();
 }
