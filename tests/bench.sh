@@ -367,6 +367,30 @@ measure() {
 	 AND a.name = 'relevance_to_query' AND a.valid = 1)"
 	filter_row "span.name = 'get_invoice' AND span.status = 'ERROR'" "AND EXISTS (SELECT 1
 	 FROM spans s WHERE s.trace_id = ti.request_id AND s.name = 'get_invoice' AND s.status = 'ERROR')"
+	filter_row "span.type = 'LLM' AND span.duration_ms > 5000" "AND EXISTS (SELECT 1
+	 FROM spans s WHERE s.trace_id = ti.request_id AND s.type = 'LLM' AND s.duration_ns > 5000000000)"
+	# -- the spans view's first page (40 spans across traces): the floor is
+	# sqlite3 with the same WHERE and ORDER BY, as SQLite plans it
+	spans_sql() {
+		echo "SELECT s.trace_id, s.span_id, s.name, s.type, s.status, s.start_time_unix_nano,
+		 s.end_time_unix_nano FROM spans s WHERE s.experiment_id = $EXP $1
+		 ORDER BY ${2:-s.duration_ns DESC}, s.rowid DESC LIMIT 41;"
+	}
+	# spans_row LABEL FILTER WHERE [OP ORDER]
+	spans_row() {
+		res "spans view: $1" "$(probe "${4:-spans}" "$2")" "$(scan "$(spans_sql "$3" "${5:-}")")" \
+			ms 50
+	}
+	spans_row "the longest spans" "" ""
+	spans_row "span.type = 'LLM'" "span.type = 'LLM'" "AND s.type = 'LLM'"
+	spans_row "span.type = 'LLM' AND span.duration_ms > 5000" \
+		"span.type = 'LLM' AND span.duration_ms > 5000" \
+		"AND s.type = 'LLM' AND s.duration_ns > 5000000000"
+	spans_row "span.name = 'get_invoice' AND span.status = 'ERROR'" \
+		"span.name = 'get_invoice' AND span.status = 'ERROR'" \
+		"AND s.name = 'get_invoice' AND s.status = 'ERROR'"
+	spans_row "span.type = 'LLM', the newest first" "span.type = 'LLM'" "AND s.type = 'LLM'" \
+		spans-start "s.start_time_unix_nano DESC"
 	res "one durable feedback write" "$(probe write "$NEWEST")" "$(fast "INSERT INTO
 	 assessments (assessment_id, trace_id, name, assessment_type, value, created_timestamp,
 	 last_updated_timestamp, source_type, source_id, valid) VALUES ('a-' || lower(hex(randomblob(16))),

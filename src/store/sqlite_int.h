@@ -79,6 +79,9 @@ struct sq {
 	bool has_label_schemas, ls_is_default;   /* MLflow 3.14's label_schemas */
 	int sp_duration_ns;            /* spans.duration_ns (generated, so not in
 	                                  table_info): 0 not looked yet, 1, -1 */
+	int sp_order_ix[2];            /* an index on (experiment_id, duration_ns)
+	                                  / (experiment_id, start_time_unix_nano):
+	                                  0 not looked yet, 1, -1 */
 
 	/* MLflow 3.14's review queues (sqlite_queue.c): every table of them, and
 	 * name_key (added by revision e2c4a6b80d15). */

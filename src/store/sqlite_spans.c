@@ -35,12 +35,40 @@ static bool has_duration_ns(struct sq *s)
 	return s->sp_duration_ns > 0;
 }
 
-static const char *sort_expr(struct sq *s, enum span_sort sort)
+/* The sort value of span row `a` (an alias of spans). */
+static char *sort_expr(struct sq *s, enum span_sort sort, const char *a)
 {
 	if (sort == SPAN_SORT_START)
-		return "fs.start_time_unix_nano";
-	return has_duration_ns(s) ? "fs.duration_ns" :
-	       "(fs.end_time_unix_nano - fs.start_time_unix_nano)";
+		return xasprintf("%s.start_time_unix_nano", a);
+	return has_duration_ns(s) ? xasprintf("%s.duration_ns", a) :
+	       xasprintf("(%s.end_time_unix_nano - %s.start_time_unix_nano)", a, a);
+}
+
+/* Is there an index on (experiment_id, the sort column, ...)?  MLflow has
+ * one for the duration (index_spans_experiment_id_duration) and, since
+ * migration c1d2e3f4a5b6, for the start time. */
+static bool has_order_index(struct sq *s, enum span_sort sort)
+{
+	static const char sql[] =
+		"SELECT 1 FROM pragma_index_list('spans') AS l"
+		" JOIN pragma_index_xinfo(l.name) AS a ON a.seqno = 0 AND a.name = 'experiment_id'"
+		" JOIN pragma_index_xinfo(l.name) AS b ON b.seqno = 1 AND b.name = ?";
+	int *known = &s->sp_order_ix[sort == SPAN_SORT_START];
+	sqlite3_stmt *stmt = NULL;
+
+	if (sort == SPAN_SORT_DURATION && !has_duration_ns(s))
+		return false;
+	if (!*known) {
+		*known = -1;
+		if (sqlite3_prepare_v2(s->db, sql, -1, &stmt, NULL) == SQLITE_OK) {
+			sqlite3_bind_text(stmt, 1, sort == SPAN_SORT_START ? "start_time_unix_nano" :
+					  "duration_ns", -1, SQLITE_STATIC);
+			if (sqlite3_step(stmt) == SQLITE_ROW)
+				*known = 1;
+		}
+		sqlite3_finalize(stmt);
+	}
+	return *known > 0;
 }
 
 /* The columns span_read reads, in its order. */
@@ -70,14 +98,34 @@ static void span_read(sqlite3_stmt *stmt, enum span_sort sort, struct span_row *
 	(void)sort;
 }
 
-/* One part of the order: the spans with a sort value (nulls false) or
- * those without, after the cursor when it is in this part. */
+/* After the cursor in the order asked: " AND (v, rowid) > (?, ?)". */
+static void keyset(struct sql_where *q, const char *v, const char *a, const struct span_cursor *after,
+		   bool asc)
+{
+	if (!after)
+		return;
+	sb_addf(&q->sql, " AND (%s, %s.rowid) %s (?, ?)", v, a, asc ? ">" : "<");
+	sq_param_int(q, after->num);
+	sq_param_int(q, after->tie);
+}
+
+static int filter_of(struct sq *s, const struct span_req *req, struct sql_where *q,
+		     struct err *err)
+{
+	return sq_add_filter(s, q, req->filter, FSQL_SPAN_ROW |
+			     (has_duration_ns(s) ? FSQL_DURATION_COLUMN : 0), err);
+}
+
+/* One part of the order as SQLite plans it: the spans with a sort value
+ * (nulls false) or those without, after the cursor when it is in this
+ * part. */
 static int part_query(struct sq *s, const struct span_req *req, bool nulls,
 		      const struct span_cursor *after, size_t limit, struct sql_where *q,
 		      struct err *err)
 {
-	const char *v = sort_expr(s, req->sort);
+	char *v = sort_expr(s, req->sort, "fs");
 	const char *dir = req->ascending ? "ASC" : "DESC", *cmp = req->ascending ? ">" : "<";
+	int rc = -1;
 
 	sb_addf(&q->sql, "SELECT " SPAN_COLS ", %s FROM spans AS fs"
 		" JOIN trace_info AS ti ON ti.request_id = fs.trace_id"
@@ -86,38 +134,115 @@ static int part_query(struct sq *s, const struct span_req *req, bool nulls,
 	if (after && nulls) {
 		sb_addf(&q->sql, " AND fs.rowid %s ?", cmp);
 		sq_param_int(q, after->tie);
-	} else if (after) {
-		sb_addf(&q->sql, " AND (%s, fs.rowid) %s (?, ?)", v, cmp);
-		sq_param_int(q, after->num);
-		sq_param_int(q, after->tie);
+	} else {
+		keyset(q, v, "fs", after, req->ascending);
 	}
-	if (sq_add_filter(s, q, req->filter, FSQL_SPAN_ROW |
-			  (has_duration_ns(s) ? FSQL_DURATION_COLUMN : 0), err) < 0)
-		return -1;
+	if (filter_of(s, req, q, err) < 0)
+		goto out;
 	if (nulls)
 		sb_addf(&q->sql, " ORDER BY fs.rowid %s", dir);
 	else
 		sb_addf(&q->sql, " ORDER BY %s %s, fs.rowid %s", v, dir, dir);
 	sb_adds(&q->sql, " LIMIT ?");
 	sq_param_int(q, (int64_t)(limit < INT32_MAX ? limit : INT32_MAX));
-	return 0;
+	rc = 0;
+out:
+	free(v);
+	return rc;
 }
 
-static int run_part(struct sq *s, const struct span_req *req, bool nulls,
-		    const struct span_cursor *after, size_t want, struct span_page *out,
-		    struct err *err)
+/* Windows of the order, by the index alone, from which the matches are
+ * taken: a page of a common filter ("span.type = 'LLM'") is in the first
+ * few hundred spans, where SQLite would read every LLM span through the
+ * type index to sort them.  Each window is four times the last; after
+ * WINDOWS_MAX spans the rest is left to SQLite's plan (a rare match is
+ * then best found through an index on what it matches). */
+#define WINDOW_FIRST 256
+#define WINDOWS_MAX 16384
+
+static void window_from(struct sq *s, const struct span_req *req, const struct span_cursor *after,
+			struct sql_where *q)
+{
+	char *v = sort_expr(s, req->sort, "ws");
+
+	sb_addf(&q->sql, " FROM spans AS ws WHERE ws.experiment_id = ? AND %s IS NOT NULL", v);
+	sq_param_int(q, req->experiment_id);
+	keyset(q, v, "ws", after, req->ascending);
+	sb_addf(&q->sql, " ORDER BY %s %s, ws.rowid %s", v, req->ascending ? "ASC" : "DESC",
+		req->ascending ? "ASC" : "DESC");
+	free(v);
+}
+
+static int window_query(struct sq *s, const struct span_req *req,
+			const struct span_cursor *after, int window, size_t limit,
+			struct sql_where *q, struct err *err)
+{
+	char *v = sort_expr(s, req->sort, "fs");
+	const char *dir = req->ascending ? "ASC" : "DESC";
+	int rc = -1;
+
+	sb_adds(&q->sql, "SELECT " SPAN_COLS ", ");
+	sb_adds(&q->sql, v);
+	sb_adds(&q->sql, " FROM (SELECT ws.rowid AS rid");
+	window_from(s, req, after, q);
+	sb_addf(&q->sql, " LIMIT %d) AS win CROSS JOIN spans AS fs ON fs.rowid = win.rid"
+		" JOIN trace_info AS ti ON ti.request_id = fs.trace_id WHERE 1", window);
+	if (filter_of(s, req, q, err) < 0)
+		goto out;
+	sb_addf(&q->sql, " ORDER BY %s %s, fs.rowid %s LIMIT ?", v, dir, dir);
+	sq_param_int(q, (int64_t)(limit < INT32_MAX ? limit : INT32_MAX));
+	rc = 0;
+out:
+	free(v);
+	return rc;
+}
+
+/* Where the window ends: its last span (set false when it holds every span
+ * left). */
+static int window_end(struct sq *s, const struct span_req *req, const struct span_cursor *after,
+		      int window, struct span_cursor *end, struct err *err)
 {
 	struct sql_where q;
 	sqlite3_stmt *stmt;
+	char *v = sort_expr(s, req->sort, "ws");
 	int rc, ret = -1;
 
 	memset(&q, 0, sizeof q);
-	if (part_query(s, req, nulls, after, want, &q, err) < 0)
-		goto out;
+	memset(end, 0, sizeof *end);
+	sb_addf(&q.sql, "SELECT %s, ws.rowid", v);
+	window_from(s, req, after, &q);
+	sb_addf(&q.sql, " LIMIT 1 OFFSET %d", window - 1);
 	stmt = sq_stmt(s, sb_str(&q.sql), err);
 	if (!stmt)
 		goto out;
-	rc = sq_bind_params(stmt, 1, q.params, q.n);
+	if (sq_bind_params(stmt, 1, q.params, q.n) != SQLITE_OK) {
+		ret = sq_fail(s, SQLITE_ERROR, err);
+		sq_done(s, stmt);
+		goto out;
+	}
+	rc = sq_row(s, stmt, err);
+	if (rc > 0) {
+		end->set = true;
+		end->num = sqlite3_column_int64(stmt, 0);
+		end->tie = sqlite3_column_int64(stmt, 1);
+	}
+	sq_done(s, stmt);
+	ret = rc < 0 ? -1 : 0;
+out:
+	free(v);
+	sql_where_free(&q);
+	return ret;
+}
+
+static int run_query(struct sq *s, const struct span_req *req, struct sql_where *q,
+		     struct span_page *out, struct err *err)
+{
+	sqlite3_stmt *stmt = sq_stmt(s, sb_str(&q->sql), err);
+	int rc;
+
+	if (!stmt)
+		return -1;
+	rc = sq_bind_params(stmt, 1, q->params, q->n);
 	while (rc == SQLITE_OK || rc == SQLITE_ROW) {
 		rc = sqlite3_step(stmt);
 		if (rc != SQLITE_ROW)
@@ -125,7 +250,48 @@ static int run_part(struct sq *s, const struct span_req *req, bool nulls,
 		GROW(out->v, out->cap, out->n + 1);
 		span_read(stmt, req->sort, &out->v[out->n++]);
 	}
-	ret = sq_end(s, stmt, rc, err);
+	return sq_end(s, stmt, rc, err);
+}
+
+static int run_part(struct sq *s, const struct span_req *req, bool nulls,
+		    const struct span_cursor *after, size_t want, struct span_page *out,
+		    struct err *err)
+{
+	struct sql_where q;
+	struct span_cursor end, from;
+	size_t had = out->n;
+	int ret = -1;
+
+	memset(&q, 0, sizeof q);
+	/* Windows first where an index gives the order; what they lack comes
+	 * from after their end, as SQLite plans it. */
+	if (!nulls && has_order_index(s, req->sort)) {
+		int window = WINDOW_FIRST, seen = 0;
+
+		for (;;) {
+			if (window_end(s, req, after, window, &end, err) < 0 ||
+			    window_query(s, req, after, window, want, &q, err) < 0 ||
+			    run_query(s, req, &q, out, err) < 0)
+				goto out;
+			sql_where_free(&q);
+			if (out->n - had >= want || !end.set) {
+				ret = 0;
+				goto out;
+			}
+			want -= out->n - had;
+			had = out->n;
+			from = end;
+			after = &from;
+			seen += window;
+			if (seen >= WINDOWS_MAX)
+				break;
+			window *= 4;
+		}
+	}
+	if (part_query(s, req, nulls, after, want, &q, err) < 0 ||
+	    run_query(s, req, &q, out, err) < 0)
+		goto out;
+	ret = 0;
 out:
 	sql_where_free(&q);
 	return ret;

@@ -16,6 +16,8 @@
  *   write TRACE_ID   one feedback row, committed (removed again afterwards)
  *   count            the number of traces (what the list counts when idle)
  *   names            the feedback names of the experiment (list columns)
+ *   spans FILTER     the spans view's first page (40 spans, the longest first)
+ *   spans-start FILTER   the same, the newest first
  *
  * Each op runs once untimed, then RUNS times; the store stays open, so the
  * figure is the operation's own cost, not the program's start.
@@ -121,6 +123,20 @@ static int run_once(struct probe *p, struct err *err)
 		int64_t n;
 
 		return store_count_traces(p->st, p->exp, NULL, 0, "bench", NULL, &n, err);
+	} else if (strcmp(p->op, "spans") == 0 || strcmp(p->op, "spans-start") == 0) {
+		struct span_req sr;
+		struct span_page sp;
+
+		memset(&sr, 0, sizeof sr);
+		sr.experiment_id = p->exp;
+		sr.filter = p->arg && *p->arg ? p->arg : NULL;
+		sr.sort = strcmp(p->op, "spans") == 0 ? SPAN_SORT_DURATION : SPAN_SORT_START;
+		sr.limit = 40;
+		rc = store_page_spans(p->st, &sr, &sp, err);
+		if (rc == 0 && sp.n == 0)
+			rc = err_set(err, ERR_RUNTIME, "%s: no spans", p->op);
+		span_page_free(&sp);
+		return rc;
 	} else if (strcmp(p->op, "names") == 0) {
 		char **names;
 		size_t n;

@@ -76,7 +76,7 @@ static char *store_lines(const char *filter, enum span_sort sort, bool asc, size
 		for (i = 0; i < pg.n; i++) {
 			int64_t ms = span_row_duration_ms(&pg.v[i]);
 
-			CHECK_STR(pg.v[i].trace_id, DSPY_TRACE);
+			CHECK(pg.v[i].trace_id && strncmp(pg.v[i].trace_id, "tr-", 3) == 0);
 			if (ms < 0)
 				sb_addf(&sb, "%s -\n", pg.v[i].span_id);
 			else
@@ -190,12 +190,42 @@ TEST(bad_filter_and_store_without_spans)
 	free(s);
 }
 
+/* 12,000 more spans on a second trace: more than the window of the
+ * duration index that a page is first looked for in, so that pages also
+ * come from after it (a rare type, all of it short), and across it. */
+TEST(pages_beyond_the_index_window)
+{
+	sqlite_exec("INSERT INTO trace_info (request_id, experiment_id, timestamp_ms,"
+		    " execution_time_ms, status) VALUES ('tr-many', 1, 1765380600000, 1000, 'OK');"
+		    "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 12000)"
+		    " INSERT INTO spans (trace_id, experiment_id, span_id, parent_span_id, name, type,"
+		    " status, start_time_unix_nano, end_time_unix_nano, content)"
+		    " SELECT 'tr-many', 1, printf('%016x', i), NULL, 'step', CASE WHEN i % 997 = 0"
+		    " THEN 'RARE' WHEN i % 3 = 0 THEN 'LLM' ELSE 'TOOL' END,"
+		    " CASE WHEN i % 5 = 0 THEN 'ERROR' ELSE 'OK' END,"
+		    " 1765380600000000000 + i * 1000,"
+		    " 1765380600000000000 + i * 1000 + CASE WHEN i % 997 = 0 THEN i ELSE"
+		    " (i * 7919 % 10007) * 1000000 END, '{}' FROM n");
+	CHECK_SAME("span.type = 'RARE'", SPAN_SORT_DURATION, false, 5,
+		   "WHERE type = 'RARE' ORDER BY duration_ns DESC, rowid DESC");
+	CHECK_SAME("span.type = 'LLM' AND span.status = 'ERROR'", SPAN_SORT_DURATION, false, 200,
+		   "WHERE type = 'LLM' AND status = 'ERROR' ORDER BY duration_ns DESC, rowid DESC");
+	CHECK_SAME("span.type = 'TOOL'", SPAN_SORT_DURATION, true, 1000,
+		   "WHERE type = 'TOOL' ORDER BY duration_ns, rowid");
+	CHECK_SAME(NULL, SPAN_SORT_DURATION, false, 3000,
+		   "ORDER BY duration_ns DESC, rowid DESC");
+	CHECK_SAME("span.duration_ms < 2 OR span.name = 'LM.__call__'", SPAN_SORT_START, false, 7,
+		   "WHERE duration_ns < 2000000 OR name = 'LM.__call__'"
+		   " ORDER BY start_time_unix_nano DESC, rowid DESC");
+}
+
 int main(void)
 {
 	path = test_copy_fixture(DSPY, "spans.db");
 	RUN(order_and_pages_as_sqlite_orders);
 	RUN(span_conditions_hold_on_the_span_listed);
 	RUN(unfinished_spans_last_when_longest_first);
+	RUN(pages_beyond_the_index_window);
 	RUN(bad_filter_and_store_without_spans);
 	free(path);
 	TEST_MAIN_END();
