@@ -317,6 +317,18 @@ int cmd_update_feedback(struct cmd_ctx *ctx, int argc, char **argv, struct err *
 			err_prefix(err, "nothing written: cannot read %s", rest[0]);
 		goto out;
 	}
+	if (o.rationale && *o.rationale) {
+		struct schema_row sr;
+		bool found = false;
+		int bad;
+
+		if (schemas_of_trace(w.st, cur.trace_id, cur.name, &sr, &found, err) < 0)
+			goto out;
+		bad = found ? schemas_check_rationale(&sr, o.rationale, err) : 0;
+		schema_row_free(&sr);
+		if (bad < 0)
+			goto out;
+	}
 	if (labeler_patch(w.lb, &cur, o.value ? sb_str(&value) : NULL, o.rationale != NULL,
 			  o.rationale && *o.rationale ? o.rationale : NULL, md, &res, err) < 0 ||
 	    cmd_writer_result(&w, &res, err) < 0)

@@ -644,23 +644,61 @@ unsigned ui_label_answer(struct ui *ui, int answer)
 	return finish(ui, NULL);
 }
 
-/* A text answer longer than its label schema's max_length (characters,
- * as MLflow counts them): says so. */
-static bool too_long(struct ui *ui, const char *name, const char *text)
+/* What a label schema's editor answer may not be: longer than its
+ * max_length (characters, as MLflow counts them), outside its numeric
+ * range, or a multi-select item that is no option; why says which. */
+static bool bad_answer(struct ui *ui, const char *name, const char *text, char *why, size_t nwhy)
 {
 	const struct label_schema *ls = ui->cfg ? config_label(ui->cfg, name) : NULL;
 	int64_t n = 0;
 	const char *p;
+	char *end;
+	double d;
+	size_t i;
 
-	if (!ls || ls->max_length <= 0)
+	if (!ls || !ls->schema_id)
 		return false;
-	for (p = text; *p; p++)
-		n += ((unsigned char)*p & 0xC0) != 0x80;
-	if (n <= ls->max_length)
-		return false;
-	ui_msg(ui, SLOT_MSG_ERROR, "%s: at most %lld characters (its label schema's max_length), "
-	       "not %lld", name, (long long)ls->max_length, (long long)n);
-	return true;
+	if (ls->type == LABEL_TEXT && ls->max_length > 0) {
+		for (p = text; *p; p++)
+			n += ((unsigned char)*p & 0xC0) != 0x80;
+		if (n > ls->max_length) {
+			snprintf(why, nwhy, "at most %lld characters, not %lld",
+				 (long long)ls->max_length, (long long)n);
+			return true;
+		}
+	}
+	if (ls->type == LABEL_NUMERIC && (ls->has_min || ls->has_max)) {
+		d = strtod(text, &end);
+		if (end != text && !*end && ((ls->has_min && d < ls->min) || (ls->has_max && d > ls->max))) {
+			snprintf(why, nwhy, "%.40s is outside the range", text);
+			return true;
+		}
+	}
+	if (ls->type == LABEL_CATEGORICAL && ls->multi) {
+		const char *e;
+
+		for (p = text; *p; p = *e ? e + 1 : e) {
+			size_t len;
+
+			e = p + strcspn(p, ",");
+			while (p < e && (*p == ' ' || *p == '\t'))
+				p++;
+			len = (size_t)(e - p);
+			while (len && (p[len - 1] == ' ' || p[len - 1] == '\t'))
+				len--;
+			if (!len)
+				continue;
+			for (i = 0; i < ls->noptions; i++)
+				if (strlen(ls->options[i]) == len && !strncmp(ls->options[i], p, len))
+					break;
+			if (i == ls->noptions) {
+				snprintf(why, nwhy, "'%.*s' is not one of the options",
+					 len > 64 ? 64 : (int)len, p);
+				return true;
+			}
+		}
+	}
+	return false;
 }
 
 unsigned ui_label_accept(struct ui *ui, enum prompt_kind kind, const char *text)
@@ -668,6 +706,7 @@ unsigned ui_label_accept(struct ui *ui, enum prompt_kind kind, const char *text)
 	struct label_flow *f = &ui->lab;
 	struct label_result res;
 	struct err err;
+	char why[160];
 
 	if (kind == PROMPT_VALUE && f->stage == LS_VALUE) {
 		if (!*text) {
@@ -675,8 +714,9 @@ unsigned ui_label_accept(struct ui *ui, enum prompt_kind kind, const char *text)
 			ui_msg(ui, SLOT_MSG_INFO, "empty text: nothing written");
 			return EFF_HANDLED | EFF_REDRAW;
 		}
-		if (too_long(ui, f->name, text)) {
-			char *lead = xasprintf("%s: ", f->name), *safe = sanitize_dup(lead, strlen(lead));
+		if (bad_answer(ui, f->name, text, why, sizeof why)) {
+			char *lead = xasprintf("%s (%s): ", f->name, why);
+			char *safe = sanitize_dup(lead, strlen(lead));
 
 			ui_prompt_open(ui, PROMPT_VALUE, safe, text);
 			free(lead);

@@ -156,6 +156,16 @@ run_tl log-feedback "$S" --trace "$TR" --name "Is the answer correct?" --value t
 expect_eq "a rationale where the schema offers a comment: written" \
 	"$(q "$S" "SELECT assessment_type, value, rationale FROM assessments WHERE trace_id = '$TR' AND name = 'Is the answer correct?'")" \
 	"feedback|true|It is."
+RID=$(q "$S" "SELECT assessment_id FROM assessments WHERE trace_id = '$TR' AND name = 'Is the answer correct?'")
+run_tl log-feedback "$S" --trace "$TR" --name Rating --value 4
+RAT=$out
+run_tl update-feedback "$S" "$RAT" --rationale "because"
+expect_eq "update-feedback: a rationale where the schema offers no comment: exit 2" "$rc" 2
+expect_has "... says why" "$err" "offers no comment (enable_comment is off): --rationale is refused"
+expect_eq "... and nothing changed" "$(q "$S" "SELECT quote(rationale) FROM assessments WHERE assessment_id = '$RAT'")" NULL
+run_tl update-feedback "$S" "$RID" --rationale "Still is."
+expect_eq "update-feedback: a rationale where the schema offers a comment" \
+	"$(q "$S" "SELECT rationale FROM assessments WHERE assessment_id = '$RID'")" "Still is."
 run_tl log-feedback "$S" --trace "$TR" --name "Expected answer" --value "Rotate both keys."
 expect_eq "an expectation schema's answer is an expectation (HUMAN, no rationale)" \
 	"$(q "$S" "SELECT assessment_type, value, source_type, source_id, quote(rationale), valid FROM assessments WHERE trace_id = '$TR' AND name = 'Expected answer'")" \

@@ -47,6 +47,10 @@ step "the comment is written with the answer" "Questions (4): 3 open" Enter
 step "a question without comment asks none" "Questions (4): 2 open" 4
 step "r on it: the comment is refused" "Rating: its label schema offers no comment" r
 step "the multi-select opens the editor" "^Tags:" t
+tmux_keys -l "bug, bgu"
+step "a word that is no option is refused, the editor stays with the text" \
+	"^Tags ('bgu' is not one of the options): bug, bgu" Enter
+tmux_keys C-u
 tmux_keys -l "bug, ux"
 step "the list of options is written" "Questions (4): 1 open" Enter
 step "the expectation opens the editor" "^Expected answer:" y
