@@ -343,6 +343,8 @@ int cmd_config(struct cmd_ctx *ctx, const struct config **out, struct err *err)
 	if (!ctx->config_loaded) {
 		rc = config_load(ctx->config_path, &ctx->cfg, &diags, err);
 		ctx->config_loaded = true;
+		if (rc == 0)
+			config_export_timeouts(&ctx->cfg);
 		diag_print(&diags, stderr, "tracelab");
 		diag_list_free(&diags);
 	}

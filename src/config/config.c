@@ -728,6 +728,12 @@ static const struct option_info {
 	{ "time_on_item", OPT_BOOL, offsetof(struct config, time_on_item), "true or false" },
 	{ "refresh_seconds", OPT_SECONDS, offsetof(struct config, refresh_seconds),
 	  "a whole number of seconds (0 or more)" },
+	{ "connect_timeout", OPT_SECONDS, offsetof(struct config, connect_timeout),
+	  "a whole number of seconds (0: the default, 10)" },
+	{ "read_timeout", OPT_SECONDS, offsetof(struct config, read_timeout),
+	  "a whole number of seconds (0: the default, 30)" },
+	{ "request_timeout", OPT_SECONDS, offsetof(struct config, request_timeout),
+	  "a whole number of seconds (0: the default, 120)" },
 	{ "labels", OPT_LABELS, 0, "a list of label schemas" },
 };
 
@@ -920,6 +926,29 @@ out:
 	if (rc < 0)
 		reset(out);
 	return rc;
+}
+
+void config_export_timeouts(const struct config *c)
+{
+	const struct {
+		const char *env;
+		int secs;
+	} t[] = {
+		{ "TRACELAB_CONNECT_TIMEOUT", c->connect_timeout },
+		{ "TRACELAB_READ_TIMEOUT", c->read_timeout },
+		{ "MLFLOW_HTTP_REQUEST_TIMEOUT", c->request_timeout },
+	};
+	size_t i;
+	char buf[24];
+
+	for (i = 0; i < sizeof t / sizeof t[0]; i++) {
+		const char *now = getenv(t[i].env);
+
+		if (t[i].secs <= 0 || (now && *now))
+			continue;
+		snprintf(buf, sizeof buf, "%d", t[i].secs);
+		setenv(t[i].env, buf, 1);
+	}
 }
 
 int config_load(const char *explicit_path, struct config *out, struct diag_list *diags,

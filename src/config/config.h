@@ -64,6 +64,10 @@ struct config {
 	bool time_on_item;      /* record the seconds a trace was open before
 	                           each answer (metadata TIME_ON_ITEM_KEY) */
 	int refresh_seconds;    /* periodic check for others' feedback; 0: off */
+	/* Tracking servers (0: the default): seconds to connect (10), a reply
+	 * that stalls (30), a whole request (120).  The environment wins
+	 * (config_export_timeouts). */
+	int connect_timeout, read_timeout, request_timeout;
 	struct label_schema *labels;
 	size_t nlabels;
 	char *labels_path;      /* where the labels were read, for messages */
@@ -82,6 +86,13 @@ struct config {
  * err only for unusable input: an explicit file that cannot be read, a
  * YAML syntax error (path:line:col), a root that is not a mapping.  *out
  * is always usable (defaults) after return. */
+/* Hands the tracking-server timeouts to the stores, which read them from
+ * TRACELAB_CONNECT_TIMEOUT, TRACELAB_READ_TIMEOUT and
+ * MLFLOW_HTTP_REQUEST_TIMEOUT: each one the config sets is exported
+ * unless the environment has it already.  Call before any store is opened
+ * and before any thread starts. */
+void config_export_timeouts(const struct config *c);
+
 int config_load(const char *explicit_path, struct config *out, struct diag_list *diags,
 		struct err *err);
 /* The same from memory; `path` is used in messages. */

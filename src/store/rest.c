@@ -65,6 +65,8 @@
 #define AID_MEMO 4096         /* assessment id -> trace id */
 #define TOKEN_MEMO 64         /* page tokens by row, for the string sorts */
 #define NAMES_SCAN_MAX 5000   /* traces read for feedback_names */
+#define AID_SCAN_MAX 10000    /* traces read to find an assessment by id alone */
+#define AID_SCAN_TEXT "10,000"
 
 struct memo_pair {
 	char *key, *val;
@@ -1005,7 +1007,7 @@ static int trace_of_assessment(struct rs *s, const char *aid, char **trace_id, s
 	const char *tid = memo_get(s->aids, AID_MEMO, aid);
 	struct experiment_list l = { 0 };
 	struct find_aid f = { aid, NULL };
-	size_t i;
+	size_t i, read = 0;
 	int rc = 0;
 
 	*trace_id = NULL;
@@ -1013,28 +1015,41 @@ static int trace_of_assessment(struct rs *s, const char *aid, char **trace_id, s
 		*trace_id = xstrdup(tid);
 		return 0;
 	}
+	/* An id alone names no trace: the newest traces of each experiment
+	 * are read, a page at a time, until it is found or AID_SCAN_MAX
+	 * traces in all were read. */
 	if (rs_list_experiments(&s->base, &l, err) < 0)
 		return -1;
-	for (i = 0; i < l.n && !f.trace_id && rc == 0; i++) {
+	for (i = 0; i < l.n && !f.trace_id && rc == 0 && read < AID_SCAN_MAX; i++) {
 		struct page_req req = { 0 };
 		struct scan sc;
-		size_t taken;
-		bool more;
+		size_t taken = 0;
+		bool more = true;
 
 		req.experiment_id = l.v[i].id;
 		if (scan_init(s, &req, &sc, err) < 0) {
 			rc = -1;
 			break;
 		}
-		rc = scan_run(s, &sc, l.v[i].id, SIZE_MAX - 1, take_find, &f, &taken, &more,
-			      "find the assessment", err);
+		while (rc == 0 && more && !f.trace_id && read < AID_SCAN_MAX) {
+			rc = scan_run(s, &sc, l.v[i].id, PAGE_MAX, take_find, &f, &taken, &more,
+				      "find the assessment", err);
+			read += taken;
+			if (!taken)
+				break;
+		}
 		scan_free(&sc);
 	}
 	experiment_list_free(&l);
 	if (rc < 0)
 		return -1;
-	if (!f.trace_id)
-		return rules_no_assessment(err, aid);
+	if (!f.trace_id) {
+		if (read < AID_SCAN_MAX)
+			return rules_no_assessment(err, aid);
+		return rules_not_found(err, "no assessment %s among the newest %s traces of the "
+				       "server (a server finds an assessment by its trace; an older "
+				       "one cannot be found by its id alone)", aid, AID_SCAN_TEXT);
+	}
 	*trace_id = f.trace_id;
 	return 0;
 }

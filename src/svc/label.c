@@ -29,6 +29,7 @@ struct hist {
 	enum label_kind kind;
 	struct assessment before;  /* UPDATE/RATIONALE: the row before; DELETE: the row deleted */
 	struct assessment after;   /* CREATE/OVERRIDE: the row written; UPDATE/RATIONALE: after */
+	int64_t ms;                /* when it entered the history */
 };
 
 /* An operation asked for: what a pending item keeps, with borrowed text. */
@@ -421,6 +422,7 @@ static void hist_push(struct labeler *lb, struct hist *h)
 	while (lb->nhist > lb->cur)
 		hist_free(&lb->hist[--lb->nhist]);
 	GROW(lb->hist, lb->cap_hist, lb->nhist + 1);
+	h->ms = now_ms();
 	lb->hist[lb->nhist++] = *h;
 	lb->cur = lb->nhist;
 	memset(h, 0, sizeof *h);
@@ -1190,6 +1192,8 @@ static size_t pending_find(const struct labeler *lb, const char *key)
 }
 
 static void kick(struct labeler *lb);
+static int hist_apply(struct labeler *lb, struct hist *h, bool redo, struct label_result *res,
+		      struct err *err);
 
 static void wjob_done(void *ctx, int rc, const struct err *err)
 {
@@ -1201,6 +1205,8 @@ static void wjob_done(void *ctx, int rc, const struct err *err)
 	memset(&res, 0, sizeof res);
 	lb->running = false;
 	if (rc == 0) {
+		bool undo = i != (size_t)-1 && lb->pend[i].undo_wanted;
+
 		if (i != (size_t)-1)
 			pending_remove(lb, i);
 		if (j->wrote)
@@ -1210,6 +1216,14 @@ static void wjob_done(void *ctx, int rc, const struct err *err)
 				    j->p.span_id, j->p.name, j->p.value, NULL);
 		res.op = j->p.op;
 		op_landed(lb, j->p.op, j->p.row.id, j->p.key, &j->h, j->wrote);
+		if (undo && j->wrote && lb->cur) {
+			/* u came while it was being written: undo it now */
+			struct err e;
+
+			err_clear(&e);
+			if (hist_apply(lb, &lb->hist[lb->cur - 1], false, NULL, &e) == 0)
+				lb->cur--;
+		}
 	} else if (i != (size_t)-1 && (j->gone || (is_row_op(j->p.op) && item_error(err->code)))) {
 		/* it can never be written: dropped, and said so */
 		pending_remove(lb, i);
@@ -1978,6 +1992,25 @@ int labeler_undo(struct labeler *lb, struct label_result *res, struct err *err)
 
 	if (res)
 		memset(res, 0, sizeof *res);
+	if (lb->npend) {
+		/* the newest action may be a label still on its way */
+		struct label_pending *p = &lb->pend[lb->npend - 1];
+
+		if (!is_row_op(p->op) && !p->restored && !p->undo_wanted &&
+		    (!lb->cur || p->queued_ms >= lb->hist[lb->cur - 1].ms)) {
+			result_fill(res, p->op, LABEL_CREATE, false, NULL, p->trace_id, p->span_id,
+				    p->name, p->value, NULL);
+			if (p->running) {
+				p->undo_wanted = true;
+				if (res)
+					res->saving = true;
+				lb->gen++;
+			} else {
+				labeler_discard(lb, lb->npend - 1);
+			}
+			return 0;
+		}
+	}
 	if (!lb->cur)
 		return err_set(err, ERR_USAGE, "nothing to undo");
 	h = &lb->hist[lb->cur - 1];

@@ -191,6 +191,8 @@ struct label_pending {
 	bool restored;               /* taken from the journal of an earlier run */
 	bool expectation;            /* an answer to an expectation question */
 	bool running;                /* the worker is writing it now */
+	bool undo_wanted;            /* u while it was being written: undone as
+	                                soon as it lands */
 	int64_t next_ms;             /* the next automatic try (worker) */
 };
 
@@ -336,7 +338,11 @@ int labeler_repeat(struct labeler *lb, const char *trace_id, const char *span_id
 
 /* ---- undo / redo ------------------------------------------------------ */
 
-/* Undo: create -> delete the row; update / rationale -> the previous name,
+/* Undo of a label still on its way (the newest action is a pending
+ * label): one that waits is dropped (never written; the journal says
+ * discarded); one the worker is writing is undone as soon as it lands
+ * (res->saving).
+ * Undo: create -> delete the row; update / rationale -> the previous name,
  * value, rationale and metadata (last_updated_timestamp = now); override ->
  * delete the new row (the original is valid again); delete -> the row again
  * with the same id, timestamps and fields (re-invalidating what it had

@@ -1747,6 +1747,7 @@ int ui_run(const struct ui_args *args, struct err *err)
 		diag_list_free(&diags);
 		ui.cfg = ui.own_cfg;
 	}
+	config_export_timeouts(ui.cfg);
 	ui.store_url = find_store(&ui, err);
 	if (!ui.store_url)
 		goto out;

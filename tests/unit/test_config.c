@@ -424,6 +424,31 @@ TEST(example_config_is_clean_and_matches_defaults)
 	config_free(&def);
 }
 
+TEST(server_timeouts_the_environment_wins)
+{
+	const char *y = "connect_timeout: 3\nread_timeout: 7\nrequest_timeout: 0\n";
+	struct err err = { 0 };
+
+	reset();
+	CHECK_INT(config_load_buffer("t.yaml", y, strlen(y), &cfg, &diags, &err), 0);
+	CHECK_INT(diags.n, 0);
+	CHECK_INT(cfg.connect_timeout, 3);
+	CHECK_INT(cfg.read_timeout, 7);
+	unsetenv("TRACELAB_CONNECT_TIMEOUT");
+	setenv("TRACELAB_READ_TIMEOUT", "9", 1);
+	unsetenv("MLFLOW_HTTP_REQUEST_TIMEOUT");
+	config_export_timeouts(&cfg);
+	CHECK_STR(getenv("TRACELAB_CONNECT_TIMEOUT"), "3");
+	CHECK_STR(getenv("TRACELAB_READ_TIMEOUT"), "9");      /* set: it wins */
+	CHECK(getenv("MLFLOW_HTTP_REQUEST_TIMEOUT") == NULL);  /* 0: the default */
+	unsetenv("TRACELAB_CONNECT_TIMEOUT");
+	unsetenv("TRACELAB_READ_TIMEOUT");
+	reset();
+	y = "connect_timeout: -1\n";
+	CHECK_INT(config_load_buffer("t.yaml", y, strlen(y), &cfg, &diags, &err), 0);
+	CHECK_INT(diags.n, 1);
+}
+
 /* ---- diagnostics --------------------------------------------------------- */
 
 TEST(unknown_keys_and_wrong_types)
@@ -812,6 +837,7 @@ int main(void)
 	RUN(label_lookup_prefixes);
 	RUN(label_validation_messages);
 	RUN(labels_shadowing_navigation);
+	RUN(server_timeouts_the_environment_wins);
 	reset();
 	TEST_MAIN_END();
 }
