@@ -1,6 +1,8 @@
 #include "cmd/ingest.h"
 
 #include <inttypes.h>
+#include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -161,47 +163,149 @@ static int put(struct ingest *in, const char *path, struct trace *t, struct err 
 /* Shown one by one; beyond, malformed records are only counted. */
 #define SHOWN_ERRORS 20
 
+/* ---- reading beside writing ---------------------------------------------
+ *
+ * The file is read and its traces built on a thread of their own while this
+ * one writes the traces before them: parsing and SQLite's work overlap.  A
+ * ring of PIPE_DEPTH items between them keeps memory flat.  Each item is
+ * what import_next gave, in order: a trace, a malformed record's message,
+ * or the end (with the reader's final counts).  Only this thread prints
+ * and writes to the store. */
+
+#define PIPE_DEPTH 64
+
+enum item_kind { ITEM_TRACE, ITEM_ERROR, ITEM_END };
+
+struct item {
+	enum item_kind kind;
+	struct trace t;             /* ITEM_TRACE: owned by the item */
+	char msg[sizeof ((struct err *)0)->msg];   /* ITEM_ERROR */
+	bool stopped, damaged;      /* the reader's state after this item */
+	size_t merged;              /* ITEM_END */
+	int64_t bytes;              /* input read so far */
+};
+
+struct pipe {
+	struct import_reader *r;    /* used by the reading thread only */
+	pthread_mutex_t mu;
+	pthread_cond_t can_put, can_take;
+	struct item ring[PIPE_DEPTH];
+	size_t head, n;
+	bool cancel;                /* the writer gave up: the reader stops */
+};
+
+/* Waits for room; false when the writer gave up. */
+static bool pipe_put(struct pipe *p, struct item *it)
+{
+	bool ok;
+
+	pthread_mutex_lock(&p->mu);
+	while (p->n == PIPE_DEPTH && !p->cancel)
+		pthread_cond_wait(&p->can_put, &p->mu);
+	ok = !p->cancel;
+	if (ok) {
+		p->ring[(p->head + p->n) % PIPE_DEPTH] = *it;
+		p->n++;
+		pthread_cond_signal(&p->can_take);
+	}
+	pthread_mutex_unlock(&p->mu);
+	return ok;
+}
+
+static void pipe_take(struct pipe *p, struct item *it)
+{
+	pthread_mutex_lock(&p->mu);
+	while (p->n == 0)
+		pthread_cond_wait(&p->can_take, &p->mu);
+	*it = p->ring[p->head];
+	p->head = (p->head + 1) % PIPE_DEPTH;
+	p->n--;
+	pthread_cond_signal(&p->can_put);
+	pthread_mutex_unlock(&p->mu);
+}
+
+static void *pipe_reader(void *arg)
+{
+	struct pipe *p = arg;
+	const struct import_stats *st = import_stats(p->r);
+
+	for (;;) {
+		struct item it;
+		struct err rec = { 0 };
+		int got;
+
+		memset(&it, 0, sizeof it);
+		got = import_next(p->r, &it.t, &rec);
+		it.kind = got > 0 ? ITEM_TRACE : got < 0 ? ITEM_ERROR : ITEM_END;
+		if (got < 0)
+			snprintf(it.msg, sizeof it.msg, "%s", rec.msg);
+		it.stopped = st->stopped;
+		it.damaged = st->damaged;
+		it.merged = st->merged;
+		it.bytes = st->bytes;
+		if (!pipe_put(p, &it)) {
+			trace_free(&it.t);
+			break;
+		}
+		if (got == 0)
+			break;
+	}
+	return NULL;
+}
+
 int ingest_source(struct ingest *in, const char *path, const char *data, size_t len,
 		  struct err *err)
 {
-	struct import_reader *r = NULL;
-	const struct import_stats *st;
-	struct trace t = { 0 };
-	struct err rec = { 0 };
-	int rc = -1, got;
+	struct pipe *p = xcalloc(1, sizeof *p);
+	struct item it;
+	pthread_t reader;
+	bool running = false;
+	int rc = -1;
 	size_t shown = 0;
 
+	pthread_mutex_init(&p->mu, NULL);
+	pthread_cond_init(&p->can_put, NULL);
+	pthread_cond_init(&p->can_take, NULL);
 	if (data)
-		rc = import_open_text(data, len, path, &r, err);
+		rc = import_open_text(data, len, path, &p->r, err);
 	else
-		rc = import_open(path, &r, err);
+		rc = import_open(path, &p->r, err);
 	if (rc < 0)
 		goto out;
 	rc = -1;
-	st = import_stats(r);
-	progress_begin(&in->prog, in->show_progress, path, "traces", st->size);
-	while ((got = import_next(r, &t, &rec)) != 0) {
-		if (got < 0) {
+	progress_begin(&in->prog, in->show_progress, path, "traces", import_stats(p->r)->size);
+	if (pthread_create(&reader, NULL, pipe_reader, p) != 0) {
+		err_set(err, ERR_RUNTIME, "%s: cannot start reading it", path);
+		goto out;
+	}
+	running = true;
+	for (;;) {
+		pipe_take(p, &it);
+		if (it.kind == ITEM_END)
+			break;
+		if (it.kind == ITEM_ERROR) {
 			/* "file:line:col: message"; the reader goes on with the next
 			 * record, unless the file is damaged there. */
 			progress_end(&in->prog);
-			if (shown < SHOWN_ERRORS || st->stopped)
-				cmd_say(NULL, rec.msg);
+			if (shown < SHOWN_ERRORS || it.stopped)
+				cmd_say(NULL, it.msg);
 			else if (shown == SHOWN_ERRORS)
 				cmd_say(NULL, "further malformed records are counted, not shown");
 			shown++;
 			/* A damage stops the file: it is no skipped record. */
-			if (!st->damaged)
+			if (!it.damaged)
 				in->skipped++;
 			continue;
 		}
-		if (put(in, path, &t, err) < 0)
+		rc = put(in, path, &it.t, err);
+		trace_free(&it.t);
+		if (rc < 0)
 			goto out;
-		trace_free(&t);
-		progress_update(&in->prog, st->bytes, in->traces);
+		rc = -1;
+		progress_update(&in->prog, it.bytes, in->traces);
 	}
-	in->merged += (int64_t)st->merged;
-	if (st->stopped) {
+	in->merged += (int64_t)it.merged;
+	if (it.stopped) {
 		in->stopped = true;
 		if (!in->stopped_file)
 			in->stopped_file = xstrdup(path);
@@ -209,8 +313,23 @@ int ingest_source(struct ingest *in, const char *path, const char *data, size_t 
 	rc = 0;
 out:
 	progress_end(&in->prog);
-	trace_free(&t);
-	import_close(r);
+	if (running) {
+		pthread_mutex_lock(&p->mu);
+		p->cancel = true;
+		pthread_cond_broadcast(&p->can_put);
+		pthread_mutex_unlock(&p->mu);
+		pthread_join(reader, NULL);
+	}
+	while (p->n) {
+		trace_free(&p->ring[p->head].t);
+		p->head = (p->head + 1) % PIPE_DEPTH;
+		p->n--;
+	}
+	import_close(p->r);
+	pthread_cond_destroy(&p->can_take);
+	pthread_cond_destroy(&p->can_put);
+	pthread_mutex_destroy(&p->mu);
+	free(p);
 	return rc;
 }
 

@@ -9,7 +9,10 @@
  * skipped, a damaged file read up to the damage, a trace that comes again
  * (in a later record) joined with what was written of it (json/import.h
  * import_merge), counts for the summary
- * line and a progress bar (by bytes read) on a terminal.
+ * line and a progress bar (by bytes read) on a terminal.  Each file is read
+ * and parsed on a thread of its own while the calling thread writes the
+ * traces read before (the reader touches neither the store nor the
+ * terminal).
  *
  * struct ingest is owned by the caller; the store is borrowed.  After an
  * error the open batch is rolled back by ingest_free (earlier batches stay

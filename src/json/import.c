@@ -114,24 +114,38 @@ static int value_len(struct import_reader *r, size_t *n, struct err *err)
 {
 	size_t i = 0;
 	int depth = 0;
-	bool in_str = false, esc = false, scalar;
+	bool in_str = false, scalar;
 
 	scalar = r->buf[r->pos] != '{' && r->buf[r->pos] != '[' && r->buf[r->pos] != '"';
 	for (;;) {
-		for (; r->pos + i < r->len; i++) {
-			char c = r->buf[r->pos + i];
+		const char *b = r->buf + r->pos;
+		size_t end = r->len - r->pos;
+
+		while (i < end) {
+			char c = b[i];
 
 			if (in_str) {
-				if (esc)
-					esc = false;
-				else if (c == '\\')
-					esc = true;
-				else if (c == '"') {
-					in_str = false;
-					if (depth == 0) {
-						*n = i + 1;
-						return 0;
-					}
+				/* Up to the next quote or backslash at once. */
+				const char *q = memchr(b + i, '"', end - i);
+				const char *bs = memchr(b + i, '\\', q ? (size_t)(q - (b + i)) : end - i);
+
+				if (bs && (size_t)(bs - b) + 1 >= end) {
+					i = (size_t)(bs - b);   /* read on, then look again */
+					break;
+				}
+				if (bs) {
+					i = (size_t)(bs - b) + 2;   /* the escaped character too */
+					continue;
+				}
+				if (!q) {
+					i = end;
+					break;
+				}
+				i = (size_t)(q - b) + 1;
+				in_str = false;
+				if (depth == 0) {
+					*n = i;
+					return 0;
 				}
 				continue;
 			}
@@ -140,15 +154,17 @@ static int value_len(struct import_reader *r, size_t *n, struct err *err)
 					*n = i ? i : 1;
 					return 0;
 				}
+				i++;
 				continue;
 			}
+			i++;
 			if (c == '"') {
 				in_str = true;
 			} else if (c == '{' || c == '[') {
 				depth++;
 			} else if (c == '}' || c == ']') {
 				if (--depth <= 0) {
-					*n = i + 1;
+					*n = i;
 					return 0;
 				}
 			}

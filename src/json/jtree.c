@@ -577,7 +577,7 @@ const cJSON *jt_get(const cJSON *obj, const char *key)
 	if (!cJSON_IsObject(obj))
 		return NULL;
 	for (c = obj->child; c; c = c->next)
-		if (c->string && strcmp(c->string, key) == 0)
+		if (c->string && c->string[0] == key[0] && strcmp(c->string, key) == 0)
 			found = c;
 	return found;
 }

@@ -271,3 +271,22 @@ expect_eq "unknown record experiment: goes to 0" "$(q "$S" "SELECT experiment_id
 S=$(fresh_store url.db)
 run_tl import "sqlite:///$S" "$T/v2.json"
 expect_eq "sqlite:/// store URL" "$rc:$(count "$S" trace_info)" "0:1"
+
+# ---- a record full of escapes across the reader's block edges ---------------------
+# A list holding one trace whose span input is 2.8 MB of escaped quotes and
+# backslashes, shifted by 0..3 bytes: the reader reads in blocks, and its
+# edges fall on every place inside an escape.  The text comes back whole.
+for pad in 0 1 2 3; do
+	python3 - "$pad" "$DEMO" >"$T/esc.json" <<'EOF'
+import json, sys
+pad = int(sys.argv[1])
+rec = json.loads(open(sys.argv[2]).readline())
+rec["data"]["spans"][0]["attributes"]["mlflow.spanInputs"] = json.dumps({"q": '"\\' * 700000, "pad": "x" * pad})
+print("[\n" + json.dumps(rec, indent=1) + "\n]")
+EOF
+	E=$(fresh_store "esc$pad.db")
+	run_tl import "$E" "$T/esc.json"
+	expect_eq "escapes across block edges ($pad): exit 0" "$rc:$err" "0:"
+	expect_eq "escapes across block edges ($pad): the text whole" \
+		"$(q "$E" "SELECT json_extract(json_extract(content, '\$.attributes.\"mlflow.spanInputs\"'), '\$.q') = replace(printf('%.700000c', 'x'), 'x', '\"\\') FROM spans WHERE parent_span_id IS NULL")" 1
+done
