@@ -48,6 +48,10 @@ run_tl list "$URL" --experiment cli --filter "span.type = 'LLM' AND span.duratio
 expect_eq "cli list: span times on a server: exit 2" "$rc" 2
 expect_has "cli list: ... says the server's search has none" "$err" \
 	"col 23: span.duration_ms cannot be used on an MLflow server"
+run_tl spans "$URL" --experiment cli --filter "span.type = 'LLM'"
+expect_eq "cli spans: a server cannot list spans: exit 2" "$rc" 2
+expect_has "cli spans: ... and says so" "$err" \
+	"listing spans across traces needs a SQLite store (a tracking server's search has no span listing)"
 
 # log-feedback, then MLflow's client reads it.
 run_tl log-feedback "$URL" --trace "$newest" --name quality --value 4 --source-id alice \
