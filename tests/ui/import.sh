@@ -1,8 +1,8 @@
 #!/bin/sh
-# Traces imported from a Langfuse export and an OpenTelemetry SDK dump, in
-# the browser: the tree with its span types, LangChain and GenAI messages
-# as a conversation in the chat tab, Langfuse scores as feedback with their
-# rationales.
+# Traces imported from a Langfuse export, an OpenTelemetry SDK dump and a
+# Cloud Trace export, in the browser: the tree with its span types,
+# LangChain, GenAI, OpenInference and Gemini messages as a conversation in
+# the chat tab, Langfuse scores as feedback with their rationales.
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/snap.lib"
 
@@ -44,3 +44,20 @@ expect_grep "import: OTel chat span" "$T/agent.txt" "chat gpt-4o-2024-08-06  *CH
 expect_grep "import: OTel failed tool" "$T/agent.txt" "✗ execute_tool get_invoice  *TOOL  *5.01s"
 expect_grep "import: GenAI parts as messages" "$T/agentchat.txt" "Why is my February invoice \$412 higher"
 expect_grep "import: the agent's answer" "$T/agentchat.txt" "Your February invoice includes \$307.40"
+
+# OpenInference messages (the RAG chain's ChatOpenAI span, llm.input_messages
+# and llm.output_messages) and a Cloud Trace export (Google ADK's Gemini
+# request and response in the labels of call_llm) as conversations.
+run_keys "$db" j j Enter j j Tab } ":snapshot $T/oichat.txt"
+expect_grep "import: OpenInference system message" "$T/oichat.txt" "│  Answer from the documents only."
+expect_grep "import: OpenInference user message" "$T/oichat.txt" "│  How do I rotate an API key without downtime?"
+expect_grep "import: OpenInference answer" "$T/oichat.txt" "│  Create a second key, deploy it, then revoke the first."
+gdb=$(fresh_store cloud.db)
+"$TL" import "$gdb" "$IMP/cloud-trace-export.json" >/dev/null 2>"$T/import.err" ||
+	not_ok "import: Cloud Trace imported" "$(cat "$T/import.err")"
+run_keys "$gdb" j Enter j Tab } ":snapshot $T/gcpchat.txt"
+expect_grep "import: Cloud Trace tree" "$T/gcpchat.txt" "execute_tool find_table  *691ms"
+expect_grep "import: Cloud Trace user message" "$T/gcpchat.txt" "│user"
+expect_grep "import: Cloud Trace Gemini text" "$T/gcpchat.txt" "│  Book me a table for two in Lyon on Friday at 8 pm."
+expect_grep "import: Cloud Trace Gemini function call" "$T/gcpchat.txt" \
+	'│  → find_table({"city": "Lyon", "party": 2, "time": "2026-03-06T20:00"}'
