@@ -42,6 +42,7 @@
 	X(FOLD_ALL, "fold-all", VIEW, "Fold every subtree") \
 	X(UNFOLD_ALL, "unfold-all", VIEW, "Unfold every subtree") \
 	X(EXPERIMENTS, "experiments", VIEW, "Switch experiment") \
+	X(QUEUES, "queues", VIEW, "Pick an MLflow review queue assigned to me: the list shows its pending items") \
 	X(AGREEMENT, "agreement", VIEW, "Agreement of judges and annotators over the list's traces") \
 	X(SPANS, "spans", VIEW, "Spans across traces, the longest first (filter on span fields)") \
 	X(FORM, "form", VIEW, "The labelling form of the trace: every question, my and others' answers") \
@@ -70,6 +71,7 @@
 	X(PREV_UNLABELLED, "prev-unlabelled", LABEL, "Jump to the previous trace without my feedback") \
 	X(TOGGLE_ADVANCE, "toggle-advance", LABEL, "Toggle moving on after each label") \
 	X(TOGGLE_BLIND, "toggle-blind", LABEL, "Blind mode: hide others' answers until I have answered") \
+	X(DECLINE_ITEM, "decline-item", LABEL, "Decline the trace in the review queue (it will not be reviewed there)") \
 	X(TOGGLE_TARGET, "toggle-target", LABEL, "Label the trace or the selected span (shown as → in the status bar)") \
 	X(RETRY_PENDING, "retry-pending", LABEL, "Retry writing pending labels") \
 	X(DISCARD_PENDING, "discard-pending", LABEL, "Discard the pending labels") \

@@ -352,6 +352,8 @@ static unsigned field_ops(enum filter_field f)
 		return OPS_EQ_NE | OPS_LIKES | OPS_INS;
 	case FF_ISSUE:
 		return OPB(FOP_EQ);
+	case FF_QUEUE:
+		return OPS_EQ_NE | OPS_INS | OPS_NULLS;
 	default:
 		return OPS_STRING;
 	}
@@ -400,7 +402,7 @@ const char *filter_field_name(enum filter_field f)
 		[FF_SPAN_DURATION] = "span.duration_ms", [FF_SPAN_START] = "span.start_time_ms",
 		[FF_SPAN_END] = "span.end_time_ms",
 		[FF_FEEDBACK] = "feedback", [FF_EXPECTATION] = "expectation",
-		[FF_ISSUE] = "issue.id",
+		[FF_ISSUE] = "issue.id", [FF_QUEUE] = "queue",
 	};
 
 	return (unsigned)f < sizeof names / sizeof names[0] ? names[f] : "?";
@@ -422,7 +424,7 @@ bool filter_field_is_span(enum filter_field f)
 static bool field_has_key(enum filter_field f)
 {
 	return f == FF_TAG || f == FF_META || f == FF_SPAN_ATTR || f == FF_FEEDBACK ||
-	       f == FF_EXPECTATION;
+	       f == FF_EXPECTATION || f == FF_QUEUE;
 }
 
 /* One part of a dotted field name. */
@@ -534,6 +536,8 @@ static int resolve_field(struct parser *p, const struct segs *s, struct filter_n
 		n->field = FF_FEEDBACK;
 	} else if (seg_is(e, "expectation")) {
 		n->field = FF_EXPECTATION;
+	} else if (seg_is(e, "queue")) {
+		n->field = FF_QUEUE;
 	} else if (seg_is(e, "issue")) {
 		if (s->n != 2 || !seg_is(&s->v[1], "id"))
 			return fail(p, s->v[1].pos, "issues are matched by issue.id");
@@ -571,7 +575,7 @@ static int resolve_field(struct parser *p, const struct segs *s, struct filter_n
 		return 0;
 	} else {
 		return fail(p, e->pos, "unknown entity '%s' (use attributes, tags, metadata, "
-			    "span, feedback or expectation)", e->text);
+			    "span, feedback, expectation or queue)", e->text);
 	}
 	n->key = segs_join(s, 1);
 key:
@@ -789,6 +793,21 @@ static struct filter_node *parse_comparison(struct parser *p)
 		snprintf(after, sizeof after, "'%s'", filter_op_name(n->op));
 		if (parse_value(p, n, after) < 0)
 			goto fail;
+	}
+	if (n->field == FF_QUEUE) {
+		size_t i;
+
+		for (i = 0; i < n->nvals; i++) {
+			const char *v = n->vals[i].text;
+
+			if (n->vals[i].is_num || (strcmp(v, "pending") != 0 &&
+						  strcmp(v, "complete") != 0 &&
+						  strcmp(v, "declined") != 0)) {
+				fail(p, op_pos, "a queue status is 'pending', 'complete' or "
+				     "'declined', not '%s'", v);
+				goto fail;
+			}
+		}
 	}
 	segs_free(&segs);
 	if (!field_has_key(n->field)) {

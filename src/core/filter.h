@@ -27,6 +27,9 @@
  *   span.name, span.type, span.status, span.content, span.attributes.<key>
  *   span.duration_ms, span.start_time_ms, span.end_time_ms  (numbers)
  *   feedback.<name>, expectation.<name>, issue.id
+ *   queue.<name>  (tracelab's: the trace's status in the experiment's MLflow
+ *                  review queue of that name, any case: 'pending',
+ *                  'complete' or 'declined'; IS NULL: not in the queue)
  * An unquoted key may contain dots (tags.mlflow.traceName); a key with other
  * characters goes in backticks or double quotes (feedback."Relevance to
  * Query").  In quoted text a doubled quote or a backslash escapes the quote;
@@ -84,6 +87,8 @@ enum filter_field {
 	FF_FEEDBACK,
 	FF_EXPECTATION,
 	FF_ISSUE,           /* issue.id */
+	FF_QUEUE,           /* queue.<name>: the status of the trace's item in
+	                       the experiment's review queue of that name */
 };
 
 enum filter_op {

@@ -176,6 +176,7 @@ void trace_row_copy(struct trace_row *dst, const struct trace_row *src)
 	dst->user = xstrdup_or_null(src->user);
 	dst->session = xstrdup_or_null(src->session);
 	dst->client_request_id = xstrdup_or_null(src->client_request_id);
+	dst->queue_ms = src->queue_ms;
 	dst->nfb = src->nfb;
 	dst->fb = src->nfb ? xcalloc(src->nfb, sizeof *dst->fb) : NULL;
 	for (i = 0; i < src->nfb; i++) {
@@ -255,6 +256,9 @@ void page_cursor_from_row(struct page_cursor *c, enum sort_key sort, const struc
 		break;
 	case SORT_NAME:
 		c->str = xstrdup_or_null(r->name);
+		break;
+	case SORT_QUEUE:
+		c->num = r->queue_ms;
 		break;
 	}
 }

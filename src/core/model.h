@@ -164,6 +164,8 @@ struct trace_row {
 	char *client_request_id;
 	struct fb_cell *fb;         /* sorted by name */
 	size_t nfb;
+	int64_t queue_ms;           /* SORT_QUEUE: when the trace was attached to
+	                               the queue (INT64_MIN: it is not) */
 };
 
 void trace_row_free(struct trace_row *r);
@@ -178,6 +180,9 @@ enum sort_key {
 	SORT_DURATION,   /* execution_time_ms (NULLs last) */
 	SORT_STATUS,
 	SORT_NAME,       /* tag mlflow.traceName */
+	SORT_QUEUE,      /* the order of page_req.queue_id's items, as MLflow
+	                    lists them: attached newest first, then by id
+	                    (trace_row.queue_ms; rows not in it last) */
 };
 
 /* A keyset position: the sort value and trace id of a row.  Build one with
@@ -237,6 +242,9 @@ struct page_req {
 	                              began.  A backend may look further (it only
 	                              bounds the work); rows at or past it are
 	                              never returned by the SQL backend */
+	const char *queue_id;      /* SORT_QUEUE: the review queue whose order
+	                              rows take (the filter queue.<name> chooses
+	                              which rows) */
 };
 
 struct trace_page {

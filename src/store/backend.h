@@ -137,14 +137,16 @@ struct store_ops {
 			   struct err *err);
 	int (*find_queue)(struct store *st, int64_t experiment_id, const char *name_key,
 			  struct review_queue *out, struct err *err);
+	int (*get_queue)(struct store *st, const char *queue_id, struct review_queue *out,
+			 struct err *err);
 	/* q->name, users and item_ids normalised; name_key derived. */
 	int (*create_queue)(struct store *st, const struct queue_new *q, const char *name_key,
 			    char *out_id, struct err *err);
 	int (*queue_items)(struct store *st, const char *queue_id, const char *status,
 			   char ***ids, size_t *n, struct err *err);
 	int (*set_item_status)(struct store *st, const char *queue_id, const char *item_id,
-			       const char *status, const char *by, unsigned flags, bool *changed,
-			       struct err *err);
+			       const char *status, const char *by, unsigned flags, int64_t at_ms,
+			       bool *changed, struct err *err);
 	/* store_interrupt; thread-safe.  NULL: this backend cannot be
 	 * interrupted (a call runs to its end). */
 	void (*interrupt)(struct store *st, bool on);

@@ -405,6 +405,34 @@ static void text_expr(struct comp *c, const struct filter_node *n)
 	sb_adds(c->sb, "))");
 }
 
+/* queue.<name>: an item of the experiment's review queue of that name
+ * (MLflow's name_key: the name lowered) in the status compared; IS NULL:
+ * none.  lower() of SQLite lowers ASCII only, as the name_key tracelab
+ * writes (core/queue.h), which works on stores before name_key too. */
+static void queue_expr(struct comp *c, const struct filter_node *n)
+{
+	struct strbuf *sb = c->sb;
+	char *key = xstrdup(n->key);
+	char *p;
+
+	for (p = key; *p; p++)
+		if (*p >= 'A' && *p <= 'Z')
+			*p = (char)(*p - 'A' + 'a');
+	c->w->queues = true;
+	if (n->op == FOP_IS_NULL)
+		sb_adds(sb, "NOT ");
+	sb_adds(sb, "EXISTS (SELECT 1 FROM review_queue_items fq JOIN review_queues fqq"
+		" ON fqq.queue_id = fq.queue_id WHERE fq.item_id = ti.request_id"
+		" AND fqq.experiment_id = ti.experiment_id AND lower(fqq.name) = ");
+	param_text(c, key);
+	if (n->op != FOP_IS_NULL && n->op != FOP_IS_NOT_NULL) {
+		sb_adds(sb, " AND ");
+		cmp_expr(c, "fq.status", n);
+	}
+	sb_addc(sb, ')');
+	free(key);
+}
+
 static int compile(struct comp *c, const struct filter_node *n);
 
 static int compile_cmp(struct comp *c, const struct filter_node *n)
@@ -456,6 +484,9 @@ static int compile_cmp(struct comp *c, const struct filter_node *n)
 			" AND +fa.assessment_type = 'issue' AND fa.name = ");
 		param_value(c, &n->vals[0]);
 		sb_adds(sb, " AND fa.valid = 1)");
+		break;
+	case FF_QUEUE:
+		queue_expr(c, n);
 		break;
 	case FF_TEXT:
 		text_expr(c, n);

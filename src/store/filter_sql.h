@@ -12,6 +12,7 @@
  * Errors: ERR_PARSE with a message "col N: what is wrong" (N 1-based, the
  * column in the filter text) and err_col set.
  */
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -36,6 +37,7 @@ struct sql_where {
 	struct sql_param *params;
 	size_t n, cap;
 	int err_col;    /* 1-based column of a parse error, 0 if none */
+	bool queues;    /* the SQL reads MLflow 3.14's review-queue tables */
 };
 
 int filter_to_sql(const char *filter, struct sql_where *out, struct err *err);

@@ -1472,6 +1472,7 @@ const struct store_ops rest_store_ops = {
 	.delete_schema = rs_delete_schema,
 	.list_queues = rs_list_queues,
 	.find_queue = rs_find_queue,
+	.get_queue = rs_get_queue,
 	.create_queue = rs_create_queue,
 	.queue_items = rs_queue_items,
 	.set_item_status = rs_set_item_status,

@@ -94,7 +94,8 @@ static int server_cmp(const struct filter_node *n, struct strbuf *sb, struct err
 	const char *f = server_field(n->field);
 	size_t i;
 
-	if (!f || n->op == FOP_IS_NULL || n->op == FOP_IS_NOT_NULL || n->field == FF_ISSUE)
+	if (!f || n->op == FOP_IS_NULL || n->op == FOP_IS_NOT_NULL || n->field == FF_ISSUE ||
+	    n->field == FF_QUEUE)
 		return 0;
 	if (n->field == FF_FEEDBACK || n->field == FF_EXPECTATION) {
 		/* The server compares the stored JSON text with the value as
@@ -171,6 +172,9 @@ static int check_client(const struct filter_node *n, const struct rest_filter *r
 			       "whole trace); span.name, span.type, span.status and "
 			       "span.attributes work, or open the SQLite store", n->col,
 			       filter_field_name(n->field));
+	if (n->field == FF_QUEUE)
+		return err_set(err, ERR_USAGE, "col %d: review queues are not available on this "
+			       "server: its REST API has no review-queue endpoints", n->col);
 	if (filter_field_is_span(n->field) || n->field == FF_ISSUE)
 		return err_set(err, ERR_USAGE, "col %d: on an MLflow server, %s works only as a "
 			       "condition of its own joined with AND", n->col,

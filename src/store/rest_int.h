@@ -108,12 +108,14 @@ int rs_list_queues(struct store *st, const char *user, struct queue_list *out,
 		   struct err *err);
 int rs_find_queue(struct store *st, int64_t experiment_id, const char *name_key,
 		  struct review_queue *out, struct err *err);
+int rs_get_queue(struct store *st, const char *queue_id, struct review_queue *out,
+		 struct err *err);
 int rs_create_queue(struct store *st, const struct queue_new *q, const char *name_key,
 		    char *out_id, struct err *err);
 int rs_queue_items(struct store *st, const char *queue_id, const char *status, char ***ids,
 		   size_t *n, struct err *err);
 int rs_set_item_status(struct store *st, const char *queue_id, const char *item_id,
-		       const char *status, const char *by, unsigned flags, bool *changed,
-		       struct err *err);
+		       const char *status, const char *by, unsigned flags, int64_t at_ms,
+		       bool *changed, struct err *err);
 
 #endif

@@ -31,6 +31,14 @@ int rs_find_queue(struct store *st, int64_t experiment_id, const char *name_key,
 	return no_queues(st, err);
 }
 
+int rs_get_queue(struct store *st, const char *queue_id, struct review_queue *out,
+		 struct err *err)
+{
+	(void)queue_id;
+	(void)out;
+	return no_queues(st, err);
+}
+
 int rs_create_queue(struct store *st, const struct queue_new *q, const char *name_key,
 		    char *out_id, struct err *err)
 {
@@ -51,9 +59,10 @@ int rs_queue_items(struct store *st, const char *queue_id, const char *status, c
 }
 
 int rs_set_item_status(struct store *st, const char *queue_id, const char *item_id,
-		       const char *status, const char *by, unsigned flags, bool *changed,
-		       struct err *err)
+		       const char *status, const char *by, unsigned flags, int64_t at_ms,
+		       bool *changed, struct err *err)
 {
+	(void)at_ms;
 	(void)queue_id;
 	(void)item_id;
 	(void)status;

@@ -815,6 +815,7 @@ const struct store_ops sqlite_store_ops = {
 	.delete_schema = sq_delete_schema,
 	.list_queues = sq_list_queues,
 	.find_queue = sq_find_queue,
+	.get_queue = sq_get_queue,
 	.create_queue = sq_create_queue,
 	.queue_items = sq_queue_items,
 	.set_item_status = sq_set_item_status,

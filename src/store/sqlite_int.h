@@ -258,19 +258,15 @@ int sq_list_queues(struct store *st, const char *user, struct queue_list *out,
 		   struct err *err);
 int sq_find_queue(struct store *st, int64_t experiment_id, const char *name_key,
 		  struct review_queue *out, struct err *err);
+int sq_get_queue(struct store *st, const char *queue_id, struct review_queue *out,
+		 struct err *err);
 int sq_create_queue(struct store *st, const struct queue_new *q, const char *name_key,
 		    char *out_id, struct err *err);
 int sq_queue_items(struct store *st, const char *queue_id, const char *status, char ***ids,
 		   size_t *n, struct err *err);
 int sq_set_item_status(struct store *st, const char *queue_id, const char *item_id,
-		       const char *status, const char *by, unsigned flags, bool *changed,
-		       struct err *err);
-/* The conditional completion of an item inside the caller's write
- * transaction (sq_write_begin .. sq_write_end): *changed says whether this
- * writer cleared it. */
-int sq_item_status_in_tx(struct sq *s, const char *queue_id, const char *item_id,
-			 const char *status, const char *by, unsigned flags, bool *changed,
-			 struct err *err);
+		       const char *status, const char *by, unsigned flags, int64_t at_ms,
+		       bool *changed, struct err *err);
 
 /* ---- schema.c ---------------------------------------------------------- */
 

@@ -510,6 +510,11 @@ int sq_add_filter(struct sq *s, struct sql_where *q, const char *filter, unsigne
 		goto out;
 	if (filter_to_sql_opts(filter, opts, &w, err) < 0)
 		goto out;
+	if (w.queues && !(s->has_queues && s->has_queue_items)) {
+		err_set(err, ERR_USAGE, "queue.<name>: %s has no review queues (its MLflow schema is "
+			"older than 3.14, which added them)", s->path);
+		goto out;
+	}
 	if (strcmp(sb_str(&w.sql), sb_str(&narrow.sql)) != 0) {
 		if (session_scoped(s, &any, err) < 0)
 			goto out;
@@ -548,6 +553,7 @@ static const struct sort_spec sort_specs[] = {
 	[SORT_DURATION] = { "ti.execution_time_ms", true, false },
 	[SORT_STATUS] = { "ti.status", true, true },
 	[SORT_NAME] = { "nm.value", true, true },
+	[SORT_QUEUE] = { "rq.creation_time_ms", true, false },
 };
 
 static void param_cursor(struct sql_where *q, const struct sort_spec *sp,
@@ -617,13 +623,21 @@ static int page_query(struct sq *s, const struct page_req *req, struct sql_where
 	 * (and their joins) are fetched for the page's rows alone, not for
 	 * every row a sort has to look at.  SQLite drops the join on the name
 	 * tag when neither the sort nor the search uses it. */
+	if (req->sort == SORT_QUEUE && !(s->has_queue_items && req->queue_id))
+		return err_set(err, ERR_USAGE, "the queue order needs a review queue (and a store "
+			       "that has them)");
 	sb_adds(&q->sql, mode == PQ_FIRST_VALUE ? "SELECT ti.timestamp_ms" : "SELECT ti.request_id");
-	if (req->ids_only && mode != PQ_FIRST_VALUE)
+	if ((req->ids_only || req->sort == SORT_QUEUE) && mode != PQ_FIRST_VALUE)
 		sb_addf(&q->sql, ", %s", sp->expr);
 	sb_adds(&q->sql, " FROM trace_info AS ti"
 		" LEFT JOIN trace_tags AS nm"
-		" ON nm.request_id = ti.request_id AND nm.key = '" RULES_TAG_NAME "'"
-		" WHERE ti.experiment_id = ?");
+		" ON nm.request_id = ti.request_id AND nm.key = '" RULES_TAG_NAME "'");
+	if (req->sort == SORT_QUEUE) {
+		sb_adds(&q->sql, " LEFT JOIN review_queue_items AS rq"
+			" ON rq.queue_id = ? AND rq.item_id = ti.request_id");
+		sq_param_text(q, req->queue_id);
+	}
+	sb_adds(&q->sql, " WHERE ti.experiment_id = ?");
 	sq_param_int(q, req->experiment_id);
 	/* A search counts the traces it looks at (store_set_progress). */
 	if (req->first)
@@ -674,6 +688,9 @@ static void read_sort_value(sqlite3_stmt *stmt, enum sort_key sort, struct trace
 	case SORT_NAME:
 		r->name = sq_col_str(stmt, 1);
 		break;
+	case SORT_QUEUE:
+		r->queue_ms = null ? INT64_MIN : sqlite3_column_int64(stmt, 1);
+		break;
 	}
 }
 
@@ -712,7 +729,8 @@ int sq_page_traces(struct store *st, const struct page_req *req, struct trace_pa
 	size_t nids = 0, cap = 0, i, j;
 	bool began = false;
 	struct trace_row *only = NULL;
-	size_t cap_only = 0, limit = req->first ? 1 : req->limit;
+	size_t cap_only = 0, cap_qms = 0, limit = req->first ? 1 : req->limit;
+	int64_t *qms = NULL;         /* SORT_QUEUE: each id's attach time */
 	enum pq_mode mode = PQ_PAGE;
 	int64_t pin = 0;
 	int rc, ret = -1;
@@ -752,6 +770,11 @@ int sq_page_traces(struct store *st, const struct page_req *req, struct trace_pa
 			break;
 		GROW(ids, cap, nids + 1);
 		ids[nids] = sq_col_str(stmt, 0);
+		if (req->sort == SORT_QUEUE && !req->ids_only) {
+			GROW(qms, cap_qms, nids + 1);
+			qms[nids] = sqlite3_column_type(stmt, 1) == SQLITE_NULL ? INT64_MIN :
+				    sqlite3_column_int64(stmt, 1);
+		}
 		if (req->ids_only) {
 			GROW(only, cap_only, nids + 1);
 			memset(&only[nids], 0, sizeof *only);
@@ -783,6 +806,12 @@ int sq_page_traces(struct store *st, const struct page_req *req, struct trace_pa
 				only[i] = only[nids - 1 - i];
 				only[nids - 1 - i] = r;
 			}
+			if (qms) {
+				int64_t t = qms[i];
+
+				qms[i] = qms[nids - 1 - i];
+				qms[nids - 1 - i] = t;
+			}
 		}
 	}
 	if (req->ids_only) {
@@ -803,6 +832,8 @@ int sq_page_traces(struct store *st, const struct page_req *req, struct trace_pa
 		out->n = nids;
 		goto out;
 	}
+	for (i = 0; qms && i < nids; i++)
+		out->v[i].queue_ms = qms[i];
 	for (i = j = 0; i < nids; i++)  /* rows are read in one snapshot: none is gone */
 		if (out->v[i].id)
 			out->v[j++] = out->v[i];
@@ -817,6 +848,7 @@ out:
 	for (i = 0; i < nids; i++)
 		free(ids[i]);
 	free(ids);
+	free(qms);
 	for (i = 0; only && i < nids; i++)
 		trace_row_free(&only[i]);
 	free(only);

@@ -167,28 +167,26 @@ out:
 	return ret;
 }
 
-int sq_find_queue(struct store *st, int64_t experiment_id, const char *name_key,
-		  struct review_queue *out, struct err *err)
+/* The queue where `cond` (on q, with ?1 text and ?2 an experiment id)
+ * holds: exactly one, else ERR_NOTFOUND / ERR_USAGE naming `what`. */
+static int one_queue(struct sq *s, const char *cond, const char *text, int64_t experiment_id,
+		     struct review_queue *out, struct err *err)
 {
-	struct sq *s = sq_of(st);
-	const char *key_expr = s->rq_name_key ? "q.name_key" : "lower(q.name)";
 	struct strbuf sql = STRBUF_INIT;
 	sqlite3_stmt *stmt = NULL;
+	const char *name_key = text;
 	bool began = false;
 	int rc, ret = -1;
 	size_t found = 0;
 
-	if (!queues_here(s))
-		return no_queues(s, err);
-	sb_addf(&sql, "SELECT " QUEUE_COLS " FROM review_queues AS q WHERE %s = ?1"
-		" AND (?2 < 0 OR q.experiment_id = ?2) ORDER BY q.experiment_id LIMIT 2",
-		key_expr);
+	sb_addf(&sql, "SELECT " QUEUE_COLS " FROM review_queues AS q WHERE %s"
+		" AND (?2 < 0 OR q.experiment_id = ?2) ORDER BY q.experiment_id LIMIT 2", cond);
 	if (sq_read_begin(s, &began, err) < 0)
 		goto done;
 	stmt = sq_stmt(s, sb_str(&sql), err);
 	if (!stmt)
 		goto out;
-	sq_bind_str(stmt, 1, name_key);
+	sq_bind_str(stmt, 1, text);
 	sqlite3_bind_int64(stmt, 2, experiment_id);
 	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
 		if (found++ == 0)
@@ -213,6 +211,27 @@ out:
 done:
 	sb_free(&sql);
 	return ret;
+}
+
+int sq_find_queue(struct store *st, int64_t experiment_id, const char *name_key,
+		  struct review_queue *out, struct err *err)
+{
+	struct sq *s = sq_of(st);
+
+	if (!queues_here(s))
+		return no_queues(s, err);
+	return one_queue(s, s->rq_name_key ? "q.name_key = ?1" : "lower(q.name) = ?1", name_key,
+			 experiment_id, out, err);
+}
+
+int sq_get_queue(struct store *st, const char *queue_id, struct review_queue *out,
+		 struct err *err)
+{
+	struct sq *s = sq_of(st);
+
+	if (!queues_here(s))
+		return no_queues(s, err);
+	return one_queue(s, "q.queue_id = ?1", queue_id, -1, out, err);
 }
 
 int sq_queue_items(struct store *st, const char *queue_id, const char *status, char ***ids,
@@ -340,12 +359,14 @@ out:
 	return sq_write_end(s, ret, err);
 }
 
-int sq_item_status_in_tx(struct sq *s, const char *queue_id, const char *item_id,
-			 const char *status, const char *by, unsigned flags, bool *changed,
-			 struct err *err)
+/* The status change inside the write transaction: *changed says whether
+ * this writer changed the row (with QS_IF_PENDING: cleared the item). */
+static int item_status_in_tx(struct sq *s, const char *queue_id, const char *item_id,
+			     const char *status, const char *by, unsigned flags, int64_t at_ms,
+			     bool *changed, struct err *err)
 {
 	bool reopen = strcmp(status, QUEUE_PENDING) == 0;
-	struct sql_param p[5] = { TEXT(status), INT(now_ms()), TEXT(reopen ? NULL : by),
+	struct sql_param p[5] = { TEXT(status), INT(at_ms), TEXT(reopen ? NULL : by),
 				  TEXT(queue_id), TEXT(item_id) };
 	struct strbuf sql = STRBUF_INIT;
 	int64_t n = 0;
@@ -385,8 +406,8 @@ int sq_item_status_in_tx(struct sq *s, const char *queue_id, const char *item_id
 }
 
 int sq_set_item_status(struct store *st, const char *queue_id, const char *item_id,
-		       const char *status, const char *by, unsigned flags, bool *changed,
-		       struct err *err)
+		       const char *status, const char *by, unsigned flags, int64_t at_ms,
+		       bool *changed, struct err *err)
 {
 	struct sq *s = sq_of(st);
 	bool ch = false;
@@ -396,7 +417,7 @@ int sq_set_item_status(struct store *st, const char *queue_id, const char *item_
 		return no_queues(s, err);
 	if (sq_write_begin(s, err) < 0)
 		return -1;
-	ret = sq_item_status_in_tx(s, queue_id, item_id, status, by, flags, &ch, err);
+	ret = item_status_in_tx(s, queue_id, item_id, status, by, flags, at_ms, &ch, err);
 	ret = sq_write_end(s, ret, err);
 	if (changed)
 		*changed = ret == 0 && ch;

@@ -510,6 +510,13 @@ int store_find_queue(struct store *st, int64_t experiment_id, const char *name,
 	return ret;
 }
 
+int store_get_queue(struct store *st, const char *queue_id, struct review_queue *out,
+		    struct err *err)
+{
+	memset(out, 0, sizeof *out);
+	return st->ops->get_queue(st, queue_id, out, err);
+}
+
 int store_create_queue(struct store *st, const struct queue_new *q, char *out_id,
 		       struct err *err)
 {
@@ -552,8 +559,8 @@ int store_queue_items(struct store *st, const char *queue_id, const char *status
 }
 
 int store_set_item_status(struct store *st, const char *queue_id, const char *item_id,
-			  const char *status, const char *by, unsigned flags, bool *changed,
-			  struct err *err)
+			  const char *status, const char *by, unsigned flags, int64_t at_ms,
+			  bool *changed, struct err *err)
 {
 	char *u = by ? queue_norm_user(by) : NULL;
 	int ret = -1;
@@ -570,8 +577,8 @@ int store_set_item_status(struct store *st, const char *queue_id, const char *it
 		err_set(err, ERR_USAGE, "completed_by must be at most %d characters",
 			QUEUE_USER_MAX);
 	} else {
-		ret = st->ops->set_item_status(st, queue_id, item_id, status, u, flags, changed,
-					       err);
+		ret = st->ops->set_item_status(st, queue_id, item_id, status, u, flags,
+					       at_ms > 0 ? at_ms : now_ms(), changed, err);
 	}
 	free(u);
 	return ret;

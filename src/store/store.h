@@ -218,6 +218,9 @@ int store_list_queues(struct store *st, const char *user, struct queue_list *out
  * name_key (the name lowered); ERR_NOTFOUND when there is none. */
 int store_find_queue(struct store *st, int64_t experiment_id, const char *name,
 		     struct review_queue *out, struct err *err);
+/* The queue of this id; ERR_NOTFOUND when there is none. */
+int store_get_queue(struct store *st, const char *queue_id, struct review_queue *out,
+		    struct err *err);
 /* A custom queue with its users, schemas and pending items, in one
  * transaction, as create_review_queue and add_items_to_review_queue write
  * them; out_id (>= 40 bytes) gets its queue_id.  The experiment and the
@@ -240,10 +243,10 @@ enum {
  * (required, normalised) and the time; "pending" reopens, clearing both.
  * A change to the status the item has already is no change.  *changed
  * (may be NULL) says whether the row changed; ERR_NOTFOUND when the item
- * is not in the queue. */
+ * is not in the queue.  at_ms: the time written (0: now). */
 int store_set_item_status(struct store *st, const char *queue_id, const char *item_id,
-			  const char *status, const char *by, unsigned flags, bool *changed,
-			  struct err *err);
+			  const char *status, const char *by, unsigned flags, int64_t at_ms,
+			  bool *changed, struct err *err);
 
 /* ---- cancelling ------------------------------------------------------- */
 

@@ -50,6 +50,7 @@ static const char *const action_names[] = {
 	[JA_SET] = "set",
 	[JA_REDO] = "redo",
 	[JA_DEDUPE] = "dedupe",
+	[JA_QUEUE] = "queue",
 	[JA_LOG] = "log",
 	[JA_PATCH] = "patch",
 	[JA_REMOVE] = "remove",
@@ -349,10 +350,14 @@ static int entry_from(const struct jfield *f, size_t n, struct journal_entry *e)
 		parse_int64(x->text, &e->row_updated_ms);
 	x = jline_get(f, n, "set_rationale");
 	e->set_rationale = x && strcmp(x->text, "true") == 0;
+	e->queue_id = field_dup(f, n, "queue");
+	e->queue_status = field_dup(f, n, "queue_status");
 	if (!e->store || !e->trace_id || !e->name ||
 	    ((e->action == JA_UNDO || e->action == JA_REDO || e->action == JA_DEDUPE) &&
 	     (!e->step || !e->assessment_id)) ||
-	    ((e->action == JA_PATCH || e->action == JA_REMOVE) && !e->assessment_id)) {
+	    ((e->action == JA_PATCH || e->action == JA_REMOVE) && !e->assessment_id) ||
+	    (e->action == JA_QUEUE && (!e->queue_id || !e->queue_status)) ||
+	    (!e->queue_id != !e->queue_status)) {
 		journal_entry_free(e);
 		return -1;
 	}
@@ -666,6 +671,10 @@ int journal_append(struct journal *j, struct journal_entry *e, struct err *err)
 		sb_addf(&sb, ", \"row_updated_ms\": %" PRId64, e->row_updated_ms);
 	if (e->set_rationale)
 		sb_adds(&sb, ", \"set_rationale\": true");
+	if (e->queue_id) {
+		add_str(&sb, "queue", e->queue_id);
+		add_str(&sb, "queue_status", e->queue_status);
+	}
 	sb_adds(&sb, "}\n");
 	rc = lock(j, err);
 	if (rc == 0) {
@@ -778,6 +787,8 @@ void journal_entry_free(struct journal_entry *e)
 	free(e->run_id);
 	free(e->error);
 	free(e->type);
+	free(e->queue_id);
+	free(e->queue_status);
 	memset(e, 0, sizeof *e);
 }
 

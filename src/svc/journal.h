@@ -85,6 +85,7 @@ enum journal_action {
 	JA_LOG,
 	JA_PATCH,
 	JA_REMOVE,
+	JA_QUEUE,           /* a review-queue item's status (no assessment) */
 };
 
 /* What an undo, redo or dedupe does to its row. */
@@ -122,6 +123,9 @@ struct journal_entry {
 	int64_t row_created_ms;     /* recreate */
 	int64_t row_updated_ms;     /* recreate */
 	bool set_rationale;         /* patch: rationale given ("" or NULL clears) */
+	char *queue_id;             /* the review queue whose item (the trace) */
+	char *queue_status;         /* takes this status with the action, in one
+	                               transaction ("queue", "queue_status") */
 	size_t line;                /* where journal_pending read it */
 	bool alive;                 /* its owner still runs (journal_pending) */
 };

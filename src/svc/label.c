@@ -30,6 +30,10 @@ struct hist {
 	struct assessment before;  /* UPDATE/RATIONALE: the row before; DELETE: the row deleted */
 	struct assessment after;   /* CREATE/OVERRIDE: the row written; UPDATE/RATIONALE: after */
 	int64_t ms;                /* when it entered the history */
+	/* The review-queue item the operation moved (QUEUE: its only effect):
+	 * undo reopens it, redo sets queue_status again. */
+	char *queue_id, *queue_status;
+	bool queue_changed;
 };
 
 /* An operation asked for: what a pending item keeps, with borrowed text. */
@@ -50,6 +54,8 @@ struct op {
 	const struct assessment *row;
 	bool set_rationale;        /* LABEL_OP_PATCH */
 	bool expectation;          /* the question's answers are expectations */
+	const char *queue_id;      /* the trace's item of this review queue takes */
+	const char *queue_status;  /* this status in the same transaction */
 };
 
 struct labeler {
@@ -337,6 +343,8 @@ static void pending_free(struct label_pending *p)
 	free(p->rationale);
 	free(p->metadata);
 	free(p->error);
+	free(p->queue_id);
+	free(p->queue_status);
 	assessment_free(&p->row);
 	memset(p, 0, sizeof *p);
 }
@@ -345,6 +353,10 @@ static void hist_free(struct hist *h)
 {
 	assessment_free(&h->before);
 	assessment_free(&h->after);
+	free(h->queue_id);
+	free(h->queue_status);
+	h->queue_id = h->queue_status = NULL;
+	h->queue_changed = false;
 }
 
 /* ---- life ------------------------------------------------------------- */
@@ -468,6 +480,8 @@ static struct op op_of(const struct label_pending *p)
 	o.why = p->why;
 	o.row = is_row_op(p->op) ? &p->row : NULL;
 	o.set_rationale = p->set_rationale;
+	o.queue_id = p->queue_id;
+	o.queue_status = p->queue_status;
 	return o;
 }
 
@@ -513,6 +527,8 @@ static struct label_pending *pending_add(struct labeler *lb, const struct op *it
 	if (it->row)
 		assessment_copy(&p->row, it->row);
 	p->set_rationale = it->set_rationale;
+	p->queue_id = xstrdup_or_null(it->queue_id);
+	p->queue_status = xstrdup_or_null(it->queue_id ? it->queue_status : NULL);
 	p->code = code;
 	p->error = xstrdup(error && *error ? error : "not written");
 	p->queued_ms = now_ms();
@@ -817,8 +833,8 @@ out:
  * labeler's, or the worker's store).  On success *h is the history entry
  * (h->op set; kind meaningful only when *wrote).  An operation whose key
  * is already in the store succeeds without a write. */
-static int exec_on(struct store *st, const char *me, const struct op *it, bool strict,
-		   struct hist *h, bool *wrote, struct err *err)
+static int exec_plain(struct store *st, const char *me, const struct op *it, bool strict,
+		      struct hist *h, bool *wrote, struct err *err)
 {
 	struct assessment_list l = { 0 };
 	const struct assessment *mine, *other;
@@ -991,6 +1007,107 @@ out:
 	return rc;
 }
 
+/* The status change of an operation's queue item, inside its transaction:
+ * complete / declined only from pending (the first reviewer to finish
+ * clears the item), a reopen only of what I cleared.  An item no longer
+ * in the queue is one that left pending. */
+static int queue_write(struct store *st, const char *me, const struct op *it, struct hist *h,
+		       struct err *err)
+{
+	bool reopen = strcmp(it->queue_status, "pending") == 0, changed = false;
+	struct err e;
+
+	err_clear(&e);
+	/* the time of the answer it completes (one transaction, one time) */
+	if (store_set_item_status(st, it->queue_id, it->trace_id, it->queue_status, me,
+				  reopen ? QS_IF_BY : QS_IF_PENDING,
+				  it->op == LABEL_OP_SET ? h->after.updated_ms : 0, &changed, &e) < 0) {
+		if (e.code != ERR_NOTFOUND) {
+			*err = e;
+			return -1;
+		}
+		changed = false;
+	}
+	if (e.code == ERR_NOTFOUND)
+		return 0;   /* not an item of the queue: nothing to say of it */
+	free(h->queue_id);
+	free(h->queue_status);
+	h->queue_id = xstrdup(it->queue_id);
+	h->queue_status = xstrdup(it->queue_status);
+	h->queue_changed = changed;
+	return 0;
+}
+
+/* After an answer: has the trace now my answer to every question of the
+ * queue (its label schemas; a queue without any: one answer is enough)? */
+static int queue_answered(struct store *st, const char *me, const struct op *it, bool *all,
+			  struct err *err)
+{
+	struct review_queue q;
+	struct assessment_list l = { 0 };
+	char *root = NULL;
+	size_t i;
+	int rc = -1;
+
+	*all = true;
+	if (store_get_queue(st, it->queue_id, &q, err) < 0)
+		return err->code == ERR_NOTFOUND ? (*all = false, 0) : -1;
+	if (store_load_assessments(st, it->trace_id, &l, err) < 0 ||
+	    store_root_span(st, it->trace_id, &root, err) < 0)
+		goto out;
+	for (i = 0; i < q.nschema_names && *all; i++)
+		*all = label_answered(&l, root, me, q.schema_names[i], QT_TRACE);
+	rc = 0;
+out:
+	assessment_list_free(&l);
+	free(root);
+	review_queue_free(&q);
+	return rc;
+}
+
+/* Performs one operation against the store as it is now (st and me: the
+ * labeler's, or the worker's store).  An operation with a queue item
+ * writes its row and the item's status in one transaction; one already
+ * in the store (its key found) is not written again, its status change
+ * included. */
+static int exec_on(struct store *st, const char *me, const struct op *it, bool strict,
+		   struct hist *h, bool *wrote, struct err *err)
+{
+	int rc;
+
+	if (!it->queue_id)
+		return exec_plain(st, me, it, strict, h, wrote, err);
+	if (store_begin(st, err) < 0)
+		return -1;
+	if (it->op == LABEL_OP_QUEUE) {
+		memset(h, 0, sizeof *h);
+		h->op = it->op;
+		h->kind = LABEL_QUEUE;
+		h->after.trace_id = xstrdup(it->trace_id);
+		h->after.name = xstrdup(it->name);
+		*wrote = true;
+		rc = 0;
+	} else {
+		rc = exec_plain(st, me, it, strict, h, wrote, err);
+	}
+	if (rc == 0 && *wrote) {
+		bool due = true;
+
+		/* an answer completes the item once every question has mine */
+		if (it->op == LABEL_OP_SET)
+			rc = queue_answered(st, me, it, &due, err);
+		if (rc == 0 && due)
+			rc = queue_write(st, me, it, h, err);
+	}
+	if (rc == 0)
+		rc = store_commit(st, err);
+	if (rc < 0) {
+		store_rollback(st);
+		hist_free(h);
+	}
+	return rc;
+}
+
 /* The row a history entry is about (for results and key checks). */
 static const struct assessment *hist_row(const struct hist *h)
 {
@@ -1003,6 +1120,10 @@ static void result_from_hist(struct label_result *res, const struct hist *h)
 
 	result_fill(res, h->op, h->kind, false, a->id, a->trace_id, a->span_id, a->name,
 		    h->kind == LABEL_DELETE ? NULL : a->value, NULL);
+	if (res && h->queue_id) {
+		res->queue = h->queue_changed ? QUEUE_MARK_MINE : QUEUE_MARK_TAKEN;
+		snprintf(res->queue_status, sizeof res->queue_status, "%s", h->queue_status);
+	}
 }
 
 /* ---- the journal ---------------------------------------------------- */
@@ -1016,6 +1137,8 @@ static enum journal_action action_of(struct labeler *lb, const struct op *it, si
 
 	if (is_row_op(it->op))
 		return it->why;
+	if (it->op == LABEL_OP_QUEUE)
+		return JA_QUEUE;
 	if (it->op == LABEL_OP_DELETE)
 		return JA_DELETE;
 	if (it->op == LABEL_OP_RATIONALE)
@@ -1091,6 +1214,10 @@ static bool journal_put(struct labeler *lb, const struct op *it, size_t ahead,
 	e.source_id = lb->me;
 	e.allow_override = it->allow_override;
 	e.override_judge = it->override_judge;
+	if (it->queue_id) {
+		e.queue_id = (char *)(uintptr_t)it->queue_id;
+		e.queue_status = (char *)(uintptr_t)it->queue_status;
+	}
 	if (is_row_op(it->op))
 		journal_row(&e, it);
 	ok = journal_append(lb->jr, &e, &err) == 0;
@@ -1136,10 +1263,15 @@ static void relabel(struct labeler *lb, const char *old, const char *new_id)
 /* The store committed an operation (or had it already): the journal says
  * so; a label enters the history (*h is taken); a row operation's
  * history entry was made when it was asked for. */
-static void op_landed(struct labeler *lb, enum label_op op, const char *row_id,
-		      const char *key, struct hist *h, bool wrote)
+static void op_landed(struct labeler *lb, enum label_op op, enum journal_action why,
+		      const char *row_id, const char *key, struct hist *h, bool wrote)
 {
 	journal_close_key(lb, key, true, wrote ? hist_row(h)->id : NULL);
+	if (op == LABEL_OP_QUEUE && (why == JA_UNDO || why == JA_REDO)) {
+		/* the undo or redo of a decline: its history entry is the original */
+		hist_free(h);
+		return;
+	}
 	if (!is_row_op(op)) {
 		if (wrote)
 			hist_push(lb, h);
@@ -1215,7 +1347,7 @@ static void wjob_done(void *ctx, int rc, const struct err *err)
 			result_fill(&res, j->p.op, LABEL_UPDATE, false, NULL, j->p.trace_id,
 				    j->p.span_id, j->p.name, j->p.value, NULL);
 		res.op = j->p.op;
-		op_landed(lb, j->p.op, j->p.row.id, j->p.key, &j->h, j->wrote);
+		op_landed(lb, j->p.op, j->p.why, j->p.row.id, j->p.key, &j->h, j->wrote);
 		if (undo && j->wrote && lb->cur) {
 			/* u came while it was being written: undo it now */
 			struct err e;
@@ -1293,6 +1425,8 @@ static void kick(struct labeler *lb)
 		if (is_row_op(p->op))
 			assessment_copy(&j->p.row, &p->row);
 		j->p.set_rationale = p->set_rationale;
+		j->p.queue_id = xstrdup_or_null(p->queue_id);
+		j->p.queue_status = xstrdup_or_null(p->queue_status);
 		memcpy(j->p.key, p->key, sizeof j->p.key);
 		keys = later_keys(lb, i, &j->nlater);
 		j->later = xcalloc(j->nlater + 1, sizeof *j->later);
@@ -1406,6 +1540,7 @@ void labeler_restore(struct labeler *lb, const struct journal_entry *v, size_t n
 		case JA_LOG: o.op = LABEL_OP_LOG; break;
 		case JA_PATCH: o.op = LABEL_OP_PATCH; break;
 		case JA_REMOVE: o.op = LABEL_OP_ROW_DELETE; break;
+		case JA_QUEUE: o.op = LABEL_OP_QUEUE; break;
 		default: o.op = LABEL_OP_SET; break;
 		}
 		if ((o.op == LABEL_OP_SET || o.op == LABEL_OP_LOG) && !v[i].value)
@@ -1441,6 +1576,8 @@ void labeler_restore(struct labeler *lb, const struct journal_entry *v, size_t n
 		o.metadata = v[i].metadata;
 		o.allow_override = v[i].allow_override;
 		o.override_judge = v[i].override_judge;
+		o.queue_id = v[i].queue_id;
+		o.queue_status = v[i].queue_status;
 		o.key = v[i].key;
 		p = pending_add(lb, &o, 0, ERR_BUSY, "from the journal of an earlier run");
 		p->journalled = true;
@@ -1510,7 +1647,7 @@ static int run_op(struct labeler *lb, struct op *it, struct label_result *res,
 	if (exec_on(lb->st, lb->me, it, true, &h, &wrote, &e) == 0) {
 		if (wrote || (it->op == LABEL_OP_LOG && h.after.id))
 			result_from_hist(res, &h);
-		op_landed(lb, it->op, it->row ? it->row->id : NULL, key, &h, wrote);
+		op_landed(lb, it->op, it->why, it->row ? it->row->id : NULL, key, &h, wrote);
 		return 0;
 	}
 	if (item_error(e.code)) {
@@ -1648,6 +1785,10 @@ int labeler_set(struct labeler *lb, const struct label_req *req, struct label_re
 	it.metadata = req->metadata;
 	it.allow_override = req->allow_override;
 	it.override_judge = req->override_judge;
+	if (req->queue_id) {
+		it.queue_id = req->queue_id;
+		it.queue_status = "complete";
+	}
 	if (run_op(lb, &it, res, err) < 0)
 		goto out;
 	set_last(lb, req->name, req->value_text, req->type);
@@ -1952,6 +2093,22 @@ static int hist_apply(struct labeler *lb, struct hist *h, bool redo, struct labe
 
 	memset(&r, 0, sizeof r);
 	it.why = redo ? JA_REDO : JA_UNDO;
+	if (h->queue_id && (h->queue_changed || h->kind == LABEL_QUEUE)) {
+		/* undo reopens the item, redo clears it again */
+		it.queue_id = h->queue_id;
+		it.queue_status = redo ? h->queue_status : "pending";
+	}
+	if (h->kind == LABEL_QUEUE) {
+		if (!h->queue_changed)
+			return err_set(err, ERR_USAGE, "%s: the item was not %s by me: nothing to %s",
+				       h->after.trace_id, h->queue_status, redo ? "redo" : "undo");
+		it.op = LABEL_OP_QUEUE;
+		it.trace_id = h->after.trace_id;
+		it.name = h->after.name;
+		if (run_op(lb, &it, &r, err) < 0)
+			return err_prefix(err, redo ? "redo" : "undo");
+		goto done;
+	}
 	switch (h->kind) {
 	case LABEL_CREATE:
 	case LABEL_OVERRIDE:
@@ -1972,6 +2129,7 @@ static int hist_apply(struct labeler *lb, struct hist *h, bool redo, struct labe
 	}
 	if (run_row(lb, &it, &r, err) < 0)
 		return err_prefix(err, redo ? "redo" : "undo");
+done:
 	/* a recreated row may have a new id now: h follows it */
 	result_from_hist(res, h);
 	if (res) {
@@ -2035,6 +2193,28 @@ int labeler_redo(struct labeler *lb, struct label_result *res, struct err *err)
 	return 0;
 }
 
+/* ---- review queues ---------------------------------------------------- */
+
+int labeler_queue_status(struct labeler *lb, const char *queue_id, const char *trace_id,
+			 const char *status, struct label_result *res, struct err *err)
+{
+	struct op it = { 0 };
+
+	if (res)
+		memset(res, 0, sizeof *res);
+	if (!queue_id || !*queue_id || check_key(trace_id, queue_id, err) < 0)
+		return err_set(err, ERR_USAGE, "a review queue and a trace are needed");
+	if (strcmp(status, "declined") != 0 && strcmp(status, "complete") != 0 &&
+	    strcmp(status, "pending") != 0)
+		return err_set(err, ERR_USAGE, "status must be pending, complete or declined");
+	it.op = LABEL_OP_QUEUE;
+	it.trace_id = trace_id;
+	it.name = queue_id;     /* one question per queue item */
+	it.queue_id = queue_id;
+	it.queue_status = status;
+	return run_op(lb, &it, res, err);
+}
+
 /* ---- pending ---------------------------------------------------------- */
 
 int labeler_retry(struct labeler *lb, size_t *written, struct err *err)
@@ -2074,10 +2254,11 @@ int labeler_retry(struct labeler *lb, size_t *written, struct err *err)
 			char *row_id = xstrdup_or_null(is_row_op(p->op) ? p->row.id : NULL);
 			char key[JOURNAL_KEY_MAX];
 			enum label_op op = p->op;
+			enum journal_action why = p->why;
 
 			memcpy(key, p->key, sizeof key);
 			pending_remove(lb, i);
-			op_landed(lb, op, row_id, key, &h, wrote);
+			op_landed(lb, op, why, row_id, key, &h, wrote);
 			free(row_id);
 			n++;
 			continue;

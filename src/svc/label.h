@@ -81,6 +81,7 @@ enum label_kind {
 	LABEL_OVERRIDE,    /* a new row overriding another source's */
 	LABEL_DELETE,      /* my row deleted (what it overrode is valid again) */
 	LABEL_RATIONALE,   /* my row's rationale set or cleared */
+	LABEL_QUEUE,       /* a review-queue item's status set */
 };
 
 /* What the user asked for (pending items keep this). */
@@ -88,6 +89,8 @@ enum label_op {
 	LABEL_OP_SET = 0,  /* set my feedback to a value */
 	LABEL_OP_RATIONALE,
 	LABEL_OP_DELETE,
+	LABEL_OP_QUEUE,         /* a review-queue item's status (decline, and the
+	                           undo / redo of one): no assessment */
 	/* operations on one named row (undo, redo, dedupe, the feedback
 	 * commands): each is idempotent, so a replay never does it twice */
 	LABEL_OP_ROW_DELETE,    /* delete the row (gone already: nothing) */
@@ -144,6 +147,19 @@ struct label_req {
 	                                metadata (merged into it on an update,
 	                                as MLflow's update_assessment does), or
 	                                NULL */
+	const char *queue_id;        /* this answer completes the trace's item of
+	                                this review queue: the item becomes
+	                                complete (completed_by me) in the same
+	                                store transaction as the answer, unless
+	                                it is no longer pending; NULL: none */
+};
+
+/* What a write did to a review-queue item (label_result.queue). */
+enum {
+	QUEUE_MARK_NONE = 0,
+	QUEUE_MARK_MINE,   /* this write changed the item's status */
+	QUEUE_MARK_TAKEN,  /* the item had left pending already (another
+	                      reviewer cleared it first): only the answer landed */
 };
 
 /* What happened; owns its strings. */
@@ -161,6 +177,9 @@ struct label_result {
 	char *name;
 	char *value;                 /* JSON text of the value, NULL for a delete */
 	char *error;                 /* when queued: why */
+	int queue;                   /* QUEUE_MARK_*: the item of the queue the
+	                                operation named, once written */
+	char queue_status[16];       /* the status it was to take */
 };
 
 void label_result_free(struct label_result *r);
@@ -182,6 +201,9 @@ struct label_pending {
 	                                recreate, log: its fields; patch: value,
 	                                rationale and metadata to merge) */
 	bool set_rationale;          /* patch: the rationale is given */
+	char *queue_id;              /* the review queue whose item (the trace) */
+	char *queue_status;          /* becomes this status in the same
+	                                transaction (NULL: none) */
 	enum err_code code;          /* the last failure */
 	char *error;                 /* its message */
 	int64_t queued_ms;
@@ -324,6 +346,16 @@ int labeler_patch(struct labeler *lb, const struct assessment *cur, const char *
 		  struct label_result *res, struct err *err);
 int labeler_remove(struct labeler *lb, const struct assessment *cur, struct label_result *res,
 		   struct err *err);
+
+/* ---- review queues ------------------------------------------------------ */
+
+/* Sets the status of the trace's item in a review queue: "declined" (or
+ * "complete") only while it is pending, "pending" (reopen) only when I
+ * completed or declined it; journalled and written like a label, and
+ * undone by labeler_undo (a reopen).  res->queue says, once written,
+ * whether it changed the item. */
+int labeler_queue_status(struct labeler *lb, const char *queue_id, const char *trace_id,
+			 const char *status, struct label_result *res, struct err *err);
 
 /* ---- repeat ----------------------------------------------------------- */
 

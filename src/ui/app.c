@@ -272,7 +272,8 @@ static void sync_req(struct ui *ui)
 	r->sort = ls->sort;
 	r->ascending = ls->ascending;
 	r->me = ui->me;
-	r->filter = ls->filter;
+	r->filter = ui_queue_filter(ui);
+	r->queue_id = ls->queue ? ls->queue->queue_id : NULL;
 	r->quick = ls->quick;
 	r->questions = ls->questions;
 }
@@ -477,7 +478,8 @@ static int set_filter(struct ui *ui, const char *text, struct err *err)
 	if (ui_list_reload(ui, err) < 0) {
 		struct err e2;
 
-		free(ui->list.filter);
+		ui_queue_free(ui);
+	free(ui->list.filter);
 		ui->list.filter = old;
 		ui_list_reload(ui, &e2);
 		return -1;
@@ -590,7 +592,7 @@ static unsigned prompt_key(struct ui *ui, int key)
 
 /* ---- global actions ----------------------------------------------------- */
 
-static const char *const sort_names[] = { "time", "duration", "status", "name" };
+static const char *const sort_names[] = { "time", "duration", "status", "name", "queue" };
 
 static unsigned reload_list(struct ui *ui)
 {
@@ -660,6 +662,9 @@ static unsigned global_action(struct ui *ui, enum action a)
 		if (ui_push(ui, &help_view_ops, NULL, &err) < 0)
 			ui_error(ui, &err);
 		return EFF_HANDLED | EFF_REDRAW;
+	case ACT_QUEUES:
+	case ACT_DECLINE_ITEM:
+		return ui_queue_action(ui, a);
 	case ACT_EXPERIMENTS:
 		if (ui_top(ui)->ops == &exps_view_ops)
 			return EFF_HANDLED;
@@ -1186,6 +1191,8 @@ static const struct command_def commands[] = {
 	{ "experiment", "e", cmd_experiment, "Switch experiment: experiment ID|NAME" },
 	{ "filter", NULL, cmd_filter, "Filter traces (search_traces syntax); no text clears" },
 	{ "sort", NULL, cmd_sort, "Sort the list: sort time|duration|status|name [asc|desc]" },
+	{ "queue", NULL, ui_cmd_queue,
+	  "Work an MLflow review queue: queue NAME (no name: the picker; -: leave it)" },
 	{ "search", NULL, cmd_search, "Search in the focused pane (like /)" },
 	{ "theme", NULL, cmd_theme, "Switch theme: theme dark|light|mono" },
 	{ "open", NULL, cmd_open, "Open a trace by its id or the start of it" },

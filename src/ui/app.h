@@ -116,6 +116,7 @@ extern const struct view_ops agree_view_ops;
 extern const struct view_ops adjudicate_view_ops;  /* arg: a feedback name, or NULL */
 extern const struct view_ops form_view_ops;
 extern const struct view_ops spans_view_ops;       /* arg: a filter (owned), or NULL */
+extern const struct view_ops queue_view_ops;       /* the review-queue picker */
 
 enum prompt_kind {
 	PROMPT_NONE = 0,
@@ -173,6 +174,15 @@ struct list_state {
 	bool ascending;
 	char *search;              /* last search text in the list, or NULL */
 	bool loaded;
+	/* The MLflow review queue whose pending items the list shows (queue.c),
+	 * or NULL: its copy, the filter sent (its pending items AND filter),
+	 * the pending item ids last seen, and the items I cleared. */
+	struct review_queue *queue;
+	char *queue_filter;
+	char **queue_pending;
+	size_t nqueue_pending;
+	char **queue_mine;
+	size_t nqueue_mine;
 	/* A remote store counts on the worker: the job (NULL: none) and
 	 * the number that tells a count of the current request. */
 	struct count_job *count_job;
@@ -400,6 +410,34 @@ void ui_feedback_changed(struct ui *ui, const char *trace_id);
 /* A view now shows this trace (the clock of the time on item starts,
  * unless it already shows it). */
 void ui_label_item_opened(struct ui *ui, const char *trace_id);
+
+/* ---- review queues (queue.c) -------------------------------------------- */
+
+struct label_result;
+
+/* The list shows the queue's pending items in MLflow's order (switching
+ * to its experiment first); q is copied.  The filter stays, joined with
+ * AND. */
+int ui_queue_enter(struct ui *ui, const struct review_queue *q, struct err *err);
+/* Back to the whole experiment. */
+void ui_queue_leave(struct ui *ui);
+void ui_queue_free(struct ui *ui);
+/* The filter the list sends: the queue's pending items AND the filter
+ * (owned by the list state), or the filter alone. */
+const char *ui_queue_filter(struct ui *ui);
+/* The queue of a label on this trace, or NULL: the list's, while the
+ * trace is one of its pending items.  Borrowed. */
+const char *ui_queue_for(const struct ui *ui, const char *trace_id);
+/* `:queue NAME` (no name: the picker; `-`: leave the queue). */
+unsigned ui_cmd_queue(struct ui *ui, const char *arg);
+/* ACT_QUEUES and ACT_DECLINE_ITEM. */
+unsigned ui_queue_action(struct ui *ui, enum action a);
+/* A write changed a queue item (res->queue): say so, remember mine. */
+void ui_queue_written(struct ui *ui, const struct label_result *r);
+/* The periodic look at the queue's items (with ui_label_tick): an item
+ * another reviewer cleared leaves the list; the one open says so and
+ * offers the next.  true when the screen changed. */
+bool ui_queue_tick(struct ui *ui);
 
 /* ---- text helpers (text.c) ---------------------------------------------- */
 

@@ -193,7 +193,10 @@ static void describe(struct strbuf *sb, const struct label_result *r)
 	char *v = shown_value(r->value);
 
 	short_id(id, sizeof id, r->trace_id);
-	if (r->op == LABEL_OP_DELETE)
+	if (r->op == LABEL_OP_QUEUE)
+		sb_addf(sb, "review-queue item %s: %s", id,
+			r->queue_status[0] ? r->queue_status : "status");
+	else if (r->op == LABEL_OP_DELETE)
 		sb_addf(sb, "deleted %s on %s", r->name, id);
 	else if (r->op == LABEL_OP_RATIONALE)
 		sb_addf(sb, "rationale of %s on %s", r->name, id);
@@ -453,10 +456,13 @@ static unsigned finish(struct ui *ui, const char *rationale)
 	req.allow_override = f->allow_override;
 	meta = item_metadata(ui, f->trace_id);
 	req.metadata = meta;
+	/* in a review queue, the answer that completes the trace completes its item */
+	req.queue_id = ui_queue_for(ui, f->trace_id);
 	if (labeler_set(ui->lb, &req, &res, &err) < 0) {
 		ui_error(ui, &err);
 	} else {
 		report(ui, &res, f->span_name);
+		ui_queue_written(ui, &res);
 		trace = xstrdup(f->trace_id);
 		name = xstrdup(f->name);
 		queued = res.queued && !res.saving;
@@ -1525,6 +1531,7 @@ static void written(void *ctx, const struct label_result *r)
 	if (!r->queued) {
 		progress_step(ui, r->trace_id, r->name, row_change(r, false));
 		ui->progress_dirty = true;
+		ui_queue_written(ui, r);
 	}
 	views_changed(ui, r->trace_id);
 }
@@ -1711,9 +1718,9 @@ bool ui_label_idle(struct ui *ui)
 	 * it on, the list holds only the unlabelled ones). */
 	total = ls->tl.total;
 	if (((ls->quick & QF_UNLABELLED) &&
-	     store_count_traces(ui->st, ls->exp_id, ls->filter, ls->quick & ~(unsigned)QF_UNLABELLED,
+	     store_count_traces(ui->st, ls->exp_id, ls->tl.req.filter, ls->quick & ~(unsigned)QF_UNLABELLED,
 				ui->me, ls->questions, &total, &err) < 0) ||
-	    store_count_traces(ui->st, ls->exp_id, ls->filter, ls->quick | QF_UNLABELLED, ui->me,
+	    store_count_traces(ui->st, ls->exp_id, ls->tl.req.filter, ls->quick | QF_UNLABELLED, ui->me,
 			       ls->questions, &unl, &err) < 0) {
 		ui->progress_done = ui->progress_total = -1;
 		return true;
@@ -1733,7 +1740,7 @@ bool ui_label_idle(struct ui *ui)
 		one[0].target = ui->cfg->labels[i].target;
 		one[0].required = true;
 		one[0].expectation = ui->cfg->labels[i].expectation;
-		if (store_count_traces(ui->st, ls->exp_id, ls->filter, ls->quick | QF_UNLABELLED,
+		if (store_count_traces(ui->st, ls->exp_id, ls->tl.req.filter, ls->quick | QF_UNLABELLED,
 				       ui->me, one, &unl, &err) < 0) {
 			ui->nprogress_q = 0;
 			break;
@@ -1763,20 +1770,23 @@ bool ui_label_tick(struct ui *ui)
 	int64_t now = now_ms(), stamp, count;
 	struct err err;
 	size_t i;
+	bool queue;
 
 	if (secs <= 0 || now < ui->next_check_ms)
 		return false;
 	ui->next_check_ms = now + (int64_t)secs * 1000;
+	/* items of the queue other reviewers cleared leave the list */
+	queue = ui_queue_tick(ui);
 	err_clear(&err);
 	if (store_assessments_stamp(ui->st, ui->list.exp_id, &stamp, &count, &err) < 0)
-		return false;
+		return queue;
 	if (ui->fb_stamp < 0) {
 		ui->fb_stamp = stamp;
 		ui->fb_count = count;
-		return false;
+		return queue;
 	}
 	if (stamp == ui->fb_stamp && count == ui->fb_count)
-		return false;
+		return queue;
 	ui->fb_stamp = stamp;
 	ui->fb_count = count;
 	for (i = 0; i < ui->list.tl.n; i++)

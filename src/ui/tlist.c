@@ -309,7 +309,8 @@ int tlist_reload_at(struct tlist *t, const char *trace_id, struct err *err)
 {
 	struct trace_row row;
 
-	if (!trace_id)
+	/* A row read alone has no queue position: a queue's list starts again. */
+	if (!trace_id || t->req.sort == SORT_QUEUE)
 		return tlist_reload(t, err);
 	memset(&row, 0, sizeof row);
 	if (store_get_row(t->st, trace_id, t->req.me, &row, err) < 0) {
@@ -604,6 +605,7 @@ int tlist_refresh_row(struct tlist *t, const char *trace_id, struct err *err)
 		memset(&row, 0, sizeof row);
 		if (store_get_row(t->st, trace_id, t->req.me, &row, err) < 0)
 			return -1;
+		row.queue_ms = t->rows[i].queue_ms;
 		trace_row_free(&t->rows[i]);
 		t->rows[i] = row;
 		return 0;

@@ -275,7 +275,7 @@ static void render_header(struct ui *ui, struct frame *f)
 	struct tb_line *l = ui_header(ui, f);
 	struct strbuf right = STRBUF_INIT;
 	char a[32], b[32];
-	static const char *const sorts[] = { "time", "duration", "status", "name" };
+	static const char *const sorts[] = { "time", "duration", "status", "name", "queue" };
 	bool exact;
 	int64_t pos = tlist_abs(&ls->tl, ls->tl.sel), known = tlist_known(&ls->tl, &exact);
 	int room;
@@ -298,6 +298,11 @@ static void render_header(struct ui *ui, struct frame *f)
 		snprintf(sort, sizeof sort, "  sort %s %s", sorts[ls->sort],
 			 ls->ascending ? "↑" : "↓");
 		tb_line_put(l, SLOT_HEADER, sort, strlen(sort));
+	}
+	if (ls->queue) {
+		tb_line_put(l, SLOT_HEADER, "  queue ", 8);
+		tb_line_put_untrusted_fit(l, SLOT_HEADER, ls->queue->name, strlen(ls->queue->name),
+					  24, false);
 	}
 	if (store_is_readonly(ui->st))
 		tb_line_put(l, SLOT_HEADER, "  [read-only]", 13);

@@ -224,8 +224,13 @@ TEST(parse_errors_with_columns)
 		  "IS NULL, IS NOT NULL)");
 	CHECK_ERR("span.attributes = 'x'", "col 6: expected span.attributes.<key>");
 	CHECK_ERR("bogus.x = 'y'",
-		  "col 1: unknown entity 'bogus' (use attributes, tags, metadata, span, feedback "
-		  "or expectation)");
+		  "col 1: unknown entity 'bogus' (use attributes, tags, metadata, span, feedback, "
+		  "expectation or queue)");
+	CHECK_ERR("queue.triage = 'done'",
+		  "col 14: a queue status is 'pending', 'complete' or 'declined', not 'done'");
+	CHECK_ERR("queue.triage LIKE 'p%'",
+		  "col 14: queue does not take LIKE (it takes =, !=, IN, NOT IN, IS NULL, "
+		  "IS NOT NULL)");
 	CHECK_ERR("foo = 'y'",
 		  "col 1: unknown attribute 'foo' (attributes are status, timestamp_ms, "
 		  "execution_time_ms, end_time_ms, name, request_id, run_id, client_request_id, text)");

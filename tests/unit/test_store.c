@@ -401,6 +401,8 @@ static int expect_cmp(const void *a, const void *b)
 		yn = !y->name;
 		c = xn || yn ? 0 : strcmp(x->name, y->name);
 		break;
+	case SORT_QUEUE:   /* tests/cli/queues.sh and tests/e2e/queues.sh */
+		break;
 	}
 	if (xn != yn)
 		return xn ? 1 : -1;
