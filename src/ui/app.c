@@ -346,6 +346,9 @@ static void check_label_keys(struct ui *ui, struct config *cfg);
  * screen, so the warnings go to stderr too. */
 static void apply_schemas(struct ui *ui, int64_t exp, bool early)
 {
+	const struct review_queue *q = ui->list.queue;
+	const char *const *ids = NULL;
+	size_t nids = 0;
 	struct config *cfg = ui->args->config ? ui->args->config : ui->own_cfg;
 	struct diag_list diags;
 	struct err err;
@@ -356,7 +359,12 @@ static void apply_schemas(struct ui *ui, int64_t exp, bool early)
 		return;
 	memset(&diags, 0, sizeof diags);
 	err_clear(&err);
-	if (schemas_apply(cfg, ui->st, exp, NULL, 0, &applied, &diags, &err) < 0)
+	/* a custom review queue asks its own schemas (svc/schemas.h) */
+	if (q && q->experiment_id == exp && q->nschemas) {
+		ids = (const char *const *)q->schema_ids;
+		nids = q->nschemas;
+	}
+	if (schemas_apply(cfg, ui->st, exp, ids, nids, &applied, &diags, &err) < 0)
 		ui_msg(ui, SLOT_MSG_ERROR, "label schemas: %s", err.msg);
 	if (diags.n) {
 		if (early)
@@ -370,6 +378,12 @@ static void apply_schemas(struct ui *ui, int64_t exp, bool early)
 	free(names);
 	if (!early)
 		check_label_keys(ui, cfg);
+}
+
+void ui_queue_questions(struct ui *ui)
+{
+	apply_schemas(ui, ui->list.exp_id, false);
+	set_questions(ui);
 }
 
 int ui_set_experiment(struct ui *ui, const char *id_or_name, struct err *err)

@@ -421,6 +421,9 @@ struct label_result;
 int ui_queue_enter(struct ui *ui, const struct review_queue *q, struct err *err);
 /* Back to the whole experiment. */
 void ui_queue_leave(struct ui *ui);
+/* The questions again after entering or leaving a queue (app.c): a custom
+ * queue's schemas, else the experiment's. */
+void ui_queue_questions(struct ui *ui);
 void ui_queue_free(struct ui *ui);
 /* The filter the list sends: the queue's pending items AND the filter
  * (owned by the list state), or the filter alone. */

@@ -66,6 +66,8 @@ static struct review_queue *queue_copy(const struct review_queue *q)
 	c->declined = q->declined;
 	for (i = 0; i < q->nschema_names; i++)
 		strv_add(&c->schema_names, &c->nschema_names, q->schema_names[i]);
+	for (i = 0; i < q->nschemas; i++)
+		strv_add(&c->schema_ids, &c->nschemas, q->schema_ids[i]);
 	return c;
 }
 
@@ -130,12 +132,14 @@ int ui_queue_enter(struct ui *ui, const struct review_queue *q, struct err *err)
 			return -1;
 	}
 	ls->queue = queue_copy(q);
+	ui_queue_questions(ui);
 	ls->sort = SORT_QUEUE;
 	ls->ascending = false;
 	if (read_pending(ui, &ls->queue_pending, &ls->nqueue_pending) < 0)
 		ls->nqueue_pending = 0;
 	if (ui_list_reload(ui, err) < 0) {
 		drop_queue(ls);
+		ui_queue_questions(ui);
 		ls->sort = SORT_TIME;
 		ui_list_reload(ui, NULL);
 		return -1;
@@ -151,6 +155,7 @@ void ui_queue_leave(struct ui *ui)
 	if (!ls->queue)
 		return;
 	drop_queue(ls);
+	ui_queue_questions(ui);
 	if (ls->sort == SORT_QUEUE)
 		ls->sort = SORT_TIME;
 	err_clear(&err);

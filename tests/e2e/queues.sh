@@ -20,18 +20,11 @@ q "$db" "INSERT INTO label_schemas (schema_id, experiment_id, name, type, instru
 	('ls-0a000000000040008000000000000002', 0, 'helpful', 'feedback', NULL, 0,
 	 'numeric', '{\"min_value\": 1, \"max_value\": 5}', 'lead', 1, 1, 0)"
 for who in alice bob; do
+	# no labels: the store's schemas are the questions (+ / - for
+	# pass/fail, digits for the 1..5 range)
 	cat >"$T/$who.yaml" <<CFG
 source_id: $who@example.com
 refresh_seconds: 1
-labels:
-  - name: correct
-    type: boolean
-    keys: {"+": true, "-": false}
-  - name: helpful
-    type: numeric
-    min: 1
-    max: 5
-    keys: ["1", "2", "3", "4", "5"]
 CFG
 done
 "$TL" --config "$T/alice.yaml" queues create "$db" "Billing Review" --user alice@example.com \
@@ -172,6 +165,23 @@ expect_eq "e2e queues: the items are what MLflow's store would hold" \
 pending|$((N - 3))"
 step "alice quits" "SHELL-IS-BACK" q
 tm kill-session -t bob
+tmux_stop
+
+# A custom queue asks its own schemas: one question here, and one answer
+# completes an item.
+"$TL" --config "$T/alice.yaml" queues create "$db" "Correctness only" --user alice@example.com \
+	--schema correct --filter "status = 'ERROR'" >/dev/null 2>&1 ||
+	not_ok "e2e queues: create a second queue" "failed"
+E1=$(q "$db" "SELECT i.item_id FROM review_queue_items i JOIN review_queues r ON r.queue_id = i.queue_id WHERE r.name = 'Correctness only' ORDER BY i.creation_time_ms DESC, i.item_id LIMIT 1")
+tmux_start "TERM=tmux-256color '$TL' '$db' --config '$T/alice.yaml'" 140 40
+step "second queue: :queue in any case" "queue Correctness only" ":queue CORRECTNESS ONLY" Enter
+step "its form asks its one schema" "Questions (1):" L
+step "one answer completes the item" "$(short "$E1").* complete in queue Correctness only" +
+expect_eq "e2e queues: second queue: complete by me" \
+	"$(q "$db" "SELECT i.status || '|' || i.completed_by FROM review_queue_items i JOIN review_queues r ON r.queue_id = i.queue_id WHERE r.name = 'Correctness only' AND i.item_id = '$E1'")" \
+	"complete|alice@example.com"
+tmux_keys Escape
+step "second queue: quits" "SHELL-IS-BACK" q
 tmux_stop
 
 # A store without the tables: the picker and :queue say so; nothing changes.
