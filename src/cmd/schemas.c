@@ -23,7 +23,7 @@ struct schemas_opts {
 	const char *name, *type, *instruction, *input;
 	const char *positive, *negative, *min, *max, *max_length;
 	struct opt_list options;
-	bool comment, no_comment, multi, single;
+	bool comment, no_comment, multi, json;
 };
 
 static const struct opt_def schemas_defs[] = {
@@ -32,6 +32,8 @@ static const struct opt_def schemas_defs[] = {
 	  "Default)", false },
 	{ "format", 0, OPT_STR, offsetof(struct schemas_opts, format), "text|json",
 	  "how to list (default text)", false },
+	{ "json", 0, OPT_FLAG, offsetof(struct schemas_opts, json), NULL,
+	  "list as JSON (--format json)", false },
 	{ "input", 'i', OPT_STR, offsetof(struct schemas_opts, input),
 	  "pass_fail|categorical|numeric|text", "create: the answer's input type", false },
 	{ "type", 0, OPT_STR, offsetof(struct schemas_opts, type), "feedback|expectation",
@@ -209,6 +211,8 @@ static int list(struct cmd_ctx *ctx, struct store *st, const struct schemas_opts
 
 	if (o->format && cmd_choice("--format", formats, o->format, &fmt, err) < 0)
 		return -1;
+	if (o->json)
+		fmt = 1;
 	if (store_is_remote(st))
 		return no_server(err);
 	if (cmd_experiments(ctx, st, o->experiment, &exps, &nexp, err) < 0)

@@ -340,15 +340,10 @@ static int load_names(struct ui *ui, struct err *err)
 
 static void check_label_keys(struct ui *ui, struct config *cfg);
 
-/* The experiment's label schemas (MLflow 3.14+) become the questions, the
- * configuration's labels lending keys and adding their own (svc/schemas.h);
- * a store without them keeps the configured labels.  early: before the
- * screen, so the warnings go to stderr too. */
-static void apply_schemas(struct ui *ui, int64_t exp, bool early)
+void ui_apply_schemas(struct ui *ui, int64_t exp, const char *const *ids, size_t nids,
+		      bool early)
 {
 	const struct review_queue *q = ui->list.queue;
-	const char *const *ids = NULL;
-	size_t nids = 0;
 	struct config *cfg = ui->args->config ? ui->args->config : ui->own_cfg;
 	struct diag_list diags;
 	struct err err;
@@ -360,7 +355,7 @@ static void apply_schemas(struct ui *ui, int64_t exp, bool early)
 	memset(&diags, 0, sizeof diags);
 	err_clear(&err);
 	/* a custom review queue asks its own schemas (svc/schemas.h) */
-	if (q && q->experiment_id == exp && q->nschemas) {
+	if (!ids && q && q->experiment_id == exp && q->nschemas) {
 		ids = (const char *const *)q->schema_ids;
 		nids = q->nschemas;
 	}
@@ -376,14 +371,16 @@ static void apply_schemas(struct ui *ui, int64_t exp, bool early)
 	if (ui->lb)
 		labeler_expectations(ui->lb, names, n);
 	free(names);
-	if (!early)
+	if (!early) {
 		check_label_keys(ui, cfg);
+		set_questions(ui);
+		ui->progress_dirty = true;
+	}
 }
 
 void ui_queue_questions(struct ui *ui)
 {
-	apply_schemas(ui, ui->list.exp_id, false);
-	set_questions(ui);
+	ui_apply_schemas(ui, ui->list.exp_id, NULL, 0, false);
 }
 
 int ui_set_experiment(struct ui *ui, const char *id_or_name, struct err *err)
@@ -392,7 +389,7 @@ int ui_set_experiment(struct ui *ui, const char *id_or_name, struct err *err)
 
 	if (store_find_experiment(ui->st, id_or_name, &id, err) < 0)
 		return -1;
-	apply_schemas(ui, id, false);
+	ui_apply_schemas(ui, id, NULL, 0, false);
 	return load_experiment(ui, id, err);
 }
 
@@ -1787,7 +1784,7 @@ int ui_run(const struct ui_args *args, struct err *err)
 	} else if (pick_experiment(&ui, &exp_id, err) < 0) {
 		goto out;
 	}
-	apply_schemas(&ui, exp_id, true);
+	ui_apply_schemas(&ui, exp_id, NULL, 0, true);
 	if (ui_keys_load(&ui.keys, ui.cfg, args->keymap, &(const struct msg_sink){ say_to_ui, &ui },
 			 err) < 0)
 		goto out;

@@ -300,6 +300,15 @@ void ui_hint(const struct ui *ui, const char *ctx, enum action a, const char *la
 int ui_list_reload(struct ui *ui, struct err *err);
 /* Adds a feedback name to the list's columns (in column order, no repeats). */
 void ui_names_add(struct list_state *ls, const char *name);
+/* The experiment's label schemas (MLflow 3.14+; ids NULL: those of the
+ * custom review queue the list shows, else all of them) become the questions, the configuration's labels
+ * lending keys and adding their own (svc/schemas.h); a store without them
+ * keeps the configured labels.  Tells the labeler which answers are
+ * expectations; unless early (before the screen: warnings go to stderr
+ * too), checks the keys against the keymap and refreshes the list's
+ * questions and progress. */
+void ui_apply_schemas(struct ui *ui, int64_t exp, const char *const *ids, size_t nids,
+		      bool early);
 /* Switches experiment (by id or name). */
 int ui_set_experiment(struct ui *ui, const char *id_or_name, struct err *err);
 

@@ -107,7 +107,8 @@ expect_has "list: the pass/fail schema with its labels and comment" "$out" \
 expect_has "list: its instruction" "$out" "Mark Correct if accurate."
 expect_has "list: the multi-select" "$out" "categorical: bug, feature, ux (several); no comment"
 expect_has "list: the expectation" "$out" "expectation, text: max 500; no comment"
-run_tl schemas "$S" --format json
+run_tl schemas "$S" --json
+expect_eq "--json is --format json" "$out" "$("$TL" schemas "$S" --format json)"
 expect_eq "json: a list of seven, valid JSON" \
 	"$(printf '%s' "$out" | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))')" 7
 expect_has "json: MLflow's entity fields" "$out" \
@@ -197,6 +198,18 @@ expect_has "the form: the store's questions and the configuration's own" "$form"
 expect_has "the shared question keeps the configured keys" "$form" "Rating  required  no comment   1 2 3 4 5"
 expect_has "the configuration's own question is added" "$form" "mine  required   y true o false"
 expect_has "pass/fail keys show the schema's labels" "$form" "+ Correct - Incorrect"
+
+# Another experiment without schemas: its questions are the configuration's
+# again, and back in the first the schemas return.
+"$TL" import "$S" "$TOP/examples/demo-otlp.json" --experiment other >/dev/null 2>&1
+printf 'L\n:snapshot %s/f0.txt\nEsc\n:experiment other\nL\n:snapshot %s/f1.txt\nEsc\n:experiment 0\nL\n:snapshot %s/f2.txt\n' \
+	"$T" "$T" "$T" >"$T/keys3"
+COLUMNS=120 LINES=60 run_tl "$S" --config "$T/overlap.yaml" --keys "$T/keys3"
+expect_eq "switching experiments: exit 0" "$rc" 0
+expect_has "the schemas' experiment: its questions" "$(cat "$T/f0.txt")" "Questions (8):"
+expect_has "an experiment without schemas: the configured labels" "$(cat "$T/f1.txt")" "Questions (2):"
+expect_has "... as configured" "$(cat "$T/f1.txt")" "Rating  required   1 2 3 4 5"
+expect_has "back: the schemas again" "$(cat "$T/f2.txt")" "Questions (8):"
 
 # ---- older stores and servers ---------------------------------------------------
 OLD=$(fresh_store old.db)
