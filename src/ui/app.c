@@ -1667,6 +1667,7 @@ static void ui_free(struct ui *ui)
 	count_abandon(ui);
 	ui_search_cancel(ui, false);
 	worker_close(ui->worker);
+	tcache_free(&ui->tcache);
 	free(ui->views);
 	tlist_free(&ui->list.tl);
 	free_names(&ui->list);

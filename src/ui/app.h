@@ -34,6 +34,7 @@
 #include "ui/keys.h"
 #include "ui/lineedit.h"
 #include "ui/look.h"
+#include "ui/tcache.h"
 #include "ui/term.h"
 #include "ui/tlist.h"
 #include "ui/ui.h"
@@ -207,6 +208,7 @@ struct ui {
 	struct store *st;
 	char *store_url;
 	struct worker *worker;     /* started on first use (ui_worker) */
+	struct tcache tcache;      /* traces of a tracking server opened lately */
 	char *me;                  /* my source_id */
 	struct ui_keys *keys;
 	struct ui_look *look;

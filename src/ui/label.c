@@ -138,6 +138,7 @@ static void views_changed(struct ui *ui, const char *trace_id)
 
 	if (!trace_id)
 		return;
+	tcache_drop(&ui->tcache, trace_id);
 	err_clear(&err);
 	if (tlist_refresh_row(&ui->list.tl, trace_id, &err) < 0)
 		ui_error(ui, &err);
@@ -1789,6 +1790,7 @@ bool ui_label_tick(struct ui *ui)
 		return queue;
 	ui->fb_stamp = stamp;
 	ui->fb_count = count;
+	tcache_drop(&ui->tcache, NULL);  /* someone wrote: kept traces may be old */
 	for (i = 0; i < ui->list.tl.n; i++)
 		tlist_refresh_row(&ui->list.tl, ui->list.tl.rows[i].id, &err);
 	for (i = 0; i < ui->nviews; i++) {

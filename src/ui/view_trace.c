@@ -1966,6 +1966,19 @@ static int trace_open(struct view *v, struct ui *ui, struct err *err)
 	tv->dspan = SPAN_NONE;
 	tv->dp.selectable = true;
 	tv->fp.selectable = true;
+	if (store_is_remote(ui->st)) {
+		/* opened lately: at once, from the browser's cache */
+		struct trace t;
+
+		memset(&t, 0, sizeof t);
+		if (tcache_take(&ui->tcache, id, &t)) {
+			install(tv, id, t);
+			ui_label_item_opened(ui, id);
+			free(id);
+			v->priv = tv;
+			return 0;
+		}
+	}
 	if (!load_async(tv, ui, id) && load(tv, ui, id, err) < 0) {
 		free(tv->id);
 		free(tv);
@@ -1989,6 +2002,8 @@ static void trace_close(struct view *v, struct ui *ui)
 			worker_cancel(ui->worker, tv->job_id);
 		}
 	}
+	if (store_is_remote(ui->st) && !tv->job && !tv->load_err && tv->id && tv->tr.info.id)
+		tcache_put(&ui->tcache, tv->id, &tv->tr);
 	free(tv->load_err);
 	unload(tv);
 	free(tv->vis);

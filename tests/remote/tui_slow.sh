@@ -24,6 +24,17 @@ step "the cursor moves" " 2 / 3" j
 proxy_clear
 step "the server quick again, the trace opens" "retrieve" k Enter
 expect_has "remote slow: ... the trace asked for" "$(pane | head -1)" "${newest}"
+# Opened again while the server is slow: at once, from the recent traces.
+step "back in the list" " 1 / 3" Escape
+proxy_rule "match=get-trace-artifact&action=slow&ms=30000"
+proxy_rule "match=GET /api/3.0/mlflow/traces/tr-&action=slow&ms=30000"
+tmux_keys Enter
+if tmux_wait "retrieve" 2 && ! pane | grep -q "loading the trace"; then
+	ok "remote slow: a trace opened lately opens at once, the server slow"
+else
+	not_ok "remote slow: a trace opened lately opens at once, the server slow" "$(pane | tail -n 3)"
+fi
+proxy_clear
 tmux_keys q q
 if tmux_wait "SHELL-IS-BACK"; then ok "remote slow: quits"; else not_ok "remote slow: quits" "$(pane)"; fi
 tmux_stop
