@@ -184,6 +184,33 @@ tmux_keys Escape
 step "second queue: quits" "SHELL-IS-BACK" q
 tmux_stop
 
+# A crash between journal and store: the last answer waits behind a held
+# lock, tracelab is killed (-9), and the next start writes the answer and
+# the item's completion together, once.
+rm -f "$T/pid"
+tmux_start "echo \$\$ >'$T/pid'; exec env TERM=tmux-256color '$TL' '$db' --config '$T/alice.yaml'" 140 40
+step "crash: the queue" "queue Billing Review" ":queue Billing Review" Enter
+K1=$(q "$db" "SELECT i.item_id FROM review_queue_items i JOIN review_queues r ON r.queue_id = i.queue_id WHERE r.name = 'Billing Review' AND i.status = 'pending' ORDER BY i.creation_time_ms DESC, i.item_id LIMIT 1")
+step "crash: the first answer" "correct = true on $(short "$K1")" +
+hold "$db" 30
+step "crash: the last answer waits for the lock" "saving helpful = 1 on $(short "$K1")" 1
+kill -9 "$(cat "$T/pid")" 2>/dev/null
+release
+tmux_stop
+expect_eq "crash: neither the answer nor the completion is in the store" \
+	"$(q "$db" "SELECT count(*) FROM assessments WHERE trace_id = '$K1' AND name = 'helpful' AND source_id = 'alice@example.com'") $(item "$K1")" \
+	"0 pending|NULL|NULL|1"
+expect_has "crash: the journal holds the answer with its queue item" \
+	"$(cat "$HOME/.local/state/tracelab/journal.jsonl")" "\"queue\": \"$(q "$db" "SELECT queue_id FROM review_queues WHERE name = 'Billing Review'")\", \"queue_status\": \"complete\""
+run_tl pending "$db" --retry
+expect_eq "crash: pending --retry: exit 0" "$rc" 0
+expect_eq "crash: the answer and the completion landed together" \
+	"$(q "$db" "SELECT a.value || '|' || i.status || '|' || i.completed_by || '|' || (i.completed_time_ms = a.last_updated_timestamp) FROM assessments a JOIN review_queue_items i ON i.item_id = a.trace_id JOIN review_queues r ON r.queue_id = i.queue_id AND r.name = 'Billing Review' WHERE a.trace_id = '$K1' AND a.name = 'helpful' AND a.source_id = 'alice@example.com'")" \
+	"1|complete|alice@example.com|1"
+run_tl pending "$db" --retry
+expect_eq "crash: once: one answer row" \
+	"$(q "$db" "SELECT count(*) FROM assessments WHERE trace_id = '$K1' AND name = 'helpful' AND source_id = 'alice@example.com'")" 1
+
 # A store without the tables: the picker and :queue say so; nothing changes.
 old=$(fresh_store old.db)
 before=$(sqlite3 "$old" .schema; q "$old" "PRAGMA integrity_check")
