@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "core/pyjson.h"
+#include "core/textbuf.h"
 #include "core/util.h"
 #include "json/jtree.h"
 
@@ -12,13 +13,29 @@ static int bad(struct err *err, const char *type, const char *what)
 	return err_set(err, ERR_PARSE, "input_config of a %s label schema: %s", type, what);
 }
 
+/* MLflow writes these from Python strings: never invalid UTF-8.  Bytes
+ * that are not (a damaged row) are refused rather than carried into a
+ * question and written back changed. */
+static bool utf8_text(const char *s)
+{
+	size_t n = strlen(s);
+	uint32_t cp;
+	int len;
+
+	for (; n; s += len, n -= (size_t)len)
+		if ((len = utf8_decode(s, n, &cp)) == 0)
+			return false;
+	return true;
+}
+
 static int get_label(const cJSON *o, const char *key, char **out, struct err *err)
 {
 	const cJSON *v = jt_get(o, key);
 
-	if (!cJSON_IsString(v))
+	if (!cJSON_IsString(v) || !utf8_text(v->valuestring))
 		return err_set(err, ERR_PARSE, "input_config of a pass_fail label schema: "
-			       "\"%s\" is not a string", key);
+			       "\"%s\" is not a string%s", key,
+			       cJSON_IsString(v) ? " of valid UTF-8" : "");
 	*out = xstrdup(v->valuestring);
 	return 0;
 }
@@ -74,8 +91,9 @@ int schema_input_parse(const char *input_type, const char *config_json,
 		}
 		out->options = xcalloc(jt_count(v) + 1, sizeof *out->options);
 		cJSON_ArrayForEach(it, v) {
-			if (!cJSON_IsString(it)) {
-				bad(err, input_type, "an option is not a string");
+			if (!cJSON_IsString(it) || !utf8_text(it->valuestring)) {
+				bad(err, input_type, cJSON_IsString(it) ? "an option is not valid UTF-8"
+									: "an option is not a string");
 				goto out;
 			}
 			out->options[out->noptions++] = xstrdup(it->valuestring);

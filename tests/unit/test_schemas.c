@@ -206,6 +206,14 @@ TEST(input_config_refused_when_not_mlflows_shape)
 	CHECK_HAS(err.msg, "options");
 	CHECK_INT(schema_input_parse("numeric", "{\"min_value\": \"x\"}", &in, &err), -1);
 	CHECK_INT(schema_input_parse("text", "[", &in, &err), -1);
+	/* A damaged row's bytes are refused, not written back changed. */
+	CHECK_INT(schema_input_parse("categorical", "{\"options\": [\"ok\", \"c\xc0\x80" "d\"]}", &in,
+				     &err), -1);
+	CHECK_HAS(err.msg, "an option is not valid UTF-8");
+	CHECK_INT(schema_input_parse("pass_fail",
+				     "{\"positive_label\": \"\xff\", \"negative_label\": \"no\"}", &in,
+				     &err), -1);
+	CHECK_HAS(err.msg, "\"positive_label\" is not a string of valid UTF-8");
 }
 
 TEST(input_config_written_as_json_dumps_writes_it)
