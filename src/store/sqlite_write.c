@@ -2,8 +2,9 @@
  * Writing an MLflow store the way MLflow does: feedback rows (log, override,
  * update, delete), trace import and experiments, and new stores holding
  * MLflow's own schema.  Each write is one transaction (a savepoint inside an
- * import batch); on any failure it is rolled back and the database's own
- * message is returned.  Referential integrity is kept here: SQLite's
+ * import batch; a trace put in a batch is none: its failure rolls the batch
+ * back); on any failure it is rolled back and the database's own message is
+ * returned.  Referential integrity is kept here: SQLite's
  * foreign keys are off unless a connection turns them on, and this one never
  * changes that setting.
  */
@@ -526,12 +527,16 @@ int sq_put_trace(struct store *st, const struct trace *t, struct put_result *res
 	struct sql_param p;
 	int64_t one;
 	bool found;
+	/* Inside an import batch a trace is no savepoint of its own (a
+	 * savepoint copies every page the trace touches first): a failure
+	 * rolls the whole batch back, as its caller would. */
+	bool in_batch = s->batch;
 	int ret = -1;
 
 	if (t->nspans && !s->has_spans)
 		return err_set(err, ERR_SCHEMA, "%s: this store has no spans table "
 			       "(written by MLflow before 3.2?)", s->path);
-	if (sq_write_begin(s, err) < 0)
+	if (!in_batch && sq_write_begin(s, err) < 0)
 		return -1;
 	memset(&p, 0, sizeof p);
 	p.kind = SQLP_INT;
@@ -551,7 +556,12 @@ int sq_put_trace(struct store *st, const struct trace *t, struct put_result *res
 		goto out;
 	ret = 0;
 out:
-	ret = sq_write_end(s, ret, err);
+	if (!in_batch)
+		ret = sq_write_end(s, ret, err);
+	else if (ret < 0)
+		sq_rollback(st);
+	else
+		s->writes++;
 	if (ret < 0)
 		memset(res, 0, sizeof *res);
 	return ret;

@@ -166,7 +166,9 @@ struct put_result {
  * unless an assessment of that id is in the store already (then skipped),
  * and a row added that overrides another makes that one invalid, as
  * override_feedback does.  The experiment must exist (ERR_NOTFOUND
- * otherwise).  res (may be NULL) is filled. */
+ * otherwise).  res (may be NULL) is filled.  A trace that cannot be written
+ * inside a batch rolls the whole batch back and ends it (store_rollback
+ * then does nothing; what earlier commits wrote stays). */
 int store_begin(struct store *st, struct err *err);
 int store_commit(struct store *st, struct err *err);
 void store_rollback(struct store *st);

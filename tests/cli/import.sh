@@ -290,3 +290,18 @@ EOF
 	expect_eq "escapes across block edges ($pad): the text whole" \
 		"$(q "$E" "SELECT json_extract(json_extract(content, '\$.attributes.\"mlflow.spanInputs\"'), '\$.q') = replace(printf('%.700000c', 'x'), 'x', '\"\\') FROM spans WHERE parent_span_id IS NULL")" 1
 done
+
+# ---- a trace the store refuses halfway through a batch ------------------------------
+# The batch it is in is rolled back whole (no trace half written), the error
+# names the trace, and the store stays sound.
+S=$(fresh_store refuse.db)
+second=$(sed -n 2p "$DEMO" | python3 -c 'import json,sys; print(json.load(sys.stdin)["info"]["trace_id"])')
+sqlite3 "$S" "CREATE TRIGGER refuse BEFORE INSERT ON spans WHEN NEW.trace_id = '$second' AND NEW.parent_span_id IS NOT NULL BEGIN SELECT RAISE(ABORT, 'refused by a trigger'); END;"
+head -n 3 "$DEMO" >"$T/three.jsonl"
+run_tl import "$S" "$T/three.jsonl"
+expect_eq "refused trace: exit 1" "$rc" 1
+expect_has "refused trace: names the trace and the store's reason" "$err" "$T/three.jsonl: trace $second: "
+expect_has "refused trace: the store's reason" "$err" "refused by a trigger"
+expect_eq "refused trace: the batch rolled back whole" \
+	"$(q "$S" "SELECT (SELECT count(*) FROM trace_info), (SELECT count(*) FROM spans), (SELECT count(*) FROM trace_tags), (SELECT count(*) FROM assessments)")" "0|0|0|0"
+expect_eq "refused trace: integrity" "$(q "$S" "PRAGMA integrity_check")" ok
