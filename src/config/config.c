@@ -1056,6 +1056,25 @@ static bool key_shadowed(const struct config *c, const struct label_schema *l,
 	return false;
 }
 
+bool config_key_free(const struct keymap *km, const struct keyseq *seq)
+{
+	struct config c;
+	struct label_schema l;
+	struct label_key k;
+	size_t x;
+
+	memset(&c, 0, sizeof c);
+	memset(&l, 0, sizeof l);
+	memset(&k, 0, sizeof k);
+	c.labels_path = (char *)"";
+	l.name = (char *)"";
+	k.seq = *seq;
+	for (x = 0; km && x < sizeof label_contexts / sizeof label_contexts[0]; x++)
+		if (key_shadowed(&c, &l, &k, km, label_contexts[x], NULL))
+			return false;
+	return true;
+}
+
 void config_check_labels(struct config *c, const struct keymap *km, struct diag_list *diags)
 {
 	size_t i = 0, j, x;

@@ -109,6 +109,9 @@ int config_load_keymap(const struct config *c, struct keymap *km, struct diag_li
  * at the key's line:col. */
 void config_check_labels(struct config *c, const struct keymap *km, struct diag_list *diags);
 
+/* Would a label key reach its label in the list and the tree under km
+ * (config_check_labels would keep it)?  NULL km: yes. */
+bool config_key_free(const struct keymap *km, const struct keyseq *seq);
 /* The label schema with this name, or NULL. */
 const struct label_schema *config_label(const struct config *c, const char *name);
 /* The label a whole key sequence gives (and which of its keys), or NULL. */

@@ -69,6 +69,7 @@ static const char *const pool[] = {
 struct keyset {
 	struct keyseq *v;
 	size_t n, cap;
+	const struct keymap *km;   /* keys it binds are not handed out (NULL: none) */
 };
 
 static bool key_taken(const struct keyset *ks, const struct keyseq *k)
@@ -91,7 +92,8 @@ static bool free_key(const struct keyset *ks, const char *name, struct keyseq *o
 {
 	struct err err = { 0 };
 
-	return keyseq_parse(name, out, &err) == 0 && !key_taken(ks, out);
+	return keyseq_parse(name, out, &err) == 0 && !key_taken(ks, out) &&
+	       config_key_free(ks->km, out);
 }
 
 static void add_key(struct label_schema *q, struct keyset *ks, const struct keyseq *k,
@@ -237,8 +239,8 @@ static struct label_schema *find_label(struct label_schema *v, size_t n, const c
 }
 
 int schemas_apply(struct config *cfg, struct store *st, int64_t experiment_id,
-		  const char *const *ids, size_t nids, size_t *applied,
-		  struct diag_list *diags, struct err *err)
+		  const char *const *ids, size_t nids, const struct keymap *km,
+		  size_t *applied, struct diag_list *diags, struct err *err)
 {
 	struct label_schema *qs = NULL, *merged, *base;
 	struct keyset ks = { 0 };
@@ -248,6 +250,7 @@ int schemas_apply(struct config *cfg, struct store *st, int64_t experiment_id,
 
 	if (applied)
 		*applied = 0;
+	ks.km = km;
 	if (schemas_questions(st, experiment_id, ids, nids, &qs, &nq, NULL, diags, err) < 0) {
 		if (!(store_is_remote(st) && err->code == ERR_USAGE))
 			return -1;

@@ -54,12 +54,13 @@ int schemas_questions(struct store *st, int64_t experiment_id, const char *const
 void schemas_questions_free(struct label_schema *v, size_t n);
 
 /* Makes the schemas (ids as above) the questions of cfg, as the top of
- * this file says, with keys.  *applied (may be NULL) gets how many
+ * this file says, with keys (none that km binds in the list or the tree:
+ * config_key_free; km may be NULL).  *applied (may be NULL) gets how many
  * questions came from the store; 0 leaves cfg as it was.  A remote store
  * that offers no schemas is no error (0 applied). */
 int schemas_apply(struct config *cfg, struct store *st, int64_t experiment_id,
-		  const char *const *ids, size_t nids, size_t *applied,
-		  struct diag_list *diags, struct err *err);
+		  const char *const *ids, size_t nids, const struct keymap *km,
+		  size_t *applied, struct diag_list *diags, struct err *err);
 
 /* The names of cfg's questions whose answers are expectations, borrowed
  * from cfg, in *out (the caller frees the array); returns how many (for

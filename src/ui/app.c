@@ -359,7 +359,8 @@ void ui_apply_schemas(struct ui *ui, int64_t exp, const char *const *ids, size_t
 		ids = (const char *const *)q->schema_ids;
 		nids = q->nschemas;
 	}
-	if (schemas_apply(cfg, ui->st, exp, ids, nids, &applied, &diags, &err) < 0)
+	if (schemas_apply(cfg, ui->st, exp, ids, nids, ui->keys ? ui_keys_keymap(ui->keys) : NULL,
+			  &applied, &diags, &err) < 0)
 		ui_msg(ui, SLOT_MSG_ERROR, "label schemas: %s", err.msg);
 	if (diags.n) {
 		if (early)
@@ -1785,10 +1786,10 @@ int ui_run(const struct ui_args *args, struct err *err)
 	} else if (pick_experiment(&ui, &exp_id, err) < 0) {
 		goto out;
 	}
-	ui_apply_schemas(&ui, exp_id, NULL, 0, true);
 	if (ui_keys_load(&ui.keys, ui.cfg, args->keymap, &(const struct msg_sink){ say_to_ui, &ui },
 			 err) < 0)
 		goto out;
+	ui_apply_schemas(&ui, exp_id, NULL, 0, true);
 	check_label_keys(&ui, args->config ? args->config : ui.own_cfg);
 	to.scripted = ui.scripted;
 	to.rows = env_int("LINES", 24);

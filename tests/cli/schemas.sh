@@ -199,6 +199,18 @@ expect_has "the shared question keeps the configured keys" "$form" "Rating  requ
 expect_has "the configuration's own question is added" "$form" "mine  required   y true o false"
 expect_has "pass/fail keys show the schema's labels" "$form" "+ Correct - Incorrect"
 
+# The keys handed to schema questions are not the keymap's: with the less
+# keymap (y, o and b are bound there) no question is dropped.
+printf 'source_id: me@example.com\nrefresh_seconds: 0\n' >"$T/plain.yaml"
+printf 'L\n:snapshot %s/less.txt\n' "$T" >"$T/keys4"
+COLUMNS=120 LINES=60 run_tl "$S" --config "$T/plain.yaml" --keymap less --keys "$T/keys4"
+expect_eq "the less keymap: no schema question is dropped" "$(printf '%s' "$err" | grep -c 'label skipped')" 0
+expect_has "... the form asks all seven" "$(cat "$T/less.txt")" "Questions (7):"
+case $(grep -E '  (y|o|b) ' "$T/less.txt" | grep -c 'required') in
+0) ok "... none of them on y, o or b" ;;
+*) not_ok "... none of them on y, o or b" "$(grep required "$T/less.txt")" ;;
+esac
+
 # Another experiment without schemas: its questions are the configuration's
 # again, and back in the first the schemas return.
 "$TL" import "$S" "$TOP/examples/demo-otlp.json" --experiment other >/dev/null 2>&1

@@ -504,7 +504,7 @@ TEST(schemas_become_the_questions_with_keys)
 	if (diags.n)
 		printf("    %s\n", diags.v[0].msg);
 	diag_list_free(&diags);
-	CHECK_INT(schemas_apply(&cfg, st, 1, NULL, 0, &applied, &diags, &err), 0);
+	CHECK_INT(schemas_apply(&cfg, st, 1, NULL, 0, NULL, &applied, &diags, &err), 0);
 	CHECK_INT(applied, 2);
 	CHECK_INT(cfg.nlabels, 3);
 	/* The store's, newest first, then the configuration's own. */
@@ -537,7 +537,7 @@ TEST(schemas_become_the_questions_with_keys)
 	diag_list_free(&diags);
 
 	/* Another experiment without schemas: the configuration's labels again. */
-	CHECK_INT(schemas_apply(&cfg, st, 0, NULL, 0, &applied, &diags, &err), 0);
+	CHECK_INT(schemas_apply(&cfg, st, 0, NULL, 0, NULL, &applied, &diags, &err), 0);
 	CHECK_INT(applied, 0);
 	CHECK_INT(cfg.nlabels, 3);
 	CHECK_NULL(cfg.labels[0].schema_id);
@@ -589,7 +589,7 @@ TEST(schema_questions_get_free_keys)
 	/* The shipped example labels (no `labels:`) give way to the schemas. */
 	CHECK_INT(config_load_buffer("c.yaml", "source_id: me\n", 14, &cfg, &diags, &err), 0);
 	CHECK(cfg.labels_builtin);
-	CHECK_INT(schemas_apply(&cfg, st, 0, NULL, 0, NULL, &diags, &err), 0);
+	CHECK_INT(schemas_apply(&cfg, st, 0, NULL, 0, NULL, NULL, &diags, &err), 0);
 	CHECK_INT(cfg.nlabels, 4);
 	CHECK_INT(diags.n, 0);
 	q = config_label(&cfg, "Verdict");
