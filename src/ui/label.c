@@ -1255,7 +1255,16 @@ static void ask_pending(struct ui *ui, enum label_stage stage)
 
 bool ui_label_may_quit(struct ui *ui)
 {
+	size_t i;
+	bool fresh = false;
+
 	if (!ui->lb || !labeler_pending_count(ui->lb))
+		return true;
+	/* A label or undo given just before q is being written: let it land
+	 * (bounded) rather than ask about it. */
+	for (i = 0; ui->w && i < labeler_pending_count(ui->lb); i++)
+		fresh |= labeler_pending_at(ui->lb, i)->code == ERR_NONE;
+	if (fresh && labeler_flush(ui->lb, LAST_TRY_MS) == 0)
 		return true;
 	ask_pending(ui, LS_ASK_QUIT);
 	return false;
