@@ -2,8 +2,6 @@
  * each input type mapped to tracelab's question kinds, MLflow's validation,
  * and the SQLite store reading them from a store made from MLflow 3.14's
  * schema (and leaving an older store alone). */
-#include <sqlite3.h>
-
 #include "core/keys.h"
 #include "core/schema.h"
 #include "core/strbuf.h"
@@ -13,50 +11,14 @@
 #include "store/store.h"
 #include "svc/schemas.h"
 #include "test.h"
+#include "test_sql.h"
 
 #define SCHEMA_314 "mlflow-3.14-schema.sql"
 #define OLD_STORE "mlflow-3-real-store.db"
 
 static sqlite3 *raw(const char *path)
 {
-	sqlite3 *db = NULL;
-
-	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) !=
-	    SQLITE_OK) {
-		printf("    cannot open %s\n", path);
-		exit(1);
-	}
-	return db;
-}
-
-static void exec_ok(sqlite3 *db, const char *sql)
-{
-	char *msg = NULL;
-
-	if (sqlite3_exec(db, sql, NULL, NULL, &msg) != SQLITE_OK) {
-		printf("    exec failed: %.200s: %s\n", sql, msg);
-		exit(1);
-	}
-}
-
-static char *q_all(sqlite3 *db, const char *sql)
-{
-	struct strbuf sb = STRBUF_INIT;
-	sqlite3_stmt *st = NULL;
-	int i;
-
-	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
-		return xstrdup("(error)");
-	while (sqlite3_step(st) == SQLITE_ROW) {
-		for (i = 0; i < sqlite3_column_count(st); i++) {
-			const unsigned char *t = sqlite3_column_text(st, i);
-
-			sb_addf(&sb, "%s%s", i ? "|" : "", t ? (const char *)t : "(null)");
-		}
-		sb_addc(&sb, '\n');
-	}
-	sqlite3_finalize(st);
-	return sb_take(&sb);
+	return sql_open(path, 1);
 }
 
 /* A store made from MLflow 3.14's schema with experiment 1 and two label

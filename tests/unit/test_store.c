@@ -16,6 +16,7 @@
 #include "store/sqlite_int.h"
 #include "store/store.h"
 #include "test.h"
+#include "test_sql.h"
 
 #define REAL "mlflow-3-real-store.db"
 #define DSPY "mlflow-3-dspy-react-agent.db"
@@ -80,37 +81,6 @@ static char *q_str(sqlite3 *db, const char *sql)
 	}
 	sqlite3_finalize(st);
 	return v;
-}
-
-/* All rows of a query, columns joined by '|', rows by '\n'; caller frees. */
-static char *q_all(sqlite3 *db, const char *sql)
-{
-	struct strbuf sb = STRBUF_INIT;
-	sqlite3_stmt *st = NULL;
-	int i;
-
-	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
-		return xstrdup("(error)");
-	while (sqlite3_step(st) == SQLITE_ROW) {
-		for (i = 0; i < sqlite3_column_count(st); i++) {
-			const unsigned char *t = sqlite3_column_text(st, i);
-
-			sb_addf(&sb, "%s%s", i ? "|" : "", t ? (const char *)t : "(null)");
-		}
-		sb_addc(&sb, '\n');
-	}
-	sqlite3_finalize(st);
-	return sb_take(&sb);
-}
-
-static void exec_ok(sqlite3 *db, const char *sql)
-{
-	char *msg = NULL;
-
-	if (sqlite3_exec(db, sql, NULL, NULL, &msg) != SQLITE_OK) {
-		printf("    exec failed: %s: %s\n", sql, msg);
-		exit(1);
-	}
 }
 
 static bool is_hex(const char *s, size_t n)
