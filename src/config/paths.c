@@ -42,6 +42,17 @@ char *paths_state_file(const char *rel)
 	return h ? xasprintf("%s/.local/state/tracelab/%s", h, rel) : NULL;
 }
 
+char *paths_cache_file(const char *rel)
+{
+	const char *x = getenv("XDG_CACHE_HOME");
+	const char *h;
+
+	if (x && x[0] == '/')
+		return xasprintf("%s/tracelab/%s", x, rel);
+	h = home_dir();
+	return h ? xasprintf("%s/.cache/tracelab/%s", h, rel) : NULL;
+}
+
 char *paths_config_file(const char *rel)
 {
 	char *dir = paths_config_dir(), *p;

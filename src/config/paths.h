@@ -18,6 +18,9 @@ char *paths_config_file(const char *rel);
  * (XDG_STATE_HOME unset, empty or relative); NULL when no home directory
  * is known. */
 char *paths_state_file(const char *rel);
+/* "<cache home>/tracelab/<rel>": $XDG_CACHE_HOME, else ~/.cache (unset,
+ * empty or relative); NULL when no home directory is known. */
+char *paths_cache_file(const char *rel);
 /* "~/x" -> "$HOME/x" (or the password entry's home); anything else is
  * copied unchanged.  NULL in, NULL out. */
 char *paths_expand(const char *path);

@@ -165,6 +165,8 @@ struct store_ops {
 			  struct err *err);
 	int (*delete_schema)(struct store *st, const char *schema_id, struct err *err);
 
+	/* store_side_sync.  NULL: no side index (0 left). */
+	int (*side_sync)(struct store *st, int64_t *left, int64_t *total, struct err *err);
 	/* store_set_progress (fn is a store_progress_fn).  NULL: this
 	 * backend reports no progress. */
 	void (*set_progress)(struct store *st, void (*fn)(void *ctx, int64_t scanned),

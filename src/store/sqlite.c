@@ -617,6 +617,7 @@ static void sq_free(struct sq *s)
 	if (!s)
 		return;
 	sq_free_db(s);
+	free(s->side_path);
 	free(s->path);
 	free(s);
 }
@@ -744,6 +745,12 @@ static int sq_open(const char *path, unsigned flags, struct store **out, struct 
 		if (probe(s, err) < 0)
 			goto out;
 		s->base.readonly = true;
+	} else if (flags & STORE_SIDE_INDEX) {
+		struct err e2;
+
+		/* Without it the store works as ever (direct queries). */
+		err_clear(&e2);
+		sq_side_attach(s, &e2);  /* else store_side_sync tries again */
 	}
 	*out = &s->base;
 	ret = 0;
@@ -820,4 +827,5 @@ const struct store_ops sqlite_store_ops = {
 	.queue_items = sq_queue_items,
 	.set_item_status = sq_set_item_status,
 	.set_progress = sq_set_progress,
+	.side_sync = sq_side_sync,
 };

@@ -103,6 +103,13 @@ struct sq {
 	                                  progress handler (sq_progress) and busy
 	                                  handler (sq_busy) look at it too */
 	int64_t scanned;               /* traces a `first` page query looked at */
+	/* The side index (sqlite_side.c), attached as "tlc" when side. */
+	bool side;
+	char *side_path;               /* NULL: the store was not opened with one */
+	ino_t side_ino;                /* the file attached, to notice it replaced */
+	int64_t side_dv;               /* data_version when the counts were compared */
+	bool side_counted;
+	bool side_wal;                 /* its journal is WAL (asked again until it is) */
 	store_progress_fn progress;    /* store_set_progress, or NULL */
 	void *progress_ctx;
 };
@@ -201,6 +208,21 @@ int sq_page_spans(struct store *st, const struct span_req *req, struct span_page
  * the feedback query run for each page (*plan); caller frees both. */
 int sq_page_plan(struct store *st, const struct page_req *req, char **sql, char **plan,
 		 struct err *err);
+
+/* ---- sqlite_side.c ----------------------------------------------------- */
+
+/* Attaches (making it when needed) the side index of this store; -1 with
+ * err when it cannot be (the store works without). */
+int sq_side_attach(struct sq *s, struct err *err);
+/* store_side_sync. */
+int sq_side_sync(struct store *st, int64_t *left, int64_t *total, struct err *err);
+/* Inside a read transaction: the highest trace_info rowid the side index
+ * holds and how many rowids past it the store has (the traces it lacks,
+ * or more when rowids have gaps). */
+int sq_side_lag(struct sq *s, int64_t *hwm, int64_t *lag, struct err *err);
+/* Reads the side index's rows of these trace_info rowids again from the
+ * store (a row found stale by a page). */
+int sq_side_fix(struct sq *s, const int64_t *rids, size_t n, struct err *err);
 
 /* ---- sqlite_read.c ----------------------------------------------------- */
 

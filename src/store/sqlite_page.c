@@ -568,33 +568,32 @@ static void param_cursor(struct sql_where *q, const struct sort_spec *sp,
 /* Rows after the cursor in the order the query scans (display order for
  * PAGE_AFTER, reversed for PAGE_BEFORE).  Display order is: values (NULLs
  * last), then request_id ascending. */
-static void add_keyset(struct sql_where *q, const struct sort_spec *sp, const struct page_cursor *c,
-		       bool forward, bool qasc)
+static void add_keyset(struct sql_where *q, const struct sort_spec *sp, const char *v,
+		       const char *idcol, const struct page_cursor *c, bool forward, bool qasc)
 {
-	const char *v = sp->expr;
 	const char *gt = qasc ? ">" : "<", *ge = qasc ? ">=" : "<=";
 	const char *idgt = forward ? ">" : "<";
 	bool cnull = sp->text ? c->str == NULL : c->num == INT64_MIN;
 
 	if (!sp->nullable) {
-		sb_addf(&q->sql, " AND %s %s ? AND (%s %s ? OR ti.request_id %s ?)",
-			v, ge, v, gt, idgt);
+		sb_addf(&q->sql, " AND %s %s ? AND (%s %s ? OR %s %s ?)",
+			v, ge, v, gt, idcol, idgt);
 		param_cursor(q, sp, c);
 		param_cursor(q, sp, c);
 	} else if (forward && !cnull) {
-		sb_addf(&q->sql, " AND (%s IS NULL OR (%s %s ? AND (%s %s ? OR ti.request_id %s ?)))",
-			v, v, ge, v, gt, idgt);
+		sb_addf(&q->sql, " AND (%s IS NULL OR (%s %s ? AND (%s %s ? OR %s %s ?)))",
+			v, v, ge, v, gt, idcol, idgt);
 		param_cursor(q, sp, c);
 		param_cursor(q, sp, c);
 	} else if (forward) {
-		sb_addf(&q->sql, " AND %s IS NULL AND ti.request_id %s ?", v, idgt);
+		sb_addf(&q->sql, " AND %s IS NULL AND %s %s ?", v, idcol, idgt);
 	} else if (!cnull) {
-		sb_addf(&q->sql, " AND %s IS NOT NULL AND %s %s ? AND (%s %s ? OR ti.request_id %s ?)",
-			v, v, ge, v, gt, idgt);
+		sb_addf(&q->sql, " AND %s IS NOT NULL AND %s %s ? AND (%s %s ? OR %s %s ?)",
+			v, v, ge, v, gt, idcol, idgt);
 		param_cursor(q, sp, c);
 		param_cursor(q, sp, c);
 	} else {
-		sb_addf(&q->sql, " AND (%s IS NOT NULL OR ti.request_id %s ?)", v, idgt);
+		sb_addf(&q->sql, " AND (%s IS NOT NULL OR %s %s ?)", v, idcol, idgt);
 	}
 	sq_param_text(q, c->id);
 }
@@ -647,10 +646,10 @@ static int page_query(struct sq *s, const struct page_req *req, struct sql_where
 		sq_param_int(q, pin);
 	}
 	if (req->cursor && req->cursor->set)
-		add_keyset(q, sp, req->cursor, forward, qasc);
+		add_keyset(q, sp, sp->expr, "ti.request_id", req->cursor, forward, qasc);
 	/* Rows before `until` in this scan's order: after it in the other. */
 	if (req->until && req->until->set)
-		add_keyset(q, sp, req->until, !forward, !qasc);
+		add_keyset(q, sp, sp->expr, "ti.request_id", req->until, !forward, !qasc);
 	add_quick(s, q, req->quick, req->me, req->questions);
 	add_search(s, q, req->search);
 	if (add_filter(s, q, req->filter, err) < 0)
@@ -719,18 +718,96 @@ static int fetch_rows(struct sq *s, char *const *ids, size_t n, struct trace_row
 	return by_ids(s, fetch_sql_of, (const char *const *)ids, n, fetch_row, rows, err);
 }
 
-int sq_page_traces(struct store *st, const struct page_req *req, struct trace_page *out,
-		   struct err *err)
+/* ---- pages from the side index (sqlite_side.c) ---------------------------- */
+
+/* New traces (rowids past the side index's) a page merges in itself. */
+#define SIDE_LAG_MAX 5000
+
+static const char *const side_cols[] = {
+	[SORT_TIME] = NULL,
+	[SORT_DURATION] = "c.dur",
+	[SORT_STATUS] = "c.status",
+	[SORT_NAME] = "c.name",
+};
+
+/* A page of the whole experiment in a sort the side index keeps, with the
+ * index current but for a few new traces: *hwm is where it ends. */
+static bool side_serves(struct sq *s, const struct page_req *req, int64_t *hwm)
 {
-	struct sq *s = sq_of(st);
+	int64_t lag;
+	struct err e;
+
+	if (!s->side || (unsigned)req->sort >= sizeof side_cols / sizeof side_cols[0] ||
+	    !side_cols[req->sort] || (req->filter && *req->filter) || req->quick ||
+	    (req->search && *req->search) || req->first || req->until || req->ids_only)
+		return false;
+	err_clear(&e);
+	return sq_side_lag(s, hwm, &lag, &e) == 0 && *hwm > 0 && lag <= SIDE_LAG_MAX;
+}
+
+/* The side index's rows up to hwm merged with the store's rows past it,
+ * in display order (SQLite merges the two ordered halves: the first comes
+ * from an index of the side file, the second is a few rows): columns
+ * request_id, the sort value, whether it is NULL, trace_info's rowid. */
+static void side_query(const struct page_req *req, int64_t hwm, struct sql_where *q)
+{
+	const struct sort_spec *sp = &sort_specs[req->sort];
+	const char *col = side_cols[req->sort];
+	bool forward = req->dir != PAGE_BEFORE;
+	bool qasc = forward ? req->ascending : !req->ascending;
+	size_t limit = req->limit < INT32_MAX ? req->limit : INT32_MAX;
+
+	sb_addf(&q->sql, "SELECT c.request_id, %s, (%s IS NULL), c.rid FROM tlc.srt AS c"
+		" WHERE c.experiment_id = ? AND c.rid <= ?", col, col);
+	sq_param_int(q, req->experiment_id);
+	sq_param_int(q, hwm);
+	if (req->cursor && req->cursor->set)
+		add_keyset(q, sp, col, "c.request_id", req->cursor, forward, qasc);
+	sb_addf(&q->sql, " UNION ALL SELECT ti.request_id, %s, (%s IS NULL), ti.rowid"
+		" FROM trace_info AS ti LEFT JOIN trace_tags AS nm"
+		" ON nm.request_id = ti.request_id AND nm.key = '" RULES_TAG_NAME "'"
+		" WHERE +ti.experiment_id = ? AND ti.rowid > ?", sp->expr, sp->expr);
+	sq_param_int(q, req->experiment_id);
+	sq_param_int(q, hwm);
+	if (req->cursor && req->cursor->set)
+		add_keyset(q, sp, sp->expr, "ti.request_id", req->cursor, forward, qasc);
+	sb_addf(&q->sql, " ORDER BY 3 %s, 2 %s, 1 %s LIMIT ?", forward ? "ASC" : "DESC",
+		qasc ? "ASC" : "DESC", forward ? "ASC" : "DESC");
+	sq_param_int(q, (int64_t)limit + 1);
+}
+
+/* Does a row read from the store have the sort value the side index gave? */
+static bool side_agrees(enum sort_key sort, const struct trace_row *fresh,
+			const struct trace_row *side)
+{
+	if (!fresh->id)
+		return false;  /* deleted since */
+	switch (sort) {
+	case SORT_DURATION:
+		return fresh->duration_ms == side->duration_ms;
+	case SORT_STATUS:
+		return str_eq(fresh->status, side->status);
+	case SORT_NAME:
+		return str_eq(fresh->name, side->name);
+	default:
+		return true;
+	}
+}
+
+/* 1: the side index was found stale for this page (the rows are read
+ * again into it; the caller asks the store directly). */
+static int page_traces(struct sq *s, const struct page_req *req, struct trace_page *out,
+		       bool try_side, struct err *err)
+{
 	struct sql_where q;
 	sqlite3_stmt *stmt = NULL;
 	char **ids = NULL;
 	size_t nids = 0, cap = 0, i, j;
-	bool began = false;
+	bool began = false, side = false;
 	struct trace_row *only = NULL;
-	size_t cap_only = 0, cap_qms = 0, limit = req->first ? 1 : req->limit;
+	size_t cap_only = 0, cap_qms = 0, cap_rids = 0, limit = req->first ? 1 : req->limit;
 	int64_t *qms = NULL;         /* SORT_QUEUE: each id's attach time */
+	int64_t *rids = NULL, hwm = 0;
 	enum pq_mode mode = PQ_PAGE;
 	int64_t pin = 0;
 	int rc, ret = -1;
@@ -758,7 +835,10 @@ int sq_page_traces(struct store *st, const struct page_req *req, struct trace_pa
 		}
 		mode = PQ_PINNED;
 	}
-	if (page_query(s, req, &q, mode, pin, err) < 0)
+	side = try_side && side_serves(s, req, &hwm);
+	if (side)
+		side_query(req, hwm, &q);
+	else if (page_query(s, req, &q, mode, pin, err) < 0)
 		goto out;
 	stmt = sq_stmt(s, sb_str(&q.sql), err);
 	if (!stmt)
@@ -775,7 +855,11 @@ int sq_page_traces(struct store *st, const struct page_req *req, struct trace_pa
 			qms[nids] = sqlite3_column_type(stmt, 1) == SQLITE_NULL ? INT64_MIN :
 				    sqlite3_column_int64(stmt, 1);
 		}
-		if (req->ids_only) {
+		if (side) {
+			GROW(rids, cap_rids, nids + 1);
+			rids[nids] = sqlite3_column_int64(stmt, 3);
+		}
+		if (req->ids_only || side) {
 			GROW(only, cap_only, nids + 1);
 			memset(&only[nids], 0, sizeof *only);
 			read_sort_value(stmt, req->sort, &only[nids]);
@@ -800,6 +884,12 @@ int sq_page_traces(struct store *st, const struct page_req *req, struct trace_pa
 
 			ids[i] = ids[nids - 1 - i];
 			ids[nids - 1 - i] = tmp;
+			if (rids) {
+				int64_t t = rids[i];
+
+				rids[i] = rids[nids - 1 - i];
+				rids[nids - 1 - i] = t;
+			}
 			if (only) {
 				struct trace_row r = only[i];
 
@@ -834,6 +924,28 @@ int sq_page_traces(struct store *st, const struct page_req *req, struct trace_pa
 	}
 	for (i = 0; qms && i < nids; i++)
 		out->v[i].queue_ms = qms[i];
+	if (side) {
+		/* The order came from the side index: each row's key as the
+		 * store has it now must be the one the order used. */
+		int64_t *stale = xcalloc(nids ? nids : 1, sizeof *stale);
+		size_t nstale = 0;
+
+		for (i = 0; i < nids; i++)
+			if (!side_agrees(req->sort, &out->v[i], &only[i]))
+				stale[nstale++] = rids[i];
+		if (nstale) {
+			struct err e2;
+
+			err_clear(&e2);
+			sq_side_fix(s, stale, nstale, &e2);
+			free(stale);
+			out->n = nids;
+			trace_page_free(out);
+			ret = 1;
+			goto out;
+		}
+		free(stale);
+	}
 	for (i = j = 0; i < nids; i++)  /* rows are read in one snapshot: none is gone */
 		if (out->v[i].id)
 			out->v[j++] = out->v[i];
@@ -852,9 +964,26 @@ out:
 	for (i = 0; only && i < nids; i++)
 		trace_row_free(&only[i]);
 	free(only);
+	free(rids);
 	if (ret < 0)
 		trace_page_free(out);
 	return ret;
+}
+
+int sq_page_traces(struct store *st, const struct page_req *req, struct trace_page *out,
+		   struct err *err)
+{
+	struct sq *s = sq_of(st);
+	bool began = false;
+	int rc;
+
+	if (sq_read_begin(s, &began, err) < 0)
+		return -1;
+	rc = page_traces(s, req, out, true, err);
+	if (rc == 1)
+		rc = page_traces(s, req, out, false, err);
+	sq_read_end(s, began);
+	return rc;
 }
 
 /* EXPLAIN QUERY PLAN details of sql with params, one per line, onto out. */

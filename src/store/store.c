@@ -469,6 +469,12 @@ int store_delete_schema(struct store *st, const char *schema_id, struct err *err
 	return st->ops->delete_schema(st, schema_id, err);
 }
 
+int store_side_sync(struct store *st, int64_t *left, int64_t *total, struct err *err)
+{
+	*left = *total = 0;
+	return st->ops->side_sync ? st->ops->side_sync(st, left, total, err) : 0;
+}
+
 void store_set_progress(struct store *st, store_progress_fn fn, void *ctx)
 {
 	if (st && st->ops->set_progress)

@@ -43,6 +43,11 @@ struct store;
 
 enum {
 	STORE_READONLY = 1u << 0,  /* open for reading only */
+	STORE_SIDE_INDEX = 1u << 1, /* keep the sort keys in a side index of
+	                              tracelab's own in $XDG_CACHE_HOME/tracelab
+	                              (SQLite stores; the store is not written):
+	                              sorts by duration, status and name read
+	                              pages from it once store_side_sync built it */
 };
 
 /* Opens an existing MLflow 3 store.  Refuses (ERR_SCHEMA) a database without
@@ -258,6 +263,16 @@ int store_set_item_status(struct store *st, const char *queue_id, const char *it
  * every later call until store_interrupt(st, false).  A backend that cannot
  * be interrupted lets the call run to its end. */
 void store_interrupt(struct store *st, bool on);
+
+/* ---- the side index ----------------------------------------------------- */
+
+/* One step of building or refreshing the side index (STORE_SIDE_INDEX),
+ * for a worker to call over and over: reads a chunk of new traces, or,
+ * once it holds them all, what may have changed since (traces in progress,
+ * the newest ones, names set, traces deleted).  *left: traces it still
+ * lacks (0: it holds them all), of *total.  A store without a side index:
+ * 0 and 0.  Interruptible (store_interrupt). */
+int store_side_sync(struct store *st, int64_t *left, int64_t *total, struct err *err);
 
 /* ---- progress ---------------------------------------------------------- */
 

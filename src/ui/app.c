@@ -39,9 +39,6 @@
 #define SEARCH_TICK_MS 100
 /* Keys handled before a draw when keys keep arriving. */
 #define MAX_UNDRAWN 32
-/* Experiments up to this many traces get the full list of feedback names
- * (a scan of their feedback); bigger ones show the names of the rows seen. */
-#define NAMES_SCAN_MAX 100000
 
 /* ---- messages ----------------------------------------------------------- */
 
@@ -319,23 +316,6 @@ static int load_experiment(struct ui *ui, int64_t id, struct err *err)
 	ui_label_baseline(ui);
 	ui->progress_dirty = true;
 	return ui_list_reload(ui, err);
-}
-
-/* The experiment's feedback names: the list's columns, and what the
- * unlabelled filter looks at. */
-static int load_names(struct ui *ui, struct err *err)
-{
-	struct list_state *ls = &ui->list;
-	char **names = NULL;
-	size_t n = 0, i;
-
-	ls->names_pending = false;
-	if (store_feedback_names(ui->st, ls->exp_id, &names, &n, err) < 0)
-		return -1;
-	for (i = 0; i < n; i++)
-		ui_names_add(ls, names[i]);
-	store_free_names(names, n);
-	return 0;
 }
 
 static void check_label_keys(struct ui *ui, struct config *cfg);
@@ -1265,132 +1245,15 @@ const char *ui_command_name(size_t i, const char **help)
 static bool list_busy(const struct ui *ui)
 {
 	return ui->list.loaded && (ui->list.names_pending || tlist_wants(&ui->list.tl) ||
-				   ui->list.tl.total == -1 || ui->list.count_job);
-}
-
-/* ---- counting on the worker (remote stores) ---------------------------- */
-
-/* Counting a server's traces reads every one of them: it runs on the
- * worker, and the list shows "N+" until it is done. */
-struct count_job {
-	struct ui *ui;             /* NULL once nobody waits for it */
-	unsigned gen;
-	int64_t experiment_id;
-	char *filter, *me;
-	unsigned quick;
-	struct question_ref *qs;   /* a copy of the array; names borrowed from the config */
-	int64_t n;
-	int rc;
-	struct err err;
-	bool done;
-	uint64_t id;
-};
-
-static void count_job_free(struct count_job *cj)
-{
-	free(cj->filter);
-	free(cj->me);
-	free(cj->qs);
-	free(cj);
-}
-
-static int count_job_run(struct store *st, void *ctx, const struct worker_job *job,
-			 struct err *err)
-{
-	struct count_job *cj = ctx;
-
-	(void)job;
-	return store_count_traces(st, cj->experiment_id, cj->filter, cj->quick, cj->me, cj->qs,
-				  &cj->n, err);
-}
-
-static void count_job_done(void *ctx, int rc, const struct err *err)
-{
-	struct count_job *cj = ctx;
-
-	if (!cj->ui) {
-		count_job_free(cj);
-		return;
-	}
-	cj->rc = rc;
-	if (err)
-		cj->err = *err;
-	cj->done = true;
-}
-
-/* Drops the count in flight (the list changed, or the browser ends). */
-static void count_abandon(struct ui *ui)
-{
-	struct count_job *cj = ui->list.count_job;
-
-	if (!cj)
-		return;
-	ui->list.count_job = NULL;
-	if (cj->done) {
-		count_job_free(cj);
-		return;
-	}
-	cj->ui = NULL;
-	worker_cancel(ui->worker, cj->id);
-}
-
-static bool count_start(struct ui *ui)
-{
-	const struct tlist *t = &ui->list.tl;
-	struct err e = { 0 };
-	struct worker *w = ui_worker(ui, &e);
-	struct count_job *cj;
-	size_t n = 0;
-
-	if (!w)
-		return false;
-	count_abandon(ui);
-	cj = xcalloc(1, sizeof *cj);
-	cj->ui = ui;
-	cj->gen = ++ui->list.count_gen;
-	cj->experiment_id = t->req.experiment_id;
-	cj->filter = xstrdup_or_null(t->req.filter);
-	cj->me = xstrdup_or_null(t->req.me);
-	cj->quick = t->req.quick;
-	while (t->req.questions && t->req.questions[n].name)
-		n++;
-	if (t->req.questions) {
-		cj->qs = xcalloc(n + 1, sizeof *cj->qs);
-		memcpy(cj->qs, t->req.questions, n * sizeof *cj->qs);
-	}
-	ui->list.count_job = cj;
-	ui->list.tl.total = -3;  /* counting */
-	cj->id = worker_submit(w, count_job_run, count_job_done, cj);
-	return true;
-}
-
-/* Waits a little for the count (so that the loop does not spin). */
-static bool count_poll(struct ui *ui)
-{
-	struct count_job *cj = ui->list.count_job;
-
-	ui_worker_poll(ui, 20);
-	if (!cj->done)
-		return false;
-	ui->list.count_job = NULL;
-	if (ui->list.tl.total == -3) {
-		if (cj->rc == 0) {
-			tlist_set_total(&ui->list.tl, cj->n);
-		} else {
-			ui->list.tl.total = -2;  /* do not try again */
-			if (cj->err.code != ERR_CANCELLED)
-				ui_error(ui, &cj->err);
-		}
-	}
-	count_job_free(cj);
-	return true;
+				   ui->list.tl.total == -1);
 }
 
 static bool busy(struct ui *ui)
 {
 	struct view *v = ui_top(ui);
 
-	return list_busy(ui) || (v->ops->busy && v->ops->busy(v, ui)) || ui_label_busy(ui);
+	return list_busy(ui) || (v->ops->busy && v->ops->busy(v, ui)) || ui_label_busy(ui) ||
+	       ui_side_due(ui);
 }
 
 /* One piece of deferred work; true when the screen changed. */
@@ -1419,32 +1282,20 @@ static bool idle(struct ui *ui)
 		}
 		return false;
 	}
-	if (ui->list.count_job && ui->list.tl.total == -3)
-		return count_poll(ui);
-	if (ui->list.count_job)
-		count_abandon(ui);  /* the list was read again: a new count */
-	if (ui->list.loaded && ui->list.tl.total == -1 && store_is_remote(ui->st) &&
-	    count_start(ui))
-		return false;
+	/* The count, the progress and the names go to the worker; their
+	 * results come through its descriptor (the loop waits on it). */
 	if (ui->list.loaded && ui->list.tl.total == -1) {
-		if (tlist_count(&ui->list.tl, &err) < 0) {
-			ui->list.tl.total = -2;  /* do not try again */
-			ui_error(ui, &err);
-		}
+		ui_count_start(ui);
 		return true;
 	}
 	if (ui_label_busy(ui))
 		return ui_label_idle(ui);
 	if (ui->list.names_pending) {
-		/* A scan of every feedback row: only where that is quick. */
-		if (ui->list.tl.total >= 0 && ui->list.tl.total <= NAMES_SCAN_MAX) {
-			if (load_names(ui, &err) < 0)
-				ui_error(ui, &err);
-		} else {
-			ui->list.names_pending = false;
-		}
+		ui_names_start(ui);
 		return true;
 	}
+	if (ui_side_due(ui))
+		ui_side_start(ui);
 	return false;
 }
 
@@ -1539,8 +1390,8 @@ static void settle_idle(struct ui *ui)
 	for (;;) {
 		if (busy(ui) && guard++ < 1000)
 			idle(ui);
-		else if (ui_search_running(ui))
-			ui_worker_poll(ui, 100);  /* a script waits for its search */
+		else if (ui_search_running(ui) || ui_facts_waiting(ui))
+			ui_worker_poll(ui, 100);  /* a script waits for its worker */
 		else
 			break;
 	}
@@ -1645,7 +1496,8 @@ static int env_int(const char *name, int dflt)
 struct worker *ui_worker(struct ui *ui, struct err *err)
 {
 	if (!ui->worker &&
-	    worker_start(ui->store_url, store_is_readonly(ui->st) ? STORE_READONLY : 0,
+	    worker_start(ui->store_url, (store_is_readonly(ui->st) ? STORE_READONLY : 0) |
+			 (ui->scripted ? 0 : STORE_SIDE_INDEX),
 			 &ui->worker, err) < 0)
 		return NULL;
 	return ui->worker;
@@ -1665,7 +1517,10 @@ static void ui_free(struct ui *ui)
 {
 	while (ui->nviews)
 		pop_view(ui);
-	count_abandon(ui);
+	ui_count_abandon(ui);
+	ui_progress_abandon(ui);
+	ui_names_abandon(ui);
+	ui_side_abandon(ui);
 	ui_search_cancel(ui, false);
 	worker_close(ui->worker);
 	tcache_free(&ui->tcache);
@@ -1771,7 +1626,10 @@ int ui_run(const struct ui_args *args, struct err *err)
 	ui.store_url = find_store(&ui, err);
 	if (!ui.store_url)
 		goto out;
-	if (store_open(ui.store_url, args->readonly ? STORE_READONLY : 0, &ui.st, err) < 0)
+	/* The side index for sorts: interactive runs (a script's screens do
+	 * not depend on how far a build got). */
+	if (store_open(ui.store_url, (args->readonly ? STORE_READONLY : 0) |
+		       (ui.scripted ? 0 : STORE_SIDE_INDEX), &ui.st, err) < 0)
 		goto out;
 	ui.me = find_me(&ui);
 	if (ui_label_init(&ui, err) < 0)

@@ -160,7 +160,7 @@ struct list_state {
 	int64_t exp_id;
 	char *exp_name;
 	char **fb_names;           /* feedback names (columns), owned: those of the
-	                              rows seen, and all of them on small stores; the
+	                              rows seen, then all of them (read on the worker); the
 	                              configured labels first, in their order, then
 	                              the others by name */
 	size_t nfb, capfb;
@@ -184,10 +184,9 @@ struct list_state {
 	size_t nqueue_pending;
 	char **queue_mine;
 	size_t nqueue_mine;
-	/* A remote store counts on the worker: the job (NULL: none) and
-	 * the number that tells a count of the current request. */
+	/* The count and the names running on the worker (facts.c), or NULL. */
 	struct count_job *count_job;
-	unsigned count_gen;
+	struct names_job *names_job;
 	/* The search running on the worker (search.c), or NULL; gen counts
 	 * the list's reloads, so that a search of an older list is dropped. */
 	struct search_job *search_job;
@@ -195,7 +194,10 @@ struct list_state {
 };
 
 struct count_job;
+struct names_job;
+struct progress_job;
 struct search_job;
+struct side_job;
 struct journal;
 struct worker;
 
@@ -239,6 +241,12 @@ struct ui {
 	int64_t *progress_q;       /* per configured question: traces with my
 	                              answer (nprogress_q of them) */
 	size_t nprogress_q;
+	struct progress_job *progress_job; /* counting them on the worker (facts.c) */
+	/* The side index for sorts (facts.c): the job keeping it current,
+	 * what it lacks of how many traces (-1 unknown), the next look. */
+	struct side_job *side_job;
+	int64_t side_left, side_total;
+	int64_t side_next_ms;
 	int64_t fb_stamp, fb_count;             /* the store's feedback, last seen */
 	int64_t next_check_ms;     /* next look for others' feedback */
 
@@ -329,6 +337,27 @@ unsigned ui_command(struct ui *ui, const char *line);
 /* Opens the input line; lead NULL: the kind's usual ":" "/" "filter: ". */
 void ui_prompt_open(struct ui *ui, enum prompt_kind kind, const char *lead,
 		    const char *initial);
+
+/* ---- counts on the worker (facts.c) --------------------------------------- */
+
+/* The list's total (its header), the labelling progress (the status
+ * line), the feedback names (the columns): each starts a job on the
+ * browser's worker, replacing the one running, whose result is taken when
+ * it comes if the list is still the one it was asked for. */
+void ui_count_start(struct ui *ui);
+void ui_count_abandon(struct ui *ui);
+bool ui_progress_start(struct ui *ui);
+void ui_progress_abandon(struct ui *ui);
+void ui_names_start(struct ui *ui);
+void ui_names_abandon(struct ui *ui);
+/* Is one of them still running? */
+bool ui_facts_waiting(const struct ui *ui);
+/* The side index (store_side_sync) built and kept current on the worker,
+ * a chunk per job, again every few seconds once built; interactive runs
+ * only.  Is a step due now? */
+bool ui_side_due(const struct ui *ui);
+void ui_side_start(struct ui *ui);
+void ui_side_abandon(struct ui *ui);
 
 /* ---- the list's search (search.c) --------------------------------------- */
 

@@ -1715,49 +1715,11 @@ bool ui_label_busy(struct ui *ui)
 
 bool ui_label_idle(struct ui *ui)
 {
-	struct list_state *ls = &ui->list;
-	struct err err;
-	int64_t unl, total;
-	size_t i;
-
 	if (!ui_label_busy(ui))
 		return false;
 	ui->progress_dirty = false;
-	err_clear(&err);
-	/* M: the traces of the filter, the unlabelled quick filter aside (with
-	 * it on, the list holds only the unlabelled ones). */
-	total = ls->tl.total;
-	if (((ls->quick & QF_UNLABELLED) &&
-	     store_count_traces(ui->st, ls->exp_id, ls->tl.req.filter, ls->quick & ~(unsigned)QF_UNLABELLED,
-				ui->me, ls->questions, &total, &err) < 0) ||
-	    store_count_traces(ui->st, ls->exp_id, ls->tl.req.filter, ls->quick | QF_UNLABELLED, ui->me,
-			       ls->questions, &unl, &err) < 0) {
-		ui->progress_done = ui->progress_total = -1;
-		return true;
-	}
-	ui->progress_total = total;
-	ui->progress_done = total - unl >= 0 ? total - unl : 0;
-	/* Per question: the traces of the filter with my answer to it (the
-	 * same count, one required question at a time). */
-	free(ui->progress_q);
-	ui->nprogress_q = ui->cfg->nlabels;
-	ui->progress_q = xcalloc(ui->nprogress_q ? ui->nprogress_q : 1, sizeof *ui->progress_q);
-	for (i = 0; i < ui->nprogress_q; i++) {
-		struct question_ref one[2];
-
-		memset(one, 0, sizeof one);
-		one[0].name = ui->cfg->labels[i].name;
-		one[0].target = ui->cfg->labels[i].target;
-		one[0].required = true;
-		one[0].expectation = ui->cfg->labels[i].expectation;
-		if (store_count_traces(ui->st, ls->exp_id, ls->tl.req.filter, ls->quick | QF_UNLABELLED,
-				       ui->me, one, &unl, &err) < 0) {
-			ui->nprogress_q = 0;
-			break;
-		}
-		ui->progress_q[i] = total - unl >= 0 ? total - unl : 0;
-	}
-	return true;
+	/* Counted on the worker (facts.c); the figures shown stay until then. */
+	return ui_progress_start(ui);
 }
 
 void ui_label_baseline(struct ui *ui)

@@ -298,6 +298,13 @@ static void render_header(struct ui *ui, struct frame *f)
 		snprintf(sort, sizeof sort, "  sort %s %s", sorts[ls->sort],
 			 ls->ascending ? "↑" : "↓");
 		tb_line_put(l, SLOT_HEADER, sort, strlen(sort));
+		/* Until the side index holds every trace, this sort is the
+		 * store's own (slower) query. */
+		if (ls->sort != SORT_TIME && ui->side_total > 0 && ui->side_left > 0) {
+			snprintf(sort, sizeof sort, " (indexing %d%%)",
+				 (int)((ui->side_total - ui->side_left) * 100 / ui->side_total));
+			tb_line_put(l, SLOT_HEADER, sort, strlen(sort));
+		}
 	}
 	if (ls->queue) {
 		tb_line_put(l, SLOT_HEADER, "  queue ", 8);

@@ -18,6 +18,13 @@
  *   names            the feedback names of the experiment (list columns)
  *   spans FILTER     the spans view's first page (40 spans, the longest first)
  *   spans-start FILTER   the same, the newest first
+ *   side-sync        one refresh of the side index (nothing new: the cost
+ *                    of keeping it current)
+ *   side-build       builds the side index from nothing (one run, the
+ *                    whole build; prints its time)
+ *
+ * PROBE_SIDE=1 opens the store with its side index (STORE_SIDE_INDEX), so
+ * that sorts read it once it is built.
  *
  * Each op runs once untimed, then RUNS times; the store stays open, so the
  * figure is the operation's own cost, not the program's start.
@@ -137,6 +144,10 @@ static int run_once(struct probe *p, struct err *err)
 			rc = err_set(err, ERR_RUNTIME, "%s: no spans", p->op);
 		span_page_free(&sp);
 		return rc;
+	} else if (strcmp(p->op, "side-sync") == 0) {
+		int64_t left, total;
+
+		return store_side_sync(p->st, &left, &total, err);
 	} else if (strcmp(p->op, "names") == 0) {
 		char **names;
 		size_t n;
@@ -181,8 +192,20 @@ int main(int argc, char **argv)
 	if (runs < 1)
 		runs = 1;
 	t = xcalloc((size_t)runs, sizeof *t);
-	if (store_open(argv[1], 0, &p.st, &err) < 0)
+	if (store_open(argv[1], getenv("PROBE_SIDE") || strncmp(p.op, "side-", 5) == 0 ?
+			       STORE_SIDE_INDEX : 0, &p.st, &err) < 0)
 		goto out;
+	if (strcmp(p.op, "side-build") == 0) {
+		int64_t left = 1, total;
+		double s = clock_ms();
+
+		while (left > 0)
+			if (store_side_sync(p.st, &left, &total, &err) < 0)
+				goto out;
+		printf("%.2f\n", clock_ms() - s);
+		ret = 0;
+		goto out;
+	}
 	if (strcmp(p.op, "next") == 0) {
 		struct page_req req;
 		struct trace_page pg;
