@@ -608,6 +608,8 @@ size_t import_merge(struct trace *whole, struct trace *part)
 			whole->spans[hit->ix] = *s;
 			memset(s, 0, sizeof *s);
 			span_free(&old);
+			/* The index points at the id kept, not the one freed. */
+			hit->id = whole->spans[hit->ix].id;
 		}
 	}
 	free(ix);

@@ -119,3 +119,31 @@ EOF
 	expect_has "MLflow: the OTLP trace by its origin tag, whole" "$mout" "otlp [3]"
 	[ "$mrc" -eq 0 ] || sed -n '1,40p' "$T/mlflow.err"
 fi
+
+# A later batch whose first span is a copy of one written before and whose
+# second is new: the copy is merged, the new one added (the merge looks
+# the second up after replacing the first).
+python3 - >"$T/otlp-copy.jsonl" <<'EOF'
+import json
+def sp(span, parent, name, start, end):
+    d = {"traceId": "6c9efff798038103d269b633813fc60d", "spanId": span, "name": name,
+         "startTimeUnixNano": "%d000000000" % start, "endTimeUnixNano": "%d000000000" % end}
+    if parent:
+        d["parentSpanId"] = parent
+    return d
+def line(*spans):
+    print(json.dumps({"resourceSpans": [{"resource": {"attributes": []},
+                                         "scopeSpans": [{"scope": {}, "spans": list(spans)}]}]}))
+line(sp("aaa19b7ec3c1b173", None, "turn", 1767225600, 1767225605),
+     sp("aaa19b7ec3c1b174", "aaa19b7ec3c1b173", "first", 1767225601, 1767225602))
+line(sp("aaa19b7ec3c1b174", "aaa19b7ec3c1b173", "first", 1767225601, 1767225602),
+     sp("aaa19b7ec3c1b175", "aaa19b7ec3c1b173", "second", 1767225602, 1767225603),
+     sp("aaa19b7ec3c1b176", "aaa19b7ec3c1b173", "third", 1767225603, 1767225604))
+EOF
+C=$(fresh_store copy.db)
+run_tl import "$C" "$T/otlp-copy.jsonl"
+expect_eq "joined batch with a copy: summary" "$rc:$out" \
+	"0:imported 1 trace, 4 spans, 0 assessments; 1 later part of traces joined; 1 duplicate span copy merged"
+expect_eq "joined batch with a copy: every span once" \
+	"$(q "$C" "SELECT group_concat(name, ' ') FROM (SELECT name FROM spans ORDER BY start_time_unix_nano)")" \
+	"turn first second third"
