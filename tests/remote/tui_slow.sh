@@ -35,6 +35,14 @@ else
 	not_ok "remote slow: a trace opened lately opens at once, the server slow" "$(pane | tail -n 3)"
 fi
 proxy_clear
+# A label while the server's search is slow: the progress is counted on
+# the worker, the keys go on.
+step "the list again" " 1 / 3" Escape
+proxy_rule "match=traces/search&action=slow&ms=30000"
+step "a label, its progress counted on a slow server" "user_satisfaction = true on" +
+step "keys move while it counts" " 2 / 3" j
+step "and back" " 1 / 3" k
+proxy_clear
 tmux_keys q q
 if tmux_wait "SHELL-IS-BACK"; then ok "remote slow: quits"; else not_ok "remote slow: quits" "$(pane)"; fi
 tmux_stop
