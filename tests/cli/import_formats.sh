@@ -215,3 +215,20 @@ EOF
 	expect_has "MLflow: origin tag filter" "$mout" "tag search 2"
 	[ "$mrc" -eq 0 ] || sed -n '1,40p' "$T/mlflow.err"
 fi
+
+# ---- a big dump on a terminal shows its progress --------------------------------
+if command -v script >/dev/null 2>&1; then
+	python3 "$TOP/tests/bench/gen_otel_dump.py" 2 "$T/dump.json" >"$T/dump.txt"
+	B=$(fresh_store big.db)
+	script -qec "'$TL' import '$B' '$T/dump.json' --experiment 1" /dev/null >"$T/tty.out" 2>&1
+	tr '\r' '\n' <"$T/tty.out" >"$T/tty.txt"
+	expect_has "dump on a terminal: a progress bar by bytes read" "$(cat "$T/tty.txt")" "dump.json  ["
+	n=$(grep -c '%  [0-9,]* traces' "$T/tty.txt")
+	if [ "$n" -ge 1 ]; then ok "dump on a terminal: traces counted as they go ($n lines)"
+	else not_ok "dump on a terminal: traces counted as they go" "$(head -c 300 "$T/tty.txt")"; fi
+	expect_has "dump on a terminal: the summary after it" "$(cat "$T/tty.txt")" \
+		"imported $(cut -d' ' -f1 "$T/dump.txt") traces, $(cut -d' ' -f2 "$T/dump.txt" | python3 -c 'import sys; print(format(int(sys.stdin.read()), ","))') spans"
+	expect_eq "dump on a terminal: every span in the store" "$(q "$B" "SELECT count(*) FROM spans")" "$(cut -d' ' -f2 "$T/dump.txt")"
+else
+	skip "dump on a terminal shows its progress" "no script(1) for a terminal"
+fi
