@@ -44,6 +44,8 @@
 /* Traces compared again with the store at each call, in turn (a round of
  * a million traces takes 200 calls). */
 #define SIDE_SWEEP 5000
+/* Traces in progress read again at each call, in turn. */
+#define SIDE_OPEN 500
 /* The most recent traces read again at each call (log_spans and
  * start_trace update a trace's row while it is being logged). */
 #define SIDE_RECENT 2000
@@ -309,11 +311,24 @@ static int side_recheck(struct sq *s, int64_t max, struct err *err)
 	if (sq_run(s, "DELETE FROM tlc.srt WHERE rid > ?1 AND rid NOT IN"
 		   " (SELECT rowid FROM main.trace_info WHERE rowid > ?1)", &p, 1, err) < 0 ||
 	    sq_run(s, SIDE_PUT SIDE_SELECT "ti.rowid > ? AND " SIDE_CHANGED, &p, 1, err) < 0 ||
-	    sq_run(s, SIDE_PUT SIDE_SELECT "ti.rowid IN (SELECT rid FROM tlc.open) AND "
+	    meta_get(s, "open_at", &p2[0].i, err) < 0)
+		return -1;
+	/* Traces in progress, SIDE_OPEN of them at a time in turn (a client
+	 * that died leaves its trace in progress for ever). */
+	p2[1].i = SIDE_OPEN;
+	if (exec(s, "CREATE TEMP TABLE IF NOT EXISTS side_open_now (rid INTEGER PRIMARY KEY);"
+		 "DELETE FROM side_open_now", err) < 0 ||
+	    sq_run(s, "INSERT INTO side_open_now SELECT rid FROM tlc.open WHERE rid > ?"
+		   " ORDER BY rid LIMIT ?", p2, 2, err) < 0 ||
+	    sq_run(s, SIDE_PUT SIDE_SELECT "ti.rowid IN (SELECT rid FROM side_open_now) AND "
 		   SIDE_CHANGED, NULL, 0, err) < 0 ||
 	    sq_run(s, "DELETE FROM tlc.open WHERE rid IN (SELECT rid FROM tlc.srt WHERE"
-		   " rid IN (SELECT rid FROM tlc.open) AND status <> 'IN_PROGRESS'"
-		   " AND dur IS NOT NULL)", NULL, 0, err) < 0)
+		   " rid IN (SELECT rid FROM side_open_now) AND status <> 'IN_PROGRESS'"
+		   " AND dur IS NOT NULL)", NULL, 0, err) < 0 ||
+	    meta_set(s, "open_at", 0, err) < 0 ||
+	    sq_run(s, "UPDATE tlc.meta SET v = coalesce((SELECT max(rid) FROM side_open_now"
+		   " WHERE (SELECT count(*) FROM side_open_now) >= ?), 0) WHERE k = 'open_at'",
+		   &p2[1], 1, err) < 0)
 		return -1;
 	/* A slice of every trace, in turn: what changed where nothing above
 	 * looks (an old trace's row updated in place) is corrected within a
