@@ -32,7 +32,6 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -182,7 +181,7 @@ int sq_side_attach(struct sq *s, struct err *err)
 	char *real = realpath(s->path, NULL), *rel, *dir, *slash;
 	struct sql_param p;
 	struct stat sb;
-	int fd, ret = -1;
+	int ret = -1;
 
 	rel = xasprintf("index-%016llx.db", (unsigned long long)fnv64(real ? real : s->path));
 	free(real);
@@ -200,12 +199,20 @@ int sq_side_attach(struct sq *s, struct err *err)
 		*slash = '/';
 	}
 	free(dir);
-	/* The store's connection opens files without creating them: an empty
-	 * file is an empty database. */
-	fd = open(s->side_path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-	if (fd < 0)
-		return err_set(err, ERR_RUNTIME, "side index %s: %s", s->side_path, strerror(errno));
-	close(fd);
+	/* The store's connection opens files without creating them.  SQLite
+	 * makes it: closing a descriptor of our own would drop the locks the
+	 * browser's other connection holds on it (POSIX locks are the
+	 * process's), and another process could then remove its WAL. */
+	if (stat(s->side_path, &sb) < 0) {
+		sqlite3 *mk = NULL;
+		int rc = sqlite3_open_v2(s->side_path, &mk,
+					 SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
+
+		sqlite3_close(mk);
+		if (rc != SQLITE_OK)
+			return err_set(err, ERR_RUNTIME, "side index %s: %s", s->side_path,
+				       sqlite3_errstr(rc));
+	}
 	memset(&p, 0, sizeof p);
 	p.kind = SQLP_TEXT;
 	p.text = s->side_path;

@@ -34,7 +34,7 @@ wait_built() {
 
 tmux_start "TERM=tmux-256color '$TL' --config '$T/config.yaml' '$db' --source-id me-tester" 120 30
 if tmux_wait " 1 / 3,000"; then ok "e2e sort index: the list"; else not_ok "e2e sort index: start" "$(pane)"; fi
-wait_built >/dev/null  # (the sorts below are right either way)
+if wait_built; then ok "e2e sort index: built on the worker"; else not_ok "e2e sort index: built" "$(ls -la "$XDG_CACHE_HOME/tracelab" 2>&1; pane | tail -n 2)"; fi
 expect_eq "e2e sort index: the store's schema is unchanged" \
 	"$(sqlite3 -batch "$db" "SELECT group_concat(name) FROM sqlite_master")" "$schema0"
 
