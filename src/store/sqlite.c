@@ -105,6 +105,14 @@ int sq_fail(struct sq *s, int rc, struct err *err)
 		return err_set(err, ERR_SCHEMA, "%s: not an SQLite database", s->path);
 	case SQLITE_NOMEM:
 		return err_set(err, ERR_NOMEM, "%s", msg);
+	case SQLITE_CORRUPT:
+		/* A read that met the damage before the check of a first write
+		 * did: say what the check says (where, and that nothing is
+		 * written), not SQLite's bare words. */
+		if (s && s->db && sq_check_sound(s, err) < 0)
+			return -1;
+		return err_set(err, ERR_SCHEMA, "%s is damaged (%s); nothing is written to it",
+			       s ? s->path : "the store", msg);
 	default:
 		return err_set(err, ERR_RUNTIME, "%s", msg);
 	}

@@ -1353,8 +1353,10 @@ static void wjob_done(void *ctx, int rc, const struct err *err)
 			struct err e;
 
 			err_clear(&e);
-			if (hist_apply(lb, &lb->hist[lb->cur - 1], false, NULL, &e) == 0)
+			if (hist_apply(lb, &lb->hist[lb->cur - 1], false, NULL, &e) == 0) {
 				lb->cur--;
+				res.undone = true;
+			}
 		}
 	} else if (i != (size_t)-1 && (j->gone || (is_row_op(j->p.op) && item_error(err->code)))) {
 		/* it can never be written: dropped, and said so */

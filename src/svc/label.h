@@ -171,6 +171,8 @@ struct label_result {
 	bool failed;                 /* a background write that can never be done
 	                                (its trace, span or row is gone): dropped
 	                                from the pending list; error says why */
+	bool undone;                 /* u came while it was being written: written,
+	                                then undone at once */
 	char *id;                    /* assessment written or deleted; NULL when queued */
 	char *trace_id;
 	char *span_id;               /* NULL: the whole trace */

@@ -1522,6 +1522,13 @@ static void written(void *ctx, const struct label_result *r)
 	what = sanitize_dup(sb.buf, sb.len);
 	if (labeler_journal_error(ui->lb, &err)) {
 		ui_msg(ui, SLOT_MSG_ERROR, "label journal: %s", err.msg);
+	} else if (r->undone) {
+		/* u was pressed while it was being written: say the undo, which
+		 * is what the store now holds */
+		char id[32];
+
+		short_id(id, sizeof id, r->trace_id);
+		ui_msg(ui, SLOT_MSG_OK, "undone: %s on %s", r->name ? r->name : "?", id);
 	} else if (r->queued) {
 		report(ui, r, NULL);
 	} else if (ui->msg && str_starts(ui->msg, what)) {
