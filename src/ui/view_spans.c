@@ -237,7 +237,7 @@ static void render_row(const struct cols *c, const struct span_row *r, struct tb
 static void render_header(struct spans_view *sv, struct ui *ui, struct frame *f)
 {
 	struct tb_line *l = ui_header(ui, f);
-	char right[64], a[32], b[32];
+	char right[80], a[32], b[32];
 	int room;
 
 	if (!l)
