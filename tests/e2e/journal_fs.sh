@@ -39,14 +39,8 @@ if tmux_wait " 1 / $ntr" 15; then ok "journal full disk: starts"; else not_ok "j
 J=$ST/tracelab/journal.jsonl
 expect_eq "journal full disk: the journal is there, empty" "$(wc -c <"$J" 2>/dev/null | tr -d ' ')" 0
 dd if=/dev/zero of="$ST/fill" bs=4096 >/dev/null 2>&1
-(printf 'BEGIN IMMEDIATE;\nSELECT 1;\n'; while [ ! -f "$T/release" ]; do sleep 0.05; done
-	printf 'ROLLBACK;\n') | sqlite3 "$db" >/dev/null &
-locker=$!
-n=0
-while [ $n -lt 100 ] && sqlite3 "$db" "BEGIN IMMEDIATE; ROLLBACK;" >/dev/null 2>&1; do
-	sleep 0.02
-	n=$((n + 1))
-done
+hold "$db" 120
+[ -f "$T/held" ] || not_ok "journal full disk: the store is locked" "the holder did not start"
 tmux_keys +
 if tmux_wait "label journal: cannot write the label journal: No space left on device" 10; then
 	ok "journal full disk: the error is on screen"
@@ -69,8 +63,7 @@ expect_eq "journal full disk: not in the store yet" \
 	"$(q "$db" "SELECT count(*) FROM assessments WHERE source_id = 'full'")" 0
 # Room again, the lock gone: the label kept in memory is written.
 rm -f "$ST/fill"
-touch "$T/release"
-wait "$locker"
+release
 n=0
 while [ $n -lt 300 ] && [ "$(q "$db" 2>/dev/null "SELECT count(*) FROM assessments WHERE source_id = 'full'")" != 1 ]; do
 	sleep 0.05
